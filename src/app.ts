@@ -1,0 +1,103 @@
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { systemClock, type Clock } from './core/clock.js';
+import type { AppConfig, Ctx } from './core/context.js';
+import { problem } from './core/errors.js';
+import { bearerActor, createRouter, idempotency, onError, problemResponse, type AppEnv } from './core/http.js';
+import type { AuditSigner } from './audit/signer.js';
+import { authRoutes } from './auth/routes.js';
+
+export interface AppDeps {
+  db: Db;
+  signer: AuditSigner;
+  clock?: Clock;
+  config?: Partial<AppConfig>;
+  /** Serves files of npm packages the pages need (the docs UI); the entry decides how. */
+  assets?: (path: string) => Promise<Response | null>;
+}
+
+export const defaultConfig: AppConfig = {
+  publicUrl: 'http://localhost:8787',
+  bureauName: '示范市税务局',
+  logOrigin: 'tax-grading.invalid/audit',
+};
+
+/** Builds the whole service from its dependencies. Both entries (Node, Workers) call this. */
+export function createApp(deps: AppDeps) {
+  const clock = deps.clock ?? systemClock;
+  const config: AppConfig = { ...defaultConfig, ...deps.config };
+  const app = createRouter();
+
+  app.use('*', requestId());
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    }),
+  );
+  app.use('*', methodNotAllowed({
+    app,
+    onMethodNotAllowed: (c, methods) =>
+      problemResponse(c, problem(405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${methods.join(', ')}.`), { Allow: methods.join(', ') }),
+  }));
+  app.use('*', async (c, next) => {
+    const ctx: Ctx = { db: deps.db, clock, config, signer: deps.signer, actor: { kind: 'system', name: 'anonymous' } };
+    c.set('ctx', ctx);
+    await next();
+  });
+  app.use('/api/*', bearerActor());
+  app.use('/api/*', idempotency());
+
+  app.get('/healthz', async (c) => {
+    await deps.db.run(sql`select 1`);
+    return c.json({ status: 'ok' });
+  });
+
+  app.route('/', authRoutes);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Tax officer grading and oversight',
+      version: '1.0.0',
+      description: 'Quarterly grading, taxpayer feedback, discretionary-decision oversight and a tamper-evident audit log.',
+    },
+  });
+
+  app.get('/docs', (c) => c.html(docsPage()));
+  app.get('/docs/assets/:file', async (c) => {
+    if (c.req.param('file') === 'docs-init.js') {
+      return c.body("window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui' });\n", 200, { 'content-type': 'text/javascript; charset=utf-8' });
+    }
+    const res = deps.assets ? await deps.assets(`swagger-ui-dist/${c.req.param('file')}`) : null;
+    if (!res) return problemResponse(c, problem(404, 'not_found', 'No such asset.'));
+    return res;
+  });
+
+  app.notFound((c) => problemResponse(c, problem(404, 'not_found', `Nothing at ${c.req.method} ${c.req.path}.`, undefined, c.get('requestId'))));
+  app.onError(onError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;
+
+function docsPage(): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>API docs</title><link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/docs/assets/docs-init.js"></script>
+</body></html>`;
+}

@@ -1,0 +1,106 @@
+import { sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import { auditEntries } from '../../db/schema.js';
+import type { Db } from '../../db/client.js';
+import { actorLabel, type Ctx } from '../core/context.js';
+import { canonicalJson } from './canonical.js';
+import { toHex } from '../core/ids.js';
+
+/** What a service verb says about one write. */
+export interface AuditEvent {
+  action: string; // e.g. 'officer.upsert', 'flag.transition'
+  entity: string; // e.g. 'officer', 'flag'
+  entityId: string;
+  payload: unknown;
+}
+
+export interface AuditLeaf {
+  at: string;
+  actor: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  leaf: string;
+  leafHash: string;
+}
+
+/**
+ * The leaf bytes of an entry: canonical JSON of `{ action, actor, at, entity, entityId, payload }`.
+ * The leaf index (seq) is deliberately not part of the bytes: it is the leaf's position in the
+ * tree, assigned inside the batch, so the hash can be computed before the batch runs.
+ */
+export function leafBytes(e: Omit<AuditLeaf, 'leaf' | 'leafHash'> & { payload: unknown }): string {
+  return canonicalJson({
+    action: e.action,
+    actor: e.actor,
+    at: e.at,
+    entity: e.entity,
+    entityId: e.entityId,
+    payload: e.payload,
+  });
+}
+
+/** RFC 9162 section 2.1.1: MTH({d(0)}) = SHA-256(0x00 || d(0)). */
+export async function leafHash(leaf: string | Uint8Array): Promise<Uint8Array> {
+  const bytes = typeof leaf === 'string' ? new TextEncoder().encode(leaf) : leaf;
+  const buf = new Uint8Array(bytes.length + 1);
+  buf[0] = 0x00;
+  buf.set(bytes, 1);
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', buf));
+}
+
+export async function buildLeaf(ctx: Pick<Ctx, 'actor' | 'clock'>, event: AuditEvent, at?: string): Promise<AuditLeaf> {
+  const base = {
+    at: at ?? ctx.clock.now().toISOString(),
+    actor: actorLabel(ctx.actor),
+    action: event.action,
+    entity: event.entity,
+    entityId: event.entityId,
+  };
+  const leaf = leafBytes({ ...base, payload: event.payload ?? null });
+  return { ...base, leaf, leafHash: toHex(await leafHash(leaf)) };
+}
+
+/**
+ * The INSERT that appends one leaf. Its seq is `max(seq) + 1` evaluated inside the batch's
+ * transaction: SQLite (libsql, D1, Turso) runs one writer at a time, so concurrent batches get
+ * consecutive, gap-free indices and a failed batch leaves no hole.
+ */
+export function appendStatement(db: Db, leaf: AuditLeaf) {
+  return db
+    .insert(auditEntries)
+    .values({
+      seq: sql`(select coalesce(max(${auditEntries.seq}), -1) + 1 from ${auditEntries})`,
+      at: leaf.at,
+      actor: leaf.actor,
+      action: leaf.action,
+      entity: leaf.entity,
+      entityId: leaf.entityId,
+      leaf: leaf.leaf,
+      leafHash: leaf.leafHash,
+    })
+    .returning({ seq: auditEntries.seq });
+}
+
+export type Write = BatchItem<'sqlite'>;
+
+/**
+ * Runs a verb's writes and the audit entries that record them in one `db.batch` (atomic on
+ * libsql and D1). Returns the statement results and each event's leaf index, in event order.
+ */
+export async function commit(
+  ctx: Pick<Ctx, 'db' | 'actor' | 'clock'>,
+  writes: Write[],
+  events: AuditEvent[],
+): Promise<{ results: unknown[]; auditIndices: number[] }> {
+  if (events.length === 0) throw new Error('commit: every write must be audited');
+  const at = ctx.clock.now().toISOString();
+  const leaves = await Promise.all(events.map((e) => buildLeaf(ctx, e, at)));
+  const appends = leaves.map((l) => appendStatement(ctx.db, l));
+  const all = [...writes, ...appends] as [Write, ...Write[]];
+  const results = (await ctx.db.batch(all)) as unknown[];
+  const auditIndices = results
+    .slice(writes.length)
+    .map((r) => (r as { seq: number }[])[0]!.seq);
+  return { results: results.slice(0, writes.length), auditIndices };
+}

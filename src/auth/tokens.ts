@@ -1,0 +1,68 @@
+import { and, eq } from 'drizzle-orm';
+import { tokens, users, type Role } from '../../db/schema.js';
+import type { Db } from '../../db/client.js';
+import type { Clock } from '../core/clock.js';
+import type { Actor } from '../core/context.js';
+import { forbidden, unauthorized } from '../core/errors.js';
+import { newId, randomToken, sha256Hex } from '../core/ids.js';
+
+/** Bearer tokens are 256 random bits; only their SHA-256 is stored. */
+export function generateToken(): string {
+  return `tgo_${randomToken(32)}`;
+}
+
+export const hashToken = (token: string) => sha256Hex(token);
+
+export async function tokenRow(userId: string, token: string, now: Date, ttlDays: number | null) {
+  return {
+    id: newId('tok', now),
+    userId,
+    hash: await hashToken(token),
+    createdAt: now.toISOString(),
+    expiresAt: ttlDays === null ? null : new Date(now.getTime() + ttlDays * 86_400_000).toISOString(),
+    revokedAt: null,
+  };
+}
+
+/**
+ * Resolves a bearer token to its user. Unknown, expired and revoked tokens, and disabled users,
+ * are all 401: the caller learns nothing about which.
+ */
+export async function authenticate(db: Db, clock: Clock, token: string): Promise<Actor & { kind: 'user' }> {
+  const hash = await hashToken(token);
+  const [row] = await db
+    .select({
+      tokenId: tokens.id,
+      expiresAt: tokens.expiresAt,
+      revokedAt: tokens.revokedAt,
+      userId: users.id,
+      username: users.username,
+      role: users.role,
+      officerCode: users.officerCode,
+      disabledAt: users.disabledAt,
+    })
+    .from(tokens)
+    .innerJoin(users, eq(users.id, tokens.userId))
+    .where(and(eq(tokens.hash, hash)))
+    .limit(1);
+  const now = clock.now().toISOString();
+  if (!row || row.revokedAt || row.disabledAt || (row.expiresAt && row.expiresAt <= now)) {
+    throw unauthorized('The token is unknown, expired or revoked.');
+  }
+  return {
+    kind: 'user',
+    userId: row.userId,
+    username: row.username,
+    role: row.role,
+    officerCode: row.officerCode,
+    tokenId: row.tokenId,
+  };
+}
+
+/** Role check for service verbs: 401 without a user, 403 with the wrong role. */
+export function requireRole(actor: Actor, ...allowed: Role[]): asserts actor is Actor & { kind: 'user' } {
+  if (actor.kind !== 'user') throw unauthorized();
+  if (!allowed.includes(actor.role)) {
+    throw forbidden(`This needs one of the roles: ${allowed.join(', ')}; the token's role is ${actor.role}.`);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Node entry: reads the configuration once, opens and migrates the database, makes sure there is
+ * an admin, and serves the app. `npm start` runs this; it never adds demo data.
+ */
+import { serve } from '@hono/node-server';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { openDb, migrateDb } from '../db/client.js';
+import { createApp } from './app.js';
+import { ensureAdmin } from './auth/users.js';
+import { systemClock } from './core/clock.js';
+import { randomSeed, signerFromSeed, type AuditSigner } from './audit/signer.js';
+
+export interface NodeConfig {
+  databaseUrl: string;
+  databaseAuthToken?: string;
+  port: number;
+  adminToken?: string;
+  publicUrl: string;
+  signingKey?: string;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
+  const port = Number(env.PORT ?? 8787);
+  return {
+    databaseUrl: env.DATABASE_URL ?? 'file:./data/app.db',
+    databaseAuthToken: env.DATABASE_AUTH_TOKEN,
+    port,
+    adminToken: env.ADMIN_TOKEN,
+    publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
+    signingKey: env.AUDIT_SIGNING_KEY,
+  };
+}
+
+/**
+ * The checkpoint signing key: `AUDIT_SIGNING_KEY` (base64 of a 32-byte Ed25519 seed), or, for a
+ * file database, a key file beside it, created on first start (mode 0600).
+ */
+export function loadSigner(cfg: NodeConfig): AuditSigner {
+  if (cfg.signingKey) return signerFromSeed(Uint8Array.from(Buffer.from(cfg.signingKey, 'base64')));
+  if (cfg.databaseUrl.startsWith('file:')) {
+    const keyPath = join(dirname(resolve(cfg.databaseUrl.slice('file:'.length))), 'audit-signing.key');
+    if (!existsSync(keyPath)) {
+      mkdirSync(dirname(keyPath), { recursive: true });
+      writeFileSync(keyPath, Buffer.from(randomSeed()).toString('base64') + '\n', { mode: 0o600 });
+    }
+    return signerFromSeed(Uint8Array.from(Buffer.from(readFileSync(keyPath, 'utf8').trim(), 'base64')));
+  }
+  throw new Error('AUDIT_SIGNING_KEY is required for a remote database (base64 of a 32-byte Ed25519 seed).');
+}
+
+const require = createRequire(import.meta.url);
+
+/** Files of npm packages the pages use (the docs UI), served from node_modules. */
+export async function packageAsset(path: string): Promise<Response | null> {
+  const m = /^([a-z0-9@/_-]+?)\/([A-Za-z0-9._-]+)$/.exec(path);
+  if (!m) return null;
+  let file: string;
+  try {
+    file = join(dirname(require.resolve(`${m[1]}/package.json`)), m[2]!);
+  } catch {
+    return null;
+  }
+  if (!existsSync(file)) return null;
+  const type = file.endsWith('.css') ? 'text/css' : file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream';
+  return new Response(readFileSync(file), { headers: { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'public, max-age=86400' } });
+}
+
+export async function startNode(cfg: NodeConfig = readConfig()) {
+  const { db, client } = await openDb({ url: cfg.databaseUrl, authToken: cfg.databaseAuthToken });
+  await migrateDb(db);
+  const printed = await ensureAdmin(db, systemClock, cfg.adminToken);
+  if (printed) console.log(`No admin existed: created user "admin" with token (shown once):\n  ${printed}`);
+  const app = createApp({ db, signer: loadSigner(cfg), config: { publicUrl: cfg.publicUrl }, assets: packageAsset });
+  const server = serve({ fetch: app.fetch, port: cfg.port });
+  console.log(`Listening on http://localhost:${cfg.port} (database ${cfg.databaseUrl})`);
+  return { app, db, client, server };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  startNode().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

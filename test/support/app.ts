@@ -1,0 +1,66 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDb, migrateDb, type Db } from '../../db/client.js';
+import { createApp, type AppDeps } from '../../src/app.js';
+import { ensureAdmin, createUser } from '../../src/auth/users.js';
+import { fixedClock } from '../../src/core/clock.js';
+import { randomSeed, signerFromSeed } from '../../src/audit/signer.js';
+import type { Ctx } from '../../src/core/context.js';
+import type { Role } from '../../db/schema.js';
+
+let counter = 0;
+
+/** A fresh, migrated libsql file database for one test (never shared between tests). */
+export async function makeDb(): Promise<{ db: Db; url: string; close: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tgo-test-'));
+  const url = `file:${join(dir, `t${++counter}.db`)}`;
+  const { db, client } = await openDb({ url });
+  await migrateDb(db);
+  return { db, url, close: () => client.close() };
+}
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  db: Db;
+  clock: ReturnType<typeof fixedClock>;
+  adminToken: string;
+  deps: AppDeps;
+  /** A system-actor ctx for calling verbs directly in setup. */
+  ctx: (actor?: Ctx['actor']) => Ctx;
+  /** Creates a user of `role` (through the admin verb) and returns its bearer token. */
+  userToken: (role: Role, opts?: { username?: string; officerCode?: string }) => Promise<string>;
+  /** `app.request` with a bearer token and JSON body. */
+  call: (method: string, path: string, opts?: { token?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> }) => Promise<Response>;
+}
+
+export async function makeTestApp(opts: { now?: string; config?: AppDeps['config'] } = {}): Promise<TestApp> {
+  const { db } = await makeDb();
+  const clock = fixedClock(opts.now ?? '2026-10-15T08:00:00.000Z');
+  const adminToken = `tgo_admin_${++counter}_${Math.random().toString(36).slice(2)}`;
+  await ensureAdmin(db, clock, adminToken);
+  const deps: AppDeps = { db, clock, signer: signerFromSeed(randomSeed()), config: opts.config };
+  const app = createApp(deps);
+  const config = { publicUrl: 'http://localhost:8787', bureauName: '示范市税务局', logOrigin: 'test/audit', ...(opts.config ?? {}) };
+  const ctx = (actor: Ctx['actor'] = { kind: 'system', name: 'test' }): Ctx => ({ db, clock, actor, config, signer: deps.signer });
+  let users = 0;
+  const call: TestApp['call'] = (method, path, o = {}) => {
+    const headers: Record<string, string> = { ...(o.headers ?? {}) };
+    if (o.token) headers.authorization = `Bearer ${o.token}`;
+    let body = o.body;
+    if (o.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(o.json);
+    }
+    return Promise.resolve(app.request(path, { method, headers, body }));
+  };
+  const admin = { kind: 'user', userId: 'admin', username: 'admin', role: 'admin', officerCode: null, tokenId: 'x' } as const;
+  const userToken: TestApp['userToken'] = async (role, o = {}) => {
+    const out = await createUser({
+      ctx: ctx(admin),
+      input: { username: o.username ?? `${role}${++users}_${counter}`, role, officerCode: o.officerCode },
+    });
+    return out.token;
+  };
+  return { app, db, clock, adminToken, deps, ctx, userToken, call };
+}
