@@ -9,6 +9,13 @@ import { problem } from './core/errors.js';
 import { bearerActor, createRouter, idempotency, onError, problemResponse, type AppEnv } from './core/http.js';
 import type { AuditSigner } from './audit/signer.js';
 import { authRoutes } from './auth/routes.js';
+import { importsRoutes } from './imports/routes.js';
+import { gradingRoutes } from './grading/routes.js';
+import { feedbackRoutes } from './feedback/routes.js';
+import { decisionsRoutes } from './decisions/routes.js';
+import { flagsRoutes } from './flags/routes.js';
+import { auditRoutes } from './audit/routes.js';
+import { pagesRoutes } from './pages/routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -64,6 +71,13 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route('/', authRoutes);
+  app.route('/', importsRoutes);
+  app.route('/', gradingRoutes);
+  app.route('/', feedbackRoutes);
+  app.route('/', decisionsRoutes);
+  app.route('/', flagsRoutes);
+  app.route('/', auditRoutes);
+  app.route('/', pagesRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

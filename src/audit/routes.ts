@@ -1,0 +1,4 @@
+import { createRouter } from '../core/http.js';
+
+/** The audit API and pages. */
+export const auditRoutes = createRouter();

@@ -1,0 +1,4 @@
+import { createRouter } from '../core/http.js';
+
+/** The feedback API and pages. */
+export const feedbackRoutes = createRouter();

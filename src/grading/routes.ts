@@ -1,0 +1,4 @@
+import { createRouter } from '../core/http.js';
+
+/** The grading API and pages. */
+export const gradingRoutes = createRouter();

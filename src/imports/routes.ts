@@ -1,0 +1,4 @@
+import { createRouter } from '../core/http.js';
+
+/** The imports API and pages. */
+export const importsRoutes = createRouter();
