@@ -255,14 +255,18 @@ export const decisions = sqliteTable(
   {
     id: text('id').primaryKey(),
     type: text('type').notNull(),
-    deciderCode: text('decider_code').notNull().references(() => officers.code),
+    /** The user who decided (the caller). */
+    deciderUserId: text('decider_user_id').notNull(),
+    /** The officer the decider acts as; null for an HR user without an officer record. */
+    deciderCode: text('decider_code').references(() => officers.code),
+    /** The officer a decision is about, where it is about one (grade_adjustment). */
+    subjectOfficerCode: text('subject_officer_code').references(() => officers.code),
     taxpayerCode: text('taxpayer_code').references(() => taxpayers.code),
     amount: real('amount'),
     threshold: real('threshold'),
     justification: text('justification').notNull(),
     decidedAt: text('decided_at').notNull(),
     recordedAt: text('recorded_at').notNull(),
-    recordedBy: text('recorded_by').notNull(),
     /** Violation type for penalty waivers (首违不罚 applies once per taxpayer and type). */
     violationType: text('violation_type'),
     amends: text('amends'),

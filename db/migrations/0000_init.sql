@@ -100,19 +100,21 @@ CREATE INDEX `reviewers_officer` ON `decision_reviewers` (`officer_code`);--> st
 CREATE TABLE `decisions` (
 	`id` text PRIMARY KEY NOT NULL,
 	`type` text NOT NULL,
-	`decider_code` text NOT NULL,
+	`decider_user_id` text NOT NULL,
+	`decider_code` text,
+	`subject_officer_code` text,
 	`taxpayer_code` text,
 	`amount` real,
 	`threshold` real,
 	`justification` text NOT NULL,
 	`decided_at` text NOT NULL,
 	`recorded_at` text NOT NULL,
-	`recorded_by` text NOT NULL,
 	`violation_type` text,
 	`amends` text,
 	`amend_reason` text,
 	`audit_index` integer,
 	FOREIGN KEY (`decider_code`) REFERENCES `officers`(`code`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`subject_officer_code`) REFERENCES `officers`(`code`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`taxpayer_code`) REFERENCES `taxpayers`(`code`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint

@@ -86,13 +86,14 @@ export type Write = BatchItem<'sqlite'>;
 
 /**
  * Runs a verb's writes and the audit entries that record them in one `db.batch` (atomic on
- * libsql and D1). Returns the statement results and each event's leaf index, in event order.
+ * libsql and D1). Returns the statement results and each event's leaf index and leaf hash (the
+ * receipt a taxpayer or decider gets), in event order.
  */
 export async function commit(
   ctx: Pick<Ctx, 'db' | 'actor' | 'clock'>,
   writes: Write[],
   events: AuditEvent[],
-): Promise<{ results: unknown[]; auditIndices: number[] }> {
+): Promise<{ results: unknown[]; auditIndices: number[]; leafHashes: string[] }> {
   if (events.length === 0) throw new Error('commit: every write must be audited');
   const at = ctx.clock.now().toISOString();
   const leaves = await Promise.all(events.map((e) => buildLeaf(ctx, e, at)));
@@ -102,5 +103,5 @@ export async function commit(
   const auditIndices = results
     .slice(writes.length)
     .map((r) => (r as { seq: number }[])[0]!.seq);
-  return { results: results.slice(0, writes.length), auditIndices };
+  return { results: results.slice(0, writes.length), auditIndices, leafHashes: leaves.map((l) => l.leafHash) };
 }
