@@ -421,8 +421,15 @@ export const appeals = sqliteTable(
     decidedBy: text('decided_by'),
     decidedAt: text('decided_at'),
     outcome: text('outcome'),
+    /** Why the HR decider upheld or dismissed it. */
+    decisionReason: text('decision_reason'),
+    /**
+     * An upheld appeal's corrected tier. The published run stays frozen; the correction is paid
+     * from here and recorded as a grade_adjustment decision (docs/adr/0003-grading-runs.md).
+     */
+    correctedTier: integer('corrected_tier'),
   },
-  (t) => [index('appeals_run').on(t.runId, t.status)],
+  (t) => [index('appeals_run').on(t.runId, t.status), index('appeals_officer').on(t.officerCode, t.runId)],
 );
 
 // ---------------------------------------------------------------------------------------------
