@@ -1,0 +1,104 @@
+/**
+ * "Double random" review assignment (DESIGN section 4): the reviewer of a flag is drawn from the
+ * eligible supervisors by a deterministic draw that anyone can re-run from what the flag stores.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { sha256Hex } from '../core/ids.js';
+
+/** Root of the empty Merkle tree (RFC 9162 section 2.1.1: MTH({}) = SHA-256()). */
+export const EMPTY_TREE_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+export interface DrawSeedInputs {
+  flagId: string;
+  /** Number of audit entries when the draw was made (max(seq) + 1). */
+  auditSize: number;
+  /** Leaf hash of the last audit entry then (hex); the empty-tree hash for an empty log. */
+  auditHeadHash: string;
+}
+
+export interface Draw {
+  seedInputs: DrawSeedInputs;
+  /** SHA-256 of the seed inputs, hex. */
+  seed: string;
+  /** Eligible supervisors' user ids, sorted by code unit order. */
+  candidates: string[];
+  /** The picked user id; null when nobody was eligible. */
+  picked: string | null;
+  note?: string;
+}
+
+/** The exact bytes hashed: `flagId "\n" auditSize "\n" auditHeadHash`, UTF-8. */
+export function seedMessage(i: DrawSeedInputs): string {
+  return `${i.flagId}\n${i.auditSize}\n${i.auditHeadHash}`;
+}
+
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * seed = SHA-256(flagId || "\n" || auditSize || "\n" || auditHeadHash);
+ * index = uint64(first 8 bytes of seed, big-endian) mod |candidates|, candidates sorted by user id.
+ */
+export async function makeDraw(seedInputs: DrawSeedInputs, eligibleUserIds: readonly string[]): Promise<Draw> {
+  const candidates = [...new Set(eligibleUserIds)].sort(byCodeUnits);
+  const seed = await sha256Hex(seedMessage(seedInputs));
+  if (candidates.length === 0) {
+    return { seedInputs, seed, candidates, picked: null, note: 'No eligible supervisor: the flag stays unassigned; any eligible supervisor may take it up.' };
+  }
+  const index = Number(BigInt(`0x${seed.slice(0, 16)}`) % BigInt(candidates.length));
+  return { seedInputs, seed, candidates, picked: candidates[index]! };
+}
+
+/**
+ * Re-runs a stored draw from its seed inputs and candidate list. `ok` is true when the stored
+ * seed and pick are exactly what the inputs give.
+ */
+export async function redraw(draw: Pick<Draw, 'seedInputs' | 'candidates'> & Partial<Draw>): Promise<{ ok: boolean; seed: string; picked: string | null }> {
+  const again = await makeDraw(draw.seedInputs, draw.candidates);
+  const ok = again.seed === draw.seed && again.picked === (draw.picked ?? null) && sameList(again.candidates, draw.candidates);
+  return { ok, seed: again.seed, picked: again.picked };
+}
+
+function sameList(a: readonly string[], b: readonly string[]) {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The audit-log head: its size and the last leaf hash. */
+export async function auditHead(db: Db): Promise<{ auditSize: number; auditHeadHash: string }> {
+  const rows = await db.all<{ seq: number; leaf_hash: string }>(
+    sql`select seq, leaf_hash from audit_entries order by seq desc limit 1`,
+  );
+  const last = rows[0];
+  return last ? { auditSize: Number(last.seq) + 1, auditHeadHash: last.leaf_hash } : { auditSize: 0, auditHeadHash: EMPTY_TREE_HASH };
+}
+
+/**
+ * User ids of supervisors eligible to review a flag about `subjectCode`: role supervisor, not
+ * disabled; not the subject; not in the subject's supervisor chain (officers.supervisor_code,
+ * followed transitively); not involved (by officer code or user id) in the flag's decisions.
+ */
+export async function eligibleReviewers(
+  db: Db,
+  subjectCode: string,
+  involved: { officerCodes: readonly string[]; userIds: readonly string[] },
+): Promise<string[]> {
+  const excludedCodes = [...new Set([subjectCode, ...involved.officerCodes])];
+  const excludedUsers = [...new Set(involved.userIds)];
+  // The chain is walked in SQL (WITH RECURSIVE, which D1 supports); `depth` stops a cycle in
+  // badly imported data from looping.
+  const rows = await db.all<{ id: string }>(sql`
+    with recursive chain(code, depth) as (
+      select supervisor_code, 1 from officers where code = ${subjectCode} and supervisor_code is not null
+      union
+      select o.supervisor_code, c.depth + 1 from officers o join chain c on o.code = c.code
+       where o.supervisor_code is not null and c.depth < 64
+    )
+    select u.id as id from users u
+     where u.role = 'supervisor' and u.disabled_at is null
+       and (u.officer_code is null or (
+             u.officer_code not in (select code from chain)
+             and u.officer_code not in (${sql.join(excludedCodes.map((c) => sql`${c}`), sql`, `)})))
+       ${excludedUsers.length ? sql`and u.id not in (${sql.join(excludedUsers.map((c) => sql`${c}`), sql`, `)})` : sql``}
+     order by u.id`);
+  return rows.map((r) => r.id);
+}
