@@ -318,6 +318,8 @@ export const flags = sqliteTable(
   },
   (t) => [
     index('flags_condition').on(t.rule, t.conditionKey),
+    // One unclosed flag per condition, even when two scans race (the loser's batch fails whole).
+    uniqueIndex('flags_one_unclosed').on(t.rule, t.conditionKey).where(sql`status <> 'closed'`),
     index('flags_status').on(t.status, t.raisedAt),
     index('flags_subject').on(t.subjectCode, t.closedAt),
   ],

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `flags_one_unclosed` ON `flags` (`rule`,`condition_key`) WHERE status <> 'closed';
