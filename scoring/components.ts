@@ -1,0 +1,200 @@
+/**
+ * The four component scores of DESIGN section 3, each 0-100, plus the composite and penalty.
+ * Every function is pure; sums run in a fixed order (keys in code-unit order) so equal inputs
+ * give bit-identical floats whatever order they arrived in.
+ */
+import type { Policy } from './policy.js';
+import type { AssessmentInput, AssessmentUsed, ComponentScores, ComponentWeights, PenaltyInput, PenaltyUsed } from './types.js';
+import { dayNumber } from './dates.js';
+
+/** Code-unit string order (not locale order), so results never depend on the host's locale. */
+export const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+const clip = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+/**
+ * Workload points `W = sum(itemWeight[kind] * count)` (DESIGN 3, workload), summed over kinds in
+ * code-unit order. Kinds the policy does not know carry no weight and are reported back.
+ */
+export function workloadPoints(policy: Policy, counts: Record<string, number>) {
+  const kinds = Object.keys(counts).sort(byCodeUnits);
+  const weights = policy.workload.itemWeights;
+  let points = 0;
+  const ignored: string[] = [];
+  const sorted: Record<string, number> = {};
+  for (const kind of kinds) {
+    const count = counts[kind]!;
+    sorted[kind] = count;
+    if (!Object.hasOwn(weights, kind)) {
+      ignored.push(kind);
+      continue;
+    }
+    points += weights[kind]! * count;
+  }
+  return { points, counts: sorted, ignored };
+}
+
+/**
+ * Mid-rank percentile (DESIGN 3, workload): `100 * (below + 0.5 * equal) / n`, where `equal`
+ * counts the officer. `sortedPoints` is the comparison set in ascending order.
+ */
+export function midRankPercentile(points: number, sortedPoints: readonly number[]) {
+  const n = sortedPoints.length;
+  const below = lowerBound(sortedPoints, points);
+  const equal = upperBound(sortedPoints, points) - below;
+  return { score: (100 * (below + 0.5 * equal)) / n, below, equal, n, position: n - below - equal + 1 };
+}
+
+function lowerBound(a: readonly number[], x: number) {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function upperBound(a: readonly number[], x: number) {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Assessment score (DESIGN 3, assessment): for each policy category, the latest result with
+ * `windowStart <= takenOn <= windowEnd`, scored `100 * raw / max`; the score is the weighted
+ * mean over the categories present, weights renormalised over those categories.
+ * Two results of one category on the same latest date: the higher score wins (then higher raw,
+ * then higher max, so the pick never depends on input order). Returns null (missing) when no
+ * category has a usable result.
+ */
+export function assessmentScore(
+  policy: Policy,
+  results: readonly AssessmentInput[],
+  windowStart: string,
+  windowEnd: string,
+): { score: number | null; used: AssessmentUsed[] } {
+  const weights = policy.assessment.categoryWeights;
+  const latest = new Map<string, { r: AssessmentInput; score: number }>();
+  for (const r of results) {
+    if (!Object.hasOwn(weights, r.category)) continue;
+    dayNumber(r.takenOn);
+    if (r.takenOn < windowStart || r.takenOn > windowEnd) continue;
+    if (!(Number.isFinite(r.raw) && Number.isFinite(r.max) && r.max > 0)) continue;
+    // Components are 0-100; import rejects raw outside [0, max], so the clip only guards bad data.
+    const score = clip((100 * r.raw) / r.max, 0, 100);
+    const prev = latest.get(r.category);
+    if (!prev || isLater(r, score, prev.r, prev.score)) latest.set(r.category, { r, score });
+  }
+  const cats = [...latest.keys()].sort(byCodeUnits);
+  let total = 0;
+  for (const c of cats) total += weights[c]!;
+  if (cats.length === 0 || !(total > 0)) {
+    return {
+      score: null,
+      used: cats.map((c) => {
+        const { r, score } = latest.get(c)!;
+        return { category: c, raw: r.raw, max: r.max, takenOn: r.takenOn, score, weight: 0, policyWeight: weights[c]! };
+      }),
+    };
+  }
+  let sum = 0;
+  const used: AssessmentUsed[] = [];
+  for (const c of cats) {
+    const { r, score } = latest.get(c)!;
+    const w = weights[c]!;
+    sum += w * score;
+    used.push({ category: c, raw: r.raw, max: r.max, takenOn: r.takenOn, score, weight: w / total, policyWeight: w });
+  }
+  return { score: sum / total, used };
+}
+
+function isLater(a: AssessmentInput, aScore: number, b: AssessmentInput, bScore: number) {
+  if (a.takenOn !== b.takenOn) return a.takenOn > b.takenOn;
+  if (aScore !== bScore) return aScore > bScore;
+  if (a.raw !== b.raw) return a.raw > b.raw;
+  return a.max > b.max;
+}
+
+/**
+ * The feedback prior m (DESIGN 3, feedback): the mean of the accepted response means over all
+ * graded officers, `sum(sumMeans) / sum(n)`; `defaultPrior` (3) when there are no responses.
+ * `officers` must come in a fixed order (the engine passes them sorted by code).
+ */
+export function feedbackPrior(policy: Policy, officers: readonly { n: number; sumMeans: number }[]) {
+  let n = 0;
+  let sum = 0;
+  for (const o of officers) {
+    n += o.n;
+    sum += o.sumMeans;
+  }
+  return n > 0 ? sum / n : policy.feedback.defaultPrior;
+}
+
+/**
+ * Feedback score (DESIGN 3, feedback): `100 * ((C*m + sum r) / (C + n) - 1) / 4`, a Bayesian
+ * mean of the 1-5 ratings shrunk toward the prior m, mapped onto 0-100. Never missing.
+ */
+export function feedbackScore(policy: Policy, prior: number, n: number, sumMeans: number) {
+  const c = policy.feedback.priorWeight;
+  if (c + n === 0) return clip((100 * (prior - 1)) / 4, 0, 100);
+  return clip((100 * ((c * prior + sumMeans) / (c + n) - 1)) / 4, 0, 100);
+}
+
+/**
+ * Tenure (DESIGN 3, tenure): `years = max(0, periodEnd - positionStart in days) / 365.25`,
+ * score `100 * min(years, cap) / cap` with cap 10 years.
+ */
+export function tenureScore(policy: Policy, positionStartDate: string, periodEnd: string) {
+  const days = dayNumber(periodEnd) - dayNumber(positionStartDate);
+  const years = Math.max(0, days) / 365.25;
+  const cap = policy.tenure.capYears;
+  return { days, years, score: (100 * Math.min(years, cap)) / cap };
+}
+
+/**
+ * Penalty (DESIGN 3, composite): severity points per confirmed flag (low 0, medium 2, high 5,
+ * critical 10), at most `max` (15) in all. A flag id counted once.
+ */
+export function penaltyPoints(policy: Policy, flags: readonly PenaltyInput[]) {
+  const sev = policy.penalties.severity;
+  const sorted = [...flags].sort(
+    (a, b) => byCodeUnits(a.flagId, b.flagId) || (sev[b.severity] ?? 0) - (sev[a.severity] ?? 0) || byCodeUnits(a.rule, b.rule),
+  );
+  const used: PenaltyUsed[] = [];
+  let total = 0;
+  for (const f of sorted) {
+    if (used.length > 0 && used.at(-1)!.flagId === f.flagId) continue;
+    const points = sev[f.severity] ?? 0;
+    used.push({ flagId: f.flagId, rule: f.rule, severity: f.severity, points });
+    total += points;
+  }
+  return { used, uncapped: total, penalty: Math.min(total, policy.penalties.max) };
+}
+
+/**
+ * Composite (DESIGN 3, composite): `sum(weight_i * score_i)`; a missing component's weight is
+ * shared out proportionally, `w_i / (sum of present weights)` = `w_i / (1 - w_missing)`; then
+ * minus the penalty, clipped to [0, 100]. Unrounded.
+ */
+export function compositeScore(policy: Policy, s: ComponentScores, penalty: number) {
+  const w = policy.components;
+  const present = w.workload + (s.assessment === null ? 0 : w.assessment) + w.feedback + w.tenure;
+  const share = (x: number) => (present > 0 ? x / present : 0);
+  const weights: ComponentWeights =
+    s.assessment === null
+      ? { workload: share(w.workload), assessment: 0, feedback: share(w.feedback), tenure: share(w.tenure) }
+      : { workload: w.workload, assessment: w.assessment, feedback: w.feedback, tenure: w.tenure };
+  let base = weights.workload * s.workload;
+  if (s.assessment !== null) base += weights.assessment * s.assessment;
+  base += weights.feedback * s.feedback;
+  base += weights.tenure * s.tenure;
+  return { weights, base, composite: clip(base - penalty, 0, 100), incomplete: s.assessment === null };
+}

@@ -1,0 +1,253 @@
+/**
+ * The grading engine (DESIGN section 3): officers' per-period aggregates in, one result per
+ * officer out. Pure: no I/O, no clock, no randomness. Officers are sorted by code before anything
+ * else and every sum runs in a fixed order, so the same inputs and policy give bit-identical
+ * output whatever order the inputs came in.
+ */
+import type { Policy } from './policy.js';
+import type { ComponentScores, EngineInput, EngineOutput, OfficerInput, OfficerResult, RawInputs } from './types.js';
+import {
+  assessmentScore,
+  byCodeUnits,
+  compositeScore,
+  feedbackPrior,
+  feedbackScore,
+  midRankPercentile,
+  penaltyPoints,
+  tenureScore,
+  workloadPoints,
+} from './components.js';
+import { dayNumber, inclusiveDays, maxDate, minDate, quarterStartBefore } from './dates.js';
+import { compareRank, placeTiers } from './tiers.js';
+import { explainGraded, explainNotGraded } from './explain.js';
+
+export type * from './types.js';
+
+/** Comparison-set label used in `raw.peerGroupUsed` when a small peer group falls back to the run. */
+export const wholeRun = '*';
+
+/**
+ * Active days (DESIGN 3, eligibility): days in `[max(hireDate, start), min(leaveDate, end)]`
+ * counting both ends; 0 when the officer was not in service during the period.
+ */
+export function activeDays(o: Pick<OfficerInput, 'hireDate' | 'leaveDate'>, period: { start: string; end: string }) {
+  const from = maxDate(o.hireDate, period.start);
+  const to = o.leaveDate === null ? period.end : minDate(o.leaveDate, period.end);
+  dayNumber(o.hireDate);
+  return inclusiveDays(from, to);
+}
+
+/**
+ * The assessment lookback window (DESIGN 3, assessment): from the first day of the quarter
+ * `lookbackQuarters - 1` quarters before the period's quarter to the period's last day;
+ * 2026Q3 gives 2025-10-01..2026-09-30.
+ */
+export function assessmentWindow(policy: Policy, period: { start: string; end: string }) {
+  return { start: quarterStartBefore(period.start, policy.assessment.lookbackQuarters - 1), end: period.end };
+}
+
+interface Work {
+  input: OfficerInput;
+  active: number;
+  eligible: boolean;
+  points: ReturnType<typeof workloadPoints>;
+  assessment: ReturnType<typeof assessmentScore>;
+  tenure: ReturnType<typeof tenureScore>;
+  penalty: ReturnType<typeof penaltyPoints>;
+}
+
+/**
+ * Grade every officer of a period under `policy` (already validated with `policySchema`).
+ * Results come ordered by rank, then the officers not graded by code.
+ */
+export function gradeOfficers(policy: Policy, input: EngineInput): EngineOutput {
+  const { period } = input;
+  if (dayNumber(period.end) < dayNumber(period.start)) throw new RangeError(`period ${period.code} ends before it starts`);
+  const officers = [...input.officers].sort((a, b) => byCodeUnits(a.code, b.code));
+  for (let i = 1; i < officers.length; i++) {
+    if (officers[i]!.code === officers[i - 1]!.code) throw new RangeError(`duplicate officer code ${officers[i]!.code}`);
+  }
+  const window = assessmentWindow(policy, period);
+  const minDays = policy.eligibility.minActiveDays;
+
+  const work: Work[] = officers.map((o) => {
+    const active = activeDays(o, period);
+    return {
+      input: o,
+      active,
+      eligible: active >= minDays,
+      points: workloadPoints(policy, o.workload),
+      assessment: assessmentScore(policy, o.assessments, window.start, window.end),
+      tenure: tenureScore(policy, o.positionStartDate, period.end),
+      penalty: penaltyPoints(policy, o.penalties),
+    };
+  });
+  const graded = work.filter((w) => w.eligible);
+  const gradedCount = graded.length;
+
+  // Comparison sets for the workload percentile: own peer group, or the whole run when small.
+  const all = graded.map((w) => w.points.points).sort((a, b) => a - b);
+  const groups = new Map<string, number[]>();
+  for (const w of graded) {
+    const g = groups.get(w.input.peerGroup);
+    if (g) g.push(w.points.points);
+    else groups.set(w.input.peerGroup, [w.points.points]);
+  }
+  for (const g of groups.values()) g.sort((a, b) => a - b);
+
+  const prior = feedbackPrior(
+    policy,
+    graded.map((w) => w.input.feedback),
+  );
+
+  const scored = graded.map((w) => {
+    const group = groups.get(w.input.peerGroup)!;
+    const fallback = group.length < policy.workload.minPeerGroupSize;
+    const pct = midRankPercentile(w.points.points, fallback ? all : group);
+    const components: ComponentScores = {
+      workload: pct.score,
+      assessment: w.assessment.score,
+      feedback: feedbackScore(policy, prior, w.input.feedback.n, w.input.feedback.sumMeans),
+      tenure: w.tenure.score,
+    };
+    const c = compositeScore(policy, components, w.penalty.penalty);
+    return { w, pct, fallback, groupSize: group.length, components, ...c };
+  });
+  scored.sort((a, b) =>
+    compareRank(
+      { code: a.w.input.code, composite: a.composite, ...a.components },
+      { code: b.w.input.code, composite: b.composite, ...b.components },
+    ),
+  );
+  const { placements, caps, tiers } = placeTiers(policy, scored);
+  const coefficientOf = new Map(tiers.map((t) => [t.level, t.coefficient]));
+  const tierCounts: Record<number, number> = {};
+  for (const t of tiers) tierCounts[t.level] = 0;
+
+  const ctx = { policy, period, window, prior, graded: gradedCount, caps };
+  const results: OfficerResult[] = scored.map((s, i) => {
+    const placement = placements[i]!;
+    const tier = placement?.placedAt ?? null;
+    if (tier !== null) tierCounts[tier]!++;
+    const coefficient = tier === null ? null : coefficientOf.get(tier)!;
+    const payout = coefficient === null ? null : Math.round(policy.baseAllowance * coefficient * 100) / 100;
+    const raw = rawOf(s.w, ctx, {
+      peerGroupUsed: s.fallback ? wholeRun : s.w.input.peerGroup,
+      peerFallback: s.fallback,
+      peerCount: s.pct.n,
+      peerGroupSize: s.groupSize,
+      peerBelow: s.pct.below,
+      peerEqual: s.pct.equal,
+      peerPosition: s.pct.position,
+      compositeBeforePenalty: s.base,
+    });
+    const result: OfficerResult = {
+      ...identity(s.w.input),
+      status: 'graded',
+      activeDays: s.w.active,
+      components: s.components,
+      weights: s.weights,
+      incomplete: s.incomplete,
+      penalty: s.w.penalty.penalty,
+      composite: s.composite,
+      rank: i + 1,
+      tier,
+      coefficient,
+      payout,
+      raw,
+      placement,
+      explanation: { 'zh-CN': [], en: [] },
+    };
+    result.explanation = explainGraded(result, s.w.input, ctx);
+    return result;
+  });
+
+  for (const w of work) {
+    if (w.eligible) continue;
+    const result: OfficerResult = {
+      ...identity(w.input),
+      status: 'not_graded',
+      reason: `active ${w.active} days < ${minDays}`,
+      activeDays: w.active,
+      components: null,
+      weights: null,
+      incomplete: false,
+      penalty: w.penalty.penalty,
+      composite: null,
+      rank: null,
+      tier: null,
+      coefficient: null,
+      payout: null,
+      raw: rawOf(w, ctx, {
+        peerGroupUsed: w.input.peerGroup,
+        peerFallback: false,
+        peerCount: 0,
+        peerGroupSize: groups.get(w.input.peerGroup)?.length ?? 0,
+        peerBelow: 0,
+        peerEqual: 0,
+        peerPosition: 0,
+        compositeBeforePenalty: null,
+      }),
+      placement: null,
+      explanation: { 'zh-CN': [], en: [] },
+    };
+    result.explanation = explainNotGraded(result, w.input, ctx);
+    results.push(result);
+  }
+
+  return {
+    period: period.code,
+    policyVersion: policy.version,
+    prior,
+    graded: gradedCount,
+    notGraded: work.length - gradedCount,
+    assessmentWindow: { ...window },
+    tierCounts,
+    caps,
+    results,
+  };
+}
+
+function identity(o: OfficerInput) {
+  return {
+    officerCode: o.code,
+    ...(o.name === undefined ? {} : { name: o.name }),
+    unitCode: o.unitCode,
+    peerGroup: o.peerGroup,
+    team: o.team,
+  };
+}
+
+function rawOf(
+  w: Work,
+  ctx: { policy: Policy; window: { start: string; end: string }; prior: number },
+  peer: Pick<
+    RawInputs,
+    'peerGroupUsed' | 'peerFallback' | 'peerCount' | 'peerGroupSize' | 'peerBelow' | 'peerEqual' | 'peerPosition' | 'compositeBeforePenalty'
+  >,
+): RawInputs {
+  return {
+    workloadPoints: w.points.points,
+    workloadCounts: w.points.counts,
+    ignoredKinds: w.points.ignored,
+    peerGroup: w.input.peerGroup,
+    peerGroupUsed: peer.peerGroupUsed,
+    peerFallback: peer.peerFallback,
+    peerCount: peer.peerCount,
+    peerGroupSize: peer.peerGroupSize,
+    peerBelow: peer.peerBelow,
+    peerEqual: peer.peerEqual,
+    peerPosition: peer.peerPosition,
+    assessmentWindow: { ...ctx.window },
+    assessmentsUsed: w.assessment.used,
+    feedbackN: w.input.feedback.n,
+    feedbackSum: w.input.feedback.sumMeans,
+    prior: ctx.prior,
+    priorWeight: ctx.policy.feedback.priorWeight,
+    tenureDays: w.tenure.days,
+    tenureYears: w.tenure.years,
+    penalties: w.penalty.used,
+    penaltyUncapped: w.penalty.uncapped,
+    compositeBeforePenalty: peer.compositeBeforePenalty,
+  };
+}
