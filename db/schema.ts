@@ -462,3 +462,19 @@ export const auditCheckpoints = sqliteTable('audit_checkpoints', {
   at: text('at').notNull(),
   text: text('text').notNull(),
 });
+
+/**
+ * Hashes of complete, aligned subtrees of the audit tree (RFC 9162 MTH of leaves
+ * [idx * 2^level, (idx + 1) * 2^level)), for levels >= NODE_FLOOR (src/audit/tree-store.ts), so a
+ * root or proof reads O(log n) rows at any size. A cache derived from audit_entries: the
+ * verifier recomputes every row; rows are written with INSERT OR IGNORE and never change.
+ */
+export const auditNodes = sqliteTable(
+  'audit_nodes',
+  {
+    level: integer('level').notNull(),
+    idx: integer('idx').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.idx] })],
+);
