@@ -6,7 +6,7 @@ import type { Db } from '../db/client.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { AppConfig, Ctx } from './core/context.js';
 import { problem } from './core/errors.js';
-import { bearerActor, createRouter, idempotency, onError, problemResponse, type AppEnv } from './core/http.js';
+import { bearerActor, createRouter, idempotency, problemResponse, type AppEnv } from './core/http.js';
 import type { AuditSigner } from './audit/signer.js';
 import { authRoutes } from './auth/routes.js';
 import { importsRoutes } from './imports/routes.js';
@@ -16,6 +16,9 @@ import { decisionsRoutes } from './decisions/routes.js';
 import { flagsRoutes } from './flags/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { pagesRoutes } from './pages/routes.js';
+import { pageSession } from './pages/session.js';
+import { pageCsrf } from './pages/csrf.js';
+import { notFoundPage, pageAwareOnError } from './pages/errors.js';
 
 export interface AppDeps {
   db: Db;
@@ -62,6 +65,10 @@ export function createApp(deps: AppDeps) {
     c.set('ctx', ctx);
     await next();
   });
+  // Page paths: a `sid` cookie becomes ctx.actor; unsafe requests pass the Origin check and, with a
+  // session, the synchronizer token (docs/adr/0002-page-sessions-and-csrf.md).
+  app.use('*', pageSession());
+  app.use('*', pageCsrf());
   app.use('/api/*', bearerActor());
   app.use('/api/*', idempotency());
 
@@ -99,8 +106,9 @@ export function createApp(deps: AppDeps) {
     return res;
   });
 
-  app.notFound((c) => problemResponse(c, problem(404, 'not_found', `Nothing at ${c.req.method} ${c.req.path}.`, undefined, c.get('requestId'))));
-  app.onError(onError);
+  // HTML error pages for browsers on page paths; problem+json for the API and everyone else.
+  app.notFound(notFoundPage);
+  app.onError(pageAwareOnError);
   return app;
 }
 

@@ -1,4 +1,8 @@
 import { createRouter } from '../core/http.js';
+import { signInRoutes } from './sign-in.js';
+import { homeRoutes } from './home.js';
 
-/** The pages API and pages. */
+/** The page shell: home, sign-in/out, language switch, user administration. */
 export const pagesRoutes = createRouter();
+pagesRoutes.route('/', homeRoutes);
+pagesRoutes.route('/', signInRoutes);

@@ -1,0 +1,50 @@
+import type { TestApp } from './app.js';
+
+/** The origin `app.request` gives relative URLs; page form posts must come from it (CSRF check). */
+export const PAGE_ORIGIN = 'http://localhost';
+
+export interface PageSession {
+  /** `sid=...` for the Cookie header. */
+  cookie: string;
+  /** The `_csrf` value this session's forms carry. */
+  csrf: string;
+}
+
+/** Signs in through `POST /login` with a bearer token, as a browser would. */
+export async function signIn(t: TestApp, token: string): Promise<PageSession> {
+  const res = await t.app.request('/login', {
+    method: 'POST',
+    headers: { origin: PAGE_ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token }),
+  });
+  const m = /(?:^|[ ,])sid=([^;]+)/.exec(res.headers.get('set-cookie') ?? '');
+  if (res.status !== 303 || !m) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  const cookie = `sid=${m[1]}`;
+  const home = await (await t.app.request('/', { headers: { cookie } })).text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(home)?.[1];
+  if (!csrf) throw new Error('no _csrf on the home page');
+  return { cookie, csrf };
+}
+
+/**
+ * A page request as a browser sends it: Accept text/html, Origin of the app, the session cookie,
+ * and for a `form` body, form encoding plus the session's `_csrf` (unless `csrf: false`).
+ */
+export async function pageRequest(
+  t: TestApp,
+  method: string,
+  path: string,
+  opts: { session?: PageSession; form?: Record<string, string>; csrf?: boolean; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'text/html', ...(opts.headers ?? {}) };
+  if (method !== 'GET' && method !== 'HEAD' && !('origin' in headers)) headers.origin = PAGE_ORIGIN;
+  if (opts.session) headers.cookie = [opts.session.cookie, headers.cookie].filter(Boolean).join('; ');
+  let body: BodyInit | undefined;
+  if (opts.form) {
+    const form = new URLSearchParams(opts.form);
+    if (opts.session && opts.csrf !== false && !form.has('_csrf')) form.set('_csrf', opts.session.csrf);
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    body = form;
+  }
+  return t.app.request(path, { method, headers, body });
+}
