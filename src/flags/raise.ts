@@ -3,7 +3,7 @@
  * its reviewer draw. Rules (via the scan) and the feedback flow (complaints) both call planRaise
  * and put the returned writes into their own commit() batch.
  */
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { decisionReviewers, decisions, flags, flagTransitions } from '../../db/schema.js';
 import type { Write, AuditEvent } from '../audit/append.js';
 import { canonicalJson } from '../audit/canonical.js';
@@ -29,6 +29,30 @@ export function evidenceFingerprint(evidence: unknown): string {
     return canonicalJson(rest);
   }
   return canonicalJson(evidence ?? null);
+}
+
+/**
+ * Stable item keys of evidence: `itemKeys` when the rule gives them, else the decision ids it names.
+ * Aggregate rules list the newest decisions involved, so a decision leaving the moving window does
+ * not count as new evidence, while a new decision does.
+ */
+function evidenceItemKeys(evidence: unknown): Set<string> | null {
+  if (!evidence || typeof evidence !== 'object' || Array.isArray(evidence)) return null;
+  const ev = evidence as Record<string, unknown>;
+  if (Array.isArray(ev.itemKeys)) return new Set(ev.itemKeys.filter((k): k is string => typeof k === 'string'));
+  const ids = evidenceDecisionIds(ev);
+  return ids.length ? new Set(ids) : null;
+}
+
+/**
+ * Whether `next` is new evidence compared with a closed flag's `prev`: an item (decision, burst,
+ * assignment) that `prev` did not have, or, for evidence without items, different figures.
+ */
+export function hasNewEvidence(prev: unknown, next: unknown): boolean {
+  const a = evidenceItemKeys(prev);
+  const b = evidenceItemKeys(next);
+  if (a && b) return [...b].some((k) => !a.has(k));
+  return evidenceFingerprint(prev) !== evidenceFingerprint(next);
 }
 
 /** Decision ids named by evidence (`decisionIds`, `decisions[].id`), capped so a read stays small. */
@@ -87,7 +111,7 @@ export async function planRaise(ctx: Ctx, candidate: FlagCandidate): Promise<{ f
   if (latest && latest.status !== 'closed') return null;
   // A closed flag (whatever its outcome) is not raised again for the very same evidence: a
   // confirmed condition that has not changed was already counted, a dismissed one was judged.
-  if (latest && evidenceFingerprint(latest.evidence) === evidenceFingerprint(candidate.evidence)) return null;
+  if (latest && !hasNewEvidence(latest.evidence, candidate.evidence)) return null;
 
   const now = ctx.clock.now().toISOString();
   const reopen = latest?.outcome === 'false_positive';
@@ -97,9 +121,14 @@ export async function planRaise(ctx: Ctx, candidate: FlagCandidate): Promise<{ f
     ? `Reopened by rule ${candidate.rule}: the condition recurred with new evidence.`
     : `Raised by rule ${candidate.rule}.`;
   const transitionId = newId('ftr', ctx.clock.now());
-  const writes: Write[] = [
-    reopen
-      ? ctx.db
+  const transition = { id: transitionId, flagId, from: reopen ? 'closed' : null, to: 'open', outcome: null, reason, actor: actorLabel(ctx.actor), at: now };
+  const writes: Write[] = reopen
+    ? [
+        // Inserted first and only while the flag is still a closed false positive: a NULL id
+        // fails the NOT NULL key, so a concurrent reopen aborts this whole batch instead of
+        // writing a second transition.
+        guardedTransitionInsert(ctx, transition, sql`exists (select 1 from ${flags} where ${flags.id} = ${flagId} and ${flags.status} = 'closed' and ${flags.outcome} = 'false_positive')`),
+        ctx.db
           .update(flags)
           .set({
             evidence: candidate.evidence,
@@ -112,9 +141,10 @@ export async function planRaise(ctx: Ctx, candidate: FlagCandidate): Promise<{ f
             updatedAt: now,
             closedAt: null,
           })
-          // Guard against a concurrent reopen: only a flag still closed as a false positive.
-          .where(and(eq(flags.id, flagId), eq(flags.status, 'closed'), sql`${flags.outcome} = 'false_positive'`))
-      : ctx.db.insert(flags).values({
+          .where(eq(flags.id, flagId)),
+      ]
+    : [
+        ctx.db.insert(flags).values({
           id: flagId,
           rule: candidate.rule,
           subjectCode: candidate.subjectCode,
@@ -129,17 +159,8 @@ export async function planRaise(ctx: Ctx, candidate: FlagCandidate): Promise<{ f
           updatedAt: now,
           closedAt: null,
         }),
-    ctx.db.insert(flagTransitions).values({
-      id: transitionId,
-      flagId,
-      from: reopen ? 'closed' : null,
-      to: 'open',
-      outcome: null,
-      reason,
-      actor: actorLabel(ctx.actor),
-      at: now,
-    }),
-  ];
+        ctx.db.insert(flagTransitions).values(transition),
+      ];
   const events: AuditEvent[] = [
     {
       action: reopen ? 'flag.reopen' : 'flag.raise',
@@ -159,4 +180,24 @@ export async function planRaise(ctx: Ctx, candidate: FlagCandidate): Promise<{ f
     },
   ];
   return { flagId, writes, events };
+}
+
+export interface TransitionRow {
+  id: string;
+  flagId: string;
+  from: string | null;
+  to: string;
+  outcome: string | null;
+  reason: string;
+  actor: string;
+  at: string;
+}
+
+/**
+ * INSERT of a transition row that only succeeds while `guard` holds: otherwise its id is NULL,
+ * the NOT NULL primary key fails, and the batch it is in rolls back whole (D1 and libsql alike).
+ */
+export function guardedTransitionInsert(ctx: Pick<Ctx, 'db'>, t: TransitionRow, guard: SQL) {
+  return ctx.db.run(sql`insert into flag_transitions (id, flag_id, from_status, to_status, outcome, reason, actor, at)
+    select case when ${guard} then ${t.id} else null end, ${t.flagId}, ${t.from}, ${t.to}, ${t.outcome}, ${t.reason}, ${t.actor}, ${t.at}`);
 }

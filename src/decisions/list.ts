@@ -1,0 +1,109 @@
+/** Reading the decision register: HR and supervisors see all of it, officers their own. */
+import { and, desc, eq, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { z } from '@hono/zod-openapi';
+import { decisionReviewers, decisions } from '../../db/schema.js';
+import { requireRole } from '../auth/tokens.js';
+import type { Ctx } from '../core/context.js';
+import { badRequest, forbidden, notFound } from '../core/errors.js';
+import { decodeCursor, encodeCursor } from '../core/http.js';
+import { isValidDate } from '../core/period.js';
+
+export const listDecisionsQuery = z.object({
+  officerCode: z.string().min(1).optional(),
+  type: z.string().min(1).optional(),
+  /** Decided on or after this date (YYYY-MM-DD). */
+  from: z.string().refine(isValidDate, 'YYYY-MM-DD').optional(),
+  /** Decided on or before this date (YYYY-MM-DD). */
+  to: z.string().refine(isValidDate, 'YYYY-MM-DD').optional(),
+  taxpayerCode: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  cursor: z.string().optional(),
+});
+export type ListDecisionsQuery = z.infer<typeof listDecisionsQuery>;
+
+export const decisionReviewerSchema = z.object({ officerCode: z.string(), vote: z.enum(['approve', 'reject']).nullable(), investigated: z.boolean() });
+export const decisionSchema = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    deciderCode: z.string().nullable(),
+    deciderUserId: z.string(),
+    subjectOfficerCode: z.string().nullable(),
+    taxpayerCode: z.string().nullable(),
+    amount: z.number().nullable(),
+    threshold: z.number().nullable(),
+    justification: z.string(),
+    decidedAt: z.string(),
+    recordedAt: z.string(),
+    violationType: z.string().nullable(),
+    amends: z.string().nullable(),
+    amendReason: z.string().nullable(),
+    auditIndex: z.number().int().nullable(),
+    reviewers: z.array(decisionReviewerSchema),
+  })
+  .openapi('Decision');
+export type DecisionView = z.infer<typeof decisionSchema>;
+
+const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+async function withReviewers(ctx: Ctx, rows: (typeof decisions.$inferSelect)[]): Promise<DecisionView[]> {
+  const ids = rows.map((r) => r.id);
+  const panel = ids.length
+    ? await ctx.db.select().from(decisionReviewers).where(inArray(decisionReviewers.decisionId, ids)).orderBy(decisionReviewers.officerCode)
+    : [];
+  const by = new Map<string, DecisionView['reviewers']>();
+  for (const p of panel) {
+    const list = by.get(p.decisionId) ?? [];
+    list.push({ officerCode: p.officerCode, vote: p.vote, investigated: p.investigated });
+    by.set(p.decisionId, list);
+  }
+  return rows.map((r) => ({ ...r, reviewers: by.get(r.id) ?? [] }));
+}
+
+/** Newest first, paginated by (decidedAt, id). Officers only ever see their own decisions. */
+export async function listDecisions({ ctx, query }: { ctx: Ctx; query: ListDecisionsQuery }) {
+  requireRole(ctx.actor, 'hr', 'supervisor', 'officer');
+  let officerCode = query.officerCode;
+  if (ctx.actor.role === 'officer') {
+    if (officerCode && officerCode !== ctx.actor.officerCode) throw forbidden('Officers see only their own decisions.');
+    officerCode = ctx.actor.officerCode ?? '\u0000none';
+  }
+  const limit = query.limit ?? 100;
+  const where: SQL[] = [];
+  if (officerCode) where.push(eq(decisions.deciderCode, officerCode));
+  if (query.type) where.push(eq(decisions.type, query.type));
+  if (query.taxpayerCode) where.push(eq(decisions.taxpayerCode, query.taxpayerCode));
+  if (query.from) where.push(gte(decisions.decidedAt, query.from));
+  if (query.to) where.push(lt(decisions.decidedAt, nextDay(query.to)));
+  const cursor = decodeCursor(query.cursor);
+  if (cursor) {
+    const sep = cursor.lastIndexOf('|');
+    if (sep < 0) throw badRequest('The cursor is not one this service issued.', [{ path: 'cursor', message: 'invalid cursor' }]);
+    const at = cursor.slice(0, sep);
+    const id = cursor.slice(sep + 1);
+    where.push(or(lt(decisions.decidedAt, at), and(eq(decisions.decidedAt, at), lt(decisions.id, id)))!);
+  }
+  const rows = await ctx.db
+    .select()
+    .from(decisions)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(decisions.decidedAt), desc(decisions.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: await withReviewers(ctx, page),
+    nextCursor: rows.length > limit && last ? encodeCursor(`${last.decidedAt}|${last.id}`) : null,
+  };
+}
+
+/** One decision with its panel and the records that amend it. */
+export async function getDecision({ ctx, id }: { ctx: Ctx; id: string }) {
+  requireRole(ctx.actor, 'hr', 'supervisor', 'officer');
+  const [row] = await ctx.db.select().from(decisions).where(eq(decisions.id, id));
+  if (!row) throw notFound(`No decision ${id}.`);
+  if (ctx.actor.role === 'officer' && row.deciderCode !== ctx.actor.officerCode) throw forbidden('Officers see only their own decisions.');
+  const [view] = await withReviewers(ctx, [row]);
+  const amendedBy = await ctx.db.select({ id: decisions.id }).from(decisions).where(eq(decisions.amends, id));
+  return { ...view!, amendedBy: amendedBy.map((a) => a.id) };
+}

@@ -1,0 +1,127 @@
+/** Fixtures for the decisions and flags tests: master data and decisions written straight to the test database. */
+import { sql } from 'drizzle-orm';
+import { assignments, decisionReviewers, decisions, feedbackResponses, invitations, officers, taxpayers, thresholds, units, users } from '../../db/schema.js';
+import type { TestApp } from './app.js';
+
+let seq = 0;
+const uid = (p: string) => `${p}_${Date.now().toString(36)}_${(++seq).toString(36)}`;
+
+export async function unit(t: TestApp, code = 'U1', peerGroup = 'urban') {
+  await t.db.insert(units).values({ code, name: `Unit ${code}`, peerGroup }).onConflictDoNothing();
+  return code;
+}
+
+export async function officer(t: TestApp, code: string, o: { unit?: string; supervisorCode?: string | null; peerGroup?: string } = {}) {
+  const u = await unit(t, o.unit ?? 'U1', o.peerGroup ?? 'urban');
+  await t.db.insert(officers).values({
+    code,
+    name: `Officer ${code}`,
+    unitCode: u,
+    team: 'assessment',
+    hireDate: '2015-01-01',
+    positionStartDate: '2018-01-01',
+    supervisorCode: o.supervisorCode ?? null,
+  });
+  return code;
+}
+
+export async function taxpayer(t: TestApp, code: string) {
+  await t.db.insert(taxpayers).values({ code, name: `Taxpayer ${code}`, category: 'general' }).onConflictDoNothing();
+  return code;
+}
+
+export async function assign(t: TestApp, taxpayerCode: string, officerCode: string, from: string, to: string | null = null) {
+  await taxpayer(t, taxpayerCode);
+  await t.db.insert(assignments).values({ taxpayerCode, officerCode, from, to });
+}
+
+export async function threshold(t: TestApp, decisionType: string, amount: number, validFrom: string, validTo: string | null = null) {
+  await t.db.insert(thresholds).values({ decisionType, amount, validFrom, validTo });
+}
+
+export interface DecisionFixture {
+  type?: string;
+  decider: string;
+  taxpayer?: string;
+  amount?: number | null;
+  threshold?: number | null;
+  decidedAt?: string;
+  recordedAt?: string;
+  violationType?: string | null;
+  amends?: string | null;
+  reviewers?: { officerCode: string; vote?: 'approve' | 'reject' | null; investigated?: boolean }[];
+}
+
+/** Inserts decisions in bulk (fixture data, not the verb under test); returns their ids. */
+export async function decisionsFor(t: TestApp, list: DecisionFixture[]): Promise<string[]> {
+  const ids: string[] = [];
+  const rows = [];
+  const panel = [];
+  for (const d of list) {
+    const id = uid('dec');
+    ids.push(id);
+    const tp = d.taxpayer ?? 'TP1';
+    await taxpayer(t, tp);
+    rows.push({
+      id,
+      type: d.type ?? 'assessed_turnover',
+      deciderUserId: `usr_${d.decider}`,
+      deciderCode: d.decider,
+      taxpayerCode: tp,
+      amount: d.amount ?? null,
+      threshold: d.threshold ?? null,
+      justification: 'fixture',
+      decidedAt: d.decidedAt ?? '2026-09-01',
+      recordedAt: d.recordedAt ?? `${d.decidedAt ?? '2026-09-01'}T10:00:00.000Z`.slice(0, 24),
+      violationType: d.violationType ?? null,
+      amends: d.amends ?? null,
+      amendReason: d.amends ? 'fixture amendment' : null,
+    });
+    for (const r of d.reviewers ?? []) panel.push({ decisionId: id, officerCode: r.officerCode, vote: r.vote === undefined ? 'approve' as const : r.vote, investigated: r.investigated ?? false });
+  }
+  for (let i = 0; i < rows.length; i += 200) await t.db.insert(decisions).values(rows.slice(i, i + 200));
+  for (let i = 0; i < panel.length; i += 200) await t.db.insert(decisionReviewers).values(panel.slice(i, i + 200));
+  return ids;
+}
+
+/** Feedback responses for an officer at the given times (fixture data). */
+export async function responses(t: TestApp, officerCode: string, times: string[]) {
+  await taxpayer(t, 'TPF');
+  for (const at of times) {
+    const inv = uid('inv');
+    await t.db.insert(invitations).values({
+      id: inv,
+      tokenHash: uid('h'),
+      officerCode,
+      taxpayerCode: 'TPF',
+      interactionRef: uid('ref'),
+      createdBy: 'test',
+      createdAt: at,
+      expiresAt: '2099-01-01T00:00:00.000Z',
+      usedAt: at,
+    });
+    await t.db.insert(feedbackResponses).values({
+      id: uid('rsp'),
+      invitationId: inv,
+      officerCode,
+      period: '2026Q4',
+      submittedAt: at,
+      professionalism: 5,
+      attitude: 5,
+      efficiency: 5,
+      integrity: 5,
+      mean: 5,
+    });
+  }
+}
+
+/** A supervisor user (optionally acting as an officer record) with its token and user id. */
+export async function supervisor(t: TestApp, name: string, officerCode?: string) {
+  const token = await t.userToken('supervisor', { username: name, officerCode });
+  const [u] = await t.db.select({ id: users.id }).from(users).where(sql`username = ${name}`);
+  return { token, userId: u!.id, officerCode };
+}
+
+export async function json<T = any>(res: Response): Promise<T> {
+  return (await res.json()) as T;
+}
