@@ -1,4 +1,282 @@
+import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../core/http.js';
+import { ProblemSchema, bearerSecurity } from '../core/openapi.js';
+import {
+  exportRunCsv,
+  getResult,
+  getRun,
+  listResults,
+  listRuns,
+  myGrades,
+  publishRun,
+  startRun,
+} from './grading-run.js';
+import { decideAdjustment, decideAdjustmentInput, listAdjustments, proposeAdjustment, proposeAdjustmentInput } from './adjustment.js';
+import { decideAppeal, decideAppealInput, fileAppeal, fileAppealInput, listAppeals } from './appeal.js';
+import { compareRuns } from './compare.js';
+import { gradingPages } from './pages.js';
 
-/** The grading API and pages. */
-export const gradingRoutes = createRouter();
+const problems = {
+  400: { description: 'Invalid input', content: { 'application/problem+json': { schema: ProblemSchema } } },
+  401: { description: 'No valid token', content: { 'application/problem+json': { schema: ProblemSchema } } },
+  403: { description: 'Wrong role, or about oneself', content: { 'application/problem+json': { schema: ProblemSchema } } },
+  404: { description: 'Not found (or not visible to the caller)', content: { 'application/problem+json': { schema: ProblemSchema } } },
+  409: { description: 'The run is published (frozen) or the item was already decided', content: { 'application/problem+json': { schema: ProblemSchema } } },
+} as const;
+
+const tags = ['grading'];
+const limit = z.coerce.number().int().min(1).max(1000).optional();
+const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+
+const RunCreated = z.object({ id: z.string(), status: z.literal('computed'), inputDigest: z.string(), whatIf: z.boolean(), policyHash: z.string(), resultsDigest: z.string() }).openapi('GradingRunCreated');
+const Run = z
+  .object({
+    id: z.string(),
+    period: z.string(),
+    status: z.enum(['computed', 'published']),
+    whatIf: z.boolean(),
+    policyHash: z.string(),
+    inputDigest: z.string(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    publishedBy: z.string().nullable(),
+    publishedAt: z.string().nullable(),
+  })
+  .openapi('GradingRun');
+const Explanation = z.object({ 'zh-CN': z.array(z.string()), en: z.array(z.string()) });
+const ResultItem = z
+  .object({
+    officerCode: z.string(),
+    name: z.string().nullable(),
+    status: z.enum(['graded', 'not_graded']),
+    composite: z.number().nullable(),
+    components: z.object({ workload: z.number().nullable(), assessment: z.number().nullable(), feedback: z.number().nullable(), tenure: z.number().nullable() }),
+    penalty: z.number().nullable(),
+    rank: z.number().int().nullable(),
+    tier: z.number().int().nullable(),
+    coefficient: z.number().nullable(),
+    incentive: z.number().nullable().openapi({ description: 'Payout in yuan (base allowance x coefficient)' }),
+    incomplete: z.boolean(),
+    reason: z.string().nullable(),
+    adjusted: z.object({ fromTier: z.number(), toTier: z.number(), adjustmentId: z.string() }).nullable(),
+    explanation: Explanation,
+  })
+  .openapi('GradingResult');
+const Adjustment = z
+  .object({
+    id: z.string(),
+    runId: z.string(),
+    officerCode: z.string(),
+    fromTier: z.number().int(),
+    toTier: z.number().int(),
+    reason: z.string(),
+    status: z.enum(['pending', 'approved', 'rejected']),
+    requestedBy: z.string(),
+    requestedAt: z.string(),
+    decidedBy: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    decisionReason: z.string().nullable(),
+    decisionId: z.string().nullable(),
+  })
+  .openapi('Adjustment');
+const Appeal = z
+  .object({
+    id: z.string(),
+    runId: z.string(),
+    officerCode: z.string(),
+    reason: z.string(),
+    filedAt: z.string(),
+    status: z.enum(['pending', 'upheld', 'dismissed']),
+    decidedBy: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    decisionReason: z.string().nullable(),
+    correctedTier: z.number().int().nullable(),
+  })
+  .openapi('Appeal');
+const idParam = z.object({ id: z.string().min(1) });
+
+const startRunRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/grading-runs',
+  tags,
+  summary: 'Compute a grading run for a period (hr). With whatIf: true, a what-if run that is never published.',
+  security: bearerSecurity,
+  request: {
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z
+            .object({
+              period: z.string().openapi({ example: '2026Q3' }),
+              policy: z.unknown().optional().openapi({ description: 'A full policy document; omitted: the default policy v1.' }),
+              whatIf: z.boolean().optional(),
+            })
+            .openapi('StartGradingRun'),
+        },
+      },
+    },
+  },
+  responses: { 201: json(RunCreated, 'Computed'), ...problems },
+});
+
+const listRunsRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/grading-runs',
+  tags,
+  summary: 'Grading runs, newest first (hr: all; officer: published).',
+  security: bearerSecurity,
+  request: { query: z.object({ period: z.string().optional(), limit, cursor: z.string().optional() }) },
+  responses: { 200: json(z.object({ items: z.array(Run), nextCursor: z.string().nullable() })), ...problems },
+});
+
+const compareRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/grading-runs/compare',
+  tags,
+  summary: 'Compare two runs of one period (hr): tier transition matrix, movers and why, distribution by peer group and team.',
+  security: bearerSecurity,
+  request: { query: z.object({ a: z.string().min(1), b: z.string().min(1) }) },
+  responses: { 200: json(z.object({ period: z.string(), labels: z.array(z.string()), matrix: z.array(z.array(z.number().int())), moved: z.number().int() }).passthrough().openapi('RunComparison')), ...problems },
+});
+
+const getRunRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/grading-runs/{id}',
+  tags,
+  summary: 'One run with counts per status and tier.',
+  security: bearerSecurity,
+  request: { params: idParam },
+  responses: { 200: json(Run.extend({ counts: z.object({ graded: z.number(), notGraded: z.number() }), tierCounts: z.record(z.string(), z.number()) })), ...problems },
+});
+
+const resultsRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/grading-runs/{id}/results',
+  tags,
+  summary: "A run's results by officer code (hr).",
+  security: bearerSecurity,
+  request: { params: idParam, query: z.object({ limit, cursor: z.string().optional() }) },
+  responses: { 200: json(z.object({ items: z.array(ResultItem), nextCursor: z.string().nullable() })), ...problems },
+});
+
+const resultRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/grading-runs/{id}/results/{officerCode}',
+  tags,
+  summary: "One officer's result with the full breakdown (hr; the officer, once published).",
+  security: bearerSecurity,
+  request: { params: z.object({ id: z.string().min(1), officerCode: z.string().min(1) }) },
+  responses: { 200: json(ResultItem.extend({ runId: z.string(), period: z.string(), runStatus: z.string(), publishedAt: z.string().nullable(), detail: z.unknown() })), ...problems },
+});
+
+const publishRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/grading-runs/{id}/publish',
+  tags,
+  summary: 'Publish a computed run (hr); it becomes immutable and visible to officers.',
+  security: bearerSecurity,
+  request: { params: idParam },
+  responses: { 200: json(Run, 'Published'), ...problems },
+});
+
+const exportRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/grading-runs/{id}/export.csv',
+  tags,
+  summary: 'Payroll CSV of a published run (hr): UTF-8 with BOM, CRLF.',
+  security: bearerSecurity,
+  request: { params: idParam },
+  responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
+});
+
+const proposeRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/grading-runs/{id}/adjustments',
+  tags,
+  summary: "Propose a tier change for one officer of a computed run (hr); a different HR user decides.",
+  security: bearerSecurity,
+  request: { params: idParam, body: { required: true, content: { 'application/json': { schema: proposeAdjustmentInput } } } },
+  responses: { 201: json(Adjustment, 'Proposed'), ...problems },
+});
+
+const listAdjustmentsRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/grading-runs/{id}/adjustments',
+  tags,
+  summary: "A run's adjustments (hr).",
+  security: bearerSecurity,
+  request: { params: idParam, query: z.object({ status: z.enum(['pending', 'approved', 'rejected']).optional() }) },
+  responses: { 200: json(z.object({ items: z.array(Adjustment) })), ...problems },
+});
+
+const decideAdjustmentRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/adjustments/{id}/decision',
+  tags,
+  summary: 'Approve or reject an adjustment (hr, not the proposer). Approval is a grade_adjustment decision.',
+  security: bearerSecurity,
+  request: { params: idParam, body: { required: true, content: { 'application/json': { schema: decideAdjustmentInput } } } },
+  responses: { 200: json(Adjustment, 'Decided'), ...problems },
+});
+
+const fileAppealRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/grading-runs/{id}/appeals',
+  tags,
+  summary: 'Appeal your own published result (officer), within 15 days of publication.',
+  security: bearerSecurity,
+  request: { params: idParam, body: { required: true, content: { 'application/json': { schema: fileAppealInput } } } },
+  responses: { 201: json(Appeal, 'Filed'), ...problems },
+});
+
+const decideAppealRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/appeals/{id}/decision',
+  tags,
+  summary: 'Uphold (with the corrected tier) or dismiss an appeal (hr who neither graded nor adjusted that officer).',
+  security: bearerSecurity,
+  request: { params: idParam, body: { required: true, content: { 'application/json': { schema: decideAppealInput } } } },
+  responses: { 200: json(Appeal, 'Decided'), ...problems },
+});
+
+const listAppealsRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/appeals',
+  tags,
+  summary: 'Appeals (hr: all; officer: their own).',
+  security: bearerSecurity,
+  request: { query: z.object({ status: z.enum(['pending', 'upheld', 'dismissed']).optional(), runId: z.string().optional(), limit, cursor: z.string().optional() }) },
+  responses: { 200: json(z.object({ items: z.array(Appeal), nextCursor: z.string().nullable() })), ...problems },
+});
+
+const myGradesRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/me/grades',
+  tags,
+  summary: "The signed-in officer's results in published runs.",
+  security: bearerSecurity,
+  responses: { 200: json(z.object({ items: z.array(ResultItem.extend({ runId: z.string(), period: z.string(), publishedAt: z.string().nullable() })) })), ...problems },
+});
+
+/** The grading API and the HR console pages. */
+export const gradingRoutes = createRouter()
+  .openapi(startRunRoute, async (c) => c.json(await startRun({ ctx: c.get('ctx'), input: c.req.valid('json') }), 201))
+  .openapi(listRunsRoute, async (c) => c.json(await listRuns({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
+  .openapi(compareRoute, async (c) => c.json(await compareRuns({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
+  .openapi(getRunRoute, async (c) => c.json(await getRun({ ctx: c.get('ctx'), input: c.req.valid('param') }), 200))
+  .openapi(resultsRoute, async (c) => c.json(await listResults({ ctx: c.get('ctx'), input: { ...c.req.valid('param'), ...c.req.valid('query') } }), 200))
+  .openapi(resultRoute, async (c) => c.json((await getResult({ ctx: c.get('ctx'), input: c.req.valid('param') })) as never, 200))
+  .openapi(publishRoute, async (c) => c.json(await publishRun({ ctx: c.get('ctx'), input: c.req.valid('param') }), 200))
+  .openapi(exportRoute, async (c) => {
+    const { filename, body } = await exportRunCsv({ ctx: c.get('ctx'), input: c.req.valid('param') });
+    return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` });
+  })
+  .openapi(proposeRoute, async (c) => c.json(await proposeAdjustment({ ctx: c.get('ctx'), input: { runId: c.req.valid('param').id, ...c.req.valid('json') } }), 201))
+  .openapi(listAdjustmentsRoute, async (c) => c.json(await listAdjustments({ ctx: c.get('ctx'), input: { runId: c.req.valid('param').id, ...c.req.valid('query') } }), 200))
+  .openapi(decideAdjustmentRoute, async (c) => c.json(await decideAdjustment({ ctx: c.get('ctx'), input: { id: c.req.valid('param').id, ...c.req.valid('json') } }), 200))
+  .openapi(fileAppealRoute, async (c) => c.json(await fileAppeal({ ctx: c.get('ctx'), input: { runId: c.req.valid('param').id, ...c.req.valid('json') } }), 201))
+  .openapi(decideAppealRoute, async (c) => c.json(await decideAppeal({ ctx: c.get('ctx'), input: { id: c.req.valid('param').id, ...c.req.valid('json') } }), 200))
+  .openapi(listAppealsRoute, async (c) => c.json(await listAppeals({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
+  .openapi(myGradesRoute, async (c) => c.json((await myGrades({ ctx: c.get('ctx') })) as never, 200))
+  .route('/', gradingPages);

@@ -1,0 +1,184 @@
+/**
+ * Appeals against a published result. The officer files within 15 days of publication; an HR
+ * user who neither graded the run (started or published it) nor adjusted that officer (proposed
+ * or decided an adjustment) decides. The run stays frozen: an upheld appeal records a corrected
+ * tier on the appeal and a `grade_adjustment` decision, never a change to the published result.
+ */
+import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
+import { z } from '@hono/zod-openapi';
+import { adjustments, appeals, decisions, gradingResults } from '../../db/schema.js';
+import type { Ctx } from '../core/context.js';
+import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import { isoDate } from '../core/clock.js';
+import { decodeCursor, encodeCursor } from '../core/http.js';
+import { commit } from '../audit/append.js';
+import { requireRole } from '../auth/tokens.js';
+import { findRun, runPolicy } from './grading-run.js';
+import { nextAuditIndex, tierOf } from './adjustment.js';
+
+/** Days after publication on which an appeal may still be filed (publication day is day 0). */
+export const APPEAL_WINDOW_DAYS = 15;
+
+export const fileAppealInput = z.object({ reason: z.string().trim().min(1).max(4000) }).openapi('FileAppeal');
+
+export const decideAppealInput = z
+  .object({
+    outcome: z.enum(['upheld', 'dismissed']),
+    reason: z.string().trim().min(1).max(4000),
+    /** Required when upheld: the tier the officer should have had. */
+    correctedTier: z.number().int().optional(),
+  })
+  .openapi('DecideAppeal');
+
+export type AppealRow = typeof appeals.$inferSelect;
+
+/** Whole UTC calendar days from `fromIso` to `toIso`. */
+export function daysBetween(fromIso: string, toIso: string): number {
+  const a = Date.parse(`${fromIso.slice(0, 10)}T00:00:00Z`);
+  const b = Date.parse(`${toIso.slice(0, 10)}T00:00:00Z`);
+  return Math.round((b - a) / 86_400_000);
+}
+
+/** The officer appeals their own result of a published run, once, within the window. */
+export async function fileAppeal({ ctx, input }: { ctx: Ctx; input: { runId: string } & z.infer<typeof fileAppealInput> }) {
+  requireRole(ctx.actor, 'officer');
+  const code = ctx.actor.officerCode;
+  if (!code) throw forbidden('This user does not act as an officer.');
+  const run = await findRun(ctx, input.runId);
+  if (run.status !== 'published') throw notFound(`No grading run ${input.runId}.`);
+  const now = ctx.clock.now();
+  const days = daysBetween(run.publishedAt!, now.toISOString());
+  if (days > APPEAL_WINDOW_DAYS) {
+    throw conflict(`The appeal window closed ${APPEAL_WINDOW_DAYS} days after publication (${isoDate(new Date(run.publishedAt!))}).`, 'appeal_window_closed');
+  }
+  const [result] = await ctx.db
+    .select({ tier: gradingResults.tier })
+    .from(gradingResults)
+    .where(and(eq(gradingResults.runId, run.id), eq(gradingResults.officerCode, code)));
+  if (!result) throw notFound(`Officer ${code} has no result in run ${run.id}.`);
+  const [existing] = await ctx.db.select({ id: appeals.id }).from(appeals).where(and(eq(appeals.runId, run.id), eq(appeals.officerCode, code)));
+  if (existing) throw conflict(`Appeal ${existing.id} against this result exists; one appeal per result.`, 'appeal_exists');
+
+  const id = newId('apl', now);
+  const row: AppealRow = {
+    id,
+    runId: run.id,
+    officerCode: code,
+    reason: input.reason,
+    filedBy: ctx.actor.userId,
+    filedAt: now.toISOString(),
+    status: 'pending',
+    decidedBy: null,
+    decidedAt: null,
+    outcome: null,
+    decisionReason: null,
+    correctedTier: null,
+  };
+  await commit(ctx, [ctx.db.insert(appeals).values(row)], [
+    { action: 'appeal.file', entity: 'appeal', entityId: id, payload: { runId: run.id, officerCode: code, tier: result.tier, reason: input.reason } },
+  ]);
+  return appealView(row);
+}
+
+/**
+ * An HR user decides a pending appeal. Refused (403) to whoever started or published the run,
+ * proposed or decided an adjustment for that officer in it, or is the officer.
+ */
+export async function decideAppeal({ ctx, input }: { ctx: Ctx; input: { id: string } & z.infer<typeof decideAppealInput> }) {
+  requireRole(ctx.actor, 'hr');
+  const [appeal] = await ctx.db.select().from(appeals).where(eq(appeals.id, input.id));
+  if (!appeal) throw notFound(`No appeal ${input.id}.`);
+  if (appeal.status !== 'pending') throw conflict(`Appeal ${appeal.id} was already ${appeal.status}.`, 'appeal_decided');
+  const run = await findRun(ctx, appeal.runId);
+  const me = ctx.actor.userId;
+  if (run.createdBy === me || run.publishedBy === me) throw forbidden('You graded this run (started or published it); another HR user decides the appeal.');
+  if (ctx.actor.officerCode && ctx.actor.officerCode === appeal.officerCode) throw forbidden('Nobody decides their own appeal.');
+  const [adjusted] = await ctx.db
+    .select({ id: adjustments.id })
+    .from(adjustments)
+    .where(and(eq(adjustments.runId, run.id), eq(adjustments.officerCode, appeal.officerCode), or(eq(adjustments.requestedBy, me), eq(adjustments.decidedBy, me))))
+    .limit(1);
+  if (adjusted) throw forbidden(`You took part in adjustment ${adjusted.id} for this officer; another HR user decides the appeal.`);
+
+  let correctedTier: number | null = null;
+  if (input.outcome === 'upheld') {
+    if (input.correctedTier === undefined) throw badRequest('An upheld appeal names the corrected tier.', [{ path: 'correctedTier', message: 'required when upheld' }]);
+    tierOf(await runPolicy(ctx, run), input.correctedTier);
+    correctedTier = input.correctedTier;
+  } else if (input.correctedTier !== undefined) {
+    throw badRequest('A dismissed appeal keeps the published tier.', [{ path: 'correctedTier', message: 'only when upheld' }]);
+  }
+
+  const now = ctx.clock.now();
+  const at = now.toISOString();
+  const decided = { status: input.outcome, outcome: input.outcome, decidedBy: me, decidedAt: at, decisionReason: input.reason, correctedTier };
+  const update = ctx.db.update(appeals).set(decided).where(and(eq(appeals.id, appeal.id), eq(appeals.status, 'pending')));
+  const appealEvent = { action: `appeal.${input.outcome === 'upheld' ? 'uphold' : 'dismiss'}`, entity: 'appeal', entityId: appeal.id, payload: { runId: run.id, officerCode: appeal.officerCode, outcome: input.outcome, correctedTier, reason: input.reason } };
+  if (correctedTier === null) {
+    await commit(ctx, [update], [appealEvent]);
+  } else {
+    const decisionId = newId('dec', now);
+    const justification = `Appeal ${appeal.id} upheld for run ${run.id} (${run.period}): corrected tier ${correctedTier}. ${input.reason}`;
+    await commit(
+      ctx,
+      [
+        ctx.db.insert(decisions).values({
+          id: decisionId,
+          type: 'grade_adjustment',
+          deciderUserId: me,
+          deciderCode: ctx.actor.officerCode ?? null,
+          subjectOfficerCode: appeal.officerCode,
+          taxpayerCode: null,
+          amount: correctedTier,
+          threshold: null,
+          justification,
+          decidedAt: at,
+          recordedAt: at,
+          auditIndex: nextAuditIndex(),
+        }),
+        update,
+      ],
+      [
+        { action: 'decision.record', entity: 'decision', entityId: decisionId, payload: { type: 'grade_adjustment', deciderUserId: me, deciderCode: ctx.actor.officerCode ?? null, subjectOfficerCode: appeal.officerCode, amount: correctedTier, threshold: null, justification, decidedAt: at } },
+        appealEvent,
+      ],
+    );
+  }
+  return appealView({ ...appeal, ...decided });
+}
+
+export function appealView(a: AppealRow) {
+  return {
+    id: a.id,
+    runId: a.runId,
+    officerCode: a.officerCode,
+    reason: a.reason,
+    filedAt: a.filedAt,
+    status: a.status,
+    decidedBy: a.decidedBy,
+    decidedAt: a.decidedAt,
+    decisionReason: a.decisionReason,
+    correctedTier: a.correctedTier,
+  };
+}
+
+/** Appeals (HR: all; an officer: their own), oldest first, paginated by id. */
+export async function listAppeals({ ctx, input }: { ctx: Ctx; input: { status?: AppealRow['status']; runId?: string; limit?: number; cursor?: string } }) {
+  requireRole(ctx.actor, 'hr', 'officer');
+  const limit = input.limit ?? 100;
+  const after = decodeCursor(input.cursor);
+  const conds: SQL[] = [];
+  if (input.status) conds.push(eq(appeals.status, input.status));
+  if (input.runId) conds.push(eq(appeals.runId, input.runId));
+  if (ctx.actor.role === 'officer') conds.push(ctx.actor.officerCode ? eq(appeals.officerCode, ctx.actor.officerCode) : sql`0`);
+  if (after) conds.push(gt(appeals.id, after));
+  const rows = await ctx.db
+    .select()
+    .from(appeals)
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(asc(appeals.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  return { items: page.map(appealView), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.id) : null };
+}
