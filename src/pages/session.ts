@@ -28,8 +28,11 @@ const perRequest = new WeakMap<Request, SessionInfo>();
  */
 export const publicPagePrefixes = ['/f/'];
 
+const machinePaths = ['/api', '/openapi.json', '/healthz'];
+
+/** Paths for machines: bearer auth, problem+json errors, never cookies. */
 export function isApiPath(path: string): boolean {
-  return path === '/api' || path.startsWith('/api/') || path === '/openapi.json' || path === '/healthz';
+  return machinePaths.some((p) => path === p || path.startsWith(`${p}/`));
 }
 
 function isSessionPath(path: string): boolean {

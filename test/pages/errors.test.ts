@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { makeTestApp } from '../support/app.js';
+import { pageRequest, signIn } from '../support/pages.js';
+
+describe('error pages', () => {
+  it('answers a browser on a page path with an HTML 404 in its language', async () => {
+    const t = await makeTestApp();
+    const res = await t.call('GET', '/no/such/page', { headers: { accept: 'text/html,application/xhtml+xml', 'accept-language': 'en' } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('Page not found');
+    expect(html).toContain('There is nothing at /no/such/page.');
+  });
+
+  it('keeps problem+json for the API, machine clients and /openapi.json-like paths', async () => {
+    const t = await makeTestApp();
+    for (const [path, accept] of [
+      ['/api/v1/nope', 'text/html'],
+      ['/no/such/page', 'application/json'],
+      ['/no/such/page', ''],
+      ['/healthz/x', 'text/html'],
+    ] as const) {
+      const res = await t.call('GET', path, { headers: accept ? { accept } : {} });
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get('content-type'), `${path} ${accept}`).toContain('application/problem+json');
+    }
+  });
+
+  it('redirects to sign-in on a staff page without a session, keeping where to go back to', async () => {
+    const t = await makeTestApp();
+    const res = await pageRequest(t, 'GET', '/admin?after=b');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/login?next=%2Fadmin%3Fafter%3Db');
+    const form = await (await pageRequest(t, 'GET', res.headers.get('location')!)).text();
+    expect(form).toContain('name="next" value="/admin?after=b"');
+  });
+
+  it('renders a 403 page for the wrong role, whatever the Accept header', async () => {
+    const t = await makeTestApp();
+    const s = await signIn(t, await t.userToken('hr'));
+    const res = await t.call('GET', '/admin', { headers: { cookie: s.cookie, 'accept-language': 'en' } });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(await res.text()).toContain('This page is for: administrator. Your role is HR.');
+  });
+
+  it('sends no-store and security headers with pages', async () => {
+    const t = await makeTestApp();
+    const res = await t.call('GET', '/login');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+});
