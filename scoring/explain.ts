@@ -180,13 +180,13 @@ export function explainGraded(r: OfficerResult, o: OfficerInput, ctx: ExplainCon
       en.push(`Qualified for ${p.qualifiedFor}, placed at ${p.placedAt}; ${payEn}.`);
     } else {
       zh.push(
-        `符合 ${p.qualifiedFor} 级条件，但` +
-          p.cappedAt.map((l) => `${l} 级已满 ${pct(shareOf(l))} 名额（${capOf(l)} 人）`).join('，') +
-          `，定为 ${p.placedAt} 级；${pay}。`,
+        `符合 ${p.qualifiedFor} 级条件，但 ` +
+          p.cappedAt.map((l) => `${l} 级名额（${pct(shareOf(l))}，${capOf(l)} 人）`).join('、') +
+          `已满，定为 ${p.placedAt} 级；${pay}。`,
       );
       en.push(
         `Qualified for ${p.qualifiedFor}, over the ` +
-          p.cappedAt.map((l) => `${pct(shareOf(l))} cap at ${l} (${capOf(l)} places)`).join(' and the ') +
+          p.cappedAt.map((l) => `${pct(shareOf(l))} cap at ${l} (${capOf(l)} ${capOf(l) === 1 ? 'place' : 'places'})`).join(' and the ') +
           `, placed at ${p.placedAt}; ${payEn}.`,
       );
     }
