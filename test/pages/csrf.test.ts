@@ -7,7 +7,7 @@ describe('CSRF on page forms', () => {
   it('refuses a signed-in form post without _csrf, or with a wrong one, as a 403 page', async () => {
     const t = await makeTestApp();
     const s = await signIn(t, t.adminToken);
-    for (const form of [{}, { _csrf: 'x'.repeat(43) }, { _csrf: '' }]) {
+    for (const form of [{}, { _csrf: 'x'.repeat(43) }, { _csrf: '' }] as Record<string, string>[]) {
       const res = await pageRequest(t, 'POST', '/logout', { session: s, form, csrf: false });
       expect(res.status).toBe(403);
       expect(res.headers.get('content-type')).toContain('text/html');
