@@ -1,4 +1,172 @@
+import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../core/http.js';
+import { bearerSecurity, problemResponses, ProblemSchema } from '../core/openapi.js';
+import {
+  getAuditKey,
+  getCheckpoint,
+  getConsistencyProof,
+  getInclusionProof,
+  listEntries,
+  verifyAuditLog,
+  verifyReceipt,
+} from './service.js';
+import { verifyPage, verifyScript } from './verify-page.js';
 
-/** The audit API and pages. */
-export const auditRoutes = createRouter();
+const tags = ['audit'];
+const index = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const hex = z.string().regex(/^[0-9a-f]{64}$/);
+const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+
+const Checkpoint = z
+  .object({
+    size: z.number().int(),
+    rootHash: hex.openapi({ description: 'RFC 9162 root, hex' }),
+    timestamp: z.string(),
+    checkpoint: z.string().openapi({ description: 'C2SP tlog-checkpoint signed note' }),
+  })
+  .openapi('AuditCheckpoint');
+
+const keyRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/audit/key',
+  tags,
+  summary: 'The Ed25519 public key that signs checkpoints (public).',
+  responses: {
+    200: json(z.object({ algorithm: z.literal('Ed25519'), publicKey: z.string(), keyName: z.string(), verifierKey: z.string().openapi({ description: 'C2SP signed-note verifier key' }) })),
+  },
+});
+
+const checkpointRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/audit/checkpoint',
+  tags,
+  summary: 'A signed checkpoint of the log as it is now, signed on demand when the latest is behind (public). `Accept: text/plain` returns the C2SP text alone.',
+  responses: {
+    200: {
+      description: 'The checkpoint',
+      content: { 'application/json': { schema: Checkpoint }, 'text/plain': { schema: z.string() } },
+    },
+    500: { description: 'The log is inconsistent with the last signed checkpoint; nothing was signed', content: { 'application/problem+json': { schema: ProblemSchema } } },
+  },
+});
+
+const entriesRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/audit/entries',
+  tags,
+  summary: 'Entries [from, to) with their exact leaf bytes, base64 (admin, supervisor). At most 1000 per call; `to` in the answer is where this page ends.',
+  security: bearerSecurity,
+  request: { query: z.object({ from: index.default(0), to: index.optional() }) },
+  responses: {
+    200: json(
+      z.object({
+        from: z.number().int(),
+        to: z.number().int(),
+        size: z.number().int(),
+        entries: z.array(
+          z.object({
+            seq: z.number().int(),
+            at: z.string(),
+            actor: z.string(),
+            action: z.string(),
+            entity: z.string(),
+            entityId: z.string(),
+            payload: z.unknown(),
+            leaf: z.string().openapi({ description: 'base64 of the leaf bytes (UTF-8 canonical JSON)' }),
+            leafHash: z.string(),
+          }),
+        ),
+      }),
+    ),
+    ...problemResponses,
+  },
+});
+
+const inclusionRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/audit/proofs/inclusion',
+  tags,
+  summary: 'RFC 9162 inclusion proof of leaf `index` in the tree of `size` leaves (default: the current size) (public).',
+  request: { query: z.object({ index, size: index.optional() }) },
+  responses: {
+    200: json(z.object({ index: z.number().int(), size: z.number().int(), leafHash: z.string().nullable(), path: z.array(z.string()) })),
+    400: problemResponses[400],
+  },
+});
+
+const consistencyRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/audit/proofs/consistency',
+  tags,
+  summary: 'RFC 9162 consistency proof between the trees of `from` and `to` leaves (public).',
+  request: { query: z.object({ from: index, to: index }) },
+  responses: {
+    200: json(z.object({ from: z.number().int(), to: z.number().int(), path: z.array(z.string()) })),
+    400: problemResponses[400],
+  },
+});
+
+const verifyRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/audit/verify',
+  tags,
+  summary: 'Recompute every leaf, node and checkpoint from the stored entries (admin); names the first bad index.',
+  security: bearerSecurity,
+  responses: {
+    200: json(
+      z.object({
+        ok: z.boolean(),
+        size: z.number().int(),
+        rootHash: z.string().optional(),
+        checkpoints: z.number().int(),
+        nodes: z.number().int(),
+        firstBadIndex: z.number().int().optional(),
+        problem: z.string().optional(),
+      }),
+    ),
+    ...problemResponses,
+  },
+});
+
+const receiptRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/audit/receipts/verify',
+  tags,
+  summary: 'Check a receipt (leaf index and leaf hash) against the latest signed checkpoint (public).',
+  request: { query: z.object({ index, hash: z.string() }) },
+  responses: {
+    200: json(
+      z.object({
+        index: z.number().int(),
+        leafHash: z.string(),
+        included: z.boolean(),
+        problem: z.string().optional(),
+        checkpoint: Checkpoint,
+        path: z.array(z.string()),
+      }),
+    ),
+    400: problemResponses[400],
+  },
+});
+
+/** The audit API, the public /verify page and its script. */
+export const auditRoutes = createRouter()
+  .openapi(keyRoute, (c) => c.json(getAuditKey({ ctx: c.get('ctx') }), 200))
+  .openapi(checkpointRoute, async (c) => {
+    const cp = await getCheckpoint({ ctx: c.get('ctx') });
+    const accept = c.req.header('accept') ?? '';
+    if (/text\/plain/.test(accept) && !/application\/json/.test(accept)) {
+      return c.body(cp.checkpoint, 200, { 'content-type': 'text/plain; charset=utf-8' }) as never;
+    }
+    return c.json(cp, 200);
+  })
+  .openapi(entriesRoute, async (c) => c.json(await listEntries({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
+  .openapi(inclusionRoute, async (c) => c.json(await getInclusionProof({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
+  .openapi(consistencyRoute, async (c) => c.json(await getConsistencyProof({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
+  .openapi(verifyRoute, async (c) => c.json(await verifyAuditLog({ ctx: c.get('ctx') }), 200))
+  .openapi(receiptRoute, async (c) => c.json(await verifyReceipt({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200));
+
+auditRoutes.get('/verify', verifyPage);
+auditRoutes.get('/assets/verify.js', (c) =>
+  c.body(verifyScript, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' }),
+);
