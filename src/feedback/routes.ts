@@ -1,4 +1,98 @@
+import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../core/http.js';
+import { ProblemSchema, bearerSecurity, problemResponses } from '../core/openapi.js';
+import { invitationOutput, issueInvitation, issueInvitationInput } from './invitations.js';
+import { drawInput, drawOutput, drawReturnVisits } from './return-visits.js';
+import {
+  feedbackSummary,
+  listResponses,
+  responsesOutput,
+  responsesQuery,
+  summaryOutput,
+  summaryQuery,
+  voidInput,
+  voidResponse,
+} from './reports.js';
+import { formRoutes } from './form-routes.js';
 
-/** The feedback API and pages. */
-export const feedbackRoutes = createRouter();
+const problems = (...codes: number[]) =>
+  Object.fromEntries(codes.map((s) => [s, { description: String(s), content: { 'application/problem+json': { schema: ProblemSchema } } }]));
+
+const issueRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/invitations',
+  tags: ['feedback'],
+  summary: 'Invite the taxpayer of one interaction to rate it (intake, hr). The token is shown once.',
+  security: bearerSecurity,
+  request: { body: { content: { 'application/json': { schema: issueInvitationInput } }, required: true } },
+  responses: {
+    201: { description: 'Issued', content: { 'application/json': { schema: invitationOutput } } },
+    ...problemResponses,
+    ...problems(409),
+  },
+});
+
+const drawRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/return-visits',
+  tags: ['feedback'],
+  summary: 'Draw a reproducible random sample of taxpayers per officer and invite them (hr).',
+  security: bearerSecurity,
+  request: { body: { content: { 'application/json': { schema: drawInput } }, required: true } },
+  responses: { 201: { description: 'Drawn', content: { 'application/json': { schema: drawOutput } } }, ...problemResponses },
+});
+
+const summaryRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/feedback/summary',
+  tags: ['feedback'],
+  summary: 'Average ratings of one officer in one period. Officers: their own, from 5 responses up.',
+  security: bearerSecurity,
+  request: { query: summaryQuery },
+  responses: { 200: { description: 'Summary', content: { 'application/json': { schema: summaryOutput } } }, ...problemResponses },
+});
+
+const responsesRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/feedback/responses',
+  tags: ['feedback'],
+  summary: 'Single responses with comments (hr, supervisor; never about oneself). Paginated.',
+  security: bearerSecurity,
+  request: { query: responsesQuery },
+  responses: { 200: { description: 'Responses', content: { 'application/json': { schema: responsesOutput } } }, ...problemResponses },
+});
+
+const voidRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/feedback/responses/{id}/void',
+  tags: ['feedback'],
+  summary: 'Void a response with a reason (supervisor; not about oneself). Excluded from grading.',
+  security: bearerSecurity,
+  request: {
+    params: z.object({ id: z.string() }),
+    body: { content: { 'application/json': { schema: voidInput } }, required: true },
+  },
+  responses: {
+    200: {
+      description: 'Voided',
+      content: {
+        'application/json': {
+          schema: z.object({ id: z.string(), status: z.literal('voided'), voidReason: z.string(), voidedAt: z.string(), auditIndex: z.number().int() }),
+        },
+      },
+    },
+    ...problemResponses,
+    ...problems(404, 409),
+  },
+});
+
+/** The feedback API, and the taxpayer pages under /f (form-routes.tsx). */
+export const feedbackRoutes = createRouter()
+  .openapi(issueRoute, async (c) => c.json(await issueInvitation({ ctx: c.get('ctx'), input: c.req.valid('json') }), 201))
+  .openapi(drawRoute, async (c) => c.json(await drawReturnVisits({ ctx: c.get('ctx'), input: c.req.valid('json') }), 201))
+  .openapi(summaryRoute, async (c) => c.json(await feedbackSummary({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
+  .openapi(responsesRoute, async (c) => c.json(await listResponses({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
+  .openapi(voidRoute, async (c) =>
+    c.json(await voidResponse({ ctx: c.get('ctx'), input: { id: c.req.valid('param').id, reason: c.req.valid('json').reason } }), 200),
+  )
+  .route('/', formRoutes);

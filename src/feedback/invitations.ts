@@ -1,0 +1,176 @@
+/**
+ * Survey invitations: one per service interaction, a random token stored only as its SHA-256,
+ * single use, expiring after INVITATION_TTL_DAYS.
+ */
+import { eq } from 'drizzle-orm';
+import { z } from '@hono/zod-openapi';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { invitations, officers, taxpayers } from '../../db/schema.js';
+import type { Ctx } from '../core/context.js';
+import { ApiError, badRequest } from '../core/errors.js';
+import { newId, randomToken } from '../core/ids.js';
+import { isoDate } from '../core/clock.js';
+import { commit, type AuditEvent, type Write } from '../audit/append.js';
+import { requireRole } from '../auth/tokens.js';
+import { INVITATION_TOKEN_BYTES, INVITATION_TTL_DAYS } from './policy.js';
+
+export const issueInvitationInput = z
+  .object({
+    officerCode: z.string().min(1).max(64),
+    taxpayerCode: z.string().min(1).max(64),
+    interactionRef: z.string().min(1).max(200),
+  })
+  .openapi('IssueInvitation');
+
+export const invitationOutput = z
+  .object({ id: z.string(), token: z.string(), url: z.string(), expiresAt: z.string() })
+  .openapi('Invitation');
+
+export type IssueInvitationInput = z.infer<typeof issueInvitationInput>;
+export type InvitationOut = z.infer<typeof invitationOutput>;
+
+/**
+ * The stored form of a token. Synchronous SHA-256 (noble) because the form's hot path hashes the
+ * token on every request; the value equals src/core/ids.ts sha256Hex(token).
+ */
+export function invitationTokenHash(token: string): string {
+  return bytesToHex(sha256(utf8ToBytes(token)));
+}
+
+/** Tokens we issue are base64url of INVITATION_TOKEN_BYTES bytes; anything else is not ours. */
+export const tokenPattern = /^[A-Za-z0-9_-]{22,100}$/;
+
+export function invitationUrl(ctx: Pick<Ctx, 'config'>, token: string): string {
+  return `${ctx.config.publicUrl.replace(/\/+$/, '')}/f/${token}`;
+}
+
+/** Checks the officer can still be rated: exists (400) and has not left (409). */
+export async function checkOfficerRateable(ctx: Ctx, officerCode: string) {
+  const [o] = await ctx.db
+    .select({ code: officers.code, leaveDate: officers.leaveDate })
+    .from(officers)
+    .where(eq(officers.code, officerCode));
+  if (!o) throw badRequest('Unknown officer.', [{ path: 'officerCode', message: `no officer ${officerCode}` }]);
+  const today = isoDate(ctx.clock.now());
+  if (o.leaveDate && o.leaveDate < today) {
+    throw new ApiError(409, 'officer_left', `Officer ${officerCode} left on ${o.leaveDate}; no new invitations.`, [
+      { path: 'officerCode', message: `left on ${o.leaveDate}` },
+    ]);
+  }
+  return o;
+}
+
+/**
+ * Builds (does not write) one invitation: the row, its audit event and the token to show once.
+ * The audit payload carries the token's hash, never the token.
+ */
+export function planInvitation(
+  ctx: Ctx,
+  input: IssueInvitationInput & { sampleId?: string },
+): { token: string; out: InvitationOut; write: Write; event: AuditEvent } {
+  requireRole(ctx.actor, 'intake', 'hr');
+  const now = ctx.clock.now();
+  const id = newId('inv', now);
+  const token = randomToken(INVITATION_TOKEN_BYTES);
+  const tokenHash = invitationTokenHash(token);
+  const expiresAt = new Date(now.getTime() + INVITATION_TTL_DAYS * 86_400_000).toISOString();
+  const row = {
+    id,
+    tokenHash,
+    officerCode: input.officerCode,
+    taxpayerCode: input.taxpayerCode,
+    interactionRef: input.interactionRef,
+    createdBy: ctx.actor.userId,
+    createdAt: now.toISOString(),
+    expiresAt,
+    usedAt: null,
+    sampleId: input.sampleId ?? null,
+  };
+  return {
+    token,
+    out: { id, token, url: invitationUrl(ctx, token), expiresAt },
+    write: ctx.db.insert(invitations).values(row),
+    event: {
+      action: 'invitation.issue',
+      entity: 'invitation',
+      entityId: id,
+      payload: {
+        officerCode: input.officerCode,
+        taxpayerCode: input.taxpayerCode,
+        interactionRef: input.interactionRef,
+        tokenHash,
+        expiresAt,
+        sampleId: input.sampleId ?? null,
+      },
+    },
+  };
+}
+
+export function isUniqueViolation(err: unknown, column: string): boolean {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    const msg = String((e as { message?: unknown }).message ?? '');
+    if (/UNIQUE constraint failed/i.test(msg) && msg.includes(column)) return true;
+  }
+  return false;
+}
+
+/** Intake or HR invites the taxpayer of one interaction to rate it (201 with the token, once). */
+export async function issueInvitation({ ctx, input }: { ctx: Ctx; input: IssueInvitationInput }): Promise<InvitationOut> {
+  requireRole(ctx.actor, 'intake', 'hr');
+  await checkOfficerRateable(ctx, input.officerCode);
+  const [tp] = await ctx.db.select({ code: taxpayers.code }).from(taxpayers).where(eq(taxpayers.code, input.taxpayerCode));
+  if (!tp) throw badRequest('Unknown taxpayer.', [{ path: 'taxpayerCode', message: `no taxpayer ${input.taxpayerCode}` }]);
+  const refConflict = () =>
+    new ApiError(409, 'interaction_already_invited', `Interaction ${input.interactionRef} already has an invitation.`, [
+      { path: 'interactionRef', message: 'already invited' },
+    ]);
+  const [dup] = await ctx.db
+    .select({ id: invitations.id })
+    .from(invitations)
+    .where(eq(invitations.interactionRef, input.interactionRef));
+  if (dup) throw refConflict();
+  const plan = planInvitation(ctx, input);
+  try {
+    await commit(ctx, [plan.write], [plan.event]);
+  } catch (err) {
+    // Two intake calls for one interaction at once: the unique index decides, the loser is 409.
+    if (isUniqueViolation(err, 'interaction_ref')) throw refConflict();
+    throw err;
+  }
+  return plan.out;
+}
+
+export type InvitationState = 'ok' | 'used' | 'expired' | 'unknown';
+
+export interface ResolvedInvitation {
+  state: InvitationState;
+  invitation?: {
+    id: string;
+    officerCode: string;
+    officerName: string;
+    expiresAt: string;
+    usedAt: string | null;
+  };
+}
+
+/** Looks a token up (by hash) and says whether it can still be used. */
+export async function resolveInvitation(ctx: Pick<Ctx, 'db' | 'clock'>, token: string): Promise<ResolvedInvitation> {
+  if (!tokenPattern.test(token)) return { state: 'unknown' };
+  const [row] = await ctx.db
+    .select({
+      id: invitations.id,
+      officerCode: invitations.officerCode,
+      officerName: officers.name,
+      expiresAt: invitations.expiresAt,
+      usedAt: invitations.usedAt,
+    })
+    .from(invitations)
+    .innerJoin(officers, eq(officers.code, invitations.officerCode))
+    .where(eq(invitations.tokenHash, invitationTokenHash(token)))
+    .limit(1);
+  if (!row) return { state: 'unknown' };
+  if (row.usedAt) return { state: 'used', invitation: row };
+  if (row.expiresAt <= ctx.clock.now().toISOString()) return { state: 'expired', invitation: row };
+  return { state: 'ok', invitation: row };
+}

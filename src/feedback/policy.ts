@@ -1,0 +1,37 @@
+/**
+ * Feedback policy: the numbers that govern invitations, the form and the guessing limit. They are
+ * operational settings rather than grading inputs, so they live here and not in the versioned
+ * grading policy (scoring/policy.ts): changing them never changes a published grade.
+ */
+
+/** An invitation expires this many days after it was issued. */
+export const INVITATION_TTL_DAYS = 30;
+
+/** Random bytes in an invitation token: 32 bytes = 256 bits (the floor is 128). */
+export const INVITATION_TOKEN_BYTES = 32;
+
+/** The four rated dimensions, in form order. */
+export const DIMENSIONS = ['professionalism', 'attitude', 'efficiency', 'integrity'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+export const RATING_MIN = 1;
+export const RATING_MAX = 5;
+
+export const COMMENT_MAX = 1000;
+export const COMPLAINT_MAX = 2000;
+
+/**
+ * Officers see their own averages only from this many accepted responses up, so that no single
+ * response (and so no single taxpayer) can be inferred from a mean.
+ */
+export const SUMMARY_MIN_RESPONSES = 5;
+
+/** Guessing limit: bad tokens (unknown, malformed, used, expired) per address per window. */
+export const GUESS_LIMIT = 20;
+export const GUESS_WINDOW_MS = 10 * 60_000;
+
+/** Complaints raise a `complaint` flag of this severity for supervisors. */
+export const COMPLAINT_FLAG_SEVERITY = 'medium' as const;
+
+/** Return visits: at most this many taxpayers per officer in one draw. */
+export const RETURN_VISIT_MAX_PER_OFFICER = 50;

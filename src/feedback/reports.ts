@@ -1,0 +1,177 @@
+/**
+ * What people inside the bureau may see of the feedback. Anonymity towards the officer: an officer
+ * sees only their own averages, and only from SUMMARY_MIN_RESPONSES accepted responses up; never
+ * single responses, comments or who rated. HR and supervisors see responses with comments (never
+ * the taxpayer); a supervisor never sees, nor voids, responses about themselves.
+ */
+import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
+import { z } from '@hono/zod-openapi';
+import { feedbackResponses } from '../../db/schema.js';
+import type { Ctx } from '../core/context.js';
+import { ApiError, badRequest, forbidden, notFound } from '../core/errors.js';
+import { decodeCursor, encodeCursor } from '../core/http.js';
+import { periodPattern } from '../core/period.js';
+import { commit } from '../audit/append.js';
+import { requireRole } from '../auth/tokens.js';
+import { SUMMARY_MIN_RESPONSES } from './policy.js';
+
+const periodField = z.string().regex(periodPattern, 'a quarter like 2026Q3');
+
+export const summaryQuery = z.object({ officerCode: z.string().min(1), period: periodField });
+
+const averages = z.object({ professionalism: z.number(), attitude: z.number(), efficiency: z.number(), integrity: z.number(), overall: z.number() });
+
+export const summaryOutput = z
+  .object({
+    officerCode: z.string(),
+    period: z.string(),
+    n: z.number().int(),
+    averages: averages.nullable(),
+    note: z.string().optional(),
+  })
+  .openapi('FeedbackSummary');
+
+/**
+ * Averages of the accepted responses about one officer in one period. The caller looking at
+ * their own record gets averages only from SUMMARY_MIN_RESPONSES responses up.
+ */
+export async function feedbackSummary({ ctx, input }: { ctx: Ctx; input: z.infer<typeof summaryQuery> }) {
+  requireRole(ctx.actor, 'officer', 'supervisor', 'hr');
+  const own = ctx.actor.officerCode !== null && ctx.actor.officerCode === input.officerCode;
+  if (ctx.actor.role === 'officer' && !own) throw forbidden('An officer sees only their own feedback summary.');
+  const [row] = await ctx.db
+    .select({
+      n: sql<number>`count(*)`,
+      professionalism: sql<number | null>`avg(${feedbackResponses.professionalism})`,
+      attitude: sql<number | null>`avg(${feedbackResponses.attitude})`,
+      efficiency: sql<number | null>`avg(${feedbackResponses.efficiency})`,
+      integrity: sql<number | null>`avg(${feedbackResponses.integrity})`,
+      overall: sql<number | null>`avg(${feedbackResponses.mean})`,
+    })
+    .from(feedbackResponses)
+    .where(
+      and(
+        eq(feedbackResponses.period, input.period),
+        eq(feedbackResponses.officerCode, input.officerCode),
+        eq(feedbackResponses.status, 'accepted'),
+      ),
+    );
+  const n = Number(row?.n ?? 0);
+  const base = { officerCode: input.officerCode, period: input.period, n };
+  if (own && n < SUMMARY_MIN_RESPONSES) {
+    return { ...base, averages: null, note: `Averages are shown from ${SUMMARY_MIN_RESPONSES} responses up, so that no single rating can be inferred.` };
+  }
+  if (n === 0) return { ...base, averages: null, note: 'No accepted responses in this period.' };
+  return {
+    ...base,
+    averages: {
+      professionalism: Number(row!.professionalism),
+      attitude: Number(row!.attitude),
+      efficiency: Number(row!.efficiency),
+      integrity: Number(row!.integrity),
+      overall: Number(row!.overall),
+    },
+  };
+}
+
+export const responsesQuery = z.object({
+  officerCode: z.string().min(1).optional(),
+  period: periodField.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().optional(),
+});
+
+export const responseItem = z
+  .object({
+    id: z.string(),
+    officerCode: z.string(),
+    period: z.string(),
+    submittedAt: z.string(),
+    professionalism: z.number().int(),
+    attitude: z.number().int(),
+    efficiency: z.number().int(),
+    integrity: z.number().int(),
+    mean: z.number(),
+    comment: z.string().nullable(),
+    complaint: z.string().nullable(),
+    status: z.enum(['accepted', 'voided']),
+    voidReason: z.string().nullable(),
+    voidedAt: z.string().nullable(),
+    auditIndex: z.number().int().nullable(),
+  })
+  .openapi('FeedbackResponse');
+
+export const responsesOutput = z.object({ items: z.array(responseItem), nextCursor: z.string().nullable() }).openapi('FeedbackResponses');
+
+/** Single responses with comments (HR, supervisors), by id, paginated. Never the taxpayer. */
+export async function listResponses({ ctx, input }: { ctx: Ctx; input: z.infer<typeof responsesQuery> }) {
+  requireRole(ctx.actor, 'hr', 'supervisor');
+  const self = ctx.actor.role === 'supervisor' ? ctx.actor.officerCode : null;
+  if (self && input.officerCode === self) throw forbidden('A supervisor does not read the responses about themselves.');
+  const after = decodeCursor(input.cursor);
+  const rows = await ctx.db
+    .select({
+      id: feedbackResponses.id,
+      officerCode: feedbackResponses.officerCode,
+      period: feedbackResponses.period,
+      submittedAt: feedbackResponses.submittedAt,
+      professionalism: feedbackResponses.professionalism,
+      attitude: feedbackResponses.attitude,
+      efficiency: feedbackResponses.efficiency,
+      integrity: feedbackResponses.integrity,
+      mean: feedbackResponses.mean,
+      comment: feedbackResponses.comment,
+      complaint: feedbackResponses.complaint,
+      status: feedbackResponses.status,
+      voidReason: feedbackResponses.voidReason,
+      voidedAt: feedbackResponses.voidedAt,
+      auditIndex: feedbackResponses.auditIndex,
+    })
+    .from(feedbackResponses)
+    .where(
+      and(
+        input.officerCode ? eq(feedbackResponses.officerCode, input.officerCode) : undefined,
+        input.period ? eq(feedbackResponses.period, input.period) : undefined,
+        self ? ne(feedbackResponses.officerCode, self) : undefined,
+        after ? gt(feedbackResponses.id, after) : undefined,
+      ),
+    )
+    .orderBy(asc(feedbackResponses.id))
+    .limit(input.limit + 1);
+  const more = rows.length > input.limit;
+  const items = more ? rows.slice(0, input.limit) : rows;
+  return { items, nextCursor: more ? encodeCursor(items.at(-1)!.id) : null };
+}
+
+export const voidInput = z.object({ reason: z.string().trim().min(3).max(1000) }).openapi('VoidResponse');
+
+/** A supervisor voids a response with a reason: kept, but excluded from grading. Audited. */
+export async function voidResponse({ ctx, input }: { ctx: Ctx; input: { id: string; reason: string } }) {
+  requireRole(ctx.actor, 'supervisor');
+  const reason = input.reason.trim();
+  if (!reason) throw badRequest('A reason is required.', [{ path: 'reason', message: 'required' }]);
+  const [r] = await ctx.db
+    .select({ id: feedbackResponses.id, officerCode: feedbackResponses.officerCode, status: feedbackResponses.status })
+    .from(feedbackResponses)
+    .where(eq(feedbackResponses.id, input.id));
+  if (!r) throw notFound(`No response ${input.id}.`);
+  if (ctx.actor.officerCode && r.officerCode === ctx.actor.officerCode) {
+    throw forbidden('A supervisor cannot void a response about themselves.');
+  }
+  if (r.status === 'voided') throw new ApiError(409, 'already_voided', 'This response is already voided.');
+  const at = ctx.clock.now().toISOString();
+  const { results, auditIndices } = await commit(
+    ctx,
+    [
+      ctx.db
+        .update(feedbackResponses)
+        .set({ status: 'voided', voidReason: reason, voidedBy: ctx.actor.userId, voidedAt: at })
+        // Two supervisors voiding at once: only the first changes the row (the other's batch
+        // still appends its entry, which records the attempt; the row says who won).
+        .where(and(eq(feedbackResponses.id, input.id), eq(feedbackResponses.status, 'accepted'))),
+    ],
+    [{ action: 'feedback.void', entity: 'feedback_response', entityId: input.id, payload: { officerCode: r.officerCode, reason } }],
+  );
+  void results;
+  return { id: input.id, status: 'voided' as const, voidReason: reason, voidedAt: at, auditIndex: auditIndices[0]! };
+}

@@ -1,0 +1,139 @@
+/**
+ * Random return visits (回访): HR draws k taxpayers per officer among those the officer managed in
+ * the period, and gets invitations for them, so officers cannot choose who rates them. The seed
+ * is recorded (return_visit_samples and the audit log) and the draw is a pure function of
+ * (seed, officer, the officer's candidates in code order), so anyone can re-run it.
+ */
+import { sql } from 'drizzle-orm';
+import { z } from '@hono/zod-openapi';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { returnVisitSamples } from '../../db/schema.js';
+import type { Ctx } from '../core/context.js';
+import { badRequest } from '../core/errors.js';
+import { newId, randomToken } from '../core/ids.js';
+import { isoDate } from '../core/clock.js';
+import { parsePeriod, periodPattern } from '../core/period.js';
+import { commit, type AuditEvent, type Write } from '../audit/append.js';
+import { requireRole } from '../auth/tokens.js';
+import { planInvitation, type InvitationOut } from './invitations.js';
+import { RETURN_VISIT_MAX_PER_OFFICER } from './policy.js';
+
+export const drawInput = z
+  .object({
+    period: z.string().regex(periodPattern, 'a quarter like 2026Q3'),
+    perOfficer: z.number().int().min(1).max(RETURN_VISIT_MAX_PER_OFFICER),
+    seed: z.string().min(1).max(200).optional(),
+  })
+  .openapi('DrawReturnVisits');
+
+export const drawOutput = z
+  .object({
+    sampleId: z.string(),
+    period: z.string(),
+    perOfficer: z.number().int(),
+    seed: z.string(),
+    invitations: z.array(
+      z.object({
+        officerCode: z.string(),
+        taxpayerCode: z.string(),
+        interactionRef: z.string(),
+        id: z.string(),
+        token: z.string(),
+        url: z.string(),
+        expiresAt: z.string(),
+      }),
+    ),
+    skippedOfficers: z.array(z.object({ officerCode: z.string(), reason: z.string() })),
+  })
+  .openapi('ReturnVisitSample');
+
+/**
+ * The i-th uniform draw in [0, n) for one officer: the first 48 bits of
+ * SHA-256(seed || 0x0a || officerCode || 0x0a || i), times n, floored. (48 bits against n of at
+ * most a few thousand taxpayers: the bias is below 2^-36.)
+ */
+export function drawIndex(seed: string, officerCode: string, i: number, n: number): number {
+  const h = sha256(utf8ToBytes(`${seed}\n${officerCode}\n${i}`));
+  let x = 0;
+  for (let b = 0; b < 6; b++) x = x * 256 + h[b]!;
+  return Math.floor((x / 2 ** 48) * n);
+}
+
+/**
+ * Picks k of `candidates` (already in code order) by a partial Fisher-Yates shuffle driven by
+ * drawIndex; fewer than k candidates: all of them. Returned in draw order.
+ */
+export function drawSample(seed: string, officerCode: string, candidates: readonly string[], k: number): string[] {
+  const a = [...candidates];
+  const m = Math.min(k, a.length);
+  for (let i = 0; i < m; i++) {
+    const j = i + drawIndex(seed, officerCode, i, a.length - i);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a.slice(0, m);
+}
+
+/** HR draws a reproducible random sample of taxpayers per officer and invites them. */
+export async function drawReturnVisits({ ctx, input }: { ctx: Ctx; input: z.infer<typeof drawInput> }) {
+  requireRole(ctx.actor, 'hr');
+  const range = parsePeriod(input.period);
+  if (!range) throw badRequest('Unknown period.', [{ path: 'period', message: 'a quarter like 2026Q3' }]);
+  const seed = input.seed ?? randomToken(16);
+  const now = ctx.clock.now();
+  const sampleId = newId('rvs', now);
+  const today = isoDate(now);
+
+  // Officers with at least one assignment overlapping the period, in code order.
+  const officerRows = await ctx.db.all<{ code: string; leave_date: string | null }>(sql`
+    select o.code, o.leave_date from officers o
+    where exists (select 1 from assignments a where a.officer_code = o.code
+                  and a.from_date <= ${range.end} and (a.to_date is null or a.to_date >= ${range.start}))
+    order by o.code`);
+
+  const writes: Write[] = [
+    ctx.db.insert(returnVisitSamples).values({
+      id: sampleId,
+      period: input.period,
+      perOfficer: input.perOfficer,
+      seed,
+      createdBy: ctx.actor.userId,
+      createdAt: now.toISOString(),
+    }),
+  ];
+  const events: AuditEvent[] = [];
+  const invitationsOut: (InvitationOut & { officerCode: string; taxpayerCode: string; interactionRef: string })[] = [];
+  const skippedOfficers: { officerCode: string; reason: string }[] = [];
+  const drawn: Record<string, string[]> = {};
+
+  for (const o of officerRows) {
+    if (o.leave_date && o.leave_date < today) {
+      skippedOfficers.push({ officerCode: o.code, reason: `left on ${o.leave_date}` });
+      continue;
+    }
+    // One officer's candidates at a time: the distinct taxpayers they managed in the period.
+    const candidates = (
+      await ctx.db.all<{ taxpayer_code: string }>(sql`
+        select distinct taxpayer_code from assignments
+        where officer_code = ${o.code} and from_date <= ${range.end} and (to_date is null or to_date >= ${range.start})
+        order by taxpayer_code`)
+    ).map((r) => r.taxpayer_code);
+    const picked = drawSample(seed, o.code, candidates, input.perOfficer);
+    drawn[o.code] = picked;
+    for (const taxpayerCode of picked) {
+      const interactionRef = `rv:${sampleId}:${o.code}:${taxpayerCode}`;
+      const plan = planInvitation(ctx, { officerCode: o.code, taxpayerCode, interactionRef, sampleId });
+      writes.push(plan.write);
+      events.push(plan.event);
+      invitationsOut.push({ officerCode: o.code, taxpayerCode, interactionRef, ...plan.out });
+    }
+  }
+  events.unshift({
+    action: 'return_visit.draw',
+    entity: 'return_visit_sample',
+    entityId: sampleId,
+    payload: { period: input.period, perOfficer: input.perOfficer, seed, drawn, skippedOfficers },
+  });
+  await commit(ctx, writes, events);
+  return { sampleId, period: input.period, perOfficer: input.perOfficer, seed, invitations: invitationsOut, skippedOfficers };
+}
