@@ -7,6 +7,18 @@ const msPerDay = 86_400_000;
 
 /** Days since 1970-01-01 for a `YYYY-MM-DD` date; throws on anything else. */
 export function dayNumber(date: string): number {
+  // A run sees few distinct dates and many officers; the cache is bounded by clearing.
+  const hit = cache.get(date);
+  if (hit !== undefined) return hit;
+  const n = parseDay(date);
+  if (cache.size > 10_000) cache.clear();
+  cache.set(date, n);
+  return n;
+}
+
+const cache = new Map<string, number>();
+
+function parseDay(date: string): number {
   const m = datePattern.exec(date);
   if (!m) throw new RangeError(`not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));

@@ -34,6 +34,7 @@ export function activeDays(o: Pick<OfficerInput, 'hireDate' | 'leaveDate'>, peri
   const from = maxDate(o.hireDate, period.start);
   const to = o.leaveDate === null ? period.end : minDate(o.leaveDate, period.end);
   dayNumber(o.hireDate);
+  if (o.leaveDate !== null) dayNumber(o.leaveDate);
   return inclusiveDays(from, to);
 }
 
@@ -111,14 +112,10 @@ export function gradeOfficers(policy: Policy, input: EngineInput): EngineOutput 
       tenure: w.tenure.score,
     };
     const c = compositeScore(policy, components, w.penalty.penalty);
-    return { w, pct, fallback, groupSize: group.length, components, ...c };
+    const key = { code: w.input.code, composite: c.composite, ...components };
+    return { w, pct, fallback, groupSize: group.length, components, key, ...c };
   });
-  scored.sort((a, b) =>
-    compareRank(
-      { code: a.w.input.code, composite: a.composite, ...a.components },
-      { code: b.w.input.code, composite: b.composite, ...b.components },
-    ),
-  );
+  scored.sort((a, b) => compareRank(a.key, b.key));
   const { placements, caps, tiers } = placeTiers(policy, scored);
   const coefficientOf = new Map(tiers.map((t) => [t.level, t.coefficient]));
   const tierCounts: Record<number, number> = {};
