@@ -46,7 +46,7 @@ async function usersPage(c: PageContext, opts: { error?: unknown; created?: { us
       {items.length === 0 ? (
         <p>{t('admin.none')}</p>
       ) : (
-        <Table head={[t('admin.username'), t('admin.role'), t('admin.officerCode'), <span class="num">{t('admin.tokens')}</span>, t('admin.status')]}>
+        <Table head={[t('admin.username'), t('admin.role'), t('admin.officerCode'), t('admin.tokens'), t('admin.status')]} numeric={[3]}>
           {items.map((u) => (
             <tr>
               <td>
@@ -75,6 +75,7 @@ async function usersPage(c: PageContext, opts: { error?: unknown; created?: { us
           <input id="username" name="username" type="text" required maxlength={64} autocomplete="off" value={v.username ?? ''} />
           <label for="role">{t('admin.role')}</label>
           <select id="role" name="role" required>
+            <option value="">{t('admin.chooseRole')}</option>
             {roles.map((r) => (
               <option value={r} selected={v.role === r}>
                 {t(`role.${r}`)} ({r})

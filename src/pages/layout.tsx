@@ -232,7 +232,8 @@ export function Notice(props: { kind?: 'info' | 'ok' | 'warn' | 'error'; title?:
 export function ErrorBox(props: { error?: unknown; errors?: FieldError[]; title?: string; lang?: Lang }) {
   const { error } = props;
   if (error === undefined && !props.errors?.length) return <></>;
-  const detail = error instanceof ApiError ? error.message : typeof error === 'string' ? error : error instanceof Error ? undefined : undefined;
+  // Only our own errors and plain strings are shown; anything else could leak internals.
+  const detail = error instanceof ApiError ? error.message : typeof error === 'string' ? error : undefined;
   const fields = props.errors ?? (error instanceof ApiError ? error.errors : undefined) ?? [];
   const t = translator(props.lang ?? 'zh-CN', messages);
   return (
@@ -251,16 +252,21 @@ export function ErrorBox(props: { error?: unknown; errors?: FieldError[]; title?
   );
 }
 
-/** A table that scrolls sideways on a phone instead of breaking the page. */
-export function Table(props: { caption?: string; head: Child[]; children?: Child; class?: string }) {
+/**
+ * A table that scrolls sideways on a phone instead of breaking the page. `numeric` lists the
+ * column indices whose header is right-aligned (give their cells `class="num"`).
+ */
+export function Table(props: { caption?: string; head: Child[]; numeric?: number[]; children?: Child; class?: string }) {
   return (
     <div class="table-wrap">
       <table class={props.class}>
         {props.caption && <caption>{props.caption}</caption>}
         <thead>
           <tr>
-            {props.head.map((h) => (
-              <th scope="col">{h}</th>
+            {props.head.map((h, i) => (
+              <th scope="col" class={props.numeric?.includes(i) ? 'num' : undefined}>
+                {h}
+              </th>
             ))}
           </tr>
         </thead>

@@ -43,6 +43,7 @@ export const messages = {
   },
   'login.already': { 'zh-CN': '您已作为 {username} 登录。', en: 'You are signed in as {username}.' },
   'login.required': { 'zh-CN': '请先登录。', en: 'Please sign in first.' },
+  'logout.confirm': { 'zh-CN': '要退出登录吗？', en: 'Sign out now?' },
   'logout.done': { 'zh-CN': '您已退出登录。', en: 'You have signed out.' },
 
   'home.title': { 'zh-CN': '首页', en: 'Home' },
@@ -92,6 +93,7 @@ export const messages = {
   'admin.users': { 'zh-CN': '用户', en: 'Users' },
   'admin.username': { 'zh-CN': '用户名', en: 'Username' },
   'admin.role': { 'zh-CN': '角色', en: 'Role' },
+  'admin.chooseRole': { 'zh-CN': '请选择', en: 'Choose a role' },
   'admin.officerCode': { 'zh-CN': '人员编号', en: 'Officer code' },
   'admin.officerCodeHint': {
     'zh-CN': '税务人员必填；督察可选；其他角色留空',

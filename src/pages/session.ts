@@ -36,7 +36,7 @@ export function isApiPath(path: string): boolean {
 }
 
 function isSessionPath(path: string): boolean {
-  return !isApiPath(path) && !publicPagePrefixes.some((p) => path.startsWith(p));
+  return !isApiPath(path) && !path.startsWith('/docs/assets/') && !publicPagePrefixes.some((p) => path.startsWith(p));
 }
 
 export function isHttps(c: PageContext): boolean {

@@ -91,6 +91,21 @@ export const signInRoutes = new Hono<AppEnv>()
     setSessionCookie(c, sessionId);
     return c.redirect(next ?? '/', 303);
   })
+  // A typed or bookmarked /logout gets a button rather than a 405: sign-out must stay a POST.
+  .get('/logout', (c) => {
+    const { lang, t } = pageT(c);
+    if (!staffOf(c)) return c.redirect('/login', 303);
+    return renderPage(
+      c,
+      <Layout c={c} title={t('session.signOut')} lang={lang}>
+        <h1>{t('logout.confirm')}</h1>
+        <form method="post" action="/logout">
+          <CsrfInput c={c} />
+          <button type="submit">{t('session.signOut')}</button>
+        </form>
+      </Layout>,
+    );
+  })
   .post('/logout', async (c) => {
     const sid = sessionIdOf(c);
     if (sid) await endSession(c.get('ctx'), sid);

@@ -126,6 +126,24 @@ describe('staff sign-in', () => {
     expect(await (await t.call('GET', '/', { headers: { cookie: s.cookie } })).text()).not.toContain('off1');
   });
 
+  it('offers a sign-out button on GET /logout instead of signing out on a GET', async () => {
+    const t = await makeTestApp();
+    const s = await signIn(t, t.adminToken);
+    const res = await pageRequest(t, 'GET', '/logout', { session: s });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain(`name="_csrf" value="${s.csrf}"`);
+    expect(await t.db.select().from(sessions)).toHaveLength(1);
+  });
+
+  it('gives taxpayer pages (/f/...) no staff session', async () => {
+    const t = await makeTestApp();
+    t.app.get('/f/probe/a/b', (c) => c.text(c.get('ctx').actor.kind));
+    t.app.get('/probe', (c) => c.text(c.get('ctx').actor.kind));
+    const s = await signIn(t, t.adminToken);
+    expect(await (await t.call('GET', '/probe', { headers: { cookie: s.cookie } })).text()).toBe('user');
+    expect(await (await t.call('GET', '/f/probe/a/b', { headers: { cookie: s.cookie } })).text()).toBe('system');
+  });
+
   it('never lets a session cookie authenticate the API', async () => {
     const t = await makeTestApp();
     const s = await signIn(t, t.adminToken);
