@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
 import { sql } from 'drizzle-orm';
 import type { AppEnv } from '../core/http.js';
 import { ApiError, badRequest } from '../core/errors.js';
@@ -49,6 +50,15 @@ function statusOf(e: unknown): 400 | 403 | 404 | 409 {
 function recoverable(e: unknown): ApiError {
   if (!(e instanceof ApiError) || e.status >= 500 || e.status === 401) throw e;
   return e;
+}
+
+/** Definition lists as two columns; the shell's stylesheet leaves dl alone. */
+const pageCss = `dl.facts,dl.run-meta{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0 1rem}
+dl.facts dt,dl.run-meta dt{font-weight:600}dl.facts dd,dl.run-meta dd{margin:0;word-break:break-all}
+.adjustment{border:1px solid var(--line);border-radius:6px;padding:.5rem 1rem;margin:.5rem 0}`;
+
+function PageStyle() {
+  return <style>{raw(pageCss)}</style>;
 }
 
 function tt(c: PageContext) {
@@ -114,10 +124,10 @@ export function ComponentBars(props: { t: Translate; detail: ResultDetail }) {
     { key: 'tenure', score: detail.components?.tenure ?? null, weight: detail.weights?.tenure ?? null },
     { key: 'composite', score: detail.composite, weight: null },
   ];
-  const W = 560;
+  const W = 600;
   const rowH = 30;
-  const labelW = 120;
-  const barW = W - labelW - 70;
+  const labelW = 110;
+  const barW = W - labelW - 150;
   return (
     <svg class="components" role="img" aria-label={t('officer.components')} viewBox={`0 0 ${W} ${rows.length * rowH + 6}`} width="100%" style="max-width:36rem;height:auto" xmlns="http://www.w3.org/2000/svg">
       {rows.map((r, i) => {
@@ -130,7 +140,7 @@ export function ComponentBars(props: { t: Translate; detail: ResultDetail }) {
             <rect x={labelW} y={y + 4} width={w} height={18} fill={r.key === 'composite' ? '#0f5c2e' : '#0b4f8a'} />
             <text x={labelW + barW + 6} y={y + 17} font-size="13">
               {r.score === null ? t('officer.missing') : r.score.toFixed(2)}
-              {r.weight !== null ? ` ×${r.weight.toFixed(3)}` : ''}
+              {r.weight !== null ? ` × ${r.weight.toFixed(3)}` : ''}
             </text>
           </g>
         );
@@ -178,6 +188,7 @@ async function hrHome(c: PageContext, opts: { error?: unknown; values?: Record<s
   return renderPage(
     c,
     <Layout c={c} title={t('hr.title')} lang={lang}>
+      <PageStyle />
       <h1>{t('hr.title')}</h1>
       <form method="post" action="/hr/runs">
         <fieldset>
@@ -200,7 +211,9 @@ async function hrHome(c: PageContext, opts: { error?: unknown; values?: Record<s
             {t('hr.policy')} <span class="hint">{t('hr.policyHint')}</span>
           </label>
           <textarea id="policy" name="policy" spellcheck={false}>{v.policy ?? ''}</textarea>
-          <button type="submit">{t('hr.compute')}</button>
+          <div>
+            <button type="submit">{t('hr.compute')}</button>
+          </div>
         </fieldset>
       </form>
 
@@ -301,6 +314,7 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
   return renderPage(
     c,
     <Layout c={c} title={t('run.title', { period: run.period })} lang={lang}>
+      <PageStyle />
       <h1>{t('run.title', { period: run.period })}</h1>
       {opts.notice && <Notice kind="ok">{opts.notice}</Notice>}
       <ErrorBox error={opts.error} lang={lang} />
@@ -491,7 +505,9 @@ function ProposeForm(props: { c: PageContext; t: Translate; runId: string; polic
         </select>
         <label for="adj-reason">{t('adj.reason')}</label>
         <textarea id="adj-reason" name="reason" required maxlength={2000}></textarea>
-        <button type="submit">{t('adj.submit')}</button>
+        <div>
+          <button type="submit">{t('adj.submit')}</button>
+        </div>
       </fieldset>
     </form>
   );
@@ -512,6 +528,7 @@ async function officerPage(c: PageContext, id: string, code: string) {
   return renderPage(
     c,
     <Layout c={c} title={t('officer.title', { name: result.name ?? code, code, period: result.period })} lang={lang}>
+      <PageStyle />
       <p class="no-print">
         <a href={base}>{t('officer.back')}</a> · <a href={`/reports/${enc(id)}/${enc(code)}`}>{t('officer.report')}</a>
       </p>
@@ -569,6 +586,7 @@ async function reportPage(c: PageContext, runId: string, code: string) {
   return renderPage(
     c,
     <Layout c={c} title={title} lang={lang}>
+      <PageStyle />
       <h1>{title}</h1>
       <p>
         <strong>{result.name ?? code}</strong> ({code}) · {ctx.config.bureauName}
@@ -655,6 +673,7 @@ async function comparePage(c: PageContext) {
   return renderPage(
     c,
     <Layout c={c} title={t('cmp.title')} lang={lang}>
+      <PageStyle />
       <h1>{t('cmp.title')}</h1>
       <form method="get" action="/hr/compare" class="no-print">
         <fieldset>
@@ -766,6 +785,7 @@ export const gradingPages = new Hono<AppEnv>()
     return renderPage(
       c,
       <Layout c={c} title={t('publish.title')} lang={lang}>
+      <PageStyle />
         <h1>{t('publish.title')}</h1>
         <Notice kind="warn">{t('publish.warning')}</Notice>
         <p>{t('publish.summary', { period: run.period, graded: run.counts.graded })}</p>
