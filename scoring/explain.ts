@@ -21,7 +21,7 @@ type Explanation = OfficerResult['explanation'];
 /** Display rounding: 2 decimals. */
 export const d2 = (x: number) => x.toFixed(2);
 /** A number as short as it prints (weights, coefficients, counts). */
-const num = (x: number) => String(Number(x.toFixed(6)));
+const num = (x: number) => (Number.isInteger(x) ? String(x) : String(Number(x.toFixed(6))));
 const pct = (share: number) => `${num(share * 100)}%`;
 
 const categoryZh: Record<string, string> = { tax_law: '税法', accounting: '会计', law: '法律', data_analysis: '数据分析' };
