@@ -69,7 +69,7 @@ function evidenceDecisionIds(evidence: Record<string, unknown>): string[] {
  * Who is "involved" in a flag, and so may not review it: the deciders and reviewers of the
  * decisions its evidence names, plus any officer codes the rule lists in `involvedOfficerCodes`.
  */
-async function involvedIn(ctx: Ctx, evidence: Record<string, unknown>) {
+export async function involvedIn(ctx: Ctx, evidence: Record<string, unknown>) {
   const officerCodes = new Set<string>();
   const userIds = new Set<string>();
   const extra = evidence.involvedOfficerCodes;

@@ -1,4 +1,89 @@
+import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../core/http.js';
+import { bearerSecurity, problemResponses, ProblemSchema } from '../core/openapi.js';
+import { scanFlags } from './scan.js';
+import { flagSchema, getFlag, listFlags, listFlagsQuery, transitionSchema } from './list.js';
+import { flagOutcomes, flagStatuses, transitionFlag, transitionInput } from './workflow.js';
+import { flagsPages } from './pages.js';
 
-/** The flags API and pages. */
-export const flagsRoutes = createRouter();
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+
+const scanRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/flags/scan',
+  tags: ['flags'],
+  summary: 'Run every oversight rule now (supervisor, hr); returns how many flags were raised.',
+  security: bearerSecurity,
+  responses: {
+    200: {
+      description: 'Scanned',
+      content: { 'application/json': { schema: z.object({ raised: z.number().int(), candidates: z.number().int(), byRule: z.record(z.string(), z.number().int()) }) } },
+    },
+    ...problemResponses,
+  },
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/flags',
+  tags: ['flags'],
+  summary: 'The flag queue, newest first (supervisor, hr).',
+  security: bearerSecurity,
+  request: { query: listFlagsQuery },
+  responses: {
+    200: { description: 'A page', content: { 'application/json': { schema: z.object({ items: z.array(flagSchema), nextCursor: z.string().nullable() }) } } },
+    ...problemResponses,
+  },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/flags/{id}',
+  tags: ['flags'],
+  summary: 'One flag with its evidence, its reviewer draw and its transitions.',
+  security: bearerSecurity,
+  request: { params: z.object({ id: z.string() }) },
+  responses: {
+    200: {
+      description: 'The flag',
+      content: {
+        'application/json': {
+          schema: flagSchema.extend({ draw: z.record(z.string(), z.unknown()).nullable(), transitions: z.array(transitionSchema) }),
+        },
+      },
+    },
+    ...problemResponses,
+    404: problem('No such flag'),
+  },
+});
+
+const transitionRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/flags/{id}/transition',
+  tags: ['flags'],
+  summary: 'Move a flag open -> in_review -> closed (with outcome when closing) with a reason (the drawn reviewer).',
+  security: bearerSecurity,
+  request: { params: z.object({ id: z.string() }), body: { content: { 'application/json': { schema: transitionInput } }, required: true } },
+  responses: {
+    200: {
+      description: 'Moved',
+      content: {
+        'application/json': {
+          schema: z.object({ id: z.string(), status: z.enum(flagStatuses), outcome: z.enum(flagOutcomes).nullable(), transitionId: z.string(), at: z.string() }),
+        },
+      },
+    },
+    ...problemResponses,
+    404: problem('No such flag'),
+    409: problem('Not a valid move from the current status, or the flag changed meanwhile'),
+  },
+});
+
+/** The flags API and the supervisor console pages. */
+export const flagsRoutes = createRouter()
+  .openapi(scanRoute, async (c) => c.json(await scanFlags({ ctx: c.get('ctx') }), 200))
+  .openapi(listRoute, async (c) => c.json(await listFlags({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
+  .openapi(getRoute, async (c) => c.json(await getFlag({ ctx: c.get('ctx'), id: c.req.valid('param').id }), 200))
+  .openapi(transitionRoute, async (c) => c.json(await transitionFlag({ ctx: c.get('ctx'), flagId: c.req.valid('param').id, input: c.req.valid('json') }), 200));
+
+flagsRoutes.route('/', flagsPages);

@@ -1,0 +1,129 @@
+/** Reading flags: the queue (supervisor, hr) and one flag with its transitions. */
+import { and, asc, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { z } from '@hono/zod-openapi';
+import { flags, flagTransitions, officers, users } from '../../db/schema.js';
+import { requireRole } from '../auth/tokens.js';
+import type { Ctx } from '../core/context.js';
+import { badRequest, notFound } from '../core/errors.js';
+import { decodeCursor, encodeCursor } from '../core/http.js';
+import { defaultOversightPolicy } from './policy.js';
+import { flagOutcomes, flagStatuses } from './workflow.js';
+
+export const listFlagsQuery = z.object({
+  status: z.enum(flagStatuses).optional(),
+  rule: z.string().min(1).optional(),
+  officerCode: z.string().min(1).optional(),
+  /** The subject officer's unit. */
+  unit: z.string().min(1).optional(),
+  /** Only flags raised at least this many days ago. */
+  minAgeDays: z.coerce.number().int().min(0).max(36500).optional(),
+  /** Only unclosed flags older than the overdue limit (14 days). */
+  overdue: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  cursor: z.string().optional(),
+});
+export type ListFlagsQuery = z.infer<typeof listFlagsQuery>;
+
+export const flagSchema = z
+  .object({
+    id: z.string(),
+    rule: z.string(),
+    subjectCode: z.string(),
+    unitCode: z.string().nullable(),
+    conditionKey: z.string(),
+    severity: z.enum(['low', 'medium', 'high', 'critical']),
+    status: z.enum(flagStatuses),
+    outcome: z.enum(flagOutcomes).nullable(),
+    reviewerUserId: z.string().nullable(),
+    reviewerUsername: z.string().nullable(),
+    raisedAt: z.string(),
+    updatedAt: z.string(),
+    closedAt: z.string().nullable(),
+    overdue: z.boolean(),
+    evidence: z.record(z.string(), z.unknown()),
+  })
+  .openapi('Flag');
+export type FlagView = z.infer<typeof flagSchema>;
+
+export const transitionSchema = z
+  .object({ id: z.string(), from: z.string().nullable(), to: z.string(), outcome: z.string().nullable(), reason: z.string(), actor: z.string(), at: z.string() })
+  .openapi('FlagTransitionRecord');
+
+const columns = {
+  id: flags.id,
+  rule: flags.rule,
+  subjectCode: flags.subjectCode,
+  unitCode: officers.unitCode,
+  conditionKey: flags.conditionKey,
+  severity: flags.severity,
+  status: flags.status,
+  outcome: flags.outcome,
+  reviewerUserId: flags.reviewerUserId,
+  reviewerUsername: users.username,
+  raisedAt: flags.raisedAt,
+  updatedAt: flags.updatedAt,
+  closedAt: flags.closedAt,
+  evidence: flags.evidence,
+  draw: flags.draw,
+};
+
+const overdueSince = (ctx: Ctx) => new Date(ctx.clock.now().getTime() - defaultOversightPolicy.overdueDays * 86_400_000).toISOString();
+
+function view(ctx: Ctx, r: { status: string; raisedAt: string; evidence: unknown }) {
+  return { overdue: r.status !== 'closed' && r.raisedAt < overdueSince(ctx), evidence: (r.evidence ?? {}) as Record<string, unknown> };
+}
+
+/** The queue, newest first, paginated by (raisedAt, id). */
+export async function listFlags({ ctx, query }: { ctx: Ctx; query: ListFlagsQuery }) {
+  requireRole(ctx.actor, 'supervisor', 'hr');
+  const limit = query.limit ?? 100;
+  const where: SQL[] = [];
+  if (query.status) where.push(eq(flags.status, query.status));
+  if (query.rule) where.push(eq(flags.rule, query.rule));
+  if (query.officerCode) where.push(eq(flags.subjectCode, query.officerCode));
+  if (query.unit) where.push(eq(officers.unitCode, query.unit));
+  if (query.minAgeDays !== undefined) {
+    where.push(lt(flags.raisedAt, new Date(ctx.clock.now().getTime() - query.minAgeDays * 86_400_000 + 1).toISOString()));
+  }
+  if (query.overdue === 'true') where.push(sql`${flags.status} <> 'closed'`, lt(flags.raisedAt, overdueSince(ctx)));
+  const cursor = decodeCursor(query.cursor);
+  if (cursor) {
+    const sep = cursor.lastIndexOf('|');
+    if (sep < 0) throw badRequest('The cursor is not one this service issued.', [{ path: 'cursor', message: 'invalid cursor' }]);
+    const at = cursor.slice(0, sep);
+    const id = cursor.slice(sep + 1);
+    where.push(or(lt(flags.raisedAt, at), and(eq(flags.raisedAt, at), lt(flags.id, id)))!);
+  }
+  const rows = await ctx.db
+    .select(columns)
+    .from(flags)
+    .leftJoin(officers, eq(officers.code, flags.subjectCode))
+    .leftJoin(users, eq(users.id, flags.reviewerUserId))
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(flags.raisedAt), desc(flags.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(({ draw: _draw, ...r }) => ({ ...r, ...view(ctx, r) })),
+    nextCursor: rows.length > limit && last ? encodeCursor(`${last.raisedAt}|${last.id}`) : null,
+  };
+}
+
+/** One flag with its draw and its transitions, oldest first. */
+export async function getFlag({ ctx, id }: { ctx: Ctx; id: string }) {
+  requireRole(ctx.actor, 'supervisor', 'hr');
+  const [row] = await ctx.db
+    .select(columns)
+    .from(flags)
+    .leftJoin(officers, eq(officers.code, flags.subjectCode))
+    .leftJoin(users, eq(users.id, flags.reviewerUserId))
+    .where(eq(flags.id, id));
+  if (!row) throw notFound(`No flag ${id}.`);
+  const transitions = await ctx.db
+    .select({ id: flagTransitions.id, from: flagTransitions.from, to: flagTransitions.to, outcome: flagTransitions.outcome, reason: flagTransitions.reason, actor: flagTransitions.actor, at: flagTransitions.at })
+    .from(flagTransitions)
+    .where(eq(flagTransitions.flagId, id))
+    .orderBy(asc(flagTransitions.at), asc(flagTransitions.id));
+  return { ...row, ...view(ctx, row), draw: (row.draw ?? null) as Record<string, unknown> | null, transitions };
+}

@@ -1,0 +1,4 @@
+import { createRouter } from '../core/http.js';
+
+/** The supervisor console (server-rendered). */
+export const flagsPages = createRouter();

@@ -1,0 +1,68 @@
+/**
+ * threshold_bunching: an officer's amounts pile up just under a threshold T. With b decisions in
+ * [(1-band)T, T) and a in [T, (1+band)T], flag when b >= minBelow and the one-sided binomial
+ * P(X >= b | n = a + b, p = 0.5) < maxPValue: were amounts as likely just above T as just below
+ * it, so lopsided a split would be that unlikely.
+ */
+import { sql } from 'drizzle-orm';
+import { binomialTail } from '../stats.js';
+import type { FlagCandidate } from '../raise.js';
+import { effective, inWindow, sevOf, windowEvidence, type Rule, type RuleContext } from './common.js';
+
+export const bandBounds = (threshold: number, band: number) => ({ lower: threshold * (1 - band), upper: threshold * (1 + band) });
+
+export const bunching: Rule = async (rc) => {
+  const p = rc.policy.rules.threshold_bunching;
+  const lo = 1 - p.band;
+  const hi = 1 + p.band;
+  const groups = await rc.ctx.db.all<{ officer: string; type: string; threshold: number; below: number; above: number }>(sql`
+    select d.decider_code as officer, d.type as type, d.threshold as threshold,
+           sum(case when d.amount >= d.threshold * ${lo} and d.amount < d.threshold then 1 else 0 end) as below,
+           sum(case when d.amount >= d.threshold and d.amount <= d.threshold * ${hi} then 1 else 0 end) as above
+      from decisions d
+     where d.decider_code is not null and d.threshold is not null and d.amount is not null
+       and ${inWindow('d', rc)} and ${effective('d')}
+     group by d.decider_code, d.type, d.threshold
+    having below >= ${p.minBelow}`);
+  const out: FlagCandidate[] = [];
+  for (const g of groups) {
+    const b = Number(g.below);
+    const a = Number(g.above);
+    const pValue = binomialTail(b, a + b, 0.5);
+    if (!(pValue < p.maxPValue)) continue;
+    const ids = await bandDecisionIds(rc, g.officer, g.type, g.threshold);
+    out.push({
+      rule: 'threshold_bunching',
+      subjectCode: g.officer,
+      conditionKey: `threshold_bunching:${g.officer}:${g.type}:${g.threshold}`,
+      severity: sevOf(rc, 'threshold_bunching'),
+      evidence: {
+        officerCode: g.officer,
+        decisionType: g.type,
+        threshold: g.threshold,
+        band: bandBounds(g.threshold, p.band),
+        below: b,
+        above: a,
+        n: a + b,
+        pValue,
+        maxPValue: p.maxPValue,
+        minBelow: p.minBelow,
+        decisionIds: ids,
+        window: windowEvidence(rc),
+      },
+    });
+  }
+  return out;
+};
+
+/** The decisions in the band, newest first (capped): the ones a reviewer should open. */
+async function bandDecisionIds(rc: RuleContext, officer: string, type: string, threshold: number) {
+  const p = rc.policy.rules.threshold_bunching;
+  const rows = await rc.ctx.db.all<{ id: string }>(sql`
+    select d.id as id from decisions d
+     where d.decider_code = ${officer} and d.type = ${type} and d.threshold = ${threshold}
+       and d.amount >= d.threshold * ${1 - p.band} and d.amount <= d.threshold * ${1 + p.band}
+       and ${inWindow('d', rc)} and ${effective('d')}
+     order by d.decided_at desc, d.id desc limit ${rc.policy.maxEvidenceDecisions}`);
+  return rows.map((r) => r.id);
+}

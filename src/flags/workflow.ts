@@ -1,0 +1,106 @@
+/**
+ * The flag workflow: open -> in_review -> closed, the outcome (confirmed, false_positive,
+ * escalated) given exactly when closing; a reason and an audit entry for every transition.
+ *
+ * Who may act: the drawn reviewer; when nobody was drawn (or the drawn user is disabled or no
+ * longer a supervisor), any supervisor who would be eligible for the draw now. Nobody acts on a
+ * flag about themselves. HR reads the queue but does not review: it grades, and confirmed flags
+ * feed the grade.
+ */
+import { eq, sql } from 'drizzle-orm';
+import { z } from '@hono/zod-openapi';
+import { flags, users } from '../../db/schema.js';
+import { commit } from '../audit/append.js';
+import { requireRole } from '../auth/tokens.js';
+import { actorLabel, type Ctx } from '../core/context.js';
+import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import { eligibleReviewers } from './draw.js';
+import { guardedTransitionInsert, involvedIn } from './raise.js';
+
+export const flagStatuses = ['open', 'in_review', 'closed'] as const;
+export const flagOutcomes = ['confirmed', 'false_positive', 'escalated'] as const;
+
+export const transitionInput = z
+  .object({
+    to: z.enum(['in_review', 'closed']),
+    outcome: z.enum(flagOutcomes).optional(),
+    reason: z.string().trim().min(1, 'a reason is required').max(4000),
+  })
+  .openapi('FlagTransition');
+export type TransitionInput = z.infer<typeof transitionInput>;
+
+const allowed: Record<string, string[]> = { open: ['in_review'], in_review: ['closed'], closed: [] };
+
+/** Whether `actor` may work on `flag` (role, not about themselves, assigned or eligible). */
+export async function mayReview(ctx: Ctx, flag: typeof flags.$inferSelect): Promise<{ ok: true } | { ok: false; why: string }> {
+  const actor = ctx.actor;
+  if (actor.kind !== 'user' || actor.role !== 'supervisor') return { ok: false, why: 'Only supervisors review flags.' };
+  if (actor.officerCode && actor.officerCode === flag.subjectCode) return { ok: false, why: 'Nobody reviews a flag about themselves.' };
+  if (flag.reviewerUserId) {
+    const [assigned] = await ctx.db.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, flag.reviewerUserId));
+    const assignedActive = assigned && assigned.role === 'supervisor' && !assigned.disabledAt;
+    if (assignedActive) {
+      return flag.reviewerUserId === actor.userId ? { ok: true } : { ok: false, why: 'This flag was drawn to another reviewer.' };
+    }
+  }
+  const eligible = await eligibleReviewers(ctx.db, flag.subjectCode, await involvedIn(ctx, flag.evidence as Record<string, unknown>));
+  return eligible.includes(actor.userId)
+    ? { ok: true }
+    : { ok: false, why: 'You are not eligible to review this flag (supervisor chain of the subject, or involved in its decisions).' };
+}
+
+export async function transitionFlag({ ctx, flagId, input }: { ctx: Ctx; flagId: string; input: TransitionInput }) {
+  requireRole(ctx.actor, 'supervisor', 'hr');
+  const [flag] = await ctx.db.select().from(flags).where(eq(flags.id, flagId));
+  if (!flag) throw notFound(`No flag ${flagId}.`);
+  if (ctx.actor.officerCode && ctx.actor.officerCode === flag.subjectCode) throw forbidden('Nobody transitions a flag about themselves.');
+  const may = await mayReview(ctx, flag);
+  if (!may.ok) throw forbidden(may.why);
+  if (!allowed[flag.status]!.includes(input.to)) {
+    throw conflict(`A flag that is ${flag.status} cannot move to ${input.to}.`, 'invalid_transition');
+  }
+  if (input.to === 'closed' && !input.outcome) throw badRequest('Closing a flag needs an outcome.', [{ path: 'outcome', message: 'required when closing' }]);
+  if (input.to !== 'closed' && input.outcome) throw badRequest('An outcome is given only when closing.', [{ path: 'outcome', message: 'only with to = closed' }]);
+
+  const now = ctx.clock.now().toISOString();
+  const transitionId = newId('ftr', ctx.clock.now());
+  const outcome = input.outcome ?? null;
+  const closing = input.to === 'closed';
+  await commit(
+    ctx,
+    [
+      // First, and only while the flag is still where we read it: a concurrent transition makes
+      // this insert fail and the whole batch with it.
+      guardedTransitionInsert(
+        ctx,
+        { id: transitionId, flagId, from: flag.status, to: input.to, outcome, reason: input.reason, actor: actorLabel(ctx.actor), at: now },
+        sql`exists (select 1 from ${flags} where ${flags.id} = ${flagId} and ${flags.status} = ${flag.status})`,
+      ),
+      ctx.db
+        .update(flags)
+        .set({
+          status: input.to,
+          outcome,
+          updatedAt: now,
+          closedAt: closing ? now : null,
+          // The one acting is the reviewer from now on: the drawn one, or whoever took up an
+          // unassigned flag (or one whose drawn reviewer is no longer active).
+          reviewerUserId: ctx.actor.userId,
+        })
+        .where(eq(flags.id, flagId)),
+    ],
+    [
+      {
+        action: 'flag.transition',
+        entity: 'flag',
+        entityId: flagId,
+        payload: { transitionId, from: flag.status, to: input.to, outcome, reason: input.reason, severity: flag.severity, subjectCode: flag.subjectCode },
+      },
+    ],
+  ).catch((err: Error & { cause?: Error }) => {
+    if (/NOT NULL/i.test(String(err.cause?.message ?? err.message))) throw conflict('The flag changed meanwhile; reload it.', 'stale_flag');
+    throw err;
+  });
+  return { id: flagId, status: input.to, outcome, transitionId, at: now };
+}
