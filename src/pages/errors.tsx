@@ -53,7 +53,7 @@ const renderable = [400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500] 
 
 /** Renders an HTML error page with the shell (status kept, never cached). */
 export function renderErrorPage(c: PageContext, status: number, detail: string) {
-  const s = ((renderable as readonly number[]).includes(status) ? status : status >= 500 ? 500 : 400) as 400;
+  const s = ((renderable as readonly number[]).includes(status) ? status : status >= 500 ? 500 : 400) as ContentfulStatusCode;
   const isPublic = c.req.path.startsWith('/f/');
   return renderPage(c, <ErrorPage c={c} status={s} detail={detail} public={isPublic} />, s);
 }

@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Role } from '../../db/schema.js';
 import type { FieldError } from '../core/errors.js';
 import { ApiError } from '../core/errors.js';
@@ -21,7 +22,9 @@ line-height:1.6;color:var(--fg);background:var(--bg);-webkit-text-size-adjust:10
 body{margin:0;font-size:1rem}
 a{color:var(--accent);text-underline-offset:.15em}
 a:hover{text-decoration-thickness:2px}
-:focus-visible{outline:3px solid #f2a900;outline-offset:2px;border-radius:2px}
+/* Focus: a black ring inside a yellow one, visible on the white page and on the blue header alike. */
+:focus-visible{outline:3px solid #0b0c0c;outline-offset:0;box-shadow:0 0 0 6px #ffdd00}
+a:focus-visible{outline:3px solid transparent;background:#ffdd00;color:#0b0c0c!important;box-shadow:0 -2px #ffdd00,0 4px #0b0c0c;text-decoration:none}
 .skip{position:absolute;left:-9999px;top:0;background:var(--bg);padding:.5rem 1rem;z-index:10}
 .skip:focus{left:.5rem}
 header.site{background:var(--accent);color:#fff}
@@ -73,7 +76,6 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
  body{font-size:11pt}
  main{max-width:none;padding:0}
  a{color:#000;text-decoration:none}
- main a[href^="/"]::after{content:""}
  table{page-break-inside:auto}tr{page-break-inside:avoid}thead{display:table-header-group}
  .notice{border:1px solid #000;background:none}
  h1,h2{page-break-after:avoid}
@@ -280,7 +282,7 @@ export function Table(props: { caption?: string; head: Child[]; numeric?: number
  * Sends a page: `return renderPage(c, <Layout ...>...</Layout>, 400)`. Pages vary by cookie and
  * language and may show secrets once (a new token), so they are never stored by caches.
  */
-export function renderPage(c: PageContext, page: Child, status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 410 | 422 | 500 = 200) {
+export function renderPage(c: PageContext, page: Child, status: ContentfulStatusCode = 200) {
   c.header('cache-control', 'no-store');
   c.header('vary', 'Cookie, Accept-Language');
   return c.html(page as string | Promise<string>, status);

@@ -61,6 +61,10 @@ describe('page shell in a browser', () => {
     // The keyboard reaches the skip link first, and focus is visible.
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('/hr');
+    await page.screenshot({ path: `${shots}/focus-nav-en.png` });
 
     await Promise.all([page.waitForURL(/\/login\?bye=1/), page.click('header button:has-text("Sign out")')]);
     expect(await page.textContent('main')).toContain('You have signed out.');
