@@ -1,0 +1,53 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Miniflare } from 'miniflare';
+import { root } from './global-setup.js';
+
+export const ADMIN_TOKEN = 'tgo_workers_suite_admin_token_0123456789';
+
+/** A base64 32-byte seed, as `wrangler secret put AUDIT_SIGNING_KEY` would hold. */
+export const SIGNING_KEY = Buffer.from(Array.from({ length: 32 }, (_, i) => i + 1)).toString('base64');
+
+/**
+ * The bundled Worker in workerd (Miniflare), with an empty in-memory D1 database bound as DB,
+ * the assets directory bound as ASSETS (worker first, as in wrangler.toml) and the given vars.
+ */
+export async function startWorker(vars: Record<string, string> = { ADMIN_TOKEN, AUDIT_SIGNING_KEY: SIGNING_KEY, PUBLIC_URL: 'https://grading.test' }) {
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: join(root, 'dist/worker-test/worker.js'),
+    compatibilityDate: compatibilityDate(),
+    d1Databases: { DB: 'workers-suite' },
+    d1Persist: false,
+    assets: {
+      directory: join(root, 'dist/assets'),
+      binding: 'ASSETS',
+      routerConfig: { invoke_user_worker_ahead_of_assets: true, has_user_worker: true },
+    },
+    bindings: vars,
+  });
+  await mf.ready;
+  return mf;
+}
+
+function compatibilityDate(): string {
+  const m = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, 'wrangler.toml'), 'utf8'));
+  if (!m) throw new Error('wrangler.toml has no compatibility_date');
+  return m[1]!;
+}
+
+/**
+ * Applies db/migrations as `wrangler d1 migrations apply` does: the .sql files in name order,
+ * each split at drizzle-kit's `--> statement-breakpoint` (D1's exec() splits on lines, which
+ * would cut a CREATE TRIGGER apart, so each statement is prepared whole).
+ */
+export async function migrate(mf: Miniflare) {
+  const db = await mf.getD1Database('DB');
+  const dir = join(root, 'db/migrations');
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+    for (const stmt of readFileSync(join(dir, file), 'utf8').split('--> statement-breakpoint')) {
+      if (stmt.trim()) await db.prepare(stmt).run();
+    }
+  }
+  return db;
+}
