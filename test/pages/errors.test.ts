@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeTestApp } from '../support/app.js';
 import { pageRequest, signIn } from '../support/pages.js';
+import { conflict } from '../../src/core/errors.js';
 
 describe('error pages', () => {
   it('answers a browser on a page path with an HTML 404 in its language', async () => {
@@ -44,6 +45,33 @@ describe('error pages', () => {
     expect(res.status).toBe(403);
     expect(res.headers.get('content-type')).toContain('text/html');
     expect(await res.text()).toContain('This page is for: administrator. Your role is HR.');
+  });
+
+  it('renders verb errors and crashes on page paths as pages, without leaking internals', async () => {
+    const t = await makeTestApp();
+    t.app.get('/probe/conflict', () => {
+      throw conflict('This run is published.');
+    });
+    t.app.get('/probe/crash', () => {
+      throw new Error('secret internal detail');
+    });
+    const c = await t.call('GET', '/probe/conflict', { headers: { accept: 'text/html' } });
+    expect(c.status).toBe(409);
+    expect(await c.text()).toContain('This run is published.');
+    const quiet = console.error;
+    console.error = () => {};
+    try {
+      const x = await t.call('GET', '/probe/crash', { headers: { accept: 'text/html', 'accept-language': 'en' } });
+      expect(x.status).toBe(500);
+      const html = await x.text();
+      expect(html).toContain('Internal error');
+      expect(html).toContain(x.headers.get('x-request-id')!);
+      expect(html).not.toContain('secret internal detail');
+      const api = await t.call('GET', '/probe/crash');
+      expect(api.headers.get('content-type')).toContain('application/problem+json');
+    } finally {
+      console.error = quiet;
+    }
   });
 
   it('sends no-store and security headers with pages', async () => {
