@@ -124,6 +124,6 @@ export async function getFlag({ ctx, id }: { ctx: Ctx; id: string }) {
     .select({ id: flagTransitions.id, from: flagTransitions.from, to: flagTransitions.to, outcome: flagTransitions.outcome, reason: flagTransitions.reason, actor: flagTransitions.actor, at: flagTransitions.at })
     .from(flagTransitions)
     .where(eq(flagTransitions.flagId, id))
-    .orderBy(asc(flagTransitions.at), asc(flagTransitions.id));
+    .orderBy(asc(flagTransitions.at), sql`${flagTransitions}.rowid`);
   return { ...row, ...view(ctx, row), draw: (row.draw ?? null) as Record<string, unknown> | null, transitions };
 }
