@@ -8,6 +8,7 @@ import type { Db } from '../db/client.js';
 import type { Clock } from './core/clock.js';
 import type { AppConfig } from './core/context.js';
 import type { AuditSigner } from './audit/signer.js';
+import { runScheduledScan } from './flags/schedule.js';
 
 export interface ScheduledDeps {
   db: Db;
@@ -18,5 +19,5 @@ export interface ScheduledDeps {
 
 /** Runs every periodic job once. Jobs are added here by their domains; none yet. */
 export async function runScheduled(deps: ScheduledDeps): Promise<void> {
-  void deps;
+  await runScheduledScan(deps);
 }
