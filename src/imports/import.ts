@@ -413,56 +413,68 @@ async function runImport(
   }
 
   // References: to rows of this import, or to rows already in the database (set-based lookups).
+  // They are checked on every row, rejected ones included, so one answer names every bad field.
   // Codes of rejected rows count as present: their row is reported already, and naming every
   // row that refers to it too would bury the one error that matters.
-  const codesIn = (kind: ImportKind) =>
-    new Set(
-      (Array.isArray(body[kind]) ? (body[kind] as unknown[]) : []).flatMap((r) => {
-        const c = r && typeof r === 'object' ? (r as { code?: unknown }).code : undefined;
-        return typeof c === 'string' ? [c.trim()] : [];
-      }),
-    );
+  const rawRows = (kind: ImportKind) => (Array.isArray(body[kind]) ? (body[kind] as unknown[]) : []);
+  const textOf = (r: unknown, field: string): string | undefined => {
+    const v = r !== null && typeof r === 'object' ? (r as Record<string, unknown>)[field] : undefined;
+    return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+  };
+  const codesIn = (kind: ImportKind) => new Set(rawRows(kind).flatMap((r) => textOf(r, 'code') ?? []));
   const unitCodes = codesIn('units');
   const officerCodes = codesIn('officers');
   const taxpayerCodes = codesIn('taxpayers');
-  const missing = (codes: Iterable<string>, have: Set<string>) => [...new Set(codes)].filter((c) => !have.has(c));
-  const officerRefs = [
-    ...rows.officers.flatMap((r) => (r.supervisorCode ? [r.supervisorCode] : [])),
-    ...rows.assignments.map((r) => r.officerCode),
-    ...rows.workload.map((r) => r.officerCode),
-    ...rows.assessments.map((r) => r.officerCode),
+  const refs: { kind: ImportKind; field: string; target: 'unit' | 'officer' | 'taxpayer' }[] = [
+    { kind: 'officers', field: 'unitCode', target: 'unit' },
+    { kind: 'officers', field: 'supervisorCode', target: 'officer' },
+    { kind: 'assignments', field: 'taxpayerCode', target: 'taxpayer' },
+    { kind: 'assignments', field: 'officerCode', target: 'officer' },
+    { kind: 'workload', field: 'officerCode', target: 'officer' },
+    { kind: 'assessments', field: 'officerCode', target: 'officer' },
   ];
+  const inImport = { unit: unitCodes, officer: officerCodes, taxpayer: taxpayerCodes };
+  const wanted = { unit: new Set<string>(), officer: new Set<string>(), taxpayer: new Set<string>() };
+  for (const ref of refs) {
+    for (const r of rawRows(ref.kind)) {
+      const c = textOf(r, ref.field);
+      if (c !== undefined && !inImport[ref.target].has(c)) wanted[ref.target].add(c);
+    }
+  }
   const [dbUnits, dbOfficers, dbTaxpayers, dbAssignments] = await Promise.all([
-    existingCodes(ctx.db, units, units.code, missing(rows.officers.map((r) => r.unitCode), unitCodes)),
-    existingCodes(ctx.db, officers, officers.code, missing(officerRefs, officerCodes)),
-    existingCodes(ctx.db, taxpayers, taxpayers.code, missing(rows.assignments.map((r) => r.taxpayerCode), taxpayerCodes)),
+    existingCodes(ctx.db, units, units.code, [...wanted.unit]),
+    existingCodes(ctx.db, officers, officers.code, [...wanted.officer]),
+    existingCodes(ctx.db, taxpayers, taxpayers.code, [...wanted.taxpayer]),
     existingAssignments(ctx.db, [...new Set(rows.assignments.map((r) => r.taxpayerCode))]),
   ]);
-  const hasUnit = (c: string) => unitCodes.has(c) || dbUnits.has(c);
-  const hasOfficer = (c: string) => officerCodes.has(c) || dbOfficers.has(c);
-  const hasTaxpayer = (c: string) => taxpayerCodes.has(c) || dbTaxpayers.has(c);
-  const nowhere = 'in the database or in this import';
-
-  rows.officers.forEach((r, i) => {
-    if (!hasUnit(r.unitCode)) rowErr('officers', i, 'unitCode', `no unit ${r.unitCode} ${nowhere}`);
-    if (r.supervisorCode && !hasOfficer(r.supervisorCode)) rowErr('officers', i, 'supervisorCode', `no officer ${r.supervisorCode} ${nowhere}`);
-  });
-  rows.assignments.forEach((r, i) => {
-    if (!hasTaxpayer(r.taxpayerCode)) rowErr('assignments', i, 'taxpayerCode', `no taxpayer ${r.taxpayerCode} ${nowhere}`);
-    if (!hasOfficer(r.officerCode)) rowErr('assignments', i, 'officerCode', `no officer ${r.officerCode} ${nowhere}`);
-  });
-  for (const kind of ['workload', 'assessments'] as const) {
-    rows[kind].forEach((r, i) => {
-      if (!hasOfficer(r.officerCode)) rowErr(kind, i, 'officerCode', `no officer ${r.officerCode} ${nowhere}`);
+  const inDb = { unit: dbUnits, officer: dbOfficers, taxpayer: dbTaxpayers };
+  const reported = new Set(errors.map((e) => e.path));
+  for (const ref of refs) {
+    rawRows(ref.kind).forEach((r, i) => {
+      const c = textOf(r, ref.field);
+      if (c === undefined || inImport[ref.target].has(c) || inDb[ref.target].has(c)) return;
+      if (reported.has(locate(ref.kind, i, ref.field))) return;
+      add(ref.kind, i, ref.field, `no ${ref.target} ${c} in the database or in this import`);
     });
   }
 
   checkAssignmentHistory(rows.assignments, dbAssignments, (i, field, message) => rowErr('assignments', i, field, message), (i) => where('assignments', i));
 
   if (errors.length) {
+    // In file order: CSV by line, JSON by kind and row (stable, so fields keep their order).
     if (source === 'csv') {
       const lineOf = (e: FieldError) => Number(/^line (\d+)/.exec(e.path)?.[1] ?? 0);
       errors.sort((a, b) => lineOf(a) - lineOf(b));
+    } else {
+      const keyOf = (e: FieldError) => {
+        const m = /^([A-Za-z_$][\w$]*)(?:\[(\d+)\])?/.exec(e.path);
+        return [importKinds.indexOf(m?.[1] as ImportKind), Number(m?.[2] ?? -1)] as const;
+      };
+      errors.sort((a, b) => {
+        const [ka, ia] = keyOf(a);
+        const [kb, ib] = keyOf(b);
+        return ka - kb || ia - ib;
+      });
     }
     throw importErrors(errors, errors.length);
   }

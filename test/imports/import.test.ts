@@ -229,6 +229,21 @@ describe('invalid rows are named by path', () => {
     expect(await count(t, 'audit_entries')).toBe(auditBefore);
   });
 
+  it('names every bad field of a row, references included, in row order', async () => {
+    const { post } = await setup();
+    expect((await post(base())).status).toBe(200);
+    const body = await expectProblem(
+      await post({
+        officers: [
+          { code: 'O8', name: 'ok', unitCode: 'U1', team: 't', hireDate: '2020-01-01', positionStartDate: '2020-01-01', supervisorCode: 'O404' },
+          { code: 'O9', name: 'n', unitCode: 'U404', team: 't', hireDate: '2020-02-30', positionStartDate: '2020-03-01' },
+        ],
+        units: [{ code: 'U9', peerGroup: 'urban' }],
+      }),
+    );
+    expect(body.errors!.map((e) => e.path)).toEqual(['units[0].name', 'officers[0].supervisorCode', 'officers[1].hireDate', 'officers[1].unitCode']);
+  });
+
   it('names a bad row once, not again in every row that refers to it', async () => {
     const { post } = await setup();
     const body = await expectProblem(

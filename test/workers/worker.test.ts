@@ -111,13 +111,13 @@ describe('the Worker on D1', () => {
     const before = (await d1.prepare('select count(*) as n from audit_entries').first<{ n: number }>())!.n;
     const bad = await call('POST', '/api/v1/import?kind=officers', {
       token: hr,
-      body: 'code,name,unitCode,team,hireDate,positionStartDate\nWO3,ok,WU1,t,2020-01-01,2020-01-01\nWO4,bad,WU1,t,2020-02-30,2020-03-01\nWO5,bad,WU404,t,2020-02-01,2020-03-01\n',
+      body: 'code,name,unitCode,team,hireDate,positionStartDate\nWO3,ok,WU1,t,2020-01-01,2020-01-01\nWO4,bad,WU404,t,2020-02-30,2020-03-01\nWO5,bad,WU1,t,2020-02-01,2020-01-01\n',
       headers: { 'content-type': 'text/csv' },
     });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     const problem = (await bad.json()) as Problem;
-    expect(problem.errors!.map((e) => e.path)).toEqual(['line 3: hireDate', 'line 4: unitCode']);
+    expect(problem.errors!.map((e) => e.path)).toEqual(['line 3: hireDate', 'line 3: unitCode', 'line 4: positionStartDate']);
     expect((await d1.prepare("select count(*) as n from officers where code = 'WO3'").first<{ n: number }>())!.n).toBe(0);
     expect((await d1.prepare('select count(*) as n from audit_entries').first<{ n: number }>())!.n).toBe(before);
 
