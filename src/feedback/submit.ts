@@ -11,10 +11,11 @@ import type { Ctx } from '../core/context.js';
 import { ApiError, badRequest, type FieldError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { periodOf } from '../core/period.js';
-import { commit, type AuditEvent, type Write } from '../audit/append.js';
+import { commit, type AuditEvent, type AuditLeaf, type Write } from '../audit/append.js';
+import type { Db } from '../../db/client.js';
 import { planRaise } from '../flags/raise.js';
-import { appendStatementIf, buildLeafSync } from './conditional-append.js';
-import { groupCommitterFor } from './group-commit.js';
+import { buildLeafSync } from './leaf.js';
+import { GroupQueue, queueFor } from './group-commit.js';
 import { noteBadToken } from './guessing.js';
 import { isUniqueViolation, resolveInvitation, type InvitationState } from './invitations.js';
 import { COMMENT_MAX, COMPLAINT_FLAG_SEVERITY, COMPLAINT_MAX, DIMENSIONS, RATING_MAX, RATING_MIN, type Dimension } from './policy.js';
@@ -146,30 +147,104 @@ export async function submitFeedback({
   }
 
   const leaf = buildLeafSync(ctx, responseEvent, submittedAt);
-  const responseExists = sql`exists (select 1 from feedback_responses where id = ${responseId})`;
-  const statements: Write[] = [
-    ctx.db.run(sql`
+  const outcome = await submissionQueue(ctx.db).submit({
+    rid: responseId,
+    inv: inv.id,
+    off: inv.officerCode,
+    per: period,
+    at: submittedAt,
+    p: ratings.professionalism,
+    a: ratings.attitude,
+    e: ratings.efficiency,
+    i: ratings.integrity,
+    mean,
+    com: comment,
+    leaf,
+  });
+  if (outcome === null) return lost();
+  return { status: 'accepted', responseId, auditIndex: outcome, leafHash: leaf.leafHash, complaintId: null };
+}
+
+/** One submission without a complaint, as the group writer takes it. */
+interface QueuedSubmission {
+  rid: string;
+  inv: string;
+  off: string;
+  per: string;
+  at: string;
+  p: number;
+  a: number;
+  e: number;
+  i: number;
+  mean: number;
+  com: string | null;
+  leaf: AuditLeaf;
+}
+
+const submissionQueues = new WeakMap<Db, GroupQueue<QueuedSubmission, number | null>>();
+
+/** The group-commit queue of a database handle (see group-commit.ts and ADR 0004). */
+export function submissionQueue(db: Db) {
+  return queueFor(submissionQueues, db, () => (items) => writeSubmissions(db, items));
+}
+
+/**
+ * Writes a group of submissions in ONE batch of three statements, whatever the group's size: the
+ * group travels as one JSON parameter and SQLite's json_each spreads it into rows, so the cost per
+ * submission is a few rows, not a few statements.
+ * 1. the responses, each only if its invitation is still unused and unexpired at this point;
+ * 2. the audit leaves of exactly the responses that were inserted, numbered max(seq) + 1, + 2, ...
+ *    in group order (row_number over the rows that passed the same filter, so the response's
+ *    audit_index computed in 1 is the seq its leaf gets in 2);
+ * 3. their invitations marked used.
+ * Returns each submission's leaf index, or null when it lost the race for its invitation.
+ */
+async function writeSubmissions(db: Db, items: QueuedSubmission[]): Promise<(number | null)[]> {
+  // Two submissions of one invitation in one group: the first goes in, the others lost. (Across
+  // groups the conditions in statement 1 decide, as groups are written one after the other.)
+  const seen = new Set<string>();
+  const group = items.filter((it) => (seen.has(it.inv) ? false : (seen.add(it.inv), true)));
+  const json = JSON.stringify(
+    group.map((it) => ({
+      ...it,
+      leaf: undefined,
+      la: it.leaf.at,
+      lac: it.leaf.actor,
+      lact: it.leaf.action,
+      lent: it.leaf.entity,
+      leid: it.leaf.entityId,
+      lb: it.leaf.leaf,
+      lh: it.leaf.leafHash,
+    })),
+  );
+  const v = (field: string) => sql.raw(`json_extract(j.value, '$.${field}')`);
+  const [, appended] = (await db.batch([
+    db.run(sql`
       insert into feedback_responses (id, invitation_id, officer_code, period, submitted_at,
         professionalism, attitude, efficiency, integrity, mean, comment, complaint, status, audit_index)
-      select ${responseId}, ${inv.id}, ${inv.officerCode}, ${period}, ${submittedAt},
-        ${ratings.professionalism}, ${ratings.attitude}, ${ratings.efficiency}, ${ratings.integrity}, ${mean},
-        ${comment}, null, 'accepted', (select coalesce(max(seq), -1) + 1 from audit_entries)
-      where exists (select 1 from invitations where id = ${inv.id} and used_at is null and expires_at > ${submittedAt})
-        and not exists (select 1 from feedback_responses where invitation_id = ${inv.id})`),
-    ctx.db.run(sql`
-      update invitations set used_at = ${submittedAt}
-      where id = ${inv.id} and used_at is null and ${responseExists}`),
-    appendStatementIf(ctx.db, leaf, responseExists),
-  ];
-  const outcome = await groupCommitterFor(ctx.db).submit({
-    statements,
-    settle: (results) => {
-      const rows = results[2] as { seq: number }[];
-      return rows.length === 1 ? { seq: Number(rows[0]!.seq) } : null;
-    },
-  });
-  if (!outcome) return lost();
-  return { status: 'accepted', responseId, auditIndex: outcome.seq, leafHash: leaf.leafHash, complaintId: null };
+      select ${v('rid')}, ${v('inv')}, ${v('off')}, ${v('per')}, ${v('at')},
+        ${v('p')}, ${v('a')}, ${v('e')}, ${v('i')}, ${v('mean')}, ${v('com')}, null, 'accepted',
+        (select coalesce(max(seq), -1) from audit_entries) + row_number() over (order by j.key)
+      from json_each(${json}) j
+      where exists (select 1 from invitations i
+                    where i.id = ${v('inv')} and i.used_at is null and i.expires_at > ${v('at')})
+        and not exists (select 1 from feedback_responses r where r.invitation_id = ${v('inv')})`),
+    db.all<{ seq: number; entity_id: string }>(sql`
+      insert into audit_entries (seq, at, actor, action, entity, entity_id, leaf, leaf_hash)
+      select (select coalesce(max(seq), -1) from audit_entries) + row_number() over (order by j.key),
+        ${v('la')}, ${v('lac')}, ${v('lact')}, ${v('lent')}, ${v('leid')}, ${v('lb')}, ${v('lh')}
+      from json_each(${json}) j
+      where exists (select 1 from feedback_responses r where r.id = ${v('rid')})
+      returning seq, entity_id`),
+    db.run(sql`
+      update invitations
+      set used_at = (select r.submitted_at from feedback_responses r where r.invitation_id = invitations.id)
+      where id in (select json_extract(value, '$.inv') from json_each(${json}))
+        and used_at is null
+        and exists (select 1 from feedback_responses r where r.invitation_id = invitations.id)`),
+  ])) as [unknown, { seq: number; entity_id: string }[], unknown];
+  const seqOf = new Map(appended.map((r) => [r.entity_id, Number(r.seq)]));
+  return items.map((it) => seqOf.get(it.rid) ?? null);
 }
 
 /**
@@ -247,10 +322,4 @@ async function submitWithComplaint(
     if (isUniqueViolation(err, 'invitation_id')) return a.lost();
     throw err;
   }
-}
-
-/** For tests and the benchmark: is the response row there? */
-export async function responseExists(ctx: Pick<Ctx, 'db'>, id: string): Promise<boolean> {
-  const [r] = await ctx.db.select({ id: feedbackResponses.id }).from(feedbackResponses).where(eq(feedbackResponses.id, id));
-  return !!r;
 }

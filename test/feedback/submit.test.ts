@@ -4,7 +4,7 @@ import { makeTestApp } from '../support/app.js';
 import { goodForm, invite, postForm, seedFeedbackWorld } from '../support/feedback.js';
 import { leafHash } from '../../src/audit/append.js';
 import { toHex } from '../../src/core/ids.js';
-import { groupCommitterFor } from '../../src/feedback/group-commit.js';
+import { submissionQueue } from '../../src/feedback/submit.js';
 
 const count = async (t: Awaited<ReturnType<typeof makeTestApp>>, table: string) =>
   (await t.db.all<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)))[0]!.n;
@@ -137,8 +137,8 @@ describe('the form', () => {
     const invs = [];
     for (let i = 0; i < 50; i++) invs.push(await invite(t, w, w.officers[i % 5], w.taxpayers[i]));
     const before = await count(t, 'audit_entries');
-    const stats = groupCommitterFor(t.db).stats;
-    const batchesBefore = stats.batches;
+    const stats = submissionQueue(t.db).stats;
+    const groupsBefore = stats.groups;
     const pages = await Promise.all(invs.map((inv, i) => postForm(t, inv.token, { ...goodForm, efficiency: String((i % 5) + 1) })));
     const texts = await Promise.all(pages.map((p) => p.text()));
     expect(pages.map((p) => p.status)).toEqual(pages.map(() => 200));
@@ -157,7 +157,7 @@ describe('the form', () => {
     expect(used[0]!.n).toBe(50);
     // ...and they really were grouped: far fewer batches than submissions
     expect(stats.maxItems).toBeGreaterThan(1);
-    expect(stats.batches - batchesBefore).toBeLessThan(50);
+    expect(stats.groups - groupsBefore).toBeLessThan(50);
   });
 
   it('turns a complaint into a complaint record and a complaint flag for supervisors', async () => {
