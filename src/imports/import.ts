@@ -246,17 +246,33 @@ export async function importCsv({ ctx, kind, text, options }: { ctx: Ctx; kind: 
  * The route's entry: a raw request body, JSON or CSV by content type. The role is checked
  * before the body is read, so a caller without the role learns nothing from parse errors.
  */
-export async function importBody({ ctx, contentType, kind, body }: { ctx: Ctx; contentType: string; kind?: string; body: string }): Promise<ImportResult> {
+export async function importBody({
+  ctx,
+  contentType,
+  kind,
+  body,
+}: {
+  ctx: Ctx;
+  contentType: string;
+  kind?: string;
+  body: string | Uint8Array | ArrayBuffer;
+}): Promise<ImportResult> {
   requireRole(ctx.actor, 'hr');
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  const [typePart, ...params] = contentType.split(';');
+  const type = typePart!.trim().toLowerCase();
+  const charset = params.map((p) => /^\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(p)?.[1]?.toLowerCase()).find(Boolean);
+  if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+    throw badRequest(`Imports are UTF-8; this body says charset=${charset}.`, [{ path: 'content-type', message: 'expected charset=utf-8 (or none)' }]);
+  }
+  const text = typeof body === 'string' ? body : decodeUtf8(body);
   if (type === 'text/csv') {
     if (!kind) throw badRequest('A CSV import names its kind with ?kind=.', [{ path: 'kind', message: `required; one of ${importKinds.join(', ')}` }]);
-    return importCsv({ ctx, kind, text: body });
+    return importCsv({ ctx, kind, text });
   }
   if (type === 'application/json' || type.endsWith('+json')) {
     let input: unknown;
     try {
-      input = JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
+      input = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     } catch (err) {
       throw badRequest(`The request body is not valid JSON: ${(err as Error).message}`);
     }
@@ -265,6 +281,20 @@ export async function importBody({ ctx, contentType, kind, body }: { ctx: Ctx; c
   throw badRequest(`Unsupported content type "${type || '(none)'}"; send application/json or text/csv with ?kind=.`, [
     { path: 'content-type', message: 'expected application/json or text/csv' },
   ]);
+}
+
+/**
+ * Strict UTF-8: a spreadsheet saved in a legacy encoding (GBK is Excel's default for "CSV" on a
+ * Chinese system) would otherwise import as garbled names without any error.
+ */
+function decodeUtf8(bytes: Uint8Array | ArrayBuffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw badRequest('The body is not valid UTF-8. Save the file as "CSV UTF-8" (Excel) or UTF-8 text and send it again.', [
+      { path: '(body)', message: 'not valid UTF-8' },
+    ]);
+  }
 }
 
 function isKind(kind: string): kind is ImportKind {

@@ -52,7 +52,7 @@ importsRoutes.post('/api/v1/import', async (c) => {
     ctx: c.get('ctx'),
     contentType: c.req.header('content-type') ?? '',
     kind: c.req.query('kind'),
-    body: await c.req.text(),
+    body: new Uint8Array(await c.req.arrayBuffer()),
   });
   return c.json(out, 200);
 });

@@ -316,6 +316,17 @@ describe('CSV import', () => {
     expect(body.errors!.some((e) => e.path === 'line 2' && /not closed/.test(e.message))).toBe(true);
   });
 
+  it('refuses a file that is not UTF-8 (GBK from a spreadsheet) instead of importing garbled names', async () => {
+    const { t, hr } = await setup();
+    const gbk = new Uint8Array([...new TextEncoder().encode('code,name,peerGroup\r\nU1,'), 0xb5, 0xda, 0xd2, 0xbb, ...new TextEncoder().encode(',urban\r\n')]);
+    const res = await t.call('POST', '/api/v1/import?kind=units', { token: hr, body: gbk, headers: { 'content-type': 'text/csv' } });
+    const body = await expectProblem(res);
+    expect(body.detail).toMatch(/not valid UTF-8/);
+    expect(await count(t, 'units')).toBe(0);
+    const declared = await t.call('POST', '/api/v1/import?kind=units', { token: hr, body: 'code,name,peerGroup\n', headers: { 'content-type': 'text/csv; charset=gbk' } });
+    expect((await expectProblem(declared)).errors![0]!.path).toBe('content-type');
+  });
+
   it('rejects an unknown or missing ?kind=', async () => {
     const { csv, t, hr } = await setup();
     const unknown = await expectProblem(await csv('staff', 'code\nX\n'));
