@@ -60,8 +60,8 @@ export function parseRunPeriod(code: unknown) {
  * HR computes a run for a period: aggregates the inputs per officer in SQL, grades them with the
  * pure engine and stores policy, run, results and one audit entry (plus one for a policy
  * document seen for the first time) in one batch. The audit payload commits to every result
- * through `resultsDigest` = SHA-256 of the canonical JSON of the results sorted by officer code,
- * instead of one leaf per officer (ADR 0003).
+ * through `resultsDigest` = SHA-256 of the canonical JSON of each result's figures
+ * (`resultFigures`) sorted by officer code, instead of one leaf per officer (ADR 0003).
  */
 export async function startRun({ ctx, input }: { ctx: Ctx; input: StartRunInput }) {
   requireRole(ctx.actor, 'hr');
@@ -99,7 +99,7 @@ export async function startRun({ ctx, input }: { ctx: Ctx; input: StartRunInput 
       detail,
     };
   });
-  const resultsDigest = await sha256Hex(canonicalJson(sorted));
+  const resultsDigest = await sha256Hex(canonicalJson(sorted.map(resultFigures)));
   const graded = sorted.filter((r) => r.status === 'graded').length;
   const tierCounts: Record<string, number> = {};
   for (const r of sorted) if (r.tier !== null) tierCounts[String(r.tier)] = (tierCounts[String(r.tier)] ?? 0) + 1;
@@ -132,6 +132,15 @@ export async function startRun({ ctx, input }: { ctx: Ctx; input: StartRunInput 
   });
   await commit(ctx, writes, events);
   return { id, status: 'computed' as const, inputDigest: digest, whatIf, policyHash, resultsDigest };
+}
+
+/**
+ * The figures a results digest commits to, per officer: everything that decides pay and rank,
+ * without the explanation text (which is derived from them and would make the digest of a
+ * 10,000-officer run hash some 25 MB).
+ */
+export function resultFigures(r: OfficerResult) {
+  return [r.officerCode, r.status, r.composite, r.components, r.weights, r.penalty, r.rank, r.tier, r.coefficient, r.payout];
 }
 
 /** Reads a run, or 404. */
