@@ -9,6 +9,7 @@ import type { Clock } from './core/clock.js';
 import type { AppConfig } from './core/context.js';
 import type { AuditSigner } from './audit/signer.js';
 import { runScheduledScan } from './flags/schedule.js';
+import { makeCheckpoint } from './audit/checkpoint.js';
 
 export interface ScheduledDeps {
   db: Db;
@@ -20,4 +21,6 @@ export interface ScheduledDeps {
 /** Runs every periodic job once. Jobs are added here by their domains; none yet. */
 export async function runScheduled(deps: ScheduledDeps): Promise<void> {
   await runScheduledScan(deps);
+  // Last, so the signed checkpoint covers what the jobs above wrote; a refusal throws (and logs).
+  await makeCheckpoint(deps);
 }
