@@ -15,6 +15,7 @@ import { feedbackRoutes } from './feedback/routes.js';
 import { decisionsRoutes } from './decisions/routes.js';
 import { flagsRoutes } from './flags/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { officerRoutes } from './officer/routes.js';
 import { pagesRoutes } from './pages/routes.js';
 import { pageSession } from './pages/session.js';
 import { pageCsrf } from './pages/csrf.js';
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', decisionsRoutes);
   app.route('/', flagsRoutes);
   app.route('/', auditRoutes);
+  app.route('/', officerRoutes);
   app.route('/', pagesRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
