@@ -1,0 +1,74 @@
+/**
+ * `npm run demo`: the service over its own demo database, filled with a generated municipal
+ * bureau (scripts/synthetic) through the service verbs, so every write is in the audit log.
+ *
+ * DATABASE_URL (default file:./data/demo.db) and PORT (default 8787) as for `npm start`. The
+ * database is generated on the first run (about a minute) and reused after that; `--fresh`
+ * deletes and regenerates it. Each start prints a fresh token per role and the URLs to open.
+ * "Today" is the real date; the data covers the four quarters before it and today's quarter.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { openDb, migrateDb } from '../db/client.js';
+import { ensureAdmin } from '../src/auth/users.js';
+import { systemClock } from '../src/core/clock.js';
+import { loadSigner, readConfig, startNode } from '../src/node.js';
+import { demoTokens, fillDemo, isFilledDemo, type DemoStaff } from './synthetic/fill-demo.js';
+
+async function main() {
+  const fresh = process.argv.includes('--fresh');
+  const cfg = readConfig({ ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? 'file:./data/demo.db' });
+  const file = cfg.databaseUrl.startsWith('file:') ? cfg.databaseUrl.slice('file:'.length) : null;
+  const staffFile = file ? `${file}.staff.json` : null;
+  if (fresh && file) for (const f of [file, `${file}-wal`, `${file}-shm`, staffFile!]) rmSync(f, { force: true });
+
+  const signer = loadSigner(cfg);
+  const { db, client } = await openDb({ url: cfg.databaseUrl, authToken: cfg.databaseAuthToken });
+  await migrateDb(db);
+  await ensureAdmin(db, systemClock, cfg.adminToken);
+  let staff: DemoStaff[];
+  if ((await isFilledDemo(db)) && staffFile && existsSync(staffFile)) {
+    staff = JSON.parse(readFileSync(staffFile, 'utf8')) as DemoStaff[];
+    console.log(`Reusing the demo database ${cfg.databaseUrl} (npm run demo -- --fresh regenerates it).`);
+  } else {
+    if (await isFilledDemo(db)) throw new Error(`${cfg.databaseUrl} holds a demo without its staff file; run npm run demo -- --fresh`);
+    const today = new Date().toISOString().slice(0, 10);
+    console.log(`Generating the demo bureau into ${cfg.databaseUrl} (today ${today}); this takes a minute or two...`);
+    const t0 = Date.now();
+    const out = await fillDemo({ db, signer, today, config: { publicUrl: cfg.publicUrl }, log: (m) => console.log(`  ${m}`) });
+    staff = out.staff;
+    console.log(`Done in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${Object.entries(out.counts).map(([k, v]) => `${v} ${k}`).join(', ')}.`);
+    if (Object.keys(out.failures).length) {
+      console.log(`Some events were refused by the service (kept out, as it should): ${JSON.stringify(out.failures)}`);
+      for (const e of out.firstErrors) console.log(`  ${e}`);
+    }
+    const p = out.bureau.planted;
+    console.log(
+      `Planted for the flag queue: rotation due ${p.noRotation.join(' ')}; bunching ${p.bunching.join(' ')}; ` +
+        `waivers ${p.waiverHappy.join(' ')}; favourite reviewer ${p.favouriteReviewer.join(' ')}; feedback burst ${p.burst.join(' ')}.`,
+    );
+    if (staffFile) writeFileSync(staffFile, JSON.stringify(staff, null, 2));
+  }
+  const { tokens, invitationUrl } = await demoTokens({ db, signer, staff, config: { publicUrl: cfg.publicUrl } });
+  client.close();
+
+  const base = cfg.publicUrl.replace(/\/+$/, '');
+  console.log('\nTokens (valid 30 days; paste one at /login):');
+  for (const t of tokens) console.log(`  ${t.role.padEnd(10)} ${t.username.padEnd(18)} ${t.token}   ${t.label}`);
+  console.log('\nOpen:');
+  for (const [path, what] of [
+    ['/', 'home'],
+    ['/login', 'sign in with a token'],
+    ['/hr', 'HR console: grading runs, adjustments, publish, export'],
+    ['/flags', 'supervisor flag queue'],
+    ['/docs', 'API docs (OpenAPI)'],
+    ['/verify', 'audit receipt / log verification'],
+  ]) console.log(`  ${base}${path}`.padEnd(44) + what);
+  if (invitationUrl) console.log(`  ${invitationUrl}   a taxpayer's feedback form (one use)`);
+  console.log('');
+  await startNode(cfg);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
