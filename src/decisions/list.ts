@@ -107,3 +107,11 @@ export async function getDecision({ ctx, id }: { ctx: Ctx; id: string }) {
   const amendedBy = await ctx.db.select({ id: decisions.id }).from(decisions).where(eq(decisions.amends, id));
   return { ...view!, amendedBy: amendedBy.map((a) => a.id) };
 }
+
+/** Decisions by id (at most 500), newest first, with their panels: for a flag's evidence. */
+export async function decisionsByIds(ctx: Ctx, ids: readonly string[]): Promise<DecisionView[]> {
+  const list = [...new Set(ids)].slice(0, 500);
+  if (!list.length) return [];
+  const rows = await ctx.db.select().from(decisions).where(inArray(decisions.id, list)).orderBy(desc(decisions.decidedAt), desc(decisions.id));
+  return withReviewers(ctx, rows);
+}

@@ -66,3 +66,38 @@ async function bandDecisionIds(rc: RuleContext, officer: string, type: string, t
      order by d.decided_at desc, d.id desc limit ${rc.policy.maxEvidenceDecisions}`);
   return rows.map((r) => r.id);
 }
+
+export interface BunchingHistogram {
+  threshold: number;
+  /** Bin i covers [from + i * step, from + (i + 1) * step); the last bin also takes `to`. */
+  from: number;
+  to: number;
+  step: number;
+  bins: number[];
+}
+
+/**
+ * The officer's amounts from 0.8T to 1.2T in 2% bins (20 bins), over the flag's window: one
+ * GROUP BY over that officer's decisions. The small epsilon keeps an amount at a bin edge (e.g.
+ * exactly T) in the bin it starts, despite floating-point division.
+ */
+export async function bunchingHistogram(
+  ctx: Pick<RuleContext['ctx'], 'db'>,
+  ev: { officerCode: string; decisionType: string; threshold: number; window: { from: string; to: string } },
+): Promise<BunchingHistogram> {
+  const T = ev.threshold;
+  const from = 0.8 * T;
+  const to = 1.2 * T;
+  const step = 0.02 * T;
+  const toExclusive = new Date(Date.parse(`${ev.window.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const rows = await ctx.db.all<{ bin: number; n: number }>(sql`
+    select min(cast((d.amount - ${from}) / ${step} + 1e-9 as integer), 19) as bin, count(*) as n
+      from decisions d
+     where d.decider_code = ${ev.officerCode} and d.type = ${ev.decisionType} and d.threshold = ${T}
+       and d.amount >= ${from} and d.amount <= ${to}
+       and d.decided_at >= ${ev.window.from} and d.decided_at < ${toExclusive} and ${effective('d')}
+     group by bin`);
+  const bins = Array(20).fill(0) as number[];
+  for (const r of rows) bins[Number(r.bin)] += Number(r.n);
+  return { threshold: T, from, to, step, bins };
+}
