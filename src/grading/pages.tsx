@@ -30,7 +30,7 @@ import {
   type RunRow,
 } from './grading-run.js';
 import { decideAdjustment, listAdjustments, proposeAdjustment } from './adjustment.js';
-import { listAppeals } from './appeal.js';
+import { decideAppeal, listAppeals } from './appeal.js';
 import { compareRuns } from './compare.js';
 import { feedbackAverages, runHistogram, tierUsage, type TierUsage } from './report.js';
 import type { Policy } from '../../scoring/policy.js';
@@ -516,11 +516,12 @@ function ProposeForm(props: { c: PageContext; t: Translate; runId: string; polic
 // ---------------------------------------------------------------------------------------------
 // Officer detail and report
 
-async function officerPage(c: PageContext, id: string, code: string) {
+async function officerPage(c: PageContext, id: string, code: string, opts: { error?: unknown; status?: 200 | 400 | 403 | 404 | 409 } = {}) {
   requireStaffPage(c, 'hr');
   const { lang, t } = tt(c);
   const ctx = c.get('ctx');
   const result = await getResult({ ctx, input: { id, officerCode: code } });
+  const appeals = (await listAppeals({ ctx, input: { runId: id, limit: 1000 } })).items.filter((a) => a.officerCode === code);
   const run = await findRun(ctx, id);
   const policy = await runPolicy(ctx, run);
   const d = result.detail;
@@ -543,7 +544,51 @@ async function officerPage(c: PageContext, id: string, code: string) {
       <h2>{t('officer.explanation')}</h2>
       <Explanation lang={lang} detail={d} />
       {run.status === 'computed' && !run.whatIf && result.status === 'graded' && <ProposeForm c={c} t={t} runId={id} policy={policy} officerCode={code} back={`${base}/officers/${enc(code)}`} />}
+      {appeals.length > 0 && (
+        <section id="appeals">
+          <h2>{t('appeal.title')}</h2>
+          <ErrorBox error={opts.error} lang={lang} />
+          {appeals.map((a) => (
+            <div class="adjustment" data-appeal={a.id}>
+              <p>
+                <strong>{t('appeal.line', { at: when(a.filedAt), status: t(`appeal.status.${a.status}`) })}</strong>
+                <br />
+                {a.reason}
+              </p>
+              {a.status !== 'pending' ? (
+                <p>
+                  {a.decisionReason}
+                  {a.correctedTier !== null ? ` · ${t('appeal.corrected', { tier: a.correctedTier })}` : ''}
+                </p>
+              ) : (
+                <form method="post" action={`/hr/appeals/${enc(a.id)}/decision`}>
+                  <CsrfInput c={c} />
+                  <p class="muted">{t('appeal.deciderRule')}</p>
+                  <label for={`outcome-${a.id}`}>{t('appeal.outcome')}</label>
+                  <select id={`outcome-${a.id}`} name="outcome" required>
+                    <option value="dismissed">{t('appeal.status.dismissed')}</option>
+                    <option value="upheld">{t('appeal.status.upheld')}</option>
+                  </select>
+                  <label for={`corrected-${a.id}`}>{t('appeal.correctedTier')}</label>
+                  <select id={`corrected-${a.id}`} name="correctedTier">
+                    <option value="">–</option>
+                    {policy.tiers.map((x) => (
+                      <option value={String(x.level)}>{x.level}</option>
+                    ))}
+                  </select>
+                  <label for={`appeal-reason-${a.id}`}>{t('adj.decisionReason')}</label>
+                  <textarea id={`appeal-reason-${a.id}`} name="reason" required maxlength={4000}></textarea>
+                  <div>
+                    <button type="submit">{t('appeal.decide')}</button>
+                  </div>
+                </form>
+              )}
+            </div>
+          ))}
+        </section>
+      )}
     </Layout>,
+    opts.status ?? 200,
   );
 }
 
@@ -855,5 +900,24 @@ export const gradingPages = new Hono<AppEnv>()
       if (!adj) throw err;
       return runPage(c, adj.run_id, { error: err, status: statusOf(err) });
     }
+  })
+  .post('/hr/appeals/:id/decision', async (c) => {
+    requireStaffPage(c, 'hr');
+    const form = await c.req.parseBody();
+    const ctx = c.get('ctx');
+    const [appeal] = await ctx.db.all<{ run_id: string; officer_code: string }>(sql`select run_id, officer_code from appeals where id = ${c.req.param('id')}`);
+    try {
+      const outcome = str(form, 'outcome');
+      const reason = str(form, 'reason');
+      const corrected = str(form, 'correctedTier');
+      if (outcome !== 'upheld' && outcome !== 'dismissed') throw badRequest('The form has errors.', [{ path: 'outcome', message: 'upheld or dismissed' }]);
+      if (!reason) throw badRequest('The form has errors.', [{ path: 'reason', message: 'required' }]);
+      await decideAppeal({ ctx, input: { id: c.req.param('id'), outcome, reason, correctedTier: corrected ? Number(corrected) : undefined } });
+    } catch (e) {
+      const err = recoverable(e);
+      if (!appeal) throw err;
+      return officerPage(c, appeal.run_id, appeal.officer_code, { error: err, status: statusOf(err) });
+    }
+    return c.redirect(`/hr/runs/${enc(appeal!.run_id)}/officers/${enc(appeal!.officer_code)}#appeals`, 303);
   })
   .get('/reports/:runId/:code', (c) => reportPage(c, c.req.param('runId'), c.req.param('code')));

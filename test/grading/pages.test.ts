@@ -123,4 +123,29 @@ describe('HR console pages', () => {
     expect(html.match(/data-testid="by-peer-group"/g)!.length).toBe(2);
     expect(html).toMatch(/Officers whose tier changes: \d+/);
   });
+
+  it('lets an HR user who did not grade decide an appeal from the officer page', async () => {
+    const { t, hr1, hr2 } = await setup();
+    const loc = (await pageRequest(t, 'POST', '/hr/runs', { session: hr1, form: { period: '2026Q3' } })).headers.get('location')!;
+    const runId = loc.split('/').pop()!;
+    await pageRequest(t, 'POST', `${loc}/publish`, { session: hr1, form: { confirm: 'yes' } });
+    const o2 = await t.userToken('officer', { officerCode: 'O002' });
+    const appeal = (await (await t.call('POST', `/api/v1/grading-runs/${runId}/appeals`, { token: o2, json: { reason: 'The flag was closed in Q4.' } })).json()) as { id: string };
+    const pending = await (await pageRequest(t, 'GET', '/hr', { session: hr2, headers: en })).text();
+    expect(pending).toContain('The flag was closed in Q4.');
+    const page = await (await pageRequest(t, 'GET', `${loc}/officers/O002`, { session: hr2, headers: en })).text();
+    expect(page).toContain(`action="/hr/appeals/${appeal.id}/decision"`);
+
+    const refused = await pageRequest(t, 'POST', `/hr/appeals/${appeal.id}/decision`, { session: hr1, form: { outcome: 'dismissed', reason: 'x' }, headers: en });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('another HR user decides the appeal');
+    const missingTier = await pageRequest(t, 'POST', `/hr/appeals/${appeal.id}/decision`, { session: hr2, form: { outcome: 'upheld', reason: 'x', correctedTier: '' } });
+    expect(missingTier.status).toBe(400);
+    const ok = await pageRequest(t, 'POST', `/hr/appeals/${appeal.id}/decision`, { session: hr2, form: { outcome: 'upheld', reason: 'Flag closed after the period.', correctedTier: '4' } });
+    expect(ok.status).toBe(303);
+    const [row] = await t.db.all<{ status: string; corrected_tier: number }>(sql`select status, corrected_tier from appeals`);
+    expect(row).toEqual({ status: 'upheld', corrected_tier: 4 });
+    const after = await (await pageRequest(t, 'GET', `${loc}/officers/O002`, { session: hr2, headers: en })).text();
+    expect(after).toContain('corrected to tier 4');
+  });
 });
