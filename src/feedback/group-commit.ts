@@ -37,7 +37,7 @@ export class GroupQueue<I, R> {
   #scheduled = false;
   #flushing = false;
   /** Groups written and items carried, for tests and the benchmark's report. */
-  readonly stats = { groups: 0, items: 0, fallbacks: 0, maxItems: 0 };
+  readonly stats = { groups: 0, items: 0, fallbacks: 0, maxItems: 0, writerMs: 0 };
 
   constructor(
     private readonly writer: GroupWriter<I, R>,
@@ -77,8 +77,10 @@ export class GroupQueue<I, R> {
 
   async #run(group: Pending<I, R>[]) {
     let results: R[];
+    const started = performance.now();
     try {
       results = await this.writer(group.map((p) => p.item));
+      this.stats.writerMs += performance.now() - started;
     } catch (err) {
       if (group.length === 1) {
         group[0]!.reject(err);

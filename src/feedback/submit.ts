@@ -166,7 +166,7 @@ export async function submitFeedback({
 }
 
 /** One submission without a complaint, as the group writer takes it. */
-interface QueuedSubmission {
+export interface QueuedSubmission {
   rid: string;
   inv: string;
   off: string;
