@@ -195,7 +195,7 @@ export function BunchingChart(props: { h: BunchingHistogram; t: Translate; offic
   const W = 640;
   const H = 260;
   const left = 44;
-  const right = 12;
+  const right = 22;
   const top = 16;
   const bottom = 48;
   const plotW = W - left - right;

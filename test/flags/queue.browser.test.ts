@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { chromium, type Browser } from 'playwright-core';
+import { scanFlags } from '../../src/flags/scan.js';
+import { makeTestApp, type TestApp } from '../support/app.js';
+import { assign, decisionsFor, officer, supervisor } from '../support/oversight.js';
+
+const shots = 'screenshots/flags';
+
+describe('supervisor queue in a browser', () => {
+  let t: TestApp;
+  let server: ServerType;
+  let base: string;
+  let browser: Browser;
+  let sup: { token: string; userId: string };
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    t = await makeTestApp({ now: '2026-10-15T08:00:00.000Z' });
+    await officer(t, 'O1', { unit: 'U1' });
+    await officer(t, 'O2', { unit: 'U2', peerGroup: 'county' });
+    await officer(t, 'S1', { unit: 'U1' });
+    // O1 bunches under 20,000: 12 just below, 2 just above, a few elsewhere in 0.8T..1.2T.
+    await decisionsFor(t, [
+      ...Array.from({ length: 12 }, (_, i) => ({ decider: 'O1', taxpayer: `TP${i}`, amount: 18_200 + i * 140, threshold: 20_000, decidedAt: `2026-0${1 + (i % 9)}-15`, reviewers: [{ officerCode: 'O2' }, { officerCode: 'S1' }] })),
+      { decider: 'O1', amount: 20_300, threshold: 20_000, decidedAt: '2026-08-01' },
+      { decider: 'O1', amount: 21_500, threshold: 20_000, decidedAt: '2026-08-02' },
+      { decider: 'O1', amount: 16_500, threshold: 20_000, decidedAt: '2026-08-03' },
+      { decider: 'O1', amount: 23_500, threshold: 20_000, decidedAt: '2026-08-04' },
+    ]);
+    // O2 (another unit) has a rotation-due flag, so the unit filter has something to filter out.
+    await assign(t, 'TPX', 'O2', '2019-01-01');
+    // The only eligible supervisor: not in O1's chain, not on the panels (O2, S1 reviewed).
+    sup = await supervisor(t, 'sup-zhao');
+    await scanFlags({ ctx: t.ctx() });
+    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('filters the queue, opens a bunching flag, sees the chart and closes it as confirmed with a reason', async () => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/login?next=%2Fflags`);
+    await page.fill('#token', sup.token);
+    await Promise.all([page.waitForURL(`${base}/flags`), page.click('main button[type=submit]')]);
+    expect(await page.locator('[data-testid=flag-row]').count()).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: `${shots}/01-queue.png`, fullPage: true });
+
+    // Filter: unit U1, rule threshold bunching, open.
+    await page.selectOption('#f-unit', 'U1');
+    await page.selectOption('#f-rule', 'threshold_bunching');
+    await page.selectOption('#f-status', 'open');
+    await Promise.all([page.waitForURL(/\/flags\?/), page.click('form.filters button[type=submit]')]);
+    expect(page.url()).toContain('rule=threshold_bunching');
+    const rows = page.locator('[data-testid=flag-row]');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().getAttribute('data-rule')).toBe('threshold_bunching');
+    await page.screenshot({ path: `${shots}/02-filtered.png`, fullPage: true });
+
+    // Open it: the chart with 20 bins and the threshold line.
+    await Promise.all([page.waitForURL(/\/flags\/flg_/), rows.first().locator('a').first().click()]);
+    const chart = page.locator('svg.flag-histogram');
+    await expect.poll(() => chart.count()).toBe(1);
+    expect(await chart.locator('rect.bin').count()).toBe(20);
+    expect(await chart.locator('line.threshold').count()).toBe(1);
+    expect(await page.locator('[data-testid=decision-row]').count()).toBe(14);
+    expect(await page.locator('[data-testid=draw]').innerText()).toContain('sup-zhao');
+    await page.screenshot({ path: `${shots}/03-flag-detail.png`, fullPage: true });
+
+    // Start the review, then close as confirmed with a reason.
+    await page.fill('#reason-start', 'Pulling the twelve case files.');
+    await Promise.all([page.waitForURL(/done=1/), page.click('button:has-text("Start review")')]);
+    expect(await page.locator('[data-testid=flag-status]').innerText()).toContain('In review');
+    await page.check('input[name=outcome][value=confirmed]');
+    await page.fill('#reason-close', 'Assessments were set just under the threshold without site evidence.');
+    await page.screenshot({ path: `${shots}/04-closing.png`, fullPage: true });
+    await Promise.all([page.waitForURL(/done=1/), page.click('button:has-text("Close")')]);
+    expect(await page.locator('[data-testid=flag-outcome]').innerText()).toBe('Confirmed');
+    expect(await page.locator('[data-testid=transition-row]').count()).toBe(3);
+    expect(await page.locator('[data-testid=transition-row]').last().innerText()).toContain('without site evidence');
+    await page.screenshot({ path: `${shots}/05-closed.png`, fullPage: true });
+    await context.close();
+  });
+});
