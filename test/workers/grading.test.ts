@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Miniflare } from 'miniflare';
+import { ADMIN_TOKEN, migrate, startWorker } from './support.js';
+
+/** Grading on D1: the input batch, 100-parameter result chunks, json_extract in compare, CSV. */
+let mf: Miniflare;
+
+beforeAll(async () => {
+  mf = await startWorker();
+  await migrate(mf);
+});
+afterAll(async () => {
+  await mf?.dispose();
+});
+
+const call = async (method: string, path: string, o: { token?: string; json?: unknown } = {}) => {
+  const headers: Record<string, string> = {};
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  if (o.json !== undefined) headers['content-type'] = 'application/json';
+  return mf.dispatchFetch(`https://grading.test${path}`, { method, headers, body: o.json === undefined ? undefined : JSON.stringify(o.json) });
+};
+
+async function user(username: string, role: string, officerCode?: string): Promise<string> {
+  const res = await call('POST', '/api/v1/users', { token: ADMIN_TOKEN, json: { username, role, officerCode } });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return ((await res.json()) as { token: string }).token;
+}
+
+describe('grading runs on D1', () => {
+  it('computes 60 officers, adjusts with two HR users, publishes, exports and compares', async () => {
+    const hr1 = await user('gr-hr1', 'hr');
+    const hr2 = await user('gr-hr2', 'hr');
+    const n = 60;
+    const officers = Array.from({ length: n }, (_, i) => ({
+      code: `GO${String(i).padStart(3, '0')}`,
+      name: i === 0 ? '王芳' : `Officer ${i}`,
+      unitCode: i % 2 ? 'GU1' : 'GU2',
+      team: i % 3 ? 'service' : 'assessment',
+      hireDate: '2012-01-01',
+      positionStartDate: `${2012 + (i % 12)}-03-01`,
+    }));
+    const imported = await call('POST', '/api/v1/import', {
+      token: hr1,
+      json: {
+        units: [
+          { code: 'GU1', name: '城区分局', peerGroup: 'urban' },
+          { code: 'GU2', name: '县局', peerGroup: 'county' },
+        ],
+        officers,
+        workload: officers.map((o, i) => ({ officerCode: o.code, period: '2026Q3', kind: 'general_taxpayer', count: (i * 37) % 101 })),
+        assessments: officers.map((o, i) => ({ officerCode: o.code, category: 'tax_law', raw: 40 + ((i * 13) % 60), max: 100, takenOn: '2026-08-01' })),
+      },
+    });
+    expect(imported.status, await imported.clone().text()).toBe(200);
+
+    const start = await call('POST', '/api/v1/grading-runs', { token: hr1, json: { period: '2026Q3' } });
+    expect(start.status, await start.clone().text()).toBe(201);
+    const run = (await start.json()) as { id: string; inputDigest: string };
+    const again = (await (await call('POST', '/api/v1/grading-runs', { token: hr1, json: { period: '2026Q3', whatIf: true, policy: undefined } })).json()) as { id: string; inputDigest: string };
+    expect(again.inputDigest).toBe(run.inputDigest);
+
+    const results = (await (await call('GET', `/api/v1/grading-runs/${run.id}/results?limit=1000`, { token: hr1 })).json()) as { items: { officerCode: string; tier: number; status: string }[] };
+    expect(results.items.length).toBe(n);
+    expect(results.items.every((r) => r.status === 'graded')).toBe(true);
+
+    const target = results.items.find((r) => r.officerCode === 'GO000')!;
+    const toTier = target.tier === 1 ? 2 : 1;
+    const adj = (await (await call('POST', `/api/v1/grading-runs/${run.id}/adjustments`, { token: hr1, json: { officerCode: 'GO000', toTier, reason: 'D1 test' } })).json()) as { id: string };
+    expect((await call('POST', `/api/v1/adjustments/${adj.id}/decision`, { token: hr1, json: { decision: 'approve', reason: 'self' } })).status).toBe(403);
+    expect((await call('POST', `/api/v1/adjustments/${adj.id}/decision`, { token: hr2, json: { decision: 'approve', reason: 'ok' } })).status).toBe(200);
+
+    const cmp = (await (await call('GET', `/api/v1/grading-runs/compare?a=${run.id}&b=${again.id}`, { token: hr1 })).json()) as { moved: number; byPeerGroup: { group: string }[] };
+    expect(cmp.moved).toBe(1);
+    expect(cmp.byPeerGroup.map((g) => g.group)).toEqual(['county', 'urban']);
+
+    expect((await call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: hr1 })).status).toBe(200);
+    expect((await call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: hr1 })).status).toBe(409);
+    const csv = await call('GET', `/api/v1/grading-runs/${run.id}/export.csv`, { token: hr1 });
+    expect(csv.status).toBe(200);
+    const bytes = new Uint8Array(await csv.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder().decode(bytes);
+    expect(text.split('\r\n').length).toBe(n + 2);
+    expect(text).toContain(`GO000,王芳,县局,${toTier},`);
+
+    const officer = await user('gr-o0', 'officer', 'GO000');
+    expect((await call('GET', `/api/v1/grading-runs/${run.id}/results/GO000`, { token: officer })).status).toBe(200);
+    expect((await call('GET', `/api/v1/grading-runs/${run.id}/results/GO001`, { token: officer })).status).toBe(403);
+  });
+});
