@@ -99,9 +99,43 @@ export async function commit(
   const leaves = await Promise.all(events.map((e) => buildLeaf(ctx, e, at)));
   const appends = leaves.map((l) => appendStatement(ctx.db, l));
   const all = [...writes, ...appends] as [Write, ...Write[]];
-  const results = (await ctx.db.batch(all)) as unknown[];
+  const results = await batchWithSeqRetry(ctx.db, all);
   const auditIndices = results
     .slice(writes.length)
     .map((r) => (r as { seq: number }[])[0]!.seq);
   return { results: results.slice(0, writes.length), auditIndices, leafHashes: leaves.map((l) => l.leafHash) };
+}
+
+/** Attempts of a batch that lost the race for the next seq (docs/adr/0001-audit-log.md). */
+export const SEQ_RACE_ATTEMPTS = 3;
+
+/**
+ * True for the two ways a batch can lose the race for the next audit seq: the PRIMARY KEY of
+ * audit_entries refusing a duplicate seq (two transactions that both read max(seq), possible on a
+ * remote server that does not serialize whole batches), or SQLite's BUSY (a write lock not granted
+ * in time, or a read snapshot overtaken by another writer). Any other failure, including every
+ * other constraint, is the verb's own and is never retried.
+ */
+export function isSeqRace(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const text = `${(e as { code?: unknown }).code ?? ''} ${(e as { message?: unknown }).message ?? ''}`;
+    if (/UNIQUE constraint failed: audit_entries\.seq|SQLITE_BUSY|database is locked/i.test(text)) return true;
+  }
+  return false;
+}
+
+/**
+ * `db.batch` with a bounded retry when it lost the race for the next seq. Safe because a failed
+ * batch is rolled back whole (nothing of it is visible) and the statements recompute seq as
+ * max + 1 when they run again.
+ */
+async function batchWithSeqRetry(db: Db, all: [Write, ...Write[]]): Promise<unknown[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await db.batch(all)) as unknown[];
+    } catch (err) {
+      if (attempt >= SEQ_RACE_ATTEMPTS || !isSeqRace(err)) throw err;
+      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+    }
+  }
 }
