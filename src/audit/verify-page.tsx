@@ -90,7 +90,7 @@ export async function verifyPage(c: PageContext) {
         <label for="receipt-hash">
           {t('verify.hash')} <span class="hint">{t('verify.hashHint')}</span>
         </label>
-        <input id="receipt-hash" name="hash" type="text" autocomplete="off" spellcheck={false} required value={hashText} />
+        <input id="receipt-hash" name="hash" type="text" pattern="[0-9a-fA-F]{64}" autocomplete="off" spellcheck={false} required value={hashText} />
         {lang === 'en' && <input type="hidden" name="lang" value="en" />}
         <button type="submit">{t('verify.submit')}</button>
       </form>
@@ -112,13 +112,13 @@ export async function verifyPage(c: PageContext) {
           <noscript>
             <p class="muted">{t('verify.noScript')}</p>
           </noscript>
-          <div id="browser-verdict" class="notice" role="status" hidden></div>
+          <div id="browser-verdict" class="notice" role="status" style="overflow-wrap:anywhere" hidden></div>
           <h2>{t('verify.checkpoint')}</h2>
-          <pre class="secret">{verdict.checkpoint.checkpoint}</pre>
+          <pre class="secret" style="white-space:pre-wrap">{verdict.checkpoint.checkpoint}</pre>
           {verdict.path.length > 0 && (
             <>
               <h2>{t('verify.path')}</h2>
-              <ol>
+              <ol style="overflow-wrap:anywhere">
                 {verdict.path.map((p) => (
                   <li>
                     <code>{p}</code>

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { chromium, type Browser } from 'playwright-core';
+import { makeTestApp, type TestApp } from '../support/app.js';
+import { appendEntries } from '../support/audit.js';
+
+const shots = 'screenshots/audit';
+
+describe('the /verify page in a browser', () => {
+  let t: TestApp;
+  let server: ServerType;
+  let base: string;
+  let browser: Browser;
+  let receipt: { index: number; hash: string };
+  let other: string;
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    t = await makeTestApp();
+    const { indices, leafHashes } = await appendEntries(t.ctx(), 41);
+    receipt = { index: indices[29]!, hash: leafHashes[29]! };
+    other = leafHashes[30]!;
+    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('checks a receipt on the server and again in the browser, with no CSP violations', async () => {
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().includes('404')) problems.push(m.text());
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`${r.status()} ${r.url()}`);
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
+
+    await page.goto(`${base}/verify`);
+    await page.fill('#receipt-index', String(receipt.index));
+    await page.fill('#receipt-hash', receipt.hash);
+    await Promise.all([page.waitForURL(/\/verify\?index=/), page.click('button[type=submit]')]);
+    expect(await page.getAttribute('[data-server-result]', 'data-server-result')).toBe('included');
+    await page.waitForSelector('#browser-verdict[data-result]');
+    expect(await page.getAttribute('#browser-verdict', 'data-result')).toBe('included');
+    expect(await page.textContent('#browser-verdict')).toContain('浏览器核验');
+    await page.screenshot({ path: `${shots}/verify-included-zh.png`, fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it('says no, in both places, for a hash that is not at that index', async () => {
+    const context = await browser.newContext({ locale: 'en', viewport: { width: 1024, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/verify?index=${receipt.index}&hash=${other}&lang=en`);
+    expect(await page.getAttribute('[data-server-result]', 'data-server-result')).toBe('not-included');
+    await page.waitForSelector('#browser-verdict[data-result]');
+    expect(await page.getAttribute('#browser-verdict', 'data-result')).toBe('not-included');
+    await page.screenshot({ path: `${shots}/verify-not-included-en.png`, fullPage: true });
+  });
+
+  it('works without JavaScript', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${base}/verify`);
+    await page.fill('#receipt-index', String(receipt.index));
+    await page.fill('#receipt-hash', receipt.hash);
+    await Promise.all([page.waitForURL(/\/verify\?index=/), page.click('button[type=submit]')]);
+    expect(await page.getAttribute('[data-server-result]', 'data-server-result')).toBe('included');
+  });
+});
