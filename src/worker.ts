@@ -87,10 +87,39 @@ function openDatabase(env: WorkerEnv): Db {
     // builder and a `batch` that runs statements atomically, which is everything the verbs use
     // (no interactive transactions anywhere). Only the result type of raw `run()` differs, and no
     // verb reads it, so the D1 database stands in for the `Db` type.
-    return drizzleD1(env.DB, { schema }) as unknown as Db;
+    const db = drizzleD1(env.DB, { schema });
+    patchD1Batch(db);
+    return db as unknown as Db;
   }
   const client = createClient({ url: env.DATABASE_URL!, authToken: env.DATABASE_AUTH_TOKEN });
   return drizzleLibsql(client, { schema }) as unknown as Db;
+}
+
+interface D1Statement {
+  bind(...params: unknown[]): unknown;
+}
+interface BatchQuery {
+  _prepare(): { stmt?: D1Statement; getQuery(): { sql: string; params: unknown[] }; mapResult(result: unknown, isFromBatch: boolean): unknown };
+}
+
+/**
+ * drizzle-orm 0.45's D1 `batch` binds parameters on `preparedQuery.stmt`, which raw queries
+ * (`db.all(sql...)`, `db.run(sql...)`) do not have, so a batch holding a raw query with
+ * parameters throws "Cannot read properties of undefined (reading 'bind')" on D1 while the same
+ * batch works on libsql. The verbs batch raw aggregate reads and writes (grading inputs, feedback,
+ * the audit tree), so the Worker prepares such items itself; everything else is drizzle's own path.
+ */
+export function patchD1Batch(db: ReturnType<typeof drizzleD1>): void {
+  const session = (db as unknown as { session: { client: { prepare(sql: string): D1Statement; batch(stmts: unknown[]): Promise<unknown[]> }; batch: unknown } }).session;
+  session.batch = async (queries: BatchQuery[]) => {
+    const prepared = queries.map((q) => q._prepare());
+    const statements = prepared.map((p) => {
+      const { sql, params } = p.getQuery();
+      return (p.stmt ?? session.client.prepare(sql)).bind(...params);
+    });
+    const results = await session.client.batch(statements);
+    return results.map((r, i) => prepared[i]!.mapResult(r, true));
+  };
 }
 
 function build(rawEnv: Record<string, unknown>): Built {
