@@ -36,6 +36,27 @@ function refusalPage(c: Context<AppEnv>, lang: Lang, err: unknown) {
   throw err;
 }
 
+const thanksTemplates = new WeakMap<object, Map<Lang, string>>();
+
+/**
+ * The thank-you page is the hot path's only page, and it is the same for every submission but for
+ * the token (in the language switch link) and the receipt. It is rendered once per app and
+ * language with the request's own values, which are then swapped for placeholders (the token is
+ * 256 random bits, the receipt a number and a hex hash: none can collide with other page text).
+ */
+async function thanksHtml(c: Context<AppEnv>, lang: Lang, token: string, auditIndex: number, leafHash: string): Promise<string> {
+  const key = c.get('ctx').config;
+  let byLang = thanksTemplates.get(key);
+  if (!byLang) thanksTemplates.set(key, (byLang = new Map()));
+  let tpl = byLang.get(lang);
+  if (!tpl) {
+    const html = String(await (<ThanksPage c={c} lang={lang} receipt={{ auditIndex, leafHash }} />).toString());
+    tpl = html.split(token).join('\u0000T').split(leafHash).join('\u0000H').split(`>${auditIndex}<`).join('>\u0000I<').split(`index=${auditIndex}&`).join('index=\u0000I&');
+    byLang.set(lang, tpl);
+  }
+  return tpl.split('\u0000T').join(token).split('\u0000H').join(leafHash).split('\u0000I').join(String(auditIndex));
+}
+
 const formString = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 export const formRoutes = createRouter();
@@ -71,7 +92,7 @@ formRoutes.post('/f/:token', async (c) => {
   try {
     const out = await submitFeedback({ ctx, input: { token, address: clientAddress(c), form } });
     if (out.status === 'ignored') return c.html(<ThanksPage c={c} lang={lang} />, 200);
-    return c.html(<ThanksPage c={c} lang={lang} receipt={{ auditIndex: out.auditIndex, leafHash: out.leafHash }} />, 200);
+    return c.html(await thanksHtml(c, lang, token, out.auditIndex, out.leafHash), 200);
   } catch (err) {
     if (err instanceof ApiError && err.code === 'validation_failed') {
       const inv = await openFeedbackForm({ ctx, input: { token, address: clientAddress(c) } }).catch((e: unknown) => refusalPage(c, lang, e));

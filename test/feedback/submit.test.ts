@@ -144,6 +144,14 @@ describe('the form', () => {
     expect(pages.map((p) => p.status)).toEqual(pages.map(() => 200));
     const receipts = texts.map((h) => Number(/id="receipt-index">(\d+)</.exec(h)![1]));
     expect(new Set(receipts).size).toBe(50);
+    // each page carries its own receipt (the page is rendered from a cached template)
+    const leaves = new Map((await t.db.all<{ seq: number; leaf_hash: string }>(sql`select seq, leaf_hash from audit_entries`)).map((r) => [r.seq, r.leaf_hash]));
+    texts.forEach((h, i) => {
+      const hash = /id="receipt-hash">([0-9a-f]{64})</.exec(h)![1];
+      expect(hash).toBe(leaves.get(receipts[i]!));
+      expect(h).toContain(`/verify?index=${receipts[i]}&amp;hash=${hash}`);
+      expect(h).toContain(encodeURIComponent(`/f/${invs[i]!.token}`));
+    });
     expect(await count(t, 'feedback_responses')).toBe(50);
     const seqs = await t.db.all<{ seq: number }>(sql`select seq from audit_entries order by seq`);
     expect(seqs.map((s) => s.seq)).toEqual(seqs.map((_, i) => i));
