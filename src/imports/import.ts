@@ -131,8 +131,9 @@ export const thresholdRow = z
     validTo: date().optional(),
   })
   .superRefine((t, ctx) => {
-    if (t.validTo !== undefined && isValidDate(t.validTo) && isValidDate(t.validFrom) && t.validTo <= t.validFrom) {
-      ctx.addIssue({ code: 'custom', path: ['validTo'], message: `must be after validFrom (${t.validFrom})` });
+    // validTo is the last day in force (decisions look thresholds up with validTo >= date).
+    if (t.validTo !== undefined && isValidDate(t.validTo) && isValidDate(t.validFrom) && t.validTo < t.validFrom) {
+      ctx.addIssue({ code: 'custom', path: ['validTo'], message: `must be on or after validFrom (${t.validFrom})` });
     }
   })
   .openapi('ImportThreshold');
@@ -548,7 +549,8 @@ async function existingAssignments(db: Db, taxpayerCodes: string[]): Promise<Sto
  * Assignment history is never overwritten (docs/import.md): an imported row with the key of a
  * stored one may only close it (give an open assignment its `to`) or repeat it unchanged. Per
  * taxpayer, the stored and imported assignments together must not overlap, and at most one is
- * open. Ranges are half-open [from, to): `to` is the handover day, on which the next may start.
+ * open. `to` is the last day (the readers query `to_date >= day`); the next assignment may start
+ * on that same handover day, but not before it.
  */
 function checkAssignmentHistory(
   imported: AssignmentRow[],
