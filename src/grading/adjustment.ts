@@ -10,8 +10,8 @@ import { adjustments, auditEntries, decisions, gradingResults } from '../../db/s
 import type { Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import { commit } from '../audit/append.js';
 import { requireRole } from '../auth/tokens.js';
+import { commitGuarded, guarded } from './guard.js';
 import { assertMutable, findRun, payoutFor, runPolicy, type ResultDetail } from './grading-run.js';
 import type { Policy } from '../../scoring/policy.js';
 
@@ -90,9 +90,15 @@ export async function proposeAdjustment({ ctx, input }: { ctx: Ctx; input: { run
     decisionReason: null,
     decisionId: null,
   };
-  await commit(ctx, [ctx.db.insert(adjustments).values(row)], [
-    { action: 'adjustment.propose', entity: 'adjustment', entityId: id, payload: { runId: run.id, officerCode: input.officerCode, fromTier: result.tier, toTier: input.toTier, reason: input.reason } },
-  ]);
+  const stillOpen = sql`(select status from grading_runs where id = ${run.id}) = 'computed'
+    and not exists (select 1 from adjustments where run_id = ${run.id} and officer_code = ${input.officerCode} and status = 'pending')`;
+  await commitGuarded(
+    ctx,
+    [ctx.db.insert(adjustments).values({ ...row, status: guarded('pending', stillOpen) as never })],
+    [{ action: 'adjustment.propose', entity: 'adjustment', entityId: id, payload: { runId: run.id, officerCode: input.officerCode, fromTier: result.tier, toTier: input.toTier, reason: input.reason } }],
+    'adjustment_conflict',
+    `The run was published, or another adjustment for ${input.officerCode} was proposed, meanwhile.`,
+  );
   return adjustmentView(row);
 }
 
@@ -114,13 +120,18 @@ export async function decideAdjustment({ ctx, input }: { ctx: Ctx; input: { id: 
   const now = ctx.clock.now();
   const at = now.toISOString();
   const decided = { status: input.decision === 'approve' ? ('approved' as const) : ('rejected' as const), decidedBy: ctx.actor.userId, decidedAt: at, decisionReason: input.reason };
-  // The status guard turns a concurrent second decision into a no-op rather than a double write.
-  const stillPending = and(eq(adjustments.id, adj.id), eq(adjustments.status, 'pending'));
+  // First write of the batch: the status, guarded on "still pending, run still computed", so a
+  // second decider or a publish that got there first makes this whole batch fail (guard.ts).
+  const stillDecidable = sql`(select status from adjustments where id = ${adj.id}) = 'pending'
+    and (select status from grading_runs where id = ${run.id}) = 'computed'`;
+  const decide = (extra: Partial<AdjustmentRow> = {}) =>
+    ctx.db.update(adjustments).set({ ...decided, ...extra, status: guarded(decided.status, stillDecidable) as never }).where(eq(adjustments.id, adj.id));
+  const raced = `Adjustment ${adj.id} was decided, or its run published, meanwhile.`;
 
   if (input.decision === 'reject') {
-    await commit(ctx, [ctx.db.update(adjustments).set(decided).where(stillPending)], [
+    await commitGuarded(ctx, [decide()], [
       { action: 'adjustment.reject', entity: 'adjustment', entityId: adj.id, payload: { runId: run.id, officerCode: adj.officerCode, reason: input.reason } },
-    ]);
+    ], 'adjustment_decided', raced);
     return adjustmentView({ ...adj, ...decided });
   }
 
@@ -137,9 +148,10 @@ export async function decideAdjustment({ ctx, input }: { ctx: Ctx; input: { id: 
     adjustment: { adjustmentId: adj.id, decisionId, fromTier: result!.tier!, toTier: adj.toTier, coefficient: tier.coefficient, payout, reason: adj.reason },
   };
   const justification = `Tier ${result!.tier} -> ${adj.toTier} in run ${run.id} (${run.period}). Proposed: ${adj.reason} Approved: ${input.reason}`;
-  await commit(
+  await commitGuarded(
     ctx,
     [
+      decide({ decisionId }),
       ctx.db.insert(decisions).values({
         id: decisionId,
         type: 'grade_adjustment',
@@ -154,7 +166,6 @@ export async function decideAdjustment({ ctx, input }: { ctx: Ctx; input: { id: 
         recordedAt: at,
         auditIndex: nextAuditIndex(),
       }),
-      ctx.db.update(adjustments).set({ ...decided, decisionId }).where(stillPending),
       ctx.db
         .update(gradingResults)
         .set({ tier: tier.level, coefficient: tier.coefficient, payout, detail })
@@ -169,6 +180,8 @@ export async function decideAdjustment({ ctx, input }: { ctx: Ctx; input: { id: 
       },
       { action: 'adjustment.approve', entity: 'adjustment', entityId: adj.id, payload: { runId: run.id, officerCode: adj.officerCode, fromTier: result!.tier, toTier: adj.toTier, coefficient: tier.coefficient, payout, decisionId, reason: input.reason } },
     ],
+    'adjustment_decided',
+    raced,
   );
   return adjustmentView({ ...adj, ...decided, decisionId });
 }

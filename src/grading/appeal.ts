@@ -12,7 +12,7 @@ import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { isoDate } from '../core/clock.js';
 import { decodeCursor, encodeCursor } from '../core/http.js';
-import { commit } from '../audit/append.js';
+import { commitGuarded, guarded } from './guard.js';
 import { requireRole } from '../auth/tokens.js';
 import { findRun, runPolicy } from './grading-run.js';
 import { nextAuditIndex, tierOf } from './adjustment.js';
@@ -75,9 +75,14 @@ export async function fileAppeal({ ctx, input }: { ctx: Ctx; input: { runId: str
     decisionReason: null,
     correctedTier: null,
   };
-  await commit(ctx, [ctx.db.insert(appeals).values(row)], [
-    { action: 'appeal.file', entity: 'appeal', entityId: id, payload: { runId: run.id, officerCode: code, tier: result.tier, reason: input.reason } },
-  ]);
+  const first = sql`not exists (select 1 from appeals where run_id = ${run.id} and officer_code = ${code})`;
+  await commitGuarded(
+    ctx,
+    [ctx.db.insert(appeals).values({ ...row, status: guarded('pending', first) as never })],
+    [{ action: 'appeal.file', entity: 'appeal', entityId: id, payload: { runId: run.id, officerCode: code, tier: result.tier, reason: input.reason } }],
+    'appeal_exists',
+    'An appeal against this result was filed meanwhile; one appeal per result.',
+  );
   return appealView(row);
 }
 
@@ -113,16 +118,20 @@ export async function decideAppeal({ ctx, input }: { ctx: Ctx; input: { id: stri
   const now = ctx.clock.now();
   const at = now.toISOString();
   const decided = { status: input.outcome, outcome: input.outcome, decidedBy: me, decidedAt: at, decisionReason: input.reason, correctedTier };
-  const update = ctx.db.update(appeals).set(decided).where(and(eq(appeals.id, appeal.id), eq(appeals.status, 'pending')));
+  // First write of the batch, guarded on "still pending": a second decider racing this one fails whole.
+  const stillPending = sql`(select status from appeals where id = ${appeal.id}) = 'pending'`;
+  const update = ctx.db.update(appeals).set({ ...decided, status: guarded(input.outcome, stillPending) as never }).where(eq(appeals.id, appeal.id));
+  const raced = `Appeal ${appeal.id} was decided meanwhile.`;
   const appealEvent = { action: `appeal.${input.outcome === 'upheld' ? 'uphold' : 'dismiss'}`, entity: 'appeal', entityId: appeal.id, payload: { runId: run.id, officerCode: appeal.officerCode, outcome: input.outcome, correctedTier, reason: input.reason } };
   if (correctedTier === null) {
-    await commit(ctx, [update], [appealEvent]);
+    await commitGuarded(ctx, [update], [appealEvent], 'appeal_decided', raced);
   } else {
     const decisionId = newId('dec', now);
     const justification = `Appeal ${appeal.id} upheld for run ${run.id} (${run.period}): corrected tier ${correctedTier}. ${input.reason}`;
-    await commit(
+    await commitGuarded(
       ctx,
       [
+        update,
         ctx.db.insert(decisions).values({
           id: decisionId,
           type: 'grade_adjustment',
@@ -137,12 +146,13 @@ export async function decideAppeal({ ctx, input }: { ctx: Ctx; input: { id: stri
           recordedAt: at,
           auditIndex: nextAuditIndex(),
         }),
-        update,
       ],
       [
         { action: 'decision.record', entity: 'decision', entityId: decisionId, payload: { type: 'grade_adjustment', deciderUserId: me, deciderCode: ctx.actor.officerCode ?? null, subjectOfficerCode: appeal.officerCode, amount: correctedTier, threshold: null, justification, decidedAt: at } },
         appealEvent,
       ],
+      'appeal_decided',
+      raced,
     );
   }
   return appealView({ ...appeal, ...decided });

@@ -17,6 +17,7 @@ import { defaultPolicy, policySchema, type Policy } from '../../scoring/policy.j
 import { gradeOfficers, type OfficerResult } from '../../scoring/index.js';
 import { inputDigest, loadEngineInput } from './inputs.js';
 import { chunkRows } from './chunk.js';
+import { commitGuarded, guarded } from './guard.js';
 
 export type RunRow = typeof gradingRuns.$inferSelect;
 export type ResultRow = typeof gradingResults.$inferSelect;
@@ -315,11 +316,17 @@ export async function publishRun({ ctx, input }: { ctx: Ctx; input: { id: string
     .where(and(eq(gradingRuns.period, run.period), eq(gradingRuns.status, 'published')));
   if (other) throw conflict(`Period ${run.period} already has a published run (${other.id}).`, 'period_published');
   const at = ctx.clock.now().toISOString();
-  // The status guard in the WHERE makes a concurrent second publish a no-op instead of a rewrite.
-  await commit(
+  // The checks above, again inside the batch: a publish racing another publish or an adjustment
+  // fails whole (guard.ts) instead of freezing a run that changed under it.
+  const stillPublishable = sql`(select status from grading_runs where id = ${run.id}) = 'computed'
+    and not exists (select 1 from adjustments where run_id = ${run.id} and status = 'pending')
+    and not exists (select 1 from grading_runs where period = ${run.period} and status = 'published')`;
+  await commitGuarded(
     ctx,
-    [ctx.db.update(gradingRuns).set({ status: 'published', publishedBy: ctx.actor.userId, publishedAt: at }).where(and(eq(gradingRuns.id, run.id), eq(gradingRuns.status, 'computed')))],
+    [ctx.db.update(gradingRuns).set({ status: guarded('published', stillPublishable) as never, publishedBy: ctx.actor.userId, publishedAt: at }).where(eq(gradingRuns.id, run.id))],
     [{ action: 'grading_run.publish', entity: 'grading_run', entityId: run.id, payload: { period: run.period, inputDigest: run.inputDigest, policyHash: run.policyHash } }],
+    'run_changed',
+    `Run ${run.id} changed while it was being published (published or adjusted meanwhile); reload and try again.`,
   );
   return { ...runView({ ...run, status: 'published', publishedBy: ctx.actor.userId, publishedAt: at }) };
 }
