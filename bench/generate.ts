@@ -19,6 +19,7 @@ import * as schema from '../db/schema.js';
 import { migrationsFolder } from '../db/client.js';
 import { leafBytes } from '../src/audit/append.js';
 import { generateBureau, type Bureau } from '../scripts/synthetic/bureau.js';
+import { createRng } from '../scripts/synthetic/prng.js';
 import type { BureauSize } from '../scripts/synthetic/sizes.js';
 import { BulkWriter } from './bulk-writer.js';
 
@@ -75,7 +76,6 @@ export async function ensureBenchDb(opts: {
   return out;
 }
 
-const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 const LEAF_PREFIX = Buffer.from([0]);
 
 async function generateInto(
@@ -92,7 +92,6 @@ async function generateInto(
   await client.execute('PRAGMA foreign_keys = OFF');
   await client.execute('PRAGMA cache_size = -2000000');
   await client.execute('PRAGMA temp_store = MEMORY');
-  await client.execute('PRAGMA locking_mode = EXCLUSIVE');
   // Secondary indexes are built once at the end (a sort) instead of row by row (random inserts
   // into ever larger B-trees): the same schema, several times faster to load.
   const indexes = (await client.execute(`select name, sql from sqlite_master where type = 'index' and sql is not null`)).rows.map((r) => ({
@@ -117,18 +116,17 @@ async function generateInto(
 
   // Responses with their invitations; the first size.audit get an audit leaf each.
   let seq = 0;
-  // Ids shaped like newId(): prefix, base-36 time, 16 hex digits (here derived, for determinism).
-  const idFor = (prefix: string, ms: number, i: number) => {
-    return `${prefix}_${ms.toString(36)}${sha(`${prefix}${opts.seed}${i}`).slice(0, 16)}`;
-  };
+  // Ids shaped like newId(): prefix, base-36 time, 16 hex digits (from a seeded stream here).
+  const idRng = createRng(`${opts.seed}:ids`);
+  const idFor = (prefix: string, ms: number) => `${prefix}_${ms.toString(36)}${idRng.hex(16)}`;
   for (const r of b.responses()) {
     const sub = Date.parse(r.submittedAt);
     const inv = Date.parse(r.invitedAt);
-    const invitationId = idFor('inv', inv, r.index);
-    const responseId = idFor('rsp', sub, r.index);
+    const invitationId = idFor('inv', inv);
+    const responseId = idFor('fbr', sub);
     await w.add(schema.invitations, {
       id: invitationId,
-      tokenHash: sha(`bench-token-${opts.seed}-${r.index}`),
+      tokenHash: idRng.hex(64),
       officerCode: r.officerCode,
       taxpayerCode: r.taxpayerCode,
       interactionRef: r.interactionRef,
@@ -182,7 +180,7 @@ async function generateInto(
     });
     if (r.complaint) {
       await w.add(schema.complaints, {
-        id: idFor('cmp', sub, r.index),
+        id: idFor('cmp', sub),
         responseId,
         officerCode: r.officerCode,
         text: r.complaint,
@@ -197,7 +195,7 @@ async function generateInto(
   const decisionIds: string[] = [];
   for (const d of b.decisions()) {
     const ms = Date.parse(d.decidedAt);
-    const id = idFor('dec', ms, d.index);
+    const id = idFor('dec', ms);
     decisionIds[d.index] = id;
     await w.add(schema.decisions, {
       id,

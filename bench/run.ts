@@ -444,7 +444,7 @@ async function formScenario(
 ): Promise<ScenarioRow[]> {
   const { duration, connections } = args;
   const warm = 1;
-  const poolSize = args.quick ? 12_000 : 60_000;
+  const poolSize = args.quick ? 12_000 : 40_000;
   const nameRps = `form submissions over HTTP (${connections} connections, ${duration} s)`;
   log(`issuing ${fmt(poolSize)} invitation tokens`);
   const tokens = await issuePool(ctxFor('intake'), info, poolSize);

@@ -10,9 +10,9 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { openDb, migrateDb } from '../db/client.js';
 import { ensureAdmin } from '../src/auth/users.js';
-import { systemClock } from '../src/core/clock.js';
+import { fixedClock } from '../src/core/clock.js';
 import { loadSigner, readConfig, startNode } from '../src/node.js';
-import { demoTokens, fillDemo, isFilledDemo, type DemoStaff } from './synthetic/fill-demo.js';
+import { demoStart, demoTokens, fillDemo, isFilledDemo, type DemoStaff } from './synthetic/fill-demo.js';
 
 async function main() {
   const fresh = process.argv.includes('--fresh');
@@ -24,14 +24,15 @@ async function main() {
   const signer = loadSigner(cfg);
   const { db, client } = await openDb({ url: cfg.databaseUrl, authToken: cfg.databaseAuthToken });
   await migrateDb(db);
-  await ensureAdmin(db, systemClock, cfg.adminToken);
+  const today = new Date().toISOString().slice(0, 10);
+  // On a new database the admin is the first entry of the demo's story (see demoStart).
+  await ensureAdmin(db, fixedClock(demoStart(today)), cfg.adminToken);
   let staff: DemoStaff[];
   if ((await isFilledDemo(db)) && staffFile && existsSync(staffFile)) {
     staff = JSON.parse(readFileSync(staffFile, 'utf8')) as DemoStaff[];
     console.log(`Reusing the demo database ${cfg.databaseUrl} (npm run demo -- --fresh regenerates it).`);
   } else {
     if (await isFilledDemo(db)) throw new Error(`${cfg.databaseUrl} holds a demo without its staff file; run npm run demo -- --fresh`);
-    const today = new Date().toISOString().slice(0, 10);
     console.log(`Generating the demo bureau into ${cfg.databaseUrl} (today ${today}); this takes a minute or two...`);
     const t0 = Date.now();
     const out = await fillDemo({ db, signer, today, config: { publicUrl: cfg.publicUrl }, log: (m) => console.log(`  ${m}`) });

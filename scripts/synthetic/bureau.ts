@@ -439,7 +439,7 @@ export function generateBureau({ size, seed = 'tgo', today }: GenerateOptions): 
   };
   const rating = (rng: Rng, mean: number, sd: number) => clamp(Math.round(rng.normal(mean, sd)), 1, 5);
 
-  function* responses(): Generator<ResponseEvent> {
+  function* responsesAsDrawn(): Generator<ResponseEvent> {
     const rng = root.fork('responses');
     const pickOfficer = cumulative(traits, (t) => exposure[t.o.team] ?? 1);
     const burstList = [...burst];
@@ -485,7 +485,7 @@ export function generateBureau({ size, seed = 'tgo', today }: GenerateOptions): 
     }
   }
 
-  function* decisions(): Generator<DecisionEvent> {
+  function* decisionsAsDrawn(): Generator<DecisionEvent> {
     const rng = root.fork('decisions');
     const teamWeight: Record<string, number> = { 评估: 3, 综合管理: 2, 纳税服务: 1, 风险分析: 0.4 };
     // Planted officers decide more, so their pattern has the numbers a rule needs to see it.
@@ -595,6 +595,29 @@ export function generateBureau({ size, seed = 'tgo', today }: GenerateOptions): 
       yield ev;
     }
   }
+
+  /**
+   * The streams in time order, indices renumbered to match (an amendment still points at an
+   * earlier index: it is always decided after its original). Time order makes the ids (which
+   * start with the time) ascending, like a real log, and keeps bulk inserts sequential.
+   */
+  function* chronological<T extends { index: number; amends?: number }>(drawn: Generator<T>, time: (t: T) => string): Generator<T> {
+    const all = [...drawn];
+    const order = all.map((_, i) => i).sort((x, y) => {
+      const a = time(all[x]!), b = time(all[y]!);
+      return a < b ? -1 : a > b ? 1 : x - y;
+    });
+    const newIndex = new Int32Array(all.length);
+    order.forEach((old, i) => (newIndex[old] = i));
+    for (let i = 0; i < order.length; i++) {
+      const ev = all[order[i]!]!;
+      ev.index = i;
+      if (ev.amends !== undefined) ev.amends = newIndex[ev.amends]!;
+      yield ev;
+    }
+  }
+  const responses = () => chronological(responsesAsDrawn(), (r) => r.submittedAt);
+  const decisions = () => chronological(decisionsAsDrawn(), (d) => d.decidedAt);
 
   return {
     size,

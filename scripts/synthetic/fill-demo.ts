@@ -62,11 +62,22 @@ type Event =
   | { at: string; kind: 'inputs'; period: string }
   | { at: string; kind: 'assessments'; from: string; to: string }
   | { at: string; kind: 'grade'; period: string; publish: boolean }
+  | { at: string; kind: 'publish'; period: string }
   | { at: string; kind: 'scan' }
   | { at: string; kind: 'checkpoint' };
 
 const at = (date: string, hhmm: string) => `${date}T${hhmm}:00.000Z`;
 const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * When the demo's story starts: ten days before its data window (the admin creates the staff
+ * and HR loads the roster then). The entry creates the admin at this time too, so the audit
+ * log is in time order from its first entry.
+ */
+export function demoStart(today: string, size: BureauSize = demoSize, seed = 'demo'): string {
+  const b = generateBureau({ size: { ...size, responses: 0, decisions: 0 }, seed, today });
+  return at(addDays(b.windowStart, -10), '00:30');
+}
 
 export async function fillDemo(opts: FillOptions): Promise<FillResult> {
   const log = opts.log ?? (() => {});
@@ -154,7 +165,10 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
     if (gradedQuarters.includes(p.code)) events.push({ at: at(after, '02:00'), kind: 'inputs', period: p.code });
     events.push({ at: at(after, '02:30'), kind: 'assessments', from: p.startDate, to: p.endDate });
     events.push({ at: at(addDays(p.endDate, 3), '03:00'), kind: 'scan' });
-    if (gradedQuarters.includes(p.code)) events.push({ at: at(addDays(p.endDate, 12), '06:00'), kind: 'grade', period: p.code, publish: p.code !== b.gradedPeriod });
+    if (gradedQuarters.includes(p.code)) {
+      events.push({ at: at(addDays(p.endDate, 12), '06:00'), kind: 'grade', period: p.code, publish: p.code !== b.gradedPeriod });
+      if (p.code !== b.gradedPeriod) events.push({ at: at(addDays(p.endDate, 14), '07:00'), kind: 'publish', period: p.code });
+    }
   }
   const current = b.periods.at(-1)!;
   events.push({ at: at(addDays(opts.today, -1), '09:30'), kind: 'assessments', from: current.startDate, to: addDays(opts.today, -1) });
@@ -169,6 +183,7 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
 
   const tokens = new Map<number, string>();
   const decisionIds = new Map<number, string>();
+  const runIds = new Map<string, string>();
   const intake = actors.get('intake.hall')!;
   let done = 0;
   for (const ev of events) {
@@ -233,11 +248,14 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
         }
         case 'grade': {
           const run = await startRun({ ctx: ctxOf(hr1), input: { period: ev.period } });
-          if (ev.publish) {
-            clock.set(new Date(Date.parse(ev.at) + 2 * 86_400_000).toISOString());
-            await publishRun({ ctx: ctxOf(hr1), input: { id: run.id } });
-          }
-          log(`graded ${ev.period}${ev.publish ? ' (published)' : ''}`);
+          runIds.set(ev.period, run.id);
+          log(`graded ${ev.period}`);
+          break;
+        }
+        case 'publish': {
+          const id = runIds.get(ev.period);
+          if (id) await publishRun({ ctx: ctxOf(hr1), input: { id } });
+          log(`published ${ev.period}`);
           break;
         }
         case 'scan': {
