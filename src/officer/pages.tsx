@@ -134,6 +134,8 @@ async function mePage(c: PageContext, opts: { error?: unknown; errorRun?: string
 
       <h2 id="results">{t('me.results')}</h2>
       {appealed && <Notice kind="ok">{t('appeal.filed')}</Notice>}
+      {/* A refused appeal whose card has no form to show it in (another role, an unknown run). */}
+      {opts.error !== undefined && (me.role !== 'officer' || !results.some((r) => r.runId === opts.errorRun)) && <ErrorBox error={opts.error} lang={lang} />}
       {results.length === 0 ? (
         <p>{t('me.noResults')}</p>
       ) : (

@@ -82,7 +82,9 @@ describe('/me: record, published results, appeals', () => {
     const w = await officerWorld();
     const res = await pageRequest(w.t, 'POST', `/me/appeals/${w.unpublishedRun}`, { session: w.officer, form: { reason: 'Peek.' } });
     expect(res.status).toBe(404);
-    expect(await res.text()).not.toContain('data-testid="result" data-run="' + w.unpublishedRun);
+    const html = await res.text();
+    expect(html).toContain(`No grading run ${w.unpublishedRun}.`);
+    expect(html).not.toContain('data-testid="result" data-run="' + w.unpublishedRun);
   });
 });
 
@@ -192,6 +194,12 @@ describe('/me/decisions: record, receipt, amend, list', () => {
     expect(self.status).toBe(403);
     expect(await self.text()).toContain('cannot review their own decision');
 
+    const xss = await pageRequest(w.t, 'POST', '/me/decisions', { session: w.officer, form: form({ amount: '', justification: '<script>alert(1)</script>' }), headers: en });
+    expect(xss.status).toBe(400);
+    const xssHtml = await xss.text();
+    expect(xssHtml).not.toContain('<script>alert(1)</script>');
+    expect(xssHtml).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+
     const noCsrf = await pageRequest(w.t, 'POST', '/me/decisions', { session: w.officer, form: form(), csrf: false });
     expect(noCsrf.status).toBe(403);
     const [{ n }] = await w.t.db.all<{ n: number }>(sql`select count(*) as n from decisions`);
@@ -267,6 +275,12 @@ describe('/me: who may use it', () => {
     expect(html).not.toContain('action="/me/appeals/');
     expect(html).toContain('Appeals are filed from an officer account');
     expect((await pageRequest(w.t, 'GET', '/me/decisions/new', { session: sup })).status).toBe(403);
+    // The verbs serve officers only; a supervisor posting anyway gets their refusal, shown.
+    const appeal = await pageRequest(w.t, 'POST', `/me/appeals/${w.publishedRun}`, { session: sup, form: { reason: 'x' }, headers: en });
+    expect(appeal.status).toBe(403);
+    expect(await appeal.text()).toContain('This needs one of the roles: officer');
+    const record = await pageRequest(w.t, 'POST', '/me/decisions', { session: sup, form: { type: 'deferral', taxpayerCode: 'TP-A', justification: 'x', decidedAt: '2026-10-01' }, headers: en });
+    expect(record.status).toBe(403);
     expect((await pageRequest(w.t, 'GET', '/me/decisions', { session: sup })).status).toBe(200);
 
     const bare = await signIn(w.t, await w.t.userToken('supervisor', { username: 'sup-bare' }));
