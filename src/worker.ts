@@ -77,9 +77,9 @@ interface Built {
 }
 
 // One app per isolate: building it parses the OpenAPI routes and the bindings, which is work a
-// request should not repeat. Isolates are reused for many requests and recycled by the runtime.
+// request should not repeat. Isolates are reused for many requests and recycled by the runtime;
+// an isolate serves one deployment, so its bindings do not change under it.
 let built: Built | null = null;
-let builtFor: unknown = null;
 
 function openDatabase(env: WorkerEnv): Db {
   if (env.DB) {
@@ -123,7 +123,7 @@ export function patchD1Batch(db: ReturnType<typeof drizzleD1>): void {
 }
 
 function build(rawEnv: Record<string, unknown>): Built {
-  if (built && builtFor === rawEnv) return built;
+  if (built) return built;
   const parsed = workerEnv.safeParse(rawEnv);
   if (!parsed.success) {
     const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`).join('; ');
@@ -148,7 +148,6 @@ function build(rawEnv: Record<string, unknown>): Built {
   });
   const ready = ensureAdminOnce(db, env.ADMIN_TOKEN);
   built = { app, db, signer, config, ready };
-  builtFor = rawEnv;
   // A failed check (database not migrated yet, say) is retried by the next request.
   ready.catch(() => {
     if (built?.ready === ready) built = null;
