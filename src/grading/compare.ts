@@ -50,7 +50,7 @@ function signed(x: number) {
   return `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
 }
 
-const zhComponent: Record<Component, string> = { workload: '工作量', assessment: '考试', feedback: '评议', tenure: '任职年限' };
+const zhComponent: Record<Component, string> = { workload: '工作量', assessment: '业务测试', feedback: '纳税人评议', tenure: '任职年限' };
 
 /** Explains a move by its largest contribution changes and whether the composite moved at all. */
 export function explainMove(m: Omit<Mover, 'why'>): Mover['why'] {

@@ -276,7 +276,9 @@ export async function getResult({ ctx, input }: { ctx: Ctx; input: { id: string;
     .from(gradingResults)
     .where(and(eq(gradingResults.runId, run.id), eq(gradingResults.officerCode, input.officerCode)));
   if (!row) throw notFound(`Officer ${input.officerCode} has no result in run ${run.id}.`);
-  return { runId: run.id, period: run.period, runStatus: run.status, publishedAt: run.publishedAt, ...resultItem(row), detail: row.detail as ResultDetail };
+  const detail = row.detail as ResultDetail;
+  const [unit] = await ctx.db.select({ name: units.name }).from(units).where(eq(units.code, detail.unitCode));
+  return { runId: run.id, period: run.period, runStatus: run.status, publishedAt: run.publishedAt, ...resultItem(row), unitName: unit?.name ?? null, detail };
 }
 
 /** The signed-in officer's results in published runs, newest first. */

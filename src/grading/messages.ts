@@ -50,8 +50,8 @@ export const gradingMessages = {
   'col.rank': { 'zh-CN': '名次', en: 'Rank' },
   'col.composite': { 'zh-CN': '综合分', en: 'Composite' },
   'col.workload': { 'zh-CN': '工作量', en: 'Workload' },
-  'col.assessment': { 'zh-CN': '考试', en: 'Assessment' },
-  'col.feedback': { 'zh-CN': '评议', en: 'Feedback' },
+  'col.assessment': { 'zh-CN': '业务测试', en: 'Assessment' },
+  'col.feedback': { 'zh-CN': '纳税人评议', en: 'Feedback' },
   'col.tenure': { 'zh-CN': '任职年限', en: 'Tenure' },
   'col.penalty': { 'zh-CN': '扣分', en: 'Penalty' },
   'col.tier': { 'zh-CN': '能级', en: 'Tier' },
@@ -102,6 +102,10 @@ export const gradingMessages = {
   'officer.peerGroup': { 'zh-CN': '同类组', en: 'Peer group' },
   'officer.unit': { 'zh-CN': '单位', en: 'Unit' },
   'officer.team': { 'zh-CN': '岗位', en: 'Team' },
+  'officer.adjustedLine': {
+    'zh-CN': '经双人审批，能级由 {from} 级调整为 {to} 级（系数 {coefficient}，绩效 {payout} 元）。理由：{reason}',
+    en: 'Adjusted with four-eyes approval from tier {from} to {to} (coefficient {coefficient}, payout {payout}). Reason: {reason}',
+  },
   'officer.reason': { 'zh-CN': '未参评原因', en: 'Why not graded' },
 
   'report.title': { 'zh-CN': '季度绩效报告', en: 'Quarterly report' },

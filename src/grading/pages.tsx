@@ -149,13 +149,20 @@ export function ComponentBars(props: { t: Translate; detail: ResultDetail }) {
   );
 }
 
-function Explanation(props: { lang: Lang; detail: ResultDetail }) {
+/** The engine's explanation, plus the approved adjustment that overrides its tier, if any. */
+function Explanation(props: { lang: Lang; t: Translate; detail: ResultDetail }) {
   const lines = props.detail.explanation?.[props.lang] ?? [];
+  const a = props.detail.adjustment;
   return (
     <ul class="explanation">
       {lines.map((l) => (
         <li>{l}</li>
       ))}
+      {a && (
+        <li data-testid="adjustment-line">
+          {props.t('officer.adjustedLine', { from: a.fromTier, to: a.toTier, coefficient: a.coefficient.toFixed(2), payout: a.payout.toFixed(2), reason: a.reason })}
+        </li>
+      )}
     </ul>
   );
 }
@@ -542,7 +549,7 @@ async function officerPage(c: PageContext, id: string, code: string, opts: { err
         </>
       )}
       <h2>{t('officer.explanation')}</h2>
-      <Explanation lang={lang} detail={d} />
+      <Explanation lang={lang} t={t} detail={d} />
       {run.status === 'computed' && !run.whatIf && result.status === 'graded' && <ProposeForm c={c} t={t} runId={id} policy={policy} officerCode={code} back={`${base}/officers/${enc(code)}`} />}
       {appeals.length > 0 && (
         <section id="appeals">
@@ -596,7 +603,7 @@ function OfficerFacts(props: { t: Translate; result: Awaited<ReturnType<typeof g
   const { t, result } = props;
   const d = result.detail;
   const facts: [string, Child][] = [
-    [t('officer.unit'), d.unitCode],
+    [t('officer.unit'), result.unitName ? `${result.unitName} (${d.unitCode})` : d.unitCode],
     [t('officer.peerGroup'), `${d.peerGroup}${d.raw?.peerFallback ? ` (→ ${d.raw.peerGroupUsed})` : ''}`],
     [t('officer.team'), d.team],
     [t('col.status'), t(`status.${result.status}`)],
@@ -659,7 +666,7 @@ async function reportPage(c: PageContext, runId: string, code: string) {
         <p data-testid="fewer-than-5">{t('report.fewer', { n: fb.n })}</p>
       )}
       <h2>{t('officer.explanation')}</h2>
-      <Explanation lang={lang} detail={d} />
+      <Explanation lang={lang} t={t} detail={d} />
     </Layout>,
   );
 }

@@ -167,7 +167,7 @@ const resultRoute = createRoute({
   summary: "One officer's result with the full breakdown (hr; the officer, once published).",
   security: bearerSecurity,
   request: { params: z.object({ id: z.string().min(1), officerCode: z.string().min(1) }) },
-  responses: { 200: json(ResultItem.extend({ runId: z.string(), period: z.string(), runStatus: z.string(), publishedAt: z.string().nullable(), detail: z.unknown() })), ...problems },
+  responses: { 200: json(ResultItem.extend({ runId: z.string(), period: z.string(), runStatus: z.string(), publishedAt: z.string().nullable(), unitName: z.string().nullable(), detail: z.unknown() })), ...problems },
 });
 
 const publishRoute = createRoute({

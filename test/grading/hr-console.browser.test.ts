@@ -6,6 +6,7 @@ import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { seedGrading, standardFixture } from '../support/grading.js';
+import { defaultPolicy } from '../../scoring/policy.js';
 
 const shots = 'screenshots/grading';
 
@@ -105,6 +106,30 @@ describe('HR console in a browser', () => {
     expect(text).toContain('工号 Officer code');
     expect(text).toContain('O004,李四,市区分局,1,0.80,2400.00\r\n');
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
+
+    // A what-if run with a candidate policy, compared with the published one.
+    const candidate = { ...defaultPolicy, version: 'v2-candidate', components: { workload: 0.2, assessment: 0.2, feedback: 0.5, tenure: 0.1 } };
+    await p1.goto(`${base}/hr`);
+    await p1.check('input[name=whatIf]');
+    await p1.fill('#policy', JSON.stringify(candidate, null, 2));
+    await Promise.all([p1.waitForURL(/\/hr\/runs\/run_/), p1.click('button:has-text("Compute")')]);
+    expect(await p1.textContent('[data-testid=run-status]')).toContain('what-if');
+    await p1.selectOption('#cmp-b', runId);
+    await Promise.all([p1.waitForURL(/\/hr\/compare\?/), p1.click('button:has-text("Compare")')]);
+    expect(await p1.locator('[data-testid=transition-matrix] tbody tr').count()).toBe(6);
+    expect(await p1.locator('[data-testid=by-peer-group]').count()).toBe(2);
+    await p1.screenshot({ path: `${shots}/08-compare.png`, fullPage: true });
+
+    // The officer reads their own printable report in Chinese.
+    const officer = await signedIn(await t.userToken('officer', { username: 'o-li', officerCode: 'O004' }), 'zh-CN');
+    const po = await officer.newPage();
+    await po.goto(`${base}/reports/${runId}/O004`);
+    expect(await po.textContent('h1')).toContain('季度绩效报告');
+    expect(await po.textContent('[data-testid=fewer-than-5]')).toContain('少于 5 份');
+    expect(await po.textContent('[data-testid=adjustment-line]')).toMatch(/由 \d 级调整为 1 级/);
+    await po.emulateMedia({ media: 'print' });
+    await po.screenshot({ path: `${shots}/09-officer-report-print.png`, fullPage: true });
+    await officer.close();
 
     await hr1.close();
     await hr2.close();
