@@ -102,6 +102,10 @@ const revoked = await t.userToken('officer', { username: 'sec-revoked', officerC
   if (res.status !== 200) throw new Error(`could not revoke the test token: ${res.status}`);
 }
 
+// A token past its expiry: same answer as a revoked one.
+const expired = await t.userToken('hr', { username: 'sec-expired' });
+await t.db.update(tokenRows).set({ expiresAt: '2026-01-01T00:00:00.000Z' }).where(eq(tokenRows.hash, await hashToken(expired)));
+
 const doc = (await (await t.call('GET', '/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
 const methods = ['get', 'post', 'put', 'patch', 'delete'];
 const routes = Object.entries(doc.paths)
@@ -158,10 +162,12 @@ describe.each(routes.filter((r) => r.key in table))('$key', ({ key, method, path
     });
   }
 
-  it('revoked token: 401', async () => {
-    const res = await send(method, url, revoked, line.body);
-    expect(res.status).toBe(401);
-    await expectProblemIfError(res, key);
+  it('revoked or expired token: 401', async () => {
+    for (const token of [revoked, expired]) {
+      const res = await send(method, url, token, line.body);
+      expect(res.status).toBe(401);
+      await expectProblemIfError(res, key);
+    }
   });
 
   it.each(ALL)(`%s: ${line.allow === 'public' ? 'public' : `only ${allowed.join(', ')}`}`, async (role) => {
@@ -233,17 +239,18 @@ describe.each(routes.filter((r) => r.key in table))('$key', ({ key, method, path
 describe('flags about oneself', () => {
   const ownFlag = 'flg_matrix_self';
   const otherFlag = 'flg_matrix_other';
-  const seeded = (async () => {
+  let done: Promise<void> | undefined;
+  const seeded = () => (done ??= (async () => {
     const at = t.clock.now().toISOString();
     const row = { rule: 'complaint', evidence: { complaint: 'matrix' }, severity: 'medium' as const, status: 'open' as const, raisedAt: at, updatedAt: at };
     await t.db.insert(flags).values([
       { id: ownFlag, subjectCode: SUP, conditionKey: 'matrix-self', ...row },
       { id: otherFlag, subjectCode: 'O-OTHER', conditionKey: 'matrix-other', ...row },
     ]);
-  })();
+  })());
 
   it('a supervisor cannot open a flag about themselves', async () => {
-    await seeded;
+    await seeded();
     const res = await t.call('GET', `/api/v1/flags/${ownFlag}`, { token: tokens.supervisor });
     expect([403, 404], await res.clone().text()).toContain(res.status);
     await expectProblemIfError(res, 'own flag');
@@ -251,7 +258,7 @@ describe('flags about oneself', () => {
   });
 
   it('the queue a supervisor reads leaves out the flags about themselves', async () => {
-    await seeded;
+    await seeded();
     for (const q of ['', `?officerCode=${SUP}`]) {
       const res = await t.call('GET', `/api/v1/flags${q}`, { token: tokens.supervisor });
       if (res.status === 403) continue;
@@ -262,8 +269,85 @@ describe('flags about oneself', () => {
   });
 
   it('a supervisor cannot move a flag about themselves (already enforced)', async () => {
-    await seeded;
+    await seeded();
     const res = await t.call('POST', `/api/v1/flags/${ownFlag}/transition`, { token: tokens.supervisor, json: { to: 'in_review', reason: 'mine' } });
     expect(res.status).toBe(403);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Allowed by role, refused by ownership: an officer reaches only their own records, and only
+// published grading results; nobody revokes another user's token but an admin.
+
+describe('own records only', () => {
+  // Built on first use, so it runs in test order rather than while the file is being collected.
+  let built: Promise<{ published: string; unpublished: string; theirDecision: string; hrTokenId: string }> | undefined;
+  const world = () => (built ??= (async () => {
+    const run = await t.call('POST', '/api/v1/grading-runs', { token: tokens.hr, json: { period: '2026Q2' } });
+    expect(run.status, await run.clone().text()).toBe(201);
+    const published = ((await run.json()) as { id: string }).id;
+    expect((await t.call('POST', `/api/v1/grading-runs/${published}/publish`, { token: tokens.hr })).status).toBe(200);
+    const draft = await t.call('POST', '/api/v1/grading-runs', { token: tokens.hr, json: { period: '2026Q1' } });
+    expect(draft.status, await draft.clone().text()).toBe(201);
+    const unpublished = ((await draft.json()) as { id: string }).id;
+    const other = await t.userToken('officer', { username: 'sec-other', officerCode: 'O-OTHER' });
+    const decided = await t.call('POST', '/api/v1/decisions', { token: other, json: { type: 'deferral', taxpayerCode: 'TP-MX', justification: 'theirs', decidedAt: '2026-10-01' } });
+    expect(decided.status, await decided.clone().text()).toBe(201);
+    const theirDecision = ((await decided.json()) as { id: string }).id;
+    const [hrToken] = await t.db.select({ id: tokenRows.id }).from(tokenRows).where(eq(tokenRows.hash, await hashToken(tokens.hr)));
+    return { published, unpublished, theirDecision, hrTokenId: hrToken!.id };
+  })());
+
+  it("an officer reads their own published result, not another officer's, and no unpublished run", async () => {
+    const w = await world();
+    const own = await t.call('GET', `/api/v1/grading-runs/${w.published}/results/${SELF}`, { token: tokens.officer });
+    expect(own.status, await own.clone().text()).toBe(200);
+    const theirs = await t.call('GET', `/api/v1/grading-runs/${w.published}/results/O-OTHER`, { token: tokens.officer });
+    expect(theirs.status).toBe(403);
+    await expectProblemIfError(theirs, 'their result');
+    for (const path of [`/api/v1/grading-runs/${w.unpublished}`, `/api/v1/grading-runs/${w.unpublished}/results/${SELF}`]) {
+      const res = await t.call('GET', path, { token: tokens.officer });
+      expect(res.status, path).toBe(404);
+    }
+    const runs = (await (await t.call('GET', '/api/v1/grading-runs', { token: tokens.officer })).json()) as { items: { id: string; status: string }[] };
+    expect(runs.items.map((r) => r.status)).not.toContain('computed');
+    expect(runs.items.map((r) => r.id)).toContain(w.published);
+    const mine = (await (await t.call('GET', '/api/v1/me/grades', { token: tokens.officer })).json()) as { items: { runId: string; officerCode: string }[] };
+    expect(mine.items.map((r) => [r.runId, r.officerCode])).toEqual([[w.published, SELF]]);
+  });
+
+  it("an officer reads only their own decisions and feedback summary", async () => {
+    const w = await world();
+    expect((await t.call('GET', `/api/v1/decisions/${w.theirDecision}`, { token: tokens.officer })).status).toBe(403);
+    expect((await t.call('GET', '/api/v1/decisions?officerCode=O-OTHER', { token: tokens.officer })).status).toBe(403);
+    const list = (await (await t.call('GET', '/api/v1/decisions', { token: tokens.officer })).json()) as { items: { id: string }[] };
+    expect(list.items.map((d) => d.id)).not.toContain(w.theirDecision);
+    expect((await t.call('GET', '/api/v1/feedback/summary?officerCode=O-OTHER&period=2026Q3', { token: tokens.officer })).status).toBe(403);
+    // Nor can they amend another officer's decision.
+    const amend = await t.call('POST', '/api/v1/decisions', {
+      token: tokens.officer,
+      json: { type: 'deferral', taxpayerCode: 'TP-MX', justification: 'mine now', decidedAt: '2026-10-02', amends: w.theirDecision, amendReason: 'take over' },
+    });
+    expect(amend.status).toBe(403);
+  });
+
+  it('an officer cannot appeal an unpublished run', async () => {
+    const w = await world();
+    const res = await t.call('POST', `/api/v1/grading-runs/${w.unpublished}/appeals`, { token: tokens.officer, json: { reason: 'peek' } });
+    expect(res.status).toBe(404);
+  });
+
+  it('a supervisor reads no feedback responses about themselves', async () => {
+    const res = await t.call('GET', `/api/v1/feedback/responses?officerCode=${SUP}`, { token: tokens.supervisor });
+    expect(res.status).toBe(403);
+  });
+
+  it("nobody but an admin revokes another user's token", async () => {
+    const w = await world();
+    for (const role of ['officer', 'supervisor', 'intake'] as const) {
+      const res = await t.call('POST', `/api/v1/tokens/${w.hrTokenId}/revoke`, { token: tokens[role] });
+      expect(res.status, role).toBe(403);
+    }
+    expect((await t.call('GET', '/api/v1/me', { token: tokens.hr })).status).toBe(200);
   });
 });
