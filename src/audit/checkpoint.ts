@@ -17,7 +17,8 @@ import type { Ctx } from '../core/context.js';
 import { ApiError } from '../core/errors.js';
 import type { Db } from '../../db/client.js';
 import type { AuditSigner } from './signer.js';
-import { equalHashes, hashLeaf, hashToHex, verifyConsistency, type Hash } from './merkle.js';
+import { defaultSha256, equalHashes, hashToHex, verifyConsistency, type Hash } from './merkle.js';
+import { readLeafPage } from './leaf-pages.js';
 import { AuditIntegrityError, storedConsistencyProof, storedRoot, syncTree, treeSize } from './tree-store.js';
 
 const ED25519 = 0x01;
@@ -159,17 +160,10 @@ function refuse(detail: string): never {
 
 /** Checks leaf_hash = SHA-256(0x00 || leaf) and the absence of gaps for entries [from, to). */
 async function checkNewLeaves(db: Db, from: number, to: number): Promise<void> {
-  const PAGE = 5000;
+  const PAGE = 4096;
   for (let a = from; a < to; a += PAGE) {
-    const b = Math.min(to, a + PAGE);
-    const rows = await db.all<{ seq: number; leaf: string; leaf_hash: string }>(
-      sql`select seq, leaf, leaf_hash from audit_entries where seq >= ${a} and seq < ${b} order by seq`,
-    );
-    for (let i = 0; i < b - a; i++) {
-      const r = rows[i];
-      if (!r || Number(r.seq) !== a + i) refuse(`Entry ${a + i} is missing.`);
-      if (hashToHex(hashLeaf(r.leaf)) !== r.leaf_hash) refuse(`Entry ${a + i}'s leaf hash does not match its bytes.`);
-    }
+    const page = await readLeafPage(db, a, Math.min(to, a + PAGE), defaultSha256);
+    if (!page.ok) refuse(page.problem);
   }
 }
 

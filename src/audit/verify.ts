@@ -16,7 +16,8 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { defaultSha256, EMPTY_ROOT, hashLeaf, hashToHex, hexToHash, MerkleStack, type Hash, type Sha256 } from './merkle.js';
+import { defaultSha256, EMPTY_ROOT, hashToHex, MerkleStack, type Hash, type Sha256 } from './merkle.js';
+import { readLeafPage } from './leaf-pages.js';
 import { verifyCheckpoint } from './checkpoint.js';
 import { NODE_FLOOR, treeSize } from './tree-store.js';
 
@@ -105,23 +106,6 @@ export async function verifyLog(db: Db, publicKey: Uint8Array, opts: VerifyOptio
     lastGoodCheckpoint = Number(row.size);
   };
 
-  /** Row by row, for a page the fast path could not vouch for: names the exact bad index. */
-  const slowPage = async (a: number, b: number): Promise<Hash[]> => {
-    const rows = await db.all<{ seq: number; leaf: string; leaf_hash: string }>(
-      sql`select seq, leaf, leaf_hash from audit_entries where seq >= ${a} and seq < ${b} order by seq`,
-    );
-    const out: Hash[] = [];
-    for (let i = 0; i < b - a; i++) {
-      const row = rows[i];
-      const seq = a + i;
-      if (!row || Number(row.seq) !== seq) throw new Bad(`Entry ${seq} is missing (a gap in the sequence).`, seq);
-      const h = hashLeaf(row.leaf, sha);
-      if (hashToHex(h) !== row.leaf_hash) throw new Bad(`Entry ${seq}: its bytes do not hash to its stored leaf hash (edited or moved).`, seq);
-      out.push(h);
-    }
-    return out;
-  };
-
   try {
     const zero = await db.all<CheckpointRow>(sql`select size, root_hash, text from audit_checkpoints where size = 0`);
     if (zero[0]) checkCheckpoint(zero[0], EMPTY_ROOT);
@@ -134,28 +118,23 @@ export async function verifyLog(db: Db, publicKey: Uint8Array, opts: VerifyOptio
         const hi = Math.floor(b / 2 ** l);
         if (hi > lo) levels.push(sql`(level = ${sql.raw(String(l))} and idx >= ${sql.raw(String(lo))} and idx < ${sql.raw(String(hi))})`);
       }
-      const [pages, nodeRows, cps] = await Promise.all([
-        // One row per page: the leaves as one blob, each preceded by a newline (canonical JSON
-        // never contains a raw newline), and the leaf hashes as one string. Per-row results cost
-        // the driver several microseconds a row, more than hashing the leaf.
-        db.all<{ n: number; lo: number | null; hi: number | null; leaves: unknown; hashes: string | null }>(
-          sql`select count(*) as n, min(seq) as lo, max(seq) as hi,
-                     cast(char(10) || group_concat(leaf, char(10)) as blob) as leaves,
-                     group_concat(leaf_hash, '') as hashes
-              from (select seq, leaf, leaf_hash from audit_entries where seq >= ${a} and seq < ${b} order by seq)`,
-        ),
+      const [page, nodeRows, cps] = await Promise.all([
+        readLeafPage(db, a, b, sha),
         levels.length
           ? db.all<{ level: number; idx: number; hash: string }>(sql`select level, idx, hash from audit_nodes where ${sql.join(levels, sql` or `)}`)
           : Promise.resolve([]),
         db.all<CheckpointRow>(sql`select size, root_hash, text from audit_checkpoints where size > ${a} and size <= ${b} order by size`),
       ]);
       pageNodes = new Map(nodeRows.map((r) => [`${r.level}:${r.idx}`, r.hash]));
-      const hashes = fastPage(pages[0], a, b, sha) ?? (await slowPage(a, b));
+      // The good prefix of a bad page is still checked, so a node or checkpoint problem that
+      // starts earlier is the one reported.
+      const hashes = page.hashes;
       let cpAt = 0;
       for (let i = 0; i < hashes.length; i++) {
         stack.push(hashes[i]!);
         while (cpAt < cps.length && Number(cps[cpAt]!.size) === a + i + 1) checkCheckpoint(cps[cpAt++]!, stack.root());
       }
+      if (!page.ok) throw new Bad(page.problem, page.index);
     }
 
     const beyond = await db.all<CheckpointRow>(sql`select size, root_hash, text from audit_checkpoints where size > ${size} order by size limit 1`);
@@ -186,51 +165,4 @@ export async function verifyLog(db: Db, publicKey: Uint8Array, opts: VerifyOptio
       problem: err.problem,
     };
   }
-}
-
-function toBytes(v: unknown): Uint8Array | null {
-  if (v instanceof Uint8Array) return v;
-  if (v instanceof ArrayBuffer) return new Uint8Array(v);
-  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-  if (Array.isArray(v)) return Uint8Array.from(v as number[]); // D1 returns blobs as arrays
-  return null;
-}
-
-/**
- * The leaf hashes of entries [a, b) from one aggregated page, or null when the page is not
- * plainly whole and correct (a gap, a leaf containing a newline, any hash mismatch): the caller
- * then re-reads it row by row to name the exact problem. The blob is hashed in place: the
- * newline before each leaf is overwritten with the 0x00 leaf prefix.
- */
-function fastPage(
-  page: { n: number; lo: number | null; hi: number | null; leaves: unknown; hashes: string | null } | undefined,
-  a: number,
-  b: number,
-  sha: Sha256,
-): Hash[] | null {
-  const n = b - a;
-  if (!page || Number(page.n) !== n || Number(page.lo) !== a || Number(page.hi) !== b - 1) return null;
-  const buf = toBytes(page.leaves);
-  if (!buf || typeof page.hashes !== 'string' || page.hashes.length !== 64 * n) return null;
-  let expected: Uint8Array;
-  try {
-    expected = hexToHash(page.hashes);
-  } catch {
-    return null;
-  }
-  const out: Hash[] = new Array(n);
-  let start = 0; // position of the newline before leaf i
-  for (let i = 0; i < n; i++) {
-    if (buf[start] !== 0x0a) return null;
-    let end = buf.indexOf(0x0a, start + 1);
-    if (end < 0) end = buf.length;
-    if (i === n - 1 ? end !== buf.length : end === buf.length) return null;
-    buf[start] = 0x00;
-    const h = sha(buf.subarray(start, end));
-    buf[start] = 0x0a;
-    for (let k = 0; k < 32; k++) if (h[k] !== expected[32 * i + k]) return null;
-    out[i] = h;
-    start = end;
-  }
-  return out;
 }
