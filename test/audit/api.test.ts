@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
-import { makeTestApp } from '../support/app.js';
+import { makeDb, makeTestApp } from '../support/app.js';
+import { makeCheckpoint, parseCheckpoint, verifyCheckpoint } from '../../src/audit/checkpoint.js';
+import { verifyLog } from '../../src/audit/verify.js';
 import { appendEntries } from '../support/audit.js';
 import { hashLeaf, hashToHex, hexToHash, verifyConsistency, verifyInclusion } from '../../src/audit/merkle.js';
 
@@ -179,5 +181,30 @@ describe('OpenAPI', () => {
     for (const p of ['key', 'checkpoint', 'entries', 'proofs/inclusion', 'proofs/consistency', 'verify', 'receipts/verify']) {
       expect(Object.keys(doc.paths)).toContain(`/api/v1/audit/${p}`);
     }
+  });
+});
+
+describe('edge cases', () => {
+  it('signs and verifies the empty log, then extends it', async () => {
+    const { db, close } = await makeDb();
+    const t = await makeTestApp();
+    const deps = { db, clock: t.clock, signer: t.deps.signer, config: { logOrigin: 'test/empty', publicUrl: '', bureauName: '' } };
+    const empty = await makeCheckpoint(deps);
+    expect(empty).toMatchObject({ size: 0, rootHash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' });
+    expect(await verifyLog(db, t.deps.signer.publicKey)).toMatchObject({ ok: true, size: 0, checkpoints: 1 });
+    await appendEntries({ ...t.ctx(), db }, 5);
+    expect((await makeCheckpoint(deps)).size).toBe(5);
+    expect(await verifyLog(db, t.deps.signer.publicKey, { origin: 'test/empty' })).toMatchObject({ ok: true, size: 5, checkpoints: 2 });
+    close();
+  });
+
+  it('parses only well-formed signed checkpoints', async () => {
+    const t = await makeTestApp();
+    const cp = await makeCheckpoint(t.ctx());
+    expect(verifyCheckpoint(cp.checkpoint, t.deps.signer.publicKey)?.size).toBe(cp.size);
+    for (const bad of ['', 'x\n1\n', cp.checkpoint.replace('\n\n', '\n'), cp.checkpoint.replace(/\n$/, ''), cp.checkpoint.replace('\u2014', '-')]) {
+      expect(verifyCheckpoint(bad, t.deps.signer.publicKey)).toBeNull();
+    }
+    expect(parseCheckpoint(cp.checkpoint)?.time).toBe(cp.timestamp);
   });
 });
