@@ -1,5 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter } from '../core/http.js';
+import { createMiddleware } from 'hono/factory';
+import type { Role } from '../../db/schema.js';
+import { createRouter, type AppEnv } from '../core/http.js';
+import { requireRole } from '../auth/tokens.js';
 import { ProblemSchema, bearerSecurity } from '../core/openapi.js';
 import {
   exportRunCsv,
@@ -25,6 +28,18 @@ const problems = {
 } as const;
 
 const tags = ['grading'];
+
+/**
+ * Who may call comes before what they sent: the role check runs as route middleware, ahead of
+ * the zod validators, so an anonymous caller gets 401 and a refused role 403 whatever the body.
+ * The verbs check again (they are also called from pages).
+ */
+const allow = (...roles: Role[]) => [
+  createMiddleware<AppEnv>(async (c, next) => {
+    requireRole(c.get('ctx').actor, ...roles);
+    await next();
+  }),
+];
 const limit = z.coerce.number().int().min(1).max(1000).optional();
 const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 
@@ -96,6 +111,7 @@ const Appeal = z
 const idParam = z.object({ id: z.string().min(1) });
 
 const startRunRoute = createRoute({
+  middleware: allow('hr'),
   method: 'post',
   path: '/api/v1/grading-runs',
   tags,
@@ -121,6 +137,7 @@ const startRunRoute = createRoute({
 });
 
 const listRunsRoute = createRoute({
+  middleware: allow('hr', 'officer'),
   method: 'get',
   path: '/api/v1/grading-runs',
   tags,
@@ -131,6 +148,7 @@ const listRunsRoute = createRoute({
 });
 
 const compareRoute = createRoute({
+  middleware: allow('hr'),
   method: 'get',
   path: '/api/v1/grading-runs/compare',
   tags,
@@ -141,6 +159,7 @@ const compareRoute = createRoute({
 });
 
 const getRunRoute = createRoute({
+  middleware: allow('hr', 'officer'),
   method: 'get',
   path: '/api/v1/grading-runs/{id}',
   tags,
@@ -151,6 +170,7 @@ const getRunRoute = createRoute({
 });
 
 const resultsRoute = createRoute({
+  middleware: allow('hr'),
   method: 'get',
   path: '/api/v1/grading-runs/{id}/results',
   tags,
@@ -161,6 +181,7 @@ const resultsRoute = createRoute({
 });
 
 const resultRoute = createRoute({
+  middleware: allow('hr', 'officer'),
   method: 'get',
   path: '/api/v1/grading-runs/{id}/results/{officerCode}',
   tags,
@@ -171,6 +192,7 @@ const resultRoute = createRoute({
 });
 
 const publishRoute = createRoute({
+  middleware: allow('hr'),
   method: 'post',
   path: '/api/v1/grading-runs/{id}/publish',
   tags,
@@ -181,6 +203,7 @@ const publishRoute = createRoute({
 });
 
 const exportRoute = createRoute({
+  middleware: allow('hr'),
   method: 'get',
   path: '/api/v1/grading-runs/{id}/export.csv',
   tags,
@@ -191,6 +214,7 @@ const exportRoute = createRoute({
 });
 
 const proposeRoute = createRoute({
+  middleware: allow('hr'),
   method: 'post',
   path: '/api/v1/grading-runs/{id}/adjustments',
   tags,
@@ -201,6 +225,7 @@ const proposeRoute = createRoute({
 });
 
 const listAdjustmentsRoute = createRoute({
+  middleware: allow('hr'),
   method: 'get',
   path: '/api/v1/grading-runs/{id}/adjustments',
   tags,
@@ -211,6 +236,7 @@ const listAdjustmentsRoute = createRoute({
 });
 
 const decideAdjustmentRoute = createRoute({
+  middleware: allow('hr'),
   method: 'post',
   path: '/api/v1/adjustments/{id}/decision',
   tags,
@@ -221,6 +247,7 @@ const decideAdjustmentRoute = createRoute({
 });
 
 const fileAppealRoute = createRoute({
+  middleware: allow('officer'),
   method: 'post',
   path: '/api/v1/grading-runs/{id}/appeals',
   tags,
@@ -231,6 +258,7 @@ const fileAppealRoute = createRoute({
 });
 
 const decideAppealRoute = createRoute({
+  middleware: allow('hr'),
   method: 'post',
   path: '/api/v1/appeals/{id}/decision',
   tags,
@@ -241,6 +269,7 @@ const decideAppealRoute = createRoute({
 });
 
 const listAppealsRoute = createRoute({
+  middleware: allow('hr', 'officer'),
   method: 'get',
   path: '/api/v1/appeals',
   tags,
@@ -251,6 +280,7 @@ const listAppealsRoute = createRoute({
 });
 
 const myGradesRoute = createRoute({
+  middleware: allow('officer'),
   method: 'get',
   path: '/api/v1/me/grades',
   tags,
