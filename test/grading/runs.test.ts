@@ -132,6 +132,19 @@ describe('starting a run', () => {
     expect((await t.db.all<{ n: number }>(sql`select count(*) as n from grading_runs`))[0]!.n).toBe(0);
   });
 
+  it('computes an empty run for a period nobody worked in, and lists officers hired late as not graded', async () => {
+    const { t, hr1 } = await setup();
+    const empty = await start(t, hr1, { period: '2001Q1' });
+    expect(await allResults(t, hr1, empty.id)).toEqual([]);
+    const got = await body(await t.call('GET', `/api/v1/grading-runs/${empty.id}`, { token: hr1 }));
+    expect(got.counts).toEqual({ graded: 0, notGraded: 0 });
+    // O012 was hired 2026-09-01: 30 active days in 2026Q3.
+    const run = await start(t, hr1);
+    const o12 = await body(await t.call('GET', `/api/v1/grading-runs/${run.id}/results/O012`, { token: hr1 }));
+    expect(o12).toMatchObject({ status: 'not_graded', composite: null, tier: null, incentive: null });
+    expect(o12.reason).toMatch(/30/);
+  });
+
   it('chunks a large run into statements of at most 100 bound parameters and stores every result', async () => {
     const t = await makeTestApp();
     const fixture = standardFixture('2026Q3');
