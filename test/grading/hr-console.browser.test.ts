@@ -131,6 +131,13 @@ describe('HR console in a browser', () => {
     await po.screenshot({ path: `${shots}/09-officer-report-print.png`, fullPage: true });
     await officer.close();
 
+    // The published run in Chinese on a narrow screen: the table scrolls, the chart scales.
+    await p1.setViewportSize({ width: 390, height: 844 });
+    await p1.goto(`${runUrl}?lang=zh-CN`);
+    expect(await p1.textContent('h1')).toContain('评定批次');
+    expect(await p1.textContent('[data-testid=cap-usage]')).toMatch(/5 级：已用 \d+\/1 个名额/);
+    await p1.screenshot({ path: `${shots}/10-run-zh-phone.png`, fullPage: true });
+
     await hr1.close();
     await hr2.close();
   });
