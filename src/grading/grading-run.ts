@@ -129,6 +129,8 @@ export async function startRun({ ctx, input }: { ctx: Ctx; input: StartRunInput 
       whatIf,
       counts: { officers: sorted.length, graded, notGraded: sorted.length - graded },
       tierCounts,
+      prior: output.prior,
+      caps: output.caps,
     },
   });
   await commit(ctx, writes, events);
