@@ -204,10 +204,11 @@ async function writeSubmissions(db: Db, items: QueuedSubmission[]): Promise<(num
   // groups the conditions in statement 1 decide, as groups are written one after the other.)
   const seen = new Set<string>();
   const group = items.filter((it) => (seen.has(it.inv) ? false : (seen.add(it.inv), true)));
-  const json = JSON.stringify(
+  // Each statement gets only the fields it reads: json_each parses its whole parameter.
+  const responsesJson = JSON.stringify(group.map(({ leaf: _leaf, ...row }) => row));
+  const leavesJson = JSON.stringify(
     group.map((it) => ({
-      ...it,
-      leaf: undefined,
+      rid: it.rid,
       la: it.leaf.at,
       lac: it.leaf.actor,
       lact: it.leaf.action,
@@ -217,6 +218,7 @@ async function writeSubmissions(db: Db, items: QueuedSubmission[]): Promise<(num
       lh: it.leaf.leafHash,
     })),
   );
+  const invitationIds = JSON.stringify(group.map((it) => it.inv));
   const v = (field: string) => sql.raw(`json_extract(j.value, '$.${field}')`);
   const [, appended] = (await db.batch([
     db.run(sql`
@@ -225,7 +227,7 @@ async function writeSubmissions(db: Db, items: QueuedSubmission[]): Promise<(num
       select ${v('rid')}, ${v('inv')}, ${v('off')}, ${v('per')}, ${v('at')},
         ${v('p')}, ${v('a')}, ${v('e')}, ${v('i')}, ${v('mean')}, ${v('com')}, null, 'accepted',
         (select coalesce(max(seq), -1) from audit_entries) + row_number() over (order by j.key)
-      from json_each(${json}) j
+      from json_each(${responsesJson}) j
       where exists (select 1 from invitations i
                     where i.id = ${v('inv')} and i.used_at is null and i.expires_at > ${v('at')})
         and not exists (select 1 from feedback_responses r where r.invitation_id = ${v('inv')})`),
@@ -233,13 +235,13 @@ async function writeSubmissions(db: Db, items: QueuedSubmission[]): Promise<(num
       insert into audit_entries (seq, at, actor, action, entity, entity_id, leaf, leaf_hash)
       select (select coalesce(max(seq), -1) from audit_entries) + row_number() over (order by j.key),
         ${v('la')}, ${v('lac')}, ${v('lact')}, ${v('lent')}, ${v('leid')}, ${v('lb')}, ${v('lh')}
-      from json_each(${json}) j
+      from json_each(${leavesJson}) j
       where exists (select 1 from feedback_responses r where r.id = ${v('rid')})
       returning seq, entity_id`),
     db.run(sql`
       update invitations
       set used_at = (select r.submitted_at from feedback_responses r where r.invitation_id = invitations.id)
-      where id in (select json_extract(value, '$.inv') from json_each(${json}))
+      where id in (select value from json_each(${invitationIds}))
         and used_at is null
         and exists (select 1 from feedback_responses r where r.invitation_id = invitations.id)`),
   ])) as [unknown, { seq: number; entity_id: string }[], unknown];
