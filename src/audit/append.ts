@@ -4,6 +4,7 @@ import { auditEntries } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
 import { actorLabel, type Ctx } from '../core/context.js';
 import { canonicalJson } from './canonical.js';
+import { hashLeaf } from './merkle.js';
 import { toHex } from '../core/ids.js';
 
 /** What a service verb says about one write. */
@@ -40,13 +41,12 @@ export function leafBytes(e: Omit<AuditLeaf, 'leaf' | 'leafHash'> & { payload: u
   });
 }
 
-/** RFC 9162 section 2.1.1: MTH({d(0)}) = SHA-256(0x00 || d(0)). */
+/**
+ * RFC 9162 section 2.1.1: MTH({d(0)}) = SHA-256(0x00 || d(0)). Computed synchronously
+ * (merkle.ts hashLeaf: the runtime's native SHA-256 or @noble/hashes); async for its callers.
+ */
 export async function leafHash(leaf: string | Uint8Array): Promise<Uint8Array> {
-  const bytes = typeof leaf === 'string' ? new TextEncoder().encode(leaf) : leaf;
-  const buf = new Uint8Array(bytes.length + 1);
-  buf[0] = 0x00;
-  buf.set(bytes, 1);
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', buf));
+  return hashLeaf(leaf);
 }
 
 export async function buildLeaf(ctx: Pick<Ctx, 'actor' | 'clock'>, event: AuditEvent, at?: string): Promise<AuditLeaf> {
