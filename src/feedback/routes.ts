@@ -96,3 +96,63 @@ export const feedbackRoutes = createRouter()
     c.json(await voidResponse({ ctx: c.get('ctx'), input: { id: c.req.valid('param').id, reason: c.req.valid('json').reason } }), 200),
   )
   .route('/', formRoutes);
+
+// The taxpayer pages are HTML, served by form-routes.tsx; described here so that /openapi.json
+// lists the whole public contract of API.md "Feedback".
+const tokenParam = z.object({ token: z.string().openapi({ description: 'The invitation token from the link or QR code.' }) });
+const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
+const pageRefusals = {
+  404: html('Unknown or malformed token: a friendly page.'),
+  410: html('Used or expired token: a friendly page.'),
+  429: html('Too many bad tokens from this address (never for valid tokens).'),
+};
+feedbackRoutes.openAPIRegistry.registerPath({
+  method: 'get',
+  path: '/f/{token}',
+  tags: ['feedback'],
+  summary: 'The rating form (public; zh-CN by default, ?lang=en, Accept-Language).',
+  request: { params: tokenParam },
+  responses: { 200: html('The form.'), ...pageRefusals },
+});
+feedbackRoutes.openAPIRegistry.registerPath({
+  method: 'post',
+  path: '/f/{token}',
+  tags: ['feedback'],
+  summary: 'Submit the form; 200 is the thank-you page with the audit receipt (leaf index and hash).',
+  request: {
+    params: tokenParam,
+    body: {
+      required: true,
+      content: {
+        'application/x-www-form-urlencoded': {
+          schema: z.object({
+            professionalism: z.string().openapi({ example: '5' }),
+            attitude: z.string(),
+            efficiency: z.string(),
+            integrity: z.string(),
+            comment: z.string().max(1000).optional(),
+            complaint: z.string().max(2000).optional(),
+            fileComplaint: z.string().optional(),
+          }),
+        },
+      },
+    },
+  },
+  responses: { 200: html('Thank-you page with the receipt.'), 400: html('The form again, naming the fields to correct.'), ...pageRefusals },
+});
+feedbackRoutes.openAPIRegistry.registerPath({
+  method: 'get',
+  path: '/f/{token}/qr.svg',
+  tags: ['feedback'],
+  summary: 'The QR code of the form link, as SVG.',
+  request: { params: tokenParam },
+  responses: { 200: { description: 'SVG', content: { 'image/svg+xml': { schema: z.string() } } }, ...pageRefusals },
+});
+feedbackRoutes.openAPIRegistry.registerPath({
+  method: 'get',
+  path: '/f/{token}/slip',
+  tags: ['feedback'],
+  summary: 'A printable slip: bureau, officer, QR code and short link.',
+  request: { params: tokenParam },
+  responses: { 200: html('The slip.'), ...pageRefusals },
+});

@@ -93,3 +93,23 @@ describe('invitations', () => {
     expect((await t.call('GET', `/f/${'x'.repeat(43)}/qr.svg`)).status).toBe(404);
   });
 });
+
+describe('the feedback API in the OpenAPI document', () => {
+  it('lists every path of API.md "Feedback" and ours', async () => {
+    const t = await makeTestApp();
+    const doc = (await (await t.call('GET', '/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    for (const [path, method] of [
+      ['/api/v1/invitations', 'post'],
+      ['/api/v1/return-visits', 'post'],
+      ['/api/v1/feedback/summary', 'get'],
+      ['/api/v1/feedback/responses', 'get'],
+      ['/api/v1/feedback/responses/{id}/void', 'post'],
+      ['/f/{token}', 'get'],
+      ['/f/{token}', 'post'],
+      ['/f/{token}/qr.svg', 'get'],
+      ['/f/{token}/slip', 'get'],
+    ] as const) {
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeTruthy();
+    }
+  });
+});
