@@ -79,6 +79,11 @@ describe('the taxpayer form in a browser', () => {
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
     expect(await page.getAttribute('#receipt-verify', 'href')).toBe(`/verify?index=${index}&hash=${hash}`);
     await page.screenshot({ path: `${shots}/thanks-zh.png`, fullPage: true });
+    // the receipt checks out on the audit engineer's /verify page
+    await tabTo(page, '#receipt-verify');
+    await Promise.all([page.waitForURL(/\/verify\?/), page.keyboard.press('Enter')]);
+    expect(await page.locator('#receipt-check .notice.ok').count()).toBe(1);
+    await page.screenshot({ path: `${shots}/verify-zh.png`, fullPage: true });
 
     const [row] = await t.db.all<{ professionalism: number; attitude: number; efficiency: number; integrity: number; comment: string; audit_index: number }>(
       sql`select * from feedback_responses`,
