@@ -275,7 +275,9 @@ async function submitWithComplaint(
     rule: 'complaint',
     subjectCode: a.inv.officerCode,
     conditionKey: `complaint:${complaintId}`,
-    evidence: { complaintId, responseId: a.responseId, period: a.period, ratings: a.ratings, text: a.complaint },
+    // No ratings in the evidence: flags may be shown to more people than responses are, and a
+    // single response's ratings are exactly what anonymity keeps from the officer.
+    evidence: { complaintId, responseId: a.responseId, period: a.period, text: a.complaint },
     severity: COMPLAINT_FLAG_SEVERITY,
   });
   const writes: Write[] = [
