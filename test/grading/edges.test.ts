@@ -95,4 +95,28 @@ describe('section 3 edges through the API', () => {
     expect(o2.components.feedback).toBeCloseTo((100 * ((10 * r.prior + r.feedbackSum) / (10 + r.feedbackN) - 1)) / 4, 9);
     expect(r.feedbackN).toBe(2);
   });
+
+  it('breaks ties at a cap boundary by officer code: equal officers fill tier 5 in code order, the rest go down', async () => {
+    const t = await makeTestApp({ now: '2026-10-10T08:00:00.000Z' });
+    const same = { unitCode: 'U-T', team: 'service', workload: { general_taxpayer: 10 }, feedback: [[4, 4, 4, 4]] as [number, number, number, number][],
+      assessments: [{ category: 'tax_law', raw: 80, max: 100, takenOn: '2026-08-01' }] };
+    // Codes deliberately inserted out of order.
+    const codes = ['T07', 'T03', 'T10', 'T01', 'T05', 'T08', 'T02', 'T09', 'T04', 'T06', 'T12', 'T11', 'T14', 'T13', 'T15', 'T16', 'T17', 'T18', 'T20', 'T19'];
+    await seedGrading(t.db, { period: '2026Q3', units: [{ code: 'U-T', name: 'Tie unit', peerGroup: 'urban' }], officers: codes.map((code) => ({ code, ...same })) });
+    const hr = await t.userToken('hr');
+    const { defaultPolicy } = await import('../../scoring/policy.js');
+    // Everyone qualifies for 5 under this policy: 20 graded, caps floor(0.15 * 20) = 3 and floor(0.3 * 20) = 6.
+    const policy = { ...defaultPolicy, version: 'ties', tiers: defaultPolicy.tiers.map((x) => ({ ...x, minScore: x.level === 1 ? 0 : x.level * 5 })) };
+    const res = await t.call('POST', '/api/v1/grading-runs', { token: hr, json: { period: '2026Q3', policy } });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const id = ((await res.json()) as Json).id;
+    const items = ((await (await t.call('GET', `/api/v1/grading-runs/${id}/results`, { token: hr })).json()) as Json).items as Json[];
+    expect(new Set(items.map((i) => i.composite)).size).toBe(1);
+    const byRank = [...items].sort((a, b) => a.rank - b.rank);
+    expect(byRank.map((i) => i.officerCode)).toEqual([...codes].sort());
+    expect(byRank.map((i) => i.tier)).toEqual([5, 5, 5, 4, 4, 4, 4, 4, 4, ...Array(11).fill(3)]);
+    const fourth = (await (await t.call('GET', `/api/v1/grading-runs/${id}/results/T04`, { token: hr })).json()) as Json;
+    expect(fourth.detail.placement).toEqual({ qualifiedFor: 5, placedAt: 4, cappedAt: [5] });
+  });
 });
+
