@@ -72,33 +72,67 @@ export async function auditHead(db: Db): Promise<{ auditSize: number; auditHeadH
   return last ? { auditSize: Number(last.seq) + 1, auditHeadHash: last.leaf_hash } : { auditSize: 0, auditHeadHash: EMPTY_TREE_HASH };
 }
 
+export interface SupervisorUser {
+  id: string;
+  officerCode: string | null;
+}
+
+/** Supervisors who may be drawn at all: role supervisor, not disabled. */
+export async function activeSupervisors(db: Db): Promise<SupervisorUser[]> {
+  const rows = await db.all<{ id: string; officer_code: string | null }>(
+    sql`select id, officer_code from users where role = 'supervisor' and disabled_at is null order by id`,
+  );
+  return rows.map((r) => ({ id: r.id, officerCode: r.officer_code }));
+}
+
 /**
- * User ids of supervisors eligible to review a flag about `subjectCode`: role supervisor, not
- * disabled; not the subject; not in the subject's supervisor chain (officers.supervisor_code,
- * followed transitively); not involved (by officer code or user id) in the flag's decisions.
+ * Each subject's supervisor chain (officers.supervisor_code followed transitively), for many
+ * subjects in one recursive query per 200 (WITH RECURSIVE, which D1 supports); `depth` stops a
+ * cycle in badly imported data from looping.
  */
+export async function supervisorChains(db: Db, subjects: readonly string[]): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  const list = [...new Set(subjects)];
+  for (const s of list) out.set(s, new Set());
+  for (let i = 0; i < list.length; i += 200) {
+    const chunk = list.slice(i, i + 200);
+    const rows = await db.all<{ subject: string; code: string }>(sql`
+      with recursive chain(subject, code, depth) as (
+        select code, supervisor_code, 1 from officers
+         where code in (${sql.join(chunk.map((c) => sql`${c}`), sql`, `)}) and supervisor_code is not null
+        union
+        select c.subject, o.supervisor_code, c.depth + 1 from officers o join chain c on o.code = c.code
+         where o.supervisor_code is not null and c.depth < 64
+      )
+      select distinct subject, code from chain`);
+    for (const r of rows) out.get(r.subject)!.add(r.code);
+  }
+  return out;
+}
+
+/**
+ * The eligibility rule itself: not the subject, not in the subject's supervisor chain, not
+ * involved (by officer code or user id) in the flag's decisions. Returns user ids.
+ */
+export function eligibleFrom(
+  supervisors: readonly SupervisorUser[],
+  subjectCode: string,
+  chain: ReadonlySet<string>,
+  involved: { officerCodes: readonly string[]; userIds: readonly string[] },
+): string[] {
+  const codes = new Set([subjectCode, ...involved.officerCodes]);
+  const usersOut = new Set(involved.userIds);
+  return supervisors
+    .filter((u) => !usersOut.has(u.id) && !(u.officerCode !== null && (codes.has(u.officerCode) || chain.has(u.officerCode))))
+    .map((u) => u.id);
+}
+
+/** User ids of supervisors eligible to review a flag about `subjectCode` (see eligibleFrom). */
 export async function eligibleReviewers(
   db: Db,
   subjectCode: string,
   involved: { officerCodes: readonly string[]; userIds: readonly string[] },
 ): Promise<string[]> {
-  const excludedCodes = [...new Set([subjectCode, ...involved.officerCodes])];
-  const excludedUsers = [...new Set(involved.userIds)];
-  // The chain is walked in SQL (WITH RECURSIVE, which D1 supports); `depth` stops a cycle in
-  // badly imported data from looping.
-  const rows = await db.all<{ id: string }>(sql`
-    with recursive chain(code, depth) as (
-      select supervisor_code, 1 from officers where code = ${subjectCode} and supervisor_code is not null
-      union
-      select o.supervisor_code, c.depth + 1 from officers o join chain c on o.code = c.code
-       where o.supervisor_code is not null and c.depth < 64
-    )
-    select u.id as id from users u
-     where u.role = 'supervisor' and u.disabled_at is null
-       and (u.officer_code is null or (
-             u.officer_code not in (select code from chain)
-             and u.officer_code not in (${sql.join(excludedCodes.map((c) => sql`${c}`), sql`, `)})))
-       ${excludedUsers.length ? sql`and u.id not in (${sql.join(excludedUsers.map((c) => sql`${c}`), sql`, `)})` : sql``}
-     order by u.id`);
-  return rows.map((r) => r.id);
+  const [supervisors, chains] = await Promise.all([activeSupervisors(db), supervisorChains(db, [subjectCode])]);
+  return eligibleFrom(supervisors, subjectCode, chains.get(subjectCode)!, involved);
 }

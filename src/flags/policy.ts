@@ -68,7 +68,7 @@ export type OversightPolicy = z.infer<typeof oversightPolicySchema>;
 export const defaultOversightPolicy: OversightPolicy = oversightPolicySchema.parse({
   version: 'oversight-v1',
   windowMonths: 12,
-  maxEvidenceDecisions: 200,
+  maxEvidenceDecisions: 50,
   overdueDays: 14,
   rules: {
     threshold_bunching: { enabled: true, severity: 'high', band: 0.1, minBelow: 5, maxPValue: 0.01 },

@@ -3,13 +3,13 @@
  * its reviewer draw. Rules (via the scan) and the feedback flow (complaints) both call planRaise
  * and put the returned writes into their own commit() batch.
  */
-import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { decisionReviewers, decisions, flags, flagTransitions } from '../../db/schema.js';
 import type { Write, AuditEvent } from '../audit/append.js';
 import { canonicalJson } from '../audit/canonical.js';
 import { actorLabel, type Ctx } from '../core/context.js';
 import { newId } from '../core/ids.js';
-import { auditHead, eligibleReviewers, makeDraw, type Draw } from './draw.js';
+import { activeSupervisors, auditHead, eligibleFrom, eligibleReviewers, makeDraw, supervisorChains, type Draw } from './draw.js';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 
@@ -65,32 +65,54 @@ function evidenceDecisionIds(evidence: Record<string, unknown>): string[] {
   return [...ids].slice(0, 500);
 }
 
-/**
- * Who is "involved" in a flag, and so may not review it: the deciders and reviewers of the
- * decisions its evidence names, plus any officer codes the rule lists in `involvedOfficerCodes`.
- */
-export async function involvedIn(ctx: Ctx, evidence: Record<string, unknown>) {
+/** Deciders and reviewers of many decisions, in chunked reads. */
+async function decisionPeople(ctx: Pick<Ctx, 'db'>, ids: readonly string[]) {
+  const byDecision = new Map<string, { officerCodes: string[]; userIds: string[] }>();
+  const list = [...new Set(ids)];
+  const entry = (id: string) => {
+    let e = byDecision.get(id);
+    if (!e) byDecision.set(id, (e = { officerCodes: [], userIds: [] }));
+    return e;
+  };
+  // One JSON parameter per chunk (json_each, which D1 has too) instead of thousands of binds.
+  for (let i = 0; i < list.length; i += 5000) {
+    const chunk = JSON.stringify(list.slice(i, i + 5000));
+    const ds = await ctx.db.all<{ id: string; decider_code: string | null; decider_user_id: string }>(
+      sql`select id, decider_code, decider_user_id from decisions where id in (select value from json_each(${chunk}))`,
+    );
+    for (const d of ds) {
+      const e = entry(d.id);
+      if (d.decider_code) e.officerCodes.push(d.decider_code);
+      e.userIds.push(d.decider_user_id);
+    }
+    const rs = await ctx.db.all<{ id: string; officer_code: string }>(
+      sql`select decision_id as id, officer_code from decision_reviewers where decision_id in (select value from json_each(${chunk}))`,
+    );
+    for (const r of rs) entry(r.id).officerCodes.push(r.officer_code);
+  }
+  return byDecision;
+}
+
+function involvedFrom(evidence: Record<string, unknown>, people: Map<string, { officerCodes: string[]; userIds: string[] }>) {
   const officerCodes = new Set<string>();
   const userIds = new Set<string>();
   const extra = evidence.involvedOfficerCodes;
   if (Array.isArray(extra)) for (const c of extra) if (typeof c === 'string') officerCodes.add(c);
-  const ids = evidenceDecisionIds(evidence);
-  if (ids.length) {
-    const ds = await ctx.db
-      .select({ deciderCode: decisions.deciderCode, deciderUserId: decisions.deciderUserId })
-      .from(decisions)
-      .where(inArray(decisions.id, ids));
-    for (const d of ds) {
-      if (d.deciderCode) officerCodes.add(d.deciderCode);
-      userIds.add(d.deciderUserId);
-    }
-    const rs = await ctx.db
-      .selectDistinct({ officerCode: decisionReviewers.officerCode })
-      .from(decisionReviewers)
-      .where(inArray(decisionReviewers.decisionId, ids));
-    for (const r of rs) officerCodes.add(r.officerCode);
+  for (const id of evidenceDecisionIds(evidence)) {
+    const p = people.get(id);
+    if (!p) continue;
+    for (const c of p.officerCodes) officerCodes.add(c);
+    for (const u of p.userIds) userIds.add(u);
   }
   return { officerCodes: [...officerCodes], userIds: [...userIds] };
+}
+
+/**
+ * Who is "involved" in a flag, and so may not review it: the deciders and reviewers of the
+ * decisions its evidence names, plus any officer codes the rule lists in `involvedOfficerCodes`.
+ */
+export async function involvedIn(ctx: Pick<Ctx, 'db'>, evidence: Record<string, unknown>) {
+  return involvedFrom(evidence, await decisionPeople(ctx, evidenceDecisionIds(evidence)));
 }
 
 /** Draws the reviewer for a flag about `subjectCode` now. */
@@ -100,23 +122,81 @@ export async function drawReviewer(ctx: Ctx, flagId: string, subjectCode: string
   return makeDraw({ flagId, ...head }, eligible);
 }
 
+export interface RaisePlan {
+  flagId: string;
+  writes: Write[];
+  events: AuditEvent[];
+  candidate: FlagCandidate;
+  /** For a new flag, its rows (so a scan can insert many per statement). */
+  rows?: { flag: typeof flags.$inferInsert; transition: TransitionRow };
+}
+
+type LatestFlag = { id: string; status: string; outcome: string | null; evidence: unknown };
+
+/** The latest flag of each (rule, conditionKey), in chunked reads. */
+async function latestFlags(ctx: Ctx, candidates: readonly FlagCandidate[]): Promise<Map<string, LatestFlag>> {
+  const out = new Map<string, LatestFlag & { raisedAt: string }>();
+  const byRule = new Map<string, string[]>();
+  for (const c of candidates) byRule.set(c.rule, [...(byRule.get(c.rule) ?? []), c.conditionKey]);
+  for (const [rule, keys] of byRule) {
+    const unique = [...new Set(keys)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const rows = await ctx.db
+        .select({ id: flags.id, key: flags.conditionKey, status: flags.status, outcome: flags.outcome, evidence: flags.evidence, raisedAt: flags.raisedAt })
+        .from(flags)
+        .where(and(eq(flags.rule, rule), inArray(flags.conditionKey, unique.slice(i, i + 500))));
+      for (const r of rows) {
+        const k = `${rule}\u0000${r.key}`;
+        const prev = out.get(k);
+        if (!prev || r.raisedAt > prev.raisedAt || (r.raisedAt === prev.raisedAt && r.id > prev.id)) out.set(k, r);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Plans the raises of many candidates at once (the scan): the flags, audit head, supervisors,
+ * supervisor chains and decision panels are read in a few chunked queries instead of per flag.
+ * Candidates that raise nothing are left out; the order of the rest is kept.
+ */
+export async function planRaises(ctx: Ctx, candidates: readonly FlagCandidate[]): Promise<RaisePlan[]> {
+  if (!candidates.length) return [];
+  const latest = await latestFlags(ctx, candidates);
+  const todo: { c: FlagCandidate; latest?: LatestFlag }[] = [];
+  for (const c of candidates) {
+    const l = latest.get(`${c.rule}\u0000${c.conditionKey}`);
+    if (l && l.status !== 'closed') continue;
+    // A closed flag (whatever its outcome) is not raised again for the very same evidence: a
+    // confirmed condition that has not changed was already counted, a dismissed one was judged.
+    if (l && !hasNewEvidence(l.evidence, c.evidence)) continue;
+    todo.push({ c, latest: l });
+  }
+  if (!todo.length) return [];
+  const [head, supervisors, chains, people] = await Promise.all([
+    auditHead(ctx.db),
+    activeSupervisors(ctx.db),
+    supervisorChains(ctx.db, todo.map((x) => x.c.subjectCode)),
+    decisionPeople(ctx, todo.flatMap((x) => evidenceDecisionIds(x.c.evidence))),
+  ]);
+  const plans: RaisePlan[] = [];
+  for (const { c, latest: l } of todo) {
+    const reopen = l?.outcome === 'false_positive';
+    const flagId = reopen ? l!.id : newId('flg', ctx.clock.now());
+    const eligible = eligibleFrom(supervisors, c.subjectCode, chains.get(c.subjectCode)!, involvedFrom(c.evidence, people));
+    plans.push(buildRaise(ctx, c, flagId, reopen, await makeDraw({ flagId, ...head }, eligible)));
+  }
+  return plans;
+}
+
 /** Plans the writes that raise a flag (and draw its reviewer); null when an open flag for rule+conditionKey exists. A closed false_positive for the same condition reopens only when the evidence differs. */
 export async function planRaise(ctx: Ctx, candidate: FlagCandidate): Promise<{ flagId: string; writes: Write[]; events: AuditEvent[] } | null> {
-  const [latest] = await ctx.db
-    .select({ id: flags.id, status: flags.status, outcome: flags.outcome, evidence: flags.evidence })
-    .from(flags)
-    .where(and(eq(flags.rule, candidate.rule), eq(flags.conditionKey, candidate.conditionKey)))
-    .orderBy(desc(flags.raisedAt), desc(flags.id))
-    .limit(1);
-  if (latest && latest.status !== 'closed') return null;
-  // A closed flag (whatever its outcome) is not raised again for the very same evidence: a
-  // confirmed condition that has not changed was already counted, a dismissed one was judged.
-  if (latest && !hasNewEvidence(latest.evidence, candidate.evidence)) return null;
+  const [plan] = await planRaises(ctx, [candidate]);
+  return plan ? { flagId: plan.flagId, writes: plan.writes, events: plan.events } : null;
+}
 
+function buildRaise(ctx: Ctx, candidate: FlagCandidate, flagId: string, reopen: boolean, draw: Draw): RaisePlan {
   const now = ctx.clock.now().toISOString();
-  const reopen = latest?.outcome === 'false_positive';
-  const flagId = reopen ? latest!.id : newId('flg', ctx.clock.now());
-  const draw = await drawReviewer(ctx, flagId, candidate.subjectCode, candidate.evidence);
   const reason = reopen
     ? `Reopened by rule ${candidate.rule}: the condition recurred with new evidence.`
     : `Raised by rule ${candidate.rule}.`;
@@ -143,24 +223,7 @@ export async function planRaise(ctx: Ctx, candidate: FlagCandidate): Promise<{ f
           })
           .where(eq(flags.id, flagId)),
       ]
-    : [
-        ctx.db.insert(flags).values({
-          id: flagId,
-          rule: candidate.rule,
-          subjectCode: candidate.subjectCode,
-          conditionKey: candidate.conditionKey,
-          evidence: candidate.evidence,
-          severity: candidate.severity,
-          status: 'open',
-          outcome: null,
-          reviewerUserId: draw.picked,
-          draw,
-          raisedAt: now,
-          updatedAt: now,
-          closedAt: null,
-        }),
-        ctx.db.insert(flagTransitions).values(transition),
-      ];
+    : [ctx.db.insert(flags).values(flagRow(candidate, flagId, draw, now)), ctx.db.insert(flagTransitions).values(transition)];
   const events: AuditEvent[] = [
     {
       action: reopen ? 'flag.reopen' : 'flag.raise',
@@ -179,7 +242,39 @@ export async function planRaise(ctx: Ctx, candidate: FlagCandidate): Promise<{ f
       },
     },
   ];
-  return { flagId, writes, events };
+  return { flagId, writes, events, candidate, rows: reopen ? undefined : { flag: flagRow(candidate, flagId, draw, now), transition } };
+}
+
+function flagRow(candidate: FlagCandidate, flagId: string, draw: Draw, now: string): typeof flags.$inferInsert {
+  return {
+    id: flagId,
+    rule: candidate.rule,
+    subjectCode: candidate.subjectCode,
+    conditionKey: candidate.conditionKey,
+    evidence: candidate.evidence,
+    severity: candidate.severity,
+    status: 'open',
+    outcome: null,
+    reviewerUserId: draw.picked,
+    draw,
+    raisedAt: now,
+    updatedAt: now,
+    closedAt: null,
+  };
+}
+
+/**
+ * The writes of many plans with new flags inserted several rows per statement (at most 100
+ * bound parameters each, D1's limit), then their transitions, then the reopens: the same rows
+ * as the plans' own writes, in far fewer statements.
+ */
+export function combinedWrites(ctx: Pick<Ctx, 'db'>, plans: readonly RaisePlan[]): Write[] {
+  const fresh = plans.filter((p) => p.rows);
+  const writes: Write[] = [];
+  for (let i = 0; i < fresh.length; i += 7) writes.push(ctx.db.insert(flags).values(fresh.slice(i, i + 7).map((p) => p.rows!.flag)));
+  for (let i = 0; i < fresh.length; i += 12) writes.push(ctx.db.insert(flagTransitions).values(fresh.slice(i, i + 12).map((p) => p.rows!.transition)));
+  for (const p of plans) if (!p.rows) writes.push(...p.writes);
+  return writes;
 }
 
 export interface TransitionRow {

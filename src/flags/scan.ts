@@ -2,11 +2,11 @@
  * The scan: runs every enabled rule (each a set of SQL aggregates) and raises what they find,
  * in a few commit() batches.
  */
-import { commit, type AuditEvent, type Write } from '../audit/append.js';
+import { commit } from '../audit/append.js';
 import { requireRole } from '../auth/tokens.js';
 import type { Ctx } from '../core/context.js';
 import { defaultOversightPolicy, type OversightPolicy, type RuleId } from './policy.js';
-import { planRaise, type FlagCandidate } from './raise.js';
+import { combinedWrites, planRaises, type FlagCandidate } from './raise.js';
 import { ruleContext, type Rule } from './rules/common.js';
 import { bunching } from './rules/bunching.js';
 import { soleDecider } from './rules/sole-decider.js';
@@ -34,7 +34,7 @@ export const scanRules: Partial<Record<RuleId, Rule>> = {
 };
 
 /** Flags per batch: large enough that a scan is a few batches, small enough for D1's limits. */
-const BATCH_FLAGS = 50;
+const BATCH_FLAGS = 200;
 
 /** Runs the rules and returns their candidates, without writing anything. */
 export async function findCandidates(ctx: Ctx, policy: OversightPolicy = defaultOversightPolicy): Promise<FlagCandidate[]> {
@@ -57,30 +57,26 @@ export async function scanFlags({ ctx, policy = defaultOversightPolicy }: { ctx:
   const candidates = await findCandidates(ctx, policy);
   let raised = 0;
   const byRule: Record<string, number> = {};
-  for (let i = 0; i < candidates.length; i += BATCH_FLAGS) {
-    const chunk = candidates.slice(i, i + BATCH_FLAGS);
-    // A concurrent scan may win a race on the same condition (the unique index on unclosed flags
-    // then fails this batch whole); planning again sees its flags and skips them.
-    for (let attempt = 0; ; attempt++) {
-      const writes: Write[] = [];
-      const events: AuditEvent[] = [];
-      const rules: string[] = [];
-      for (const c of chunk) {
-        const plan = await planRaise(ctx, c);
-        if (!plan) continue;
-        writes.push(...plan.writes);
-        events.push(...plan.events);
-        rules.push(c.rule);
-      }
-      if (!events.length) break;
+  // Planned all at once (a few chunked reads), committed BATCH_FLAGS at a time. Every draw is
+  // seeded with the log head read at planning: a real head, recorded in the draw.
+  const plans = await planRaises(ctx, candidates);
+  for (let i = 0; i < plans.length; i += BATCH_FLAGS) {
+    let chunk = plans.slice(i, i + BATCH_FLAGS);
+    for (let attempt = 0; chunk.length; attempt++) {
       try {
-        await commit(ctx, writes, events);
+        await commit(ctx, combinedWrites(ctx, chunk), chunk.flatMap((p) => p.events));
       } catch (err) {
-        if (attempt < 2 && /UNIQUE|NOT NULL|constraint/i.test(String((err as Error & { cause?: Error }).cause?.message ?? (err as Error).message))) continue;
+        // A concurrent scan or complaint may win a race on a condition (the unique index on
+        // unclosed flags, or a guarded reopen, then fails this batch whole): plan these again.
+        const message = String((err as Error & { cause?: Error }).cause?.message ?? (err as Error).message);
+        if (attempt < 2 && /UNIQUE|NOT NULL|constraint/i.test(message)) {
+          chunk = await planRaises(ctx, chunk.map((p) => p.candidate));
+          continue;
+        }
         throw err;
       }
-      raised += rules.length;
-      for (const r of rules) byRule[r] = (byRule[r] ?? 0) + 1;
+      raised += chunk.length;
+      for (const p of chunk) byRule[p.candidate.rule] = (byRule[p.candidate.rule] ?? 0) + 1;
       break;
     }
   }

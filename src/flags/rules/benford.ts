@@ -7,21 +7,20 @@
 import { sql } from 'drizzle-orm';
 import { benfordMad } from '../stats.js';
 import type { FlagCandidate } from '../raise.js';
-import { effective, inList, inWindow, sevOf, windowEvidence, type Rule } from './common.js';
+import { effective, inList, inWindow, newestIdsOfOfficers, sevOf, windowEvidence, type Rule } from './common.js';
 
 export const benford: Rule = async (rc) => {
   const p = rc.policy.rules.benford;
+  // One pass: digit counts per officer, kept only where the officer's total reaches minAmounts.
   const rows = await rc.ctx.db.all<{ officer: string; digit: string; n: number }>(sql`
-    select d.decider_code as officer, substr(cast(cast(d.amount as integer) as text), 1, 1) as digit, count(*) as n
-      from decisions d
-     where d.decider_code is not null and d.type in ${inList(p.decisionTypes)} and d.amount >= 1
-       and ${inWindow('d', rc)} and ${effective('d')}
-       and d.decider_code in (
-         select x.decider_code from decisions x
-          where x.decider_code is not null and x.type in ${inList(p.decisionTypes)} and x.amount >= 1
-            and ${inWindow('x', rc)} and ${effective('x')}
-          group by x.decider_code having count(*) >= ${p.minAmounts})
-     group by d.decider_code, digit`);
+    select officer, digit, n from (
+      select officer, digit, n, sum(n) over (partition by officer) as total from (
+        select d.decider_code as officer, substr(cast(cast(d.amount as integer) as text), 1, 1) as digit, count(*) as n
+          from decisions d
+         where d.decider_code is not null and d.type in ${inList(p.decisionTypes)} and d.amount >= 1
+           and ${inWindow('d', rc)} and ${effective('d')}
+         group by d.decider_code, digit))
+     where total >= ${p.minAmounts}`);
   const byOfficer = new Map<string, number[]>();
   for (const r of rows) {
     const counts = byOfficer.get(r.officer) ?? Array(9).fill(0);
@@ -29,15 +28,12 @@ export const benford: Rule = async (rc) => {
     if (d >= 1 && d <= 9) counts[d - 1] += Number(r.n);
     byOfficer.set(r.officer, counts);
   }
+  const tripped = [...byOfficer]
+    .map(([officer, counts]) => ({ officer, counts, b: benfordMad(counts) }))
+    .filter(({ b }) => b.n >= p.minAmounts && b.mad > p.maxMad);
+  const ids = await newestIdsOfOfficers(rc, tripped.map((x) => x.officer), sql`d.type in ${inList(p.decisionTypes)} and d.amount >= 1`);
   const out: FlagCandidate[] = [];
-  for (const [officer, counts] of byOfficer) {
-    const b = benfordMad(counts);
-    if (b.n < p.minAmounts || !(b.mad > p.maxMad)) continue;
-    const ids = await rc.ctx.db.all<{ id: string }>(sql`
-      select d.id as id from decisions d
-       where d.decider_code = ${officer} and d.type in ${inList(p.decisionTypes)} and d.amount >= 1
-         and ${inWindow('d', rc)} and ${effective('d')}
-       order by d.decided_at desc, d.id desc limit ${rc.policy.maxEvidenceDecisions}`);
+  for (const { officer, counts, b } of tripped) {
     out.push({
       rule: 'benford',
       subjectCode: officer,
@@ -51,7 +47,7 @@ export const benford: Rule = async (rc) => {
         expected: b.expected,
         mad: b.mad,
         maxMad: p.maxMad,
-        decisionIds: ids.map((r) => r.id),
+        decisionIds: ids.get(officer) ?? [],
         window: windowEvidence(rc),
       },
     });

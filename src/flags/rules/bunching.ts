@@ -7,7 +7,7 @@
 import { sql } from 'drizzle-orm';
 import { binomialTail } from '../stats.js';
 import type { FlagCandidate } from '../raise.js';
-import { effective, inWindow, sevOf, windowEvidence, type Rule, type RuleContext } from './common.js';
+import { chunks, effective, inWindow, rowIn, sevOf, windowEvidence, type Rule, type RuleContext } from './common.js';
 
 export const bandBounds = (threshold: number, band: number) => ({ lower: threshold * (1 - band), upper: threshold * (1 + band) });
 
@@ -24,13 +24,13 @@ export const bunching: Rule = async (rc) => {
        and ${inWindow('d', rc)} and ${effective('d')}
      group by d.decider_code, d.type, d.threshold
     having below >= ${p.minBelow}`);
+  const tripped = groups
+    .map((g) => ({ ...g, b: Number(g.below), a: Number(g.above), pValue: binomialTail(Number(g.below), Number(g.below) + Number(g.above), 0.5) }))
+    .filter((g) => g.pValue < p.maxPValue);
+  const ids = await bandDecisionIds(rc, tripped);
   const out: FlagCandidate[] = [];
-  for (const g of groups) {
-    const b = Number(g.below);
-    const a = Number(g.above);
-    const pValue = binomialTail(b, a + b, 0.5);
-    if (!(pValue < p.maxPValue)) continue;
-    const ids = await bandDecisionIds(rc, g.officer, g.type, g.threshold);
+  for (const g of tripped) {
+    const { a, b, pValue } = g;
     out.push({
       rule: 'threshold_bunching',
       subjectCode: g.officer,
@@ -47,7 +47,7 @@ export const bunching: Rule = async (rc) => {
         pValue,
         maxPValue: p.maxPValue,
         minBelow: p.minBelow,
-        decisionIds: ids,
+        decisionIds: ids.get(`${g.officer}\u0000${g.type}\u0000${g.threshold}`) ?? [],
         window: windowEvidence(rc),
       },
     });
@@ -55,16 +55,27 @@ export const bunching: Rule = async (rc) => {
   return out;
 };
 
-/** The decisions in the band, newest first (capped): the ones a reviewer should open. */
-async function bandDecisionIds(rc: RuleContext, officer: string, type: string, threshold: number) {
+/** The decisions in the band of each tripped group, newest first (capped), a chunk of groups per query. */
+async function bandDecisionIds(rc: RuleContext, groups: readonly { officer: string; type: string; threshold: number }[]) {
   const p = rc.policy.rules.threshold_bunching;
-  const rows = await rc.ctx.db.all<{ id: string }>(sql`
-    select d.id as id from decisions d
-     where d.decider_code = ${officer} and d.type = ${type} and d.threshold = ${threshold}
-       and d.amount >= d.threshold * ${1 - p.band} and d.amount <= d.threshold * ${1 + p.band}
-       and ${inWindow('d', rc)} and ${effective('d')}
-     order by d.decided_at desc, d.id desc limit ${rc.policy.maxEvidenceDecisions}`);
-  return rows.map((r) => r.id);
+  const out = new Map<string, string[]>();
+  for (const chunk of chunks(groups)) {
+    const rows = await rc.ctx.db.all<{ officer: string; type: string; threshold: number; id: string }>(sql`
+      select officer, type, threshold, id from (
+        select d.decider_code as officer, d.type as type, d.threshold as threshold, d.id as id,
+               row_number() over (partition by d.decider_code, d.type, d.threshold order by d.decided_at desc, d.id desc) as rn
+          from decisions d
+         where ${rowIn(['d.decider_code', 'd.type', 'd.threshold'], chunk.map((g) => [g.officer, g.type, g.threshold]))}
+           and d.amount >= d.threshold * ${1 - p.band} and d.amount <= d.threshold * ${1 + p.band}
+           and ${inWindow('d', rc)} and ${effective('d')})
+       where rn <= ${rc.policy.maxEvidenceDecisions}
+       order by officer, type, threshold, rn`);
+    for (const r of rows) {
+      const k = `${r.officer}\u0000${r.type}\u0000${r.threshold}`;
+      out.set(k, [...(out.get(k) ?? []), r.id]);
+    }
+  }
+  return out;
 }
 
 export interface BunchingHistogram {

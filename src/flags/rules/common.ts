@@ -53,3 +53,55 @@ export function sevOf(rc: RuleContext, rule: keyof OversightPolicy['rules']) {
 }
 
 export type { SQL };
+
+/**
+ * For the rows of `inner` (which must have `id` and `decided_at` columns), per group of the
+ * `by` columns: how many rows there are and the newest ids, at most maxEvidenceDecisions. One
+ * query with window functions (SQLite 3.25+, D1 too), so a rule never reads per officer.
+ */
+export async function newestIdsBy(rc: RuleContext, inner: SQL, by: string[], extra: string[] = []) {
+  const cols = by.join(', ');
+  const rows = await rc.ctx.db.all<Record<string, unknown> & { id: string; n: number }>(sql`
+    select ${sql.raw([...by, ...extra, 'id', 'n'].join(', '))} from (
+      select *, count(*) over (partition by ${sql.raw(cols)}) as n,
+             row_number() over (partition by ${sql.raw(cols)} order by decided_at desc, id desc) as rn
+        from (${inner}))
+     where rn <= ${rc.policy.maxEvidenceDecisions}
+     order by ${sql.raw(cols)}, rn`);
+  const groups = new Map<string, { key: Record<string, unknown>; n: number; ids: string[]; rows: Record<string, unknown>[] }>();
+  for (const r of rows) {
+    const k = by.map((b) => String(r[b])).join('\u0000');
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { key: Object.fromEntries(by.map((b) => [b, r[b]])), n: Number(r.n), ids: [], rows: [] }));
+    g.ids.push(r.id);
+    g.rows.push(r);
+  }
+  return [...groups.values()];
+}
+
+/** `(a, b) in (values (?, ?), ...)` for row values (SQLite 3.15+, D1 too). */
+export const rowIn = (columns: string[], tuples: readonly unknown[][]) =>
+  sql`(${sql.raw(columns.join(', '))}) in (values ${sql.join(tuples.map((t) => sql`(${sql.join(t.map((v) => sql`${v}`), sql`, `)})`), sql`, `)})`;
+
+export function chunks<T>(xs: readonly T[], size = 100): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+/** The newest decisions (capped) of each officer among those matching `filter` (on alias d), a chunk of officers per query. */
+export async function newestIdsOfOfficers(rc: RuleContext, officers: readonly string[], filter: SQL): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const chunk of chunks(officers)) {
+    const rows = await rc.ctx.db.all<{ officer: string; id: string }>(sql`
+      select officer, id from (
+        select d.decider_code as officer, d.id as id,
+               row_number() over (partition by d.decider_code order by d.decided_at desc, d.id desc) as rn
+          from decisions d
+         where d.decider_code in ${inList(chunk)} and ${filter} and ${inWindow('d', rc)} and ${effective('d')})
+       where rn <= ${rc.policy.maxEvidenceDecisions}
+       order by officer, rn`);
+    for (const r of rows) out.set(r.officer, [...(out.get(r.officer) ?? []), r.id]);
+  }
+  return out;
+}

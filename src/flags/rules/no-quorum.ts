@@ -5,9 +5,9 @@
  */
 import { sql } from 'drizzle-orm';
 import type { FlagCandidate } from '../raise.js';
-import { effective, inWindow, sevOf, windowEvidence, type Rule, type RuleContext } from './common.js';
+import { effective, inWindow, newestIdsBy, sevOf, windowEvidence, type Rule, type RuleContext } from './common.js';
 
-function failing(rc: RuleContext, officer?: string) {
+function failing(rc: RuleContext) {
   const share = rc.policy.rules.no_quorum.minVotingShare;
   // voting < share * panel, with a hair of tolerance so 2 of 3 meets a 2/3 quorum despite float.
   return sql`
@@ -15,7 +15,7 @@ function failing(rc: RuleContext, officer?: string) {
            sum(case when r.vote is not null then 1 else 0 end) as voting,
            sum(case when r.vote is not null and r.investigated = 1 then 1 else 0 end) as investigators_voting
       from decisions d join decision_reviewers r on r.decision_id = d.id
-     where d.decider_code is not null ${officer ? sql`and d.decider_code = ${officer}` : sql``}
+     where d.decider_code is not null
        and ${inWindow('d', rc)} and ${effective('d')}
      group by d.id
     having sum(case when r.vote is not null then 1 else 0 end) < ${share} * count(*) - 1e-9
@@ -23,27 +23,22 @@ function failing(rc: RuleContext, officer?: string) {
 }
 
 export const noQuorum: Rule = async (rc) => {
-  const groups = await rc.ctx.db.all<{ officer: string; n: number }>(sql`
-    select officer, count(*) as n from (${failing(rc)}) group by officer`);
-  const out: FlagCandidate[] = [];
-  for (const g of groups) {
-    const list = await rc.ctx.db.all<{ id: string; panel: number; voting: number; investigators_voting: number }>(sql`
-      select id, panel, voting, investigators_voting from (${failing(rc, g.officer)})
-       order by decided_at desc, id desc limit ${rc.policy.maxEvidenceDecisions}`);
-    out.push({
+  const groups = await newestIdsBy(rc, failing(rc), ['officer'], ['panel', 'voting', 'investigators_voting']);
+  return groups.map((g): FlagCandidate => {
+    const officer = String(g.key.officer);
+    return {
       rule: 'no_quorum',
-      subjectCode: g.officer,
-      conditionKey: `no_quorum:${g.officer}`,
+      subjectCode: officer,
+      conditionKey: `no_quorum:${officer}`,
       severity: sevOf(rc, 'no_quorum'),
       evidence: {
-        officerCode: g.officer,
-        decisionsWithoutQuorum: Number(g.n),
+        officerCode: officer,
+        decisionsWithoutQuorum: g.n,
         minVotingShare: rc.policy.rules.no_quorum.minVotingShare,
-        panels: list.map((d) => ({ id: d.id, panel: Number(d.panel), voting: Number(d.voting), investigatorsVoting: Number(d.investigators_voting) })),
-        decisionIds: list.map((d) => d.id),
+        panels: g.rows.map((d) => ({ id: d.id as string, panel: Number(d.panel), voting: Number(d.voting), investigatorsVoting: Number(d.investigators_voting) })),
+        decisionIds: g.ids,
         window: windowEvidence(rc),
       },
-    });
-  }
-  return out;
+    };
+  });
 };

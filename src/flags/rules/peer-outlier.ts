@@ -11,7 +11,7 @@ import { sql } from 'drizzle-orm';
 import { favourableTypes } from '../../decisions/policy.js';
 import { robustZ } from '../stats.js';
 import type { FlagCandidate } from '../raise.js';
-import { effective, inList, inWindow, sevOf, windowEvidence, type Rule } from './common.js';
+import { effective, inList, inWindow, newestIdsOfOfficers, sevOf, windowEvidence, type Rule } from './common.js';
 
 export const peerOutlier: Rule = async (rc) => {
   const p = rc.policy.rules.peer_outlier;
@@ -37,42 +37,38 @@ export const peerOutlier: Rule = async (rc) => {
   for (const r of rows) groups.set(r.peer_group, [...(groups.get(r.peer_group) ?? []), r]);
   const all = rows.map(rate);
   const allStats = all.length ? robustZ(all, p.madScale) : null;
-  const out: FlagCandidate[] = [];
+  const tripped: { m: (typeof rows)[number]; peerGroup: string; own: boolean; stats: ReturnType<typeof robustZ>; x: number; z: number }[] = [];
   for (const [peerGroup, members] of groups) {
     const own = members.length >= p.minPeerGroupSize;
     const stats = own ? robustZ(members.map(rate), p.madScale) : allStats!;
     for (const m of members) {
       const x = rate(m);
       const z = stats.z(x);
-      if (z === null || !(z > p.maxZ)) continue;
-      const ids = await rc.ctx.db.all<{ id: string }>(sql`
-        select d.id as id from decisions d
-         where d.decider_code = ${m.officer} and d.type in ${inList(favourableTypes)} and ${inWindow('d', rc)} and ${effective('d')}
-         order by d.decided_at desc, d.id desc limit ${rc.policy.maxEvidenceDecisions}`);
-      out.push({
-        rule: 'peer_outlier',
-        subjectCode: m.officer,
-        conditionKey: `peer_outlier:${m.officer}`,
-        severity: sevOf(rc, 'peer_outlier'),
-        evidence: {
-          officerCode: m.officer,
-          peerGroup,
-          comparedWith: own ? 'peer_group' : 'all_officers',
-          peers: own ? members.length : all.length,
-          favourableDecisions: Number(m.favourable),
-          managedTaxpayers: Number(m.managed),
-          rate: x,
-          median: stats.median,
-          mad: stats.mad,
-          scale: stats.scale,
-          scaleMethod: stats.method,
-          z,
-          maxZ: p.maxZ,
-          decisionIds: ids.map((r) => r.id),
-          window: windowEvidence(rc),
-        },
-      });
+      if (z !== null && z > p.maxZ) tripped.push({ m, peerGroup, own, stats, x, z });
     }
   }
-  return out;
+  const ids = await newestIdsOfOfficers(rc, tripped.map((x) => x.m.officer), sql`d.type in ${inList(favourableTypes)}`);
+  return tripped.map(({ m, peerGroup, own, stats, x, z }): FlagCandidate => ({
+    rule: 'peer_outlier',
+    subjectCode: m.officer,
+    conditionKey: `peer_outlier:${m.officer}`,
+    severity: sevOf(rc, 'peer_outlier'),
+    evidence: {
+      officerCode: m.officer,
+      peerGroup,
+      comparedWith: own ? 'peer_group' : 'all_officers',
+      peers: own ? groups.get(peerGroup)!.length : all.length,
+      favourableDecisions: Number(m.favourable),
+      managedTaxpayers: Number(m.managed),
+      rate: x,
+      median: stats.median,
+      mad: stats.mad,
+      scale: stats.scale,
+      scaleMethod: stats.method,
+      z,
+      maxZ: p.maxZ,
+      decisionIds: ids.get(m.officer) ?? [],
+      window: windowEvidence(rc),
+    },
+  }));
 };

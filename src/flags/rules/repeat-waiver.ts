@@ -14,34 +14,36 @@ const earlier = (d: string, e: string) => sql.raw(`
   and not exists (select 1 from decisions sup2 where sup2.amends = ${e}.id)`);
 
 export const repeatWaiver: Rule = async (rc) => {
-  const rows = await rc.ctx.db.all<{ id: string; officer: string; taxpayer: string; violation: string; decided_at: string }>(sql`
-    select d.id as id, d.decider_code as officer, d.taxpayer_code as taxpayer, d.violation_type as violation, d.decided_at as decided_at
-      from decisions d
-     where d.type = 'penalty_waiver' and d.decider_code is not null and d.violation_type is not null
-       and ${inWindow('d', rc)} and ${effective('d')}
-       and exists (select 1 from decisions e where ${earlier('d', 'e')})
-     order by d.decided_at, d.id`);
-  const out: FlagCandidate[] = [];
-  for (const r of rows) {
-    const prior = await rc.ctx.db.all<{ id: string; decider: string | null; decided_at: string }>(sql`
-      select e.id as id, e.decider_code as decider, e.decided_at as decided_at from decisions d join decisions e on ${earlier('d', 'e')}
-       where d.id = ${r.id} order by e.decided_at, e.id limit 20`);
-    out.push({
+  // One query: each repeat waiver in the window with its earlier waivers (the first 20).
+  const rows = await rc.ctx.db.all<{ id: string; officer: string; taxpayer: string; violation: string; decided_at: string; eid: string; edecider: string | null; eat: string }>(sql`
+    select id, officer, taxpayer, violation, decided_at, eid, edecider, eat from (
+      select d.id as id, d.decider_code as officer, d.taxpayer_code as taxpayer, d.violation_type as violation, d.decided_at as decided_at,
+             e.id as eid, e.decider_code as edecider, e.decided_at as eat,
+             row_number() over (partition by d.id order by e.decided_at, e.id) as rn
+        from decisions d join decisions e on ${earlier('d', 'e')}
+       where d.type = 'penalty_waiver' and d.decider_code is not null and d.violation_type is not null
+         and ${inWindow('d', rc)} and ${effective('d')})
+     where rn <= 20
+     order by decided_at, id, rn`);
+  const byDecision = new Map<string, typeof rows>();
+  for (const r of rows) byDecision.set(r.id, [...(byDecision.get(r.id) ?? []), r]);
+  return [...byDecision].map(([id, prior]): FlagCandidate => {
+    const r = prior[0]!;
+    return {
       rule: 'repeat_waiver',
       subjectCode: r.officer,
-      conditionKey: `repeat_waiver:${r.id}`,
+      conditionKey: `repeat_waiver:${id}`,
       severity: sevOf(rc, 'repeat_waiver'),
       evidence: {
         officerCode: r.officer,
-        decisionId: r.id,
+        decisionId: id,
         taxpayerCode: r.taxpayer,
         violationType: r.violation,
         decidedAt: r.decided_at,
-        earlierWaivers: prior.map((e) => ({ id: e.id, deciderCode: e.decider, decidedAt: e.decided_at })),
-        decisionIds: [r.id, ...prior.map((e) => e.id)],
+        earlierWaivers: prior.map((e) => ({ id: e.eid, deciderCode: e.edecider, decidedAt: e.eat })),
+        decisionIds: [id, ...prior.map((e) => e.eid)],
         window: windowEvidence(rc),
       },
-    });
-  }
-  return out;
+    };
+  });
 };

@@ -4,29 +4,39 @@
  */
 import { sql } from 'drizzle-orm';
 import type { FlagCandidate } from '../raise.js';
-import { effective, inWindow, sevOf, windowEvidence, type Rule } from './common.js';
+import { chunks, effective, inWindow, rowIn, sevOf, windowEvidence, type Rule } from './common.js';
 
 export const reviewerConcentration: Rule = async (rc) => {
   const p = rc.policy.rules.reviewer_concentration;
+  // Officers with enough reviewed decisions first; then their panels, through the decider index.
   const rows = await rc.ctx.db.all<{ officer: string; reviewer: string; together: number; reviewed: number }>(sql`
-    with reviewed as (
-      select d.id as id, d.decider_code as officer from decisions d
+    with totals as (
+      select d.decider_code as officer, count(*) as n from decisions d
        where d.decider_code is not null and ${inWindow('d', rc)} and ${effective('d')}
          and exists (select 1 from decision_reviewers r where r.decision_id = d.id)
-    ), totals as (
-      select officer, count(*) as n from reviewed group by officer having count(*) >= ${p.minDecisions}
+       group by d.decider_code having count(*) >= ${p.minDecisions}
     )
     select t.officer as officer, r.officer_code as reviewer, count(*) as together, t.n as reviewed
-      from reviewed v join totals t on t.officer = v.officer
-      join decision_reviewers r on r.decision_id = v.id
+      from totals t
+      join decisions d on d.decider_code = t.officer and ${inWindow('d', rc)} and ${effective('d')}
+      join decision_reviewers r on r.decision_id = d.id
      group by t.officer, r.officer_code
     having count(*) > ${p.maxShare} * t.n`);
+  const ids = new Map<string, string[]>();
+  for (const chunk of chunks(rows)) {
+    const found = await rc.ctx.db.all<{ officer: string; reviewer: string; id: string }>(sql`
+      select officer, reviewer, id from (
+        select d.decider_code as officer, r.officer_code as reviewer, d.id as id,
+               row_number() over (partition by d.decider_code, r.officer_code order by d.decided_at desc, d.id desc) as rn
+          from decisions d join decision_reviewers r on r.decision_id = d.id
+         where ${rowIn(['d.decider_code', 'r.officer_code'], chunk.map((g) => [g.officer, g.reviewer]))}
+           and ${inWindow('d', rc)} and ${effective('d')})
+       where rn <= ${rc.policy.maxEvidenceDecisions}
+       order by officer, reviewer, rn`);
+    for (const f of found) ids.set(`${f.officer}\u0000${f.reviewer}`, [...(ids.get(`${f.officer}\u0000${f.reviewer}`) ?? []), f.id]);
+  }
   const out: FlagCandidate[] = [];
   for (const g of rows) {
-    const ids = await rc.ctx.db.all<{ id: string }>(sql`
-      select d.id as id from decisions d join decision_reviewers r on r.decision_id = d.id and r.officer_code = ${g.reviewer}
-       where d.decider_code = ${g.officer} and ${inWindow('d', rc)} and ${effective('d')}
-       order by d.decided_at desc, d.id desc limit ${rc.policy.maxEvidenceDecisions}`);
     out.push({
       rule: 'reviewer_concentration',
       subjectCode: g.officer,
@@ -41,7 +51,7 @@ export const reviewerConcentration: Rule = async (rc) => {
         maxShare: p.maxShare,
         minDecisions: p.minDecisions,
         involvedOfficerCodes: [g.reviewer],
-        decisionIds: ids.map((r) => r.id),
+        decisionIds: ids.get(`${g.officer}\u0000${g.reviewer}`) ?? [],
         window: windowEvidence(rc),
       },
     });

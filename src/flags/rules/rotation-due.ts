@@ -9,13 +9,12 @@ import type { FlagCandidate } from '../raise.js';
 import { sevOf, type Rule, type RuleContext } from './common.js';
 
 /** Dates are text; `date(x, '-N years')` is SQLite's calendar arithmetic (D1 has it too). */
-function longRuns(rc: RuleContext, officer?: string) {
+function longRuns(rc: RuleContext) {
   const years = rc.policy.rules.rotation_due.maxYears;
   return sql`
     with recursive run(taxpayer_code, officer_code, start, depth) as (
       select a.taxpayer_code, a.officer_code, a.from_date, 0 from assignments a
        where a.from_date <= ${rc.today} and (a.to_date is null or a.to_date >= ${rc.today})
-         ${officer ? sql`and a.officer_code = ${officer}` : sql``}
       union all
       select r.taxpayer_code, r.officer_code, a.from_date, r.depth + 1
         from run r join assignments a
@@ -30,27 +29,31 @@ function longRuns(rc: RuleContext, officer?: string) {
 
 export const rotationDue: Rule = async (rc) => {
   const p = rc.policy.rules.rotation_due;
-  const groups = await rc.ctx.db.all<{ officer: string; n: number; earliest: string }>(sql`
-    select officer_code as officer, count(*) as n, min(since) as earliest from (${longRuns(rc)}) group by officer_code`);
-  const out: FlagCandidate[] = [];
-  for (const g of groups) {
-    const list = await rc.ctx.db.all<{ taxpayer_code: string; since: string }>(sql`
-      select taxpayer_code, since from (${longRuns(rc, g.officer)}) order by since, taxpayer_code limit ${p.maxListed}`);
-    out.push({
-      rule: 'rotation_due',
-      subjectCode: g.officer,
-      conditionKey: `rotation_due:${g.officer}`,
-      severity: sevOf(rc, 'rotation_due'),
-      evidence: {
-        officerCode: g.officer,
-        taxpayersDue: Number(g.n),
-        earliestSince: g.earliest,
-        maxYears: p.maxYears,
-        taxpayers: list.map((r) => ({ taxpayerCode: r.taxpayer_code, since: r.since })),
-        itemKeys: list.map((r) => `${r.taxpayer_code}:${r.since}`),
-        asOf: rc.today,
-      },
-    });
-  }
-  return out;
+  // One query: per officer, how many runs are due, the earliest, and the first maxListed.
+  const rows = await rc.ctx.db.all<{ officer: string; taxpayer_code: string; since: string; n: number; earliest: string }>(sql`
+    select officer, taxpayer_code, since, n, earliest from (
+      select officer_code as officer, taxpayer_code, since,
+             count(*) over (partition by officer_code) as n,
+             min(since) over (partition by officer_code) as earliest,
+             row_number() over (partition by officer_code order by since, taxpayer_code) as rn
+        from (${longRuns(rc)}))
+     where rn <= ${p.maxListed}
+     order by officer, rn`);
+  const byOfficer = new Map<string, typeof rows>();
+  for (const r of rows) byOfficer.set(r.officer, [...(byOfficer.get(r.officer) ?? []), r]);
+  return [...byOfficer].map(([officer, list]): FlagCandidate => ({
+    rule: 'rotation_due',
+    subjectCode: officer,
+    conditionKey: `rotation_due:${officer}`,
+    severity: sevOf(rc, 'rotation_due'),
+    evidence: {
+      officerCode: officer,
+      taxpayersDue: Number(list[0]!.n),
+      earliestSince: list[0]!.earliest,
+      maxYears: p.maxYears,
+      taxpayers: list.map((r) => ({ taxpayerCode: r.taxpayer_code, since: r.since })),
+      itemKeys: list.map((r) => `${r.taxpayer_code}:${r.since}`),
+      asOf: rc.today,
+    },
+  }));
 };

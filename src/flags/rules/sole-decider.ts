@@ -6,9 +6,9 @@
 import { sql } from 'drizzle-orm';
 import { collectiveReviewTypes } from '../../decisions/policy.js';
 import type { FlagCandidate } from '../raise.js';
-import { effective, inList, inWindow, sevOf, windowEvidence, type Rule, type RuleContext } from './common.js';
+import { effective, inList, inWindow, newestIdsBy, sevOf, windowEvidence, type Rule, type RuleContext } from './common.js';
 
-function lacking(rc: RuleContext, officer?: string) {
+function lacking(rc: RuleContext) {
   const p = rc.policy.rules.sole_decider;
   return sql`
     select d.id as id, d.decider_code as officer, d.type as type, d.decided_at as decided_at,
@@ -20,7 +20,6 @@ function lacking(rc: RuleContext, officer?: string) {
                     then 1 else 0 end) as independent
       from decisions d left join decision_reviewers r on r.decision_id = d.id
      where d.decider_code is not null and d.type in ${inList(collectiveReviewTypes)}
-       ${officer ? sql`and d.decider_code = ${officer}` : sql``}
        and ${inWindow('d', rc)} and ${effective('d')}
      group by d.id
     having independent < ${p.minIndependentReviewers}`;
@@ -28,28 +27,24 @@ function lacking(rc: RuleContext, officer?: string) {
 
 export const soleDecider: Rule = async (rc) => {
   const p = rc.policy.rules.sole_decider;
-  const groups = await rc.ctx.db.all<{ officer: string; type: string; n: number }>(sql`
-    select officer, type, count(*) as n from (${lacking(rc)}) group by officer, type`);
-  const out: FlagCandidate[] = [];
-  for (const g of groups) {
-    const list = await rc.ctx.db.all<{ id: string; independent: number }>(sql`
-      select id, independent from (${lacking(rc, g.officer)}) where type = ${g.type}
-       order by decided_at desc, id desc limit ${rc.policy.maxEvidenceDecisions}`);
-    out.push({
+  const groups = await newestIdsBy(rc, lacking(rc), ['officer', 'type'], ['independent']);
+  return groups.map((g): FlagCandidate => {
+    const officer = String(g.key.officer);
+    const type = String(g.key.type);
+    return {
       rule: 'sole_decider',
-      subjectCode: g.officer,
-      conditionKey: `sole_decider:${g.officer}:${g.type}`,
+      subjectCode: officer,
+      conditionKey: `sole_decider:${officer}:${type}`,
       severity: sevOf(rc, 'sole_decider'),
       evidence: {
-        officerCode: g.officer,
-        decisionType: g.type,
-        decisions: Number(g.n),
+        officerCode: officer,
+        decisionType: type,
+        decisions: g.n,
         minIndependentReviewers: p.minIndependentReviewers,
-        independentReviewers: Object.fromEntries(list.map((d) => [d.id, Number(d.independent)])),
-        decisionIds: list.map((d) => d.id),
+        independentReviewers: Object.fromEntries(g.rows.map((d) => [d.id as string, Number(d.independent)])),
+        decisionIds: g.ids,
         window: windowEvidence(rc),
       },
-    });
-  }
-  return out;
+    };
+  });
 };
