@@ -4,13 +4,13 @@
  * is recorded (return_visit_samples and the audit log) and the draw is a pure function of
  * (seed, officer, the officer's candidates in code order), so anyone can re-run it.
  */
-import { sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { returnVisitSamples } from '../../db/schema.js';
+import { invitations, returnVisitSamples } from '../../db/schema.js';
 import type { Ctx } from '../core/context.js';
-import { badRequest } from '../core/errors.js';
+import { badRequest, notFound } from '../core/errors.js';
 import { newId, randomToken } from '../core/ids.js';
 import { isoDate } from '../core/clock.js';
 import { parsePeriod, periodPattern } from '../core/period.js';
@@ -74,6 +74,15 @@ export function drawSample(seed: string, officerCode: string, candidates: readon
   return a.slice(0, m);
 }
 
+/** One officer's candidates, in code order: the distinct taxpayers they managed in the period. */
+async function candidatesOf(ctx: Ctx, officerCode: string, range: { start: string; end: string }): Promise<string[]> {
+  const rows = await ctx.db.all<{ taxpayer_code: string }>(sql`
+    select distinct taxpayer_code from assignments
+    where officer_code = ${officerCode} and from_date <= ${range.end} and (to_date is null or to_date >= ${range.start})
+    order by taxpayer_code`);
+  return rows.map((r) => r.taxpayer_code);
+}
+
 /** HR draws a reproducible random sample of taxpayers per officer and invites them. */
 export async function drawReturnVisits({ ctx, input }: { ctx: Ctx; input: z.infer<typeof drawInput> }) {
   requireRole(ctx.actor, 'hr');
@@ -111,13 +120,7 @@ export async function drawReturnVisits({ ctx, input }: { ctx: Ctx; input: z.infe
       skippedOfficers.push({ officerCode: o.code, reason: `left on ${o.leave_date}` });
       continue;
     }
-    // One officer's candidates at a time: the distinct taxpayers they managed in the period.
-    const candidates = (
-      await ctx.db.all<{ taxpayer_code: string }>(sql`
-        select distinct taxpayer_code from assignments
-        where officer_code = ${o.code} and from_date <= ${range.end} and (to_date is null or to_date >= ${range.start})
-        order by taxpayer_code`)
-    ).map((r) => r.taxpayer_code);
+    const candidates = await candidatesOf(ctx, o.code, range);
     const picked = drawSample(seed, o.code, candidates, input.perOfficer);
     drawn[o.code] = picked;
     for (const taxpayerCode of picked) {
@@ -136,4 +139,50 @@ export async function drawReturnVisits({ ctx, input }: { ctx: Ctx; input: z.infe
   });
   await commit(ctx, writes, events);
   return { sampleId, period: input.period, perOfficer: input.perOfficer, seed, invitations: invitationsOut, skippedOfficers };
+}
+
+export const sampleCheckOutput = z
+  .object({
+    sampleId: z.string(),
+    period: z.string(),
+    perOfficer: z.number().int(),
+    seed: z.string(),
+    createdAt: z.string(),
+    reproducible: z.boolean(),
+    officers: z.array(z.object({ officerCode: z.string(), invited: z.array(z.string()), redrawn: z.array(z.string()), matches: z.boolean() })),
+  })
+  .openapi('ReturnVisitCheck');
+
+/**
+ * Re-runs a recorded draw from its seed and the assignments as they are now, beside the
+ * invitations it produced: anyone with access can check that nobody chose who was asked.
+ * (A difference means the assignments of the period were changed after the draw.)
+ */
+export async function checkReturnVisits({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
+  requireRole(ctx.actor, 'hr', 'supervisor');
+  const [sample] = await ctx.db.select().from(returnVisitSamples).where(eq(returnVisitSamples.id, input.id));
+  if (!sample) throw notFound(`No return-visit sample ${input.id}.`);
+  const range = parsePeriod(sample.period)!;
+  const invited = await ctx.db
+    .select({ officerCode: invitations.officerCode, taxpayerCode: invitations.taxpayerCode, createdAt: invitations.createdAt, id: invitations.id })
+    .from(invitations)
+    .where(eq(invitations.sampleId, sample.id))
+    .orderBy(asc(invitations.officerCode), asc(invitations.id));
+  const byOfficer = new Map<string, string[]>();
+  for (const i of invited) byOfficer.set(i.officerCode, [...(byOfficer.get(i.officerCode) ?? []), i.taxpayerCode]);
+  const officersOut = [];
+  for (const [officerCode, codes] of byOfficer) {
+    const redrawn = drawSample(sample.seed, officerCode, await candidatesOf(ctx, officerCode, range), sample.perOfficer);
+    const matches = [...codes].sort().join('\n') === [...redrawn].sort().join('\n');
+    officersOut.push({ officerCode, invited: codes, redrawn, matches });
+  }
+  return {
+    sampleId: sample.id,
+    period: sample.period,
+    perOfficer: sample.perOfficer,
+    seed: sample.seed,
+    createdAt: sample.createdAt,
+    reproducible: officersOut.every((o) => o.matches),
+    officers: officersOut,
+  };
 }

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../core/http.js';
 import { ProblemSchema, bearerSecurity, problemResponses } from '../core/openapi.js';
 import { invitationOutput, issueInvitation, issueInvitationInput } from './invitations.js';
-import { drawInput, drawOutput, drawReturnVisits } from './return-visits.js';
+import { checkReturnVisits, drawInput, drawOutput, drawReturnVisits, sampleCheckOutput } from './return-visits.js';
 import {
   feedbackSummary,
   listResponses,
@@ -40,6 +40,16 @@ const drawRoute = createRoute({
   security: bearerSecurity,
   request: { body: { content: { 'application/json': { schema: drawInput } }, required: true } },
   responses: { 201: { description: 'Drawn', content: { 'application/json': { schema: drawOutput } } }, ...problemResponses },
+});
+
+const checkDrawRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/return-visits/{id}',
+  tags: ['feedback'],
+  summary: 'A recorded draw re-run from its seed beside the invitations it produced (hr, supervisor).',
+  security: bearerSecurity,
+  request: { params: z.object({ id: z.string() }) },
+  responses: { 200: { description: 'The check', content: { 'application/json': { schema: sampleCheckOutput } } }, ...problemResponses, ...problems(404) },
 });
 
 const summaryRoute = createRoute({
@@ -90,6 +100,7 @@ const voidRoute = createRoute({
 export const feedbackRoutes = createRouter()
   .openapi(issueRoute, async (c) => c.json(await issueInvitation({ ctx: c.get('ctx'), input: c.req.valid('json') }), 201))
   .openapi(drawRoute, async (c) => c.json(await drawReturnVisits({ ctx: c.get('ctx'), input: c.req.valid('json') }), 201))
+  .openapi(checkDrawRoute, async (c) => c.json(await checkReturnVisits({ ctx: c.get('ctx'), input: c.req.valid('param') }), 200))
   .openapi(summaryRoute, async (c) => c.json(await feedbackSummary({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
   .openapi(responsesRoute, async (c) => c.json(await listResponses({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
   .openapi(voidRoute, async (c) =>

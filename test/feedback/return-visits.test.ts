@@ -54,6 +54,20 @@ describe('random return visits', () => {
     // without a seed one is generated and returned
     const c = await draw();
     expect(c.seed.length).toBeGreaterThanOrEqual(16);
+    // anyone with access can re-run the recorded draw beside its invitations
+    const check = await t.call('GET', `/api/v1/return-visits/${a.sampleId}`, { token: await t.userToken('supervisor', { officerCode: 'O3' }) });
+    expect(check.status).toBe(200);
+    const cb = (await check.json()) as { reproducible: boolean; seed: string; officers: { officerCode: string; invited: string[]; redrawn: string[]; matches: boolean }[] };
+    expect(cb.reproducible).toBe(true);
+    expect(cb.seed).toBe('seed-2026Q3');
+    expect(cb.officers.find((o) => o.officerCode === 'O1')!.redrawn).toEqual(pick(a, 'O1'));
+    // a backdated assignment changes the candidates: the check says so
+    await assign(t, 'T025', 'O1', '2026-08-01');
+    const after = (await (await t.call('GET', `/api/v1/return-visits/${a.sampleId}`, { token: w.hr })).json()) as { reproducible: boolean };
+    const with25 = drawSample('seed-2026Q3', 'O1', [...candidates, 'T025'].sort(), 3);
+    expect(after.reproducible).toBe([...with25].sort().join() === [...pick(a, 'O1')].sort().join());
+    expect((await t.call('GET', '/api/v1/return-visits/rvs_nope', { token: w.hr })).status).toBe(404);
+    expect((await t.call('GET', `/api/v1/return-visits/${a.sampleId}`, { token: w.intake })).status).toBe(403);
     // every invitation works as a form link
     expect((await t.call('GET', new URL(a.invitations[0]!.url).pathname)).status).toBe(200);
   });

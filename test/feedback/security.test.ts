@@ -19,6 +19,11 @@ const routes: { name: string; call: (t: TestApp, token?: string) => Promise<Resp
     allowed: ['hr'],
   },
   {
+    name: 'GET /api/v1/return-visits/{id}',
+    call: (t, token) => t.call('GET', '/api/v1/return-visits/rvs_none', { token }),
+    allowed: ['hr', 'supervisor'],
+  },
+  {
     name: 'GET /api/v1/feedback/summary (own record for the officer)',
     call: (t, token) => t.call('GET', '/api/v1/feedback/summary?officerCode=O1&period=2026Q4', { token }),
     allowed: ['hr', 'supervisor', 'officer'],
