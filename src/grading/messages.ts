@@ -30,6 +30,7 @@ export const gradingMessages = {
   'run.counts': { 'zh-CN': '参评 {graded} 人，未参评 {notGraded} 人', en: '{graded} graded, {notGraded} not graded' },
   'run.distribution': { 'zh-CN': '综合分分布', en: 'Distribution of composites' },
   'run.chartLabel': { 'zh-CN': '综合分直方图，虚线为各能级分数线', en: 'Histogram of composites; dashed lines are the tier boundaries' },
+  'run.chartData': { 'zh-CN': '图表数据（每 5 分一档的人数）', en: 'Chart data (officers per 5-point bin)' },
   'run.caps': { 'zh-CN': '名额使用', en: 'Cap usage' },
   'run.capUsed': { 'zh-CN': '{level} 级：已用 {used}/{cap} 个名额', en: 'tier {level}: {used}/{cap} places used' },
   'run.noCap': { 'zh-CN': '{level} 级：{used} 人（不限名额）', en: 'tier {level}: {used} officers (no cap)' },

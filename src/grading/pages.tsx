@@ -311,7 +311,7 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
     return `${base}?sort=${col}&dir=${nextDir}`;
   };
   const head = (col: ResultSort, key: string, num = true) => (
-    <a href={sortHref(col)} aria-label={t('sort.by', { col: t(key) })} aria-sort={sort === col ? (dir === 'asc' ? 'ascending' : 'descending') : undefined} class={num ? 'num' : undefined}>
+    <a href={sortHref(col)} title={t('sort.by', { col: t(key) })} class={num ? 'num' : undefined}>
       {t(key)}
       {sort === col ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}
     </a>
@@ -369,6 +369,17 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
 
       <h2>{t('run.distribution')}</h2>
       <Histogram bins={bins} tiers={usage.tiers} label={t('run.chartLabel')} />
+      <details class="no-print">
+        <summary>{t('run.chartData')}</summary>
+        <Table head={[t('col.composite'), t('cmp.n')]}>
+          {bins.map((n, i) => (
+            <tr>
+              <td>{`${i * 5}–${i === bins.length - 1 ? 100 : i * 5 + 5}`}</td>
+              <td class="num">{n}</td>
+            </tr>
+          ))}
+        </Table>
+      </details>
       <h3>{t('run.caps')}</h3>
       <ul data-testid="cap-usage">
         {usage.tiers.map((u) =>
