@@ -9,16 +9,20 @@ export const ADMIN_TOKEN = 'tgo_workers_suite_admin_token_0123456789';
 export const SIGNING_KEY = Buffer.from(Array.from({ length: 32 }, (_, i) => i + 1)).toString('base64');
 
 /**
- * The bundled Worker in workerd (Miniflare), with an empty in-memory D1 database bound as DB,
+ * The bundled Worker in workerd (Miniflare), with an empty in-memory D1 database bound as DB
+ * (unless `opts.d1` is false),
  * the assets directory bound as ASSETS (worker first, as in wrangler.toml) and the given vars.
  */
-export async function startWorker(vars: Record<string, string> = { ADMIN_TOKEN, AUDIT_SIGNING_KEY: SIGNING_KEY, PUBLIC_URL: 'https://grading.test' }) {
+export async function startWorker(
+  vars: Record<string, string> = { ADMIN_TOKEN, AUDIT_SIGNING_KEY: SIGNING_KEY, PUBLIC_URL: 'https://grading.test' },
+  opts: { d1?: boolean } = {},
+) {
   const mf = new Miniflare({
     modules: true,
     scriptPath: join(root, 'dist/worker-test/worker.js'),
     compatibilityDate: compatibilityDate(),
-    d1Databases: { DB: 'workers-suite' },
-    d1Persist: false,
+    // Without D1 the Worker falls back to DATABASE_URL (Turso over HTTP).
+    ...(opts.d1 === false ? {} : { d1Databases: { DB: 'workers-suite' }, d1Persist: false }),
     assets: {
       directory: join(root, 'dist/assets'),
       binding: 'ASSETS',
