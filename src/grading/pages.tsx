@@ -33,7 +33,7 @@ import { decideAdjustment, listAdjustments, proposeAdjustment } from './adjustme
 import { decideAppeal, listAppeals } from './appeal.js';
 import { compareRuns } from './compare.js';
 import { feedbackAverages, runHistogram, tierUsage, type TierUsage } from './report.js';
-import type { Policy } from '../../scoring/policy.js';
+import { defaultPolicy, type Policy } from '../../scoring/policy.js';
 
 type Form = Record<string, string | File | (string | File)[]>;
 const str = (f: Form, k: string) => (typeof f[k] === 'string' ? (f[k] as string).trim() : '');
@@ -55,7 +55,8 @@ function recoverable(e: unknown): ApiError {
 /** Definition lists as two columns; the shell's stylesheet leaves dl alone. */
 const pageCss = `dl.facts,dl.run-meta{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0 1rem}
 dl.facts dt,dl.run-meta dt{font-weight:600}dl.facts dd,dl.run-meta dd{margin:0;word-break:break-all}
-.adjustment{border:1px solid var(--line);border-radius:6px;padding:.5rem 1rem;margin:.5rem 0}`;
+.adjustment{border:1px solid var(--line);border-radius:6px;padding:.5rem 1rem;margin:.5rem 0}
+pre.policy-json{max-height:20rem;overflow:auto;background:#f3f5f8;padding:.5rem;font-size:.85rem}`;
 
 function PageStyle() {
   return <style>{raw(pageCss)}</style>;
@@ -218,6 +219,10 @@ async function hrHome(c: PageContext, opts: { error?: unknown; values?: Record<s
             {t('hr.policy')} <span class="hint">{t('hr.policyHint')}</span>
           </label>
           <textarea id="policy" name="policy" spellcheck={false}>{v.policy ?? ''}</textarea>
+          <details>
+            <summary>{t('hr.defaultPolicy')}</summary>
+            <pre class="policy-json">{JSON.stringify(defaultPolicy, null, 2)}</pre>
+          </details>
           <div>
             <button type="submit">{t('hr.compute')}</button>
           </div>
