@@ -51,7 +51,11 @@ async function main() {
   const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
     console.log(`PORT ${info.port}`);
   });
-  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+  // Stop at once: idle keep-alive connections from the load generator would hold close() open.
+  process.on('SIGTERM', () => {
+    server.close();
+    process.exit(0);
+  });
 }
 
 main().catch((err) => {

@@ -45,7 +45,8 @@ async function main() {
     const p = out.bureau.planted;
     console.log(
       `Planted for the flag queue: rotation due ${p.noRotation.join(' ')}; bunching ${p.bunching.join(' ')}; ` +
-        `waivers ${p.waiverHappy.join(' ')}; favourite reviewer ${p.favouriteReviewer.join(' ')}; feedback burst ${p.burst.join(' ')}.`,
+        `waivers ${p.waiverHappy.join(' ')}; favourite reviewer ${p.favouriteReviewer.join(' ')}; sole decider ${p.soloDecider.join(' ')}; ` +
+        `feedback burst ${p.burst.join(' ')}.`,
     );
     if (staffFile) writeFileSync(staffFile, JSON.stringify(staff, null, 2));
   }

@@ -100,7 +100,7 @@ export interface Bureau {
   /** The decision threshold the bunching is planted under (assessed turnover, yuan a month). */
   turnoverThreshold: number;
   /** Officers with planted behaviour, for the demo's printout and the tests. */
-  planted: { noRotation: string[]; bunching: string[]; waiverHappy: string[]; favouriteReviewer: string[]; burst: string[] };
+  planted: { noRotation: string[]; bunching: string[]; waiverHappy: string[]; favouriteReviewer: string[]; soloDecider: string[]; burst: string[] };
   responses(): Generator<ResponseEvent>;
   decisions(): Generator<DecisionEvent>;
 }
@@ -302,6 +302,7 @@ export function generateBureau({ size, seed = 'tgo', today }: GenerateOptions): 
   const bunching = new Set(pickSome(deciders, 0.02, 2));
   const waiverHappy = new Set(pickSome(deciders, 0.01, 1));
   const favouriteReviewer = new Set(pickSome(deciders, 0.02, 2));
+  const soloDecider = new Set(pickSome(deciders, 0.01, 1));
   const burst = new Set(pickSome(traits.filter((t) => t.leave === null && t.hire < windowDay), 0.002, 2));
 
   // --- taxpayers and assignments --------------------------------------------------------------
@@ -335,7 +336,7 @@ export function generateBureau({ size, seed = 'tgo', today }: GenerateOptions): 
       if (managers.length === 0) continue;
       const cur = rngT.weighted(managers, capacity);
       let from: number;
-      if (noRotation.has(cur) && rngT.chance(0.25)) from = todayDay - rngT.int(Math.ceil(3.1 * 365.25), 6 * 365);
+      if (noRotation.has(cur) && rngT.chance(0.12)) from = todayDay - rngT.int(Math.ceil(3.1 * 365.25), 6 * 365);
       else from = todayDay - rngT.int(10, Math.floor(2.9 * 365.25));
       from = Math.max(from, cur.hire);
       if (from >= todayDay) from = todayDay - 1;
@@ -489,11 +490,12 @@ export function generateBureau({ size, seed = 'tgo', today }: GenerateOptions): 
     const rng = root.fork('decisions');
     const teamWeight: Record<string, number> = { 评估: 3, 综合管理: 2, 纳税服务: 1, 风险分析: 0.4 };
     // Planted officers decide more, so their pattern has the numbers a rule needs to see it.
-    const plantedWeight = (t: OfficerTraits) => (bunching.has(t) || favouriteReviewer.has(t) ? 6 : waiverHappy.has(t) ? 3 : 1);
+    const plantedWeight = (t: OfficerTraits) => (bunching.has(t) || favouriteReviewer.has(t) ? 6 : waiverHappy.has(t) || soloDecider.has(t) ? 3 : 1);
     const pickDecider = cumulative(deciders.length > 0 ? deciders : traits, (t) => (teamWeight[t.o.team] ?? 1) * plantedWeight(t));
     const types = ['assessed_turnover', 'penalty_waiver', 'tax_relief', 'deferral', 'invoice_quota'];
     const recent: DecisionEvent[] = [];
     const waivers: { taxpayerCode: string; violationType: string; decider: OfficerTraits }[] = [];
+    const waived = new Set<string>();
     const favourite = new Map<OfficerTraits, OfficerTraits>();
     const T = turnoverThreshold;
     const stayingByUnit = officersByUnit.map((list) => list.filter((x) => x.leave === null));
@@ -507,20 +509,20 @@ export function generateBureau({ size, seed = 'tgo', today }: GenerateOptions): 
       for (let guard = 0; chosen.size < Math.min(n, pool.length) && guard < 50; guard++) chosen.add(rng.pick(pool));
       return [...chosen].map((x) => ({
         officerCode: x.o.code,
-        vote: rng.chance(0.01) ? null : rng.chance(0.95) ? 'approve' : 'reject',
-        investigated: rng.chance(0.004),
+        vote: rng.chance(soloDecider.has(t) ? 0.1 : 0.0005) ? null : rng.chance(0.95) ? 'approve' : 'reject',
+        investigated: rng.chance(0.0003),
       }));
     };
     for (let index = 0; index < size.decisions; index++) {
       // Amendments: the same decider revisits one of their recent decisions.
-      if (recent.length > 20 && rng.chance(0.01)) {
+      if (recent.length > 20 && rng.chance(0.004)) {
         const orig = rng.pick(recent);
-        const late = rng.chance(0.4);
+        const late = rng.chance(0.25);
         const origMs = Date.parse(orig.decidedAt);
         const ms = Math.min(origMs + (late ? rng.int(31, 90) : rng.int(1, 20)) * DAY, todayDay * DAY - 3_600_000);
         if (ms > origMs) {
           let amount = orig.amount;
-          if (orig.type === 'assessed_turnover' && orig.amount >= T && rng.chance(0.5)) amount = Math.round((T * rng.next() * 0.1 + 0.9 * T) / 100) * 100 - 100;
+          if (orig.type === 'assessed_turnover' && orig.amount >= T && rng.chance(0.3)) amount = Math.round((T * rng.next() * 0.1 + 0.9 * T) / 100) * 100 - 100;
           else amount = Math.round(orig.amount * clamp(rng.normal(0.95, 0.05), 0.7, 1.1));
           const ev: DecisionEvent = {
             ...orig,
@@ -549,27 +551,37 @@ export function generateBureau({ size, seed = 'tgo', today }: GenerateOptions): 
       switch (type) {
         case 'assessed_turnover': {
           threshold = T;
-          amount = rng.logNormal(Math.log(15_000), 0.45);
+          // Monthly turnovers of small businesses span two orders of magnitude.
+          amount = rng.logNormal(Math.log(12_000), 0.9);
           if (bunching.has(t) && amount >= T && amount <= 1.4 * T && rng.chance(0.8)) amount = T * (0.9 + rng.next() * 0.0995);
           amount = Math.max(1000, Math.round(amount / 100) * 100);
           if (amount >= T && amount < T + 50 && bunching.has(t)) amount = T - 100;
           // 定额核定 goes to a collective review; now and then the panel is one colleague.
-          reviewers = panelFor(t, rng.chance(0.03) ? 1 : 3);
+          reviewers = panelFor(t, rng.chance(soloDecider.has(t) ? 0.3 : 0.0005) ? 1 : 3);
           break;
         }
         case 'penalty_waiver': {
           amount = Math.round(rng.logNormal(Math.log(400), 0.6) / 10) * 10;
           violationType = rng.pick(violationTypes);
-          if (waivers.length > 10 && rng.chance(0.01)) {
+          if (waivers.length > 10 && rng.chance(waiverHappy.has(t) ? 0.05 : 0.002)) {
+            // 首违不罚 granted again for the same violation: what the repeat-waiver rule is for.
             const prev = rng.pick(waivers);
             taxpayerCode = prev.taxpayerCode;
             violationType = prev.violationType;
-          } else if (waivers.length < 20_000) waivers.push({ taxpayerCode, violationType, decider: t });
+          } else {
+            // Otherwise a first violation: another type or taxpayer when this pair had one.
+            for (let k = 0; k < 8 && waived.has(`${taxpayerCode}|${violationType}`); k++) {
+              taxpayerCode = unitTaxpayer(rng, t);
+              violationType = rng.pick(violationTypes);
+            }
+            waived.add(`${taxpayerCode}|${violationType}`);
+            if (waivers.length < 20_000) waivers.push({ taxpayerCode, violationType, decider: t });
+          }
           break;
         }
         case 'tax_relief':
           amount = Math.round(rng.logNormal(Math.log(30_000), 0.8));
-          reviewers = panelFor(t, rng.chance(0.03) ? 1 : 3);
+          reviewers = panelFor(t, rng.chance(soloDecider.has(t) ? 0.3 : 0.0005) ? 1 : 3);
           break;
         case 'deferral':
           amount = Math.round(rng.logNormal(Math.log(200_000), 0.9));
@@ -639,6 +651,7 @@ export function generateBureau({ size, seed = 'tgo', today }: GenerateOptions): 
       bunching: [...bunching].map((t) => t.o.code),
       waiverHappy: [...waiverHappy].map((t) => t.o.code),
       favouriteReviewer: [...favouriteReviewer].map((t) => t.o.code),
+      soloDecider: [...soloDecider].map((t) => t.o.code),
       burst: [...burst].map((t) => t.o.code),
     },
     responses,
