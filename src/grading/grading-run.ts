@@ -69,22 +69,42 @@ export async function startRun({ ctx, input }: { ctx: Ctx; input: StartRunInput 
   const period = parseRunPeriod(input.period);
   const policy = input.policy === undefined ? defaultPolicy : parsePolicy(input.policy);
   const whatIf = input.whatIf === true;
+  const now = ctx.clock.now();
+  const id = newId('run', now);
+  const c = await computeResults(ctx, id, period, policy);
 
+  const [known] = await ctx.db.select({ hash: policies.hash }).from(policies).where(eq(policies.hash, c.policyHash));
+  const writes: Write[] = [];
+  const events = [];
+  if (!known) {
+    writes.push(ctx.db.insert(policies).values({ hash: c.policyHash, version: policy.version, document: c.policyDoc, createdAt: now.toISOString() }).onConflictDoNothing());
+    events.push({ action: 'policy.store', entity: 'policy', entityId: c.policyHash, payload: { version: policy.version, document: policy } });
+  }
+  writes.push(
+    ctx.db.insert(gradingRuns).values({ id, period: period.code, policyHash: c.policyHash, inputDigest: c.inputDigest, status: 'computed', whatIf, createdBy: ctx.actor.userId, createdAt: now.toISOString() }),
+  );
+  writes.push(...c.inserts);
+  events.push({ action: whatIf ? 'grading_run.what_if' : 'grading_run.compute', entity: 'grading_run', entityId: id, payload: { ...c.payload, whatIf } });
+  await commit(ctx, writes, events);
+  return { id, status: 'computed' as const, inputDigest: c.inputDigest, whatIf, policyHash: c.policyHash, resultsDigest: c.resultsDigest };
+}
+
+/**
+ * Aggregates, grades and prepares the result INSERTs of one run (chunked to 14 columns x 7 rows,
+ * i.e. at most 98 bound parameters per statement), plus the audit payload that commits to them.
+ */
+async function computeResults(ctx: Ctx, runId: string, period: ReturnType<typeof parseRunPeriod>, policy: Policy) {
   const engineInput = await loadEngineInput(ctx.db, period, policy);
   const digest = await inputDigest(engineInput);
   const output = gradeOfficers(policy, engineInput);
-
   const policyDoc = canonicalJson(policy);
   const policyHash = await sha256Hex(policyDoc);
-  const now = ctx.clock.now();
-  const at = now.toISOString();
-  const id = newId('run', now);
 
   const sorted = [...output.results].sort((a, b) => (a.officerCode < b.officerCode ? -1 : a.officerCode > b.officerCode ? 1 : 0));
   const rows = sorted.map((r) => {
     const detail: ResultDetail = r;
     return {
-      runId: id,
+      runId,
       officerCode: r.officerCode,
       status: r.status,
       composite: r.composite,
@@ -104,37 +124,54 @@ export async function startRun({ ctx, input }: { ctx: Ctx; input: StartRunInput 
   const graded = sorted.filter((r) => r.status === 'graded').length;
   const tierCounts: Record<string, number> = {};
   for (const r of sorted) if (r.tier !== null) tierCounts[String(r.tier)] = (tierCounts[String(r.tier)] ?? 0) + 1;
-
-  const [known] = await ctx.db.select({ hash: policies.hash }).from(policies).where(eq(policies.hash, policyHash));
-  const writes: Write[] = [];
-  const events = [];
-  if (!known) {
-    writes.push(ctx.db.insert(policies).values({ hash: policyHash, version: policy.version, document: policyDoc, createdAt: at }).onConflictDoNothing());
-    events.push({ action: 'policy.store', entity: 'policy', entityId: policyHash, payload: { version: policy.version, document: policy } });
-  }
-  writes.push(
-    ctx.db.insert(gradingRuns).values({ id, period: period.code, policyHash, inputDigest: digest, status: 'computed', whatIf, createdBy: ctx.actor.userId, createdAt: at }),
-  );
-  for (const chunk of chunkRows(rows, 14)) writes.push(ctx.db.insert(gradingResults).values(chunk));
-  events.push({
-    action: whatIf ? 'grading_run.what_if' : 'grading_run.compute',
-    entity: 'grading_run',
-    entityId: id,
+  const inserts: Write[] = chunkRows(rows, 14).map((chunk) => ctx.db.insert(gradingResults).values(chunk));
+  return {
+    inputDigest: digest,
+    policyHash,
+    policyDoc,
+    resultsDigest,
+    inserts,
     payload: {
       period: period.code,
       policyHash,
       policyVersion: policy.version,
       inputDigest: digest,
       resultsDigest,
-      whatIf,
       counts: { officers: sorted.length, graded, notGraded: sorted.length - graded },
       tierCounts,
       prior: output.prior,
       caps: output.caps,
     },
-  });
-  await commit(ctx, writes, events);
-  return { id, status: 'computed' as const, inputDigest: digest, whatIf, policyHash, resultsDigest };
+  };
+}
+
+/**
+ * HR recomputes a computed run in place with its own policy against the inputs as they are now
+ * (e.g. after a corrected import). Refused (409) once published, and once any adjustment was
+ * proposed, since recomputing would silently drop a four-eyes decision; start a new run instead.
+ */
+export async function recomputeRun({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
+  requireRole(ctx.actor, 'hr');
+  const run = await findRun(ctx, input.id);
+  assertMutable(run, 'recomputing it');
+  const [adjusted] = await ctx.db.all<{ n: number }>(sql`select count(*) as n from adjustments where run_id = ${run.id}`);
+  if (adjusted!.n > 0) throw conflict(`Run ${run.id} has adjustments; start a new run instead of recomputing this one.`, 'run_adjusted');
+  const policy = await runPolicy(ctx, run);
+  const c = await computeResults(ctx, run.id, parseRunPeriod(run.period), policy);
+  const untouched = sql`(select status from grading_runs where id = ${run.id}) = 'computed'
+    and not exists (select 1 from adjustments where run_id = ${run.id})`;
+  await commitGuarded(
+    ctx,
+    [
+      ctx.db.update(gradingRuns).set({ status: guarded('computed', untouched) as never, inputDigest: c.inputDigest }).where(eq(gradingRuns.id, run.id)),
+      ctx.db.delete(gradingResults).where(eq(gradingResults.runId, run.id)),
+      ...c.inserts,
+    ],
+    [{ action: 'grading_run.recompute', entity: 'grading_run', entityId: run.id, payload: { ...c.payload, whatIf: run.whatIf, previousInputDigest: run.inputDigest } }],
+    'run_changed',
+    `Run ${run.id} was published or adjusted meanwhile.`,
+  );
+  return { id: run.id, status: 'computed' as const, inputDigest: c.inputDigest, whatIf: run.whatIf, policyHash: run.policyHash, resultsDigest: c.resultsDigest };
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   getRun,
   listRuns,
   publishRun,
+  recomputeRun,
   resultSorts,
   runPolicy,
   startRun,
@@ -362,6 +363,14 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
           <a class="button" href={`${base}/publish`}>
             {t('run.publish')}
           </a>
+        )}{' '}
+        {run.status === 'computed' && adjustments.items.length === 0 && (
+          <form method="post" action={`${base}/recompute`} class="inline-form">
+            <CsrfInput c={c} />
+            <button type="submit" class="secondary" title={t('run.recomputeHint')}>
+              {t('run.recompute')}
+            </button>
+          </form>
         )}{' '}
         {run.status === 'published' && (
           <a class="button secondary" href={`${base}/export.csv`} download>
@@ -835,7 +844,7 @@ export const gradingPages = new Hono<AppEnv>()
   .get('/hr/runs/:id', (c) => {
     const q = c.req.query('done');
     const { t } = tt(c);
-    const notice = q === 'proposed' ? t('adj.proposed') : q === 'approved' || q === 'rejected' ? t('adj.done', { status: t(`adj.status.${q}`) }) : q === 'published' ? t('publish.done') : undefined;
+    const notice = q === 'proposed' ? t('adj.proposed') : q === 'approved' || q === 'rejected' ? t('adj.done', { status: t(`adj.status.${q}`) }) : q === 'published' ? t('publish.done') : q === 'recomputed' ? t('run.recomputed') : undefined;
     return runPage(c, c.req.param('id'), { notice });
   })
   .get('/hr/runs/:id/officers/:code', (c) => officerPage(c, c.req.param('id'), c.req.param('code')))
@@ -885,6 +894,17 @@ export const gradingPages = new Hono<AppEnv>()
       return runPage(c, id, { error: err, status: statusOf(err) });
     }
     return c.redirect(`/hr/runs/${enc(id)}?done=published`, 303);
+  })
+  .post('/hr/runs/:id/recompute', async (c) => {
+    requireStaffPage(c, 'hr');
+    const id = c.req.param('id');
+    try {
+      await recomputeRun({ ctx: c.get('ctx'), input: { id } });
+    } catch (e) {
+      const err = recoverable(e);
+      return runPage(c, id, { error: err, status: statusOf(err) });
+    }
+    return c.redirect(`/hr/runs/${enc(id)}?done=recomputed`, 303);
   })
   .post('/hr/runs/:id/adjustments', async (c) => {
     requireStaffPage(c, 'hr');

@@ -48,6 +48,11 @@ describe('HR console pages', () => {
     expect(codes.slice(0, 11)).toEqual(rows.map((r) => r.officer_code));
     expect(codes[11]).toBe('O012'); // not graded last
     expect(sorted).toContain('?sort=composite&amp;dir=asc');
+
+    expect(html).toContain(`action="${loc}/recompute"`);
+    const re = await pageRequest(t, 'POST', `${loc}/recompute`, { session: hr1, form: {} });
+    expect(re.status).toBe(303);
+    expect(await (await pageRequest(t, 'GET', re.headers.get('location')!, { session: hr1, headers: en })).text()).toContain('Recomputed with the current inputs.');
   });
 
   it('walks an adjustment through two HR users, then publishes with confirmation and exports', async () => {
@@ -87,6 +92,7 @@ describe('HR console pages', () => {
 
     const late = await pageRequest(t, 'POST', `${loc}/adjustments`, { session: hr2, form: { officerCode: 'O001', toTier: '1', reason: 'x' } });
     expect(late.status).toBe(409);
+    expect((await pageRequest(t, 'POST', `${loc}/recompute`, { session: hr2, form: {} })).status).toBe(409);
     void runId;
   });
 

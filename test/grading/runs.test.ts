@@ -181,6 +181,30 @@ describe('publication', () => {
     expect((await t.call('POST', `/api/v1/grading-runs/${other.id}/publish`, { token: hr1 })).status).toBe(409);
   });
 
+  it('recomputes an unpublished, unadjusted run in place; refuses once adjusted or published', async () => {
+    const { t, hr1, hr2 } = await setup();
+    const { recomputeRun } = await import('../../src/grading/grading-run.js');
+    const hrActor = { kind: 'user', userId: 'u-hr', username: 'hrx', role: 'hr', officerCode: null, tokenId: 'x' } as const;
+    const run = await start(t, hr1);
+    await addResponse(t.db, 'O001', '2026Q3', [5, 5, 5, 5]);
+    const again = await recomputeRun({ ctx: t.ctx(hrActor), input: { id: run.id } });
+    expect(again.id).toBe(run.id);
+    expect(again.inputDigest).not.toBe(run.inputDigest);
+    const fresh = await start(t, hr1);
+    expect(again.inputDigest).toBe(fresh.inputDigest);
+    expect(again.resultsDigest).toBe(fresh.resultsDigest);
+    const [{ n }] = await t.db.all<{ n: number }>(sql`select count(*) as n from grading_results where run_id = ${run.id}`);
+    expect(n).toBe(12);
+    const [entry] = await t.db.all<{ leaf: string }>(sql`select leaf from audit_entries where action = 'grading_run.recompute'`);
+    expect(JSON.parse(entry!.leaf).payload).toMatchObject({ previousInputDigest: run.inputDigest, inputDigest: again.inputDigest });
+
+    const adj = await body(await t.call('POST', `/api/v1/grading-runs/${run.id}/adjustments`, { token: hr1, json: { officerCode: 'O001', toTier: 1, reason: 'r' } }));
+    await expect(recomputeRun({ ctx: t.ctx(hrActor), input: { id: run.id } })).rejects.toMatchObject({ status: 409, code: 'run_adjusted' });
+    await t.call('POST', `/api/v1/adjustments/${adj.id}/decision`, { token: hr2, json: { decision: 'reject', reason: 'no' } });
+    await t.call('POST', `/api/v1/grading-runs/${fresh.id}/publish`, { token: hr1 });
+    await expect(recomputeRun({ ctx: t.ctx(hrActor), input: { id: fresh.id } })).rejects.toMatchObject({ status: 409, code: 'run_published' });
+  });
+
   it('never publishes a what-if run', async () => {
     const { t, hr1 } = await setup();
     const w = await start(t, hr1, { period: '2026Q3', whatIf: true });
