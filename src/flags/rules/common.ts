@@ -34,11 +34,11 @@ export function ruleContext(ctx: Ctx, policy: OversightPolicy): RuleContext {
 
 /**
  * A decision `alias` that nobody amended: amendments supersede the record they amend, so only
- * the latest record of a chain counts. Works for both date and time forms of decided_at because
- * ISO strings order as text.
+ * the latest record of a chain counts. A non-correlated NOT IN: SQLite builds the (small) set of
+ * amended ids once, where a NOT EXISTS would probe the amends index for every decision.
  */
 export const effective = (alias: string) =>
-  sql.raw(`not exists (select 1 from decisions sup where sup.amends = ${alias}.id)`);
+  sql.raw(`${alias}.id not in (select sup.amends from decisions sup where sup.amends is not null)`);
 
 export const inWindow = (alias: string, rc: RuleContext, column = 'decided_at') =>
   sql`${sql.raw(`${alias}.${column}`)} >= ${rc.window.from} and ${sql.raw(`${alias}.${column}`)} < ${rc.toExclusive}`;

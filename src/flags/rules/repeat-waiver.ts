@@ -11,7 +11,7 @@ import { effective, inWindow, sevOf, windowEvidence, type Rule } from './common.
 const earlier = (d: string, e: string) => sql.raw(`
   ${e}.type = 'penalty_waiver' and ${e}.taxpayer_code = ${d}.taxpayer_code and ${e}.violation_type = ${d}.violation_type
   and ${e}.id <> ${d}.id and (${e}.decided_at < ${d}.decided_at or (${e}.decided_at = ${d}.decided_at and ${e}.id < ${d}.id))
-  and not exists (select 1 from decisions sup2 where sup2.amends = ${e}.id)`);
+  and ${e}.id not in (select sup2.amends from decisions sup2 where sup2.amends is not null)`);
 
 export const repeatWaiver: Rule = async (rc) => {
   // One query: each repeat waiver in the window with its earlier waivers (the first 20).
