@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { chunkRows } from '../../src/grading/chunk.js';
+import { csvField } from '../../src/grading/grading-run.js';
+import { daysBetween } from '../../src/grading/appeal.js';
+import { lookbackStart, nextDay } from '../../src/grading/inputs.js';
+import { parsePeriod } from '../../src/core/period.js';
+
+describe('grading helpers', () => {
+  it('chunks rows so that no statement binds more than 100 parameters, keeping every row in order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 500 }), fc.integer({ min: 1, max: 40 }), (rows, cols) => {
+        const chunks = chunkRows(rows, cols);
+        expect(chunks.flat()).toEqual(rows);
+        for (const c of chunks) expect(c.length * cols <= 100 || c.length === 1).toBe(true);
+      }),
+    );
+    expect(chunkRows(Array.from({ length: 15 }, (_, i) => i), 14).map((c) => c.length)).toEqual([7, 7, 1]);
+  });
+
+  it('quotes CSV fields per RFC 4180 only when needed', () => {
+    expect(csvField('O001')).toBe('O001');
+    expect(csvField('张三, "小张"')).toBe('"张三, ""小张"""');
+    expect(csvField('a\r\nb')).toBe('"a\r\nb"');
+    expect(csvField(null)).toBe('');
+    expect(csvField(1.3)).toBe('1.3');
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        const f = csvField(s);
+        // Unquoted fields carry no separator; quoted ones unquote back to the input.
+        if (!f.startsWith('"')) expect(/[",\r\n]/.test(f)).toBe(false);
+        else expect(f.slice(1, -1).replace(/""/g, '"')).toBe(s);
+      }),
+    );
+  });
+
+  it('counts appeal days by UTC calendar date and finds the lookback start', () => {
+    expect(daysBetween('2026-10-20T15:00:00.000Z', '2026-11-04T23:59:00.000Z')).toBe(15);
+    expect(daysBetween('2026-10-20T15:00:00.000Z', '2026-11-05T00:01:00.000Z')).toBe(16);
+    expect(daysBetween('2026-12-31T23:59:00.000Z', '2027-01-01T00:00:00.000Z')).toBe(1);
+    expect(nextDay('2026-12-31')).toBe('2027-01-01');
+    expect(nextDay('2028-02-28')).toBe('2028-02-29');
+    expect(lookbackStart(parsePeriod('2026Q3')!, 4)).toBe('2025-10-01');
+    expect(lookbackStart(parsePeriod('2026Q1')!, 4)).toBe('2025-04-01');
+    expect(lookbackStart(parsePeriod('2026Q1')!, 1)).toBe('2026-01-01');
+  });
+});
