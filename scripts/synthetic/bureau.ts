@@ -348,7 +348,8 @@ export function generateBureau({ size, seed = 'tgo', today }: GenerateOptions): 
           to = Math.min(prev.leave, todayDay - 1);
           from = Math.max(to, cur.hire);
         }
-        const prevFrom = to - rngT.int(180, 4 * 365);
+        // Rotation: a previous officer kept the taxpayer a few months to under three years.
+        const prevFrom = to - rngT.int(180, Math.floor(2.8 * 365));
         if (prev !== cur && prevFrom >= prev.hire && prevFrom < to && to <= from) {
           assignments.push({ taxpayerCode: code, officerCode: prev.o.code, from: isoOf(prevFrom), to: isoOf(to) });
         }
@@ -553,7 +554,8 @@ export function generateBureau({ size, seed = 'tgo', today }: GenerateOptions): 
           threshold = T;
           // Monthly turnovers of small businesses span two orders of magnitude.
           amount = rng.logNormal(Math.log(12_000), 0.9);
-          if (bunching.has(t) && amount >= T && amount <= 1.4 * T && rng.chance(0.8)) amount = T * (0.9 + rng.next() * 0.0995);
+          // A bunching officer assesses many businesses just under the threshold, where no tax is due.
+          if (bunching.has(t) && (rng.chance(0.45) || (amount >= T && amount <= 1.4 * T))) amount = T * (0.9 + rng.next() * 0.0995);
           amount = Math.max(1000, Math.round(amount / 100) * 100);
           if (amount >= T && amount < T + 50 && bunching.has(t)) amount = T - 100;
           // 定额核定 goes to a collective review; now and then the panel is one colleague.
