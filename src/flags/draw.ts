@@ -4,7 +4,8 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { sha256Hex } from '../core/ids.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
 /** Root of the empty Merkle tree (RFC 9162 section 2.1.1: MTH({}) = SHA-256()). */
 export const EMPTY_TREE_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -41,7 +42,9 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  */
 export async function makeDraw(seedInputs: DrawSeedInputs, eligibleUserIds: readonly string[]): Promise<Draw> {
   const candidates = [...new Set(eligibleUserIds)].sort(byCodeUnits);
-  const seed = await sha256Hex(seedMessage(seedInputs));
+  // Synchronous SHA-256: a scan draws hundreds of reviewers, and an awaited WebCrypto digest each
+  // waits its turn on a busy thread pool.
+  const seed = bytesToHex(sha256(utf8ToBytes(seedMessage(seedInputs))));
   if (candidates.length === 0) {
     return { seedInputs, seed, candidates, picked: null, note: 'No eligible supervisor: the flag stays unassigned; any eligible supervisor may take it up.' };
   }

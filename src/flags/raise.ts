@@ -74,11 +74,13 @@ async function decisionPeople(ctx: Pick<Ctx, 'db'>, ids: readonly string[]) {
     if (!e) byDecision.set(id, (e = { officerCodes: [], userIds: [] }));
     return e;
   };
-  // One JSON parameter per chunk (json_each, which D1 has too) instead of thousands of binds.
+  // One JSON parameter per chunk (json_each, which D1 has too) instead of thousands of binds;
+  // CROSS JOIN keeps the id list outermost, so each id is one primary-key probe.
   for (let i = 0; i < list.length; i += 5000) {
     const chunk = JSON.stringify(list.slice(i, i + 5000));
     const ds = await ctx.db.all<{ id: string; decider_code: string | null; decider_user_id: string }>(
-      sql`select id, decider_code, decider_user_id from decisions where id in (select value from json_each(${chunk}))`,
+      sql`select d.id as id, d.decider_code as decider_code, d.decider_user_id as decider_user_id
+          from json_each(${chunk}) j cross join decisions d on d.id = j.value`,
     );
     for (const d of ds) {
       const e = entry(d.id);
@@ -86,7 +88,8 @@ async function decisionPeople(ctx: Pick<Ctx, 'db'>, ids: readonly string[]) {
       e.userIds.push(d.decider_user_id);
     }
     const rs = await ctx.db.all<{ id: string; officer_code: string }>(
-      sql`select decision_id as id, officer_code from decision_reviewers where decision_id in (select value from json_each(${chunk}))`,
+      sql`select r.decision_id as id, r.officer_code as officer_code
+          from json_each(${chunk}) j cross join decision_reviewers r on r.decision_id = j.value`,
     );
     for (const r of rs) entry(r.id).officerCodes.push(r.officer_code);
   }
