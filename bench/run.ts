@@ -93,6 +93,7 @@ export function row(
   return { name, ours, baseline, unit, ratio, target: targetText(target), pass, note: opts.note, notBuilt: opts.notBuilt };
 }
 
+const int = (x: number) => Math.round(x).toLocaleString('en-US');
 const fmt = (x: number | null, digits = 2) =>
   x === null ? '—' : Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toFixed(digits);
 
@@ -119,9 +120,9 @@ function writeResults(outDir: string, rows: ScenarioRow[], meta: { quick: boolea
     `# Benchmark results${meta.quick ? ' (quick run: small data, ratios not judged)' : ''}`,
     '',
     `${json.date} on ${machine.cores} cores (${machine.cpu}), Node ${machine.node}. Total ${meta.totalSec.toFixed(0)} s.`,
-    `Data: "${meta.info.size.label}" bureau, seed "${meta.info.seed}", today ${meta.info.today}: ${fmt(c.officers ?? 0)} officers in ${c.units ?? 0} units, ` +
-      `${fmt(c.taxpayers ?? 0)} taxpayers (${fmt(c.assignments ?? 0)} assignments), ${fmt(c.workload ?? 0)} workload rows, ${fmt(c.assessments ?? 0)} test results, ` +
-      `${fmt(c.feedback_responses ?? 0)} feedback responses, ${fmt(c.decisions ?? 0)} decisions, ${fmt(c.audit_entries ?? 0)} audit entries; ${meta.generated}.`,
+    `Data: "${meta.info.size.label}" bureau, seed "${meta.info.seed}", today ${meta.info.today}: ${int(c.officers ?? 0)} officers in ${c.units ?? 0} units, ` +
+      `${int(c.taxpayers ?? 0)} taxpayers (${int(c.assignments ?? 0)} assignments), ${int(c.workload ?? 0)} workload rows, ${int(c.assessments ?? 0)} test results, ` +
+      `${int(c.feedback_responses ?? 0)} feedback responses, ${int(c.decisions ?? 0)} decisions, ${int(c.audit_entries ?? 0)} audit entries; ${meta.generated}.`,
     '',
     'How to reproduce and what each baseline means: [docs/bench.md](../docs/bench.md).',
     '',
@@ -275,7 +276,7 @@ async function auditScenario(ctxFor: (role: 'admin' | 'hr' | 'intake') => Ctx, d
 
   const proof = await findVerb<(a: { ctx: Pick<Ctx, 'db'>; input: { index: number; size?: number } }) => Promise<{ path: string[] }>>('audit', 'getInclusionProof');
   if (!proof) {
-    rows.push(row(`inclusion proof at ${fmt(n)} entries, median`, 'ms', null, null, { kind: 'ours<', value: 5 }, { judged: true, notBuilt: true }));
+    rows.push(row(`inclusion proof at ${fmt(n)} entries, median`, 'ms', null, null, { kind: 'ours<', value: 5 }, { judged, notBuilt: true }));
   } else {
     const rng = createRng('proofs');
     const times: number[] = [];
@@ -290,7 +291,7 @@ async function auditScenario(ctxFor: (role: 'admin' | 'hr' | 'intake') => Ctx, d
     const sorted = [...times].sort((a, b) => a - b);
     rows.push(
       row(`inclusion proof at ${fmt(n)} entries, median`, 'ms', median(times), null, { kind: 'ours<', value: 5 }, {
-        judged: true,
+        judged,
         note: `getInclusionProof over ${samples} random leaves; p90 ${sorted[Math.floor(samples * 0.9)]!.toFixed(2)} ms`,
       }),
     );
@@ -519,8 +520,8 @@ async function formScenario(
             where i.token_hash in ${sql.raw(`(${hashes.map((h) => `'${h}'`).join(',')})`)}`);
           stored += c;
         }
-        oursNote = `${fmt(ours['2xx'])} accepted, ${fmt(ours.non2xx)} other statuses, ${ours.errors} errors, ${fmt(used)} tokens sent${used > tokens.length ? ' (POOL EXHAUSTED: tokens reused)' : ''}; thank-you page ${pageBytes} bytes`;
-        rows.push(row(`${nameRps}: every 200 is in the database`, 'responses', stored, accepted.length, { kind: 'equal' }, { judged, note: `${fmt(stored)} of ${fmt(accepted.length)} accepted tokens have a stored response` }));
+        oursNote = `${int(ours['2xx'])} accepted, ${int(ours.non2xx)} other statuses, ${ours.errors} errors, ${int(used)} tokens sent${used > tokens.length ? ' (POOL EXHAUSTED: tokens reused)' : ''}; thank-you page ${pageBytes} bytes`;
+        rows.push(row(`${nameRps}: every 200 is in the database`, 'responses', stored, accepted.length, { kind: 'equal' }, { judged, note: `${int(stored)} of ${int(accepted.length)} accepted tokens have a stored response` }));
       }
     } finally {
       await server.stop();

@@ -3,7 +3,7 @@
  * in both result files, and a scenario is either measured or honestly "not built".
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,5 +50,6 @@ describe('npm run bench -- --quick', () => {
     const md = readFileSync(join(out, 'results.md'), 'utf8');
     expect(md).toContain('| metric | ours | baseline | unit | ratio | target | pass |');
     for (const n of names) expect(md).toContain(`| ${n} |`);
+    rmSync(out, { recursive: true, force: true });
   });
 });
