@@ -1,5 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter } from '../core/http.js';
+import { createMiddleware } from 'hono/factory';
+import type { Role } from '../../db/schema.js';
+import { createRouter, type AppEnv } from '../core/http.js';
+import { requireRole } from '../auth/tokens.js';
 import { ProblemSchema, bearerSecurity, problemResponses } from '../core/openapi.js';
 import { invitationOutput, issueInvitation, issueInvitationInput } from './invitations.js';
 import { checkReturnVisits, drawInput, drawOutput, drawReturnVisits, sampleCheckOutput } from './return-visits.js';
@@ -15,12 +18,25 @@ import {
 } from './reports.js';
 import { formRoutes } from './form-routes.js';
 
+/**
+ * Who may call comes before what they sent: the role check runs ahead of the zod validators, so
+ * an anonymous caller gets 401 and a refused role 403 whatever the body. The verbs check again
+ * (and do the finer checks: own record only, not about oneself).
+ */
+const allow = (...roles: Role[]) => [
+  createMiddleware<AppEnv>(async (c, next) => {
+    requireRole(c.get('ctx').actor, ...roles);
+    await next();
+  }),
+];
+
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((s) => [s, { description: String(s), content: { 'application/problem+json': { schema: ProblemSchema } } }]));
 
 const issueRoute = createRoute({
   method: 'post',
   path: '/api/v1/invitations',
+  middleware: allow('intake', 'hr'),
   tags: ['feedback'],
   summary: 'Invite the taxpayer of one interaction to rate it (intake, hr). The token is shown once.',
   security: bearerSecurity,
@@ -35,6 +51,7 @@ const issueRoute = createRoute({
 const drawRoute = createRoute({
   method: 'post',
   path: '/api/v1/return-visits',
+  middleware: allow('hr'),
   tags: ['feedback'],
   summary: 'Draw a reproducible random sample of taxpayers per officer and invite them (hr).',
   security: bearerSecurity,
@@ -45,6 +62,7 @@ const drawRoute = createRoute({
 const checkDrawRoute = createRoute({
   method: 'get',
   path: '/api/v1/return-visits/{id}',
+  middleware: allow('hr', 'supervisor'),
   tags: ['feedback'],
   summary: 'A recorded draw re-run from its seed beside the invitations it produced (hr, supervisor).',
   security: bearerSecurity,
@@ -55,6 +73,7 @@ const checkDrawRoute = createRoute({
 const summaryRoute = createRoute({
   method: 'get',
   path: '/api/v1/feedback/summary',
+  middleware: allow('officer', 'supervisor', 'hr'),
   tags: ['feedback'],
   summary: 'Average ratings of one officer in one period. Officers: their own, from 5 responses up.',
   security: bearerSecurity,
@@ -65,6 +84,7 @@ const summaryRoute = createRoute({
 const responsesRoute = createRoute({
   method: 'get',
   path: '/api/v1/feedback/responses',
+  middleware: allow('hr', 'supervisor'),
   tags: ['feedback'],
   summary: 'Single responses with comments (hr, supervisor; never about oneself). Paginated.',
   security: bearerSecurity,
@@ -75,6 +95,7 @@ const responsesRoute = createRoute({
 const voidRoute = createRoute({
   method: 'post',
   path: '/api/v1/feedback/responses/{id}/void',
+  middleware: allow('supervisor'),
   tags: ['feedback'],
   summary: 'Void a response with a reason (supervisor; not about oneself). Excluded from grading.',
   security: bearerSecurity,
