@@ -271,6 +271,34 @@ export function BunchingChart(props: { h: BunchingHistogram; t: Translate; offic
 // ---------------------------------------------------------------------------------------------
 // One flag
 
+/** The evidence's own figures (scalars and short lists of scalars), as the rule wrote them. */
+function EvidenceFigures(props: { ev: Record<string, unknown> }) {
+  const show = (v: unknown): string | null => {
+    if (typeof v === 'number') return Number.isInteger(v) ? String(v) : Math.abs(v) < 1e-4 && v !== 0 ? v.toExponential(3) : String(Number(v.toPrecision(6)));
+    if (typeof v === 'string') return v;
+    if (typeof v === 'boolean') return String(v);
+    if (Array.isArray(v) && v.length > 0 && v.length <= 12 && v.every((x) => typeof x !== 'object' || x === null)) return v.map((x) => show(x) ?? '').join(', ');
+    return null;
+  };
+  const rows = Object.entries(props.ev)
+    .filter(([k]) => !['decisionIds', 'itemKeys', 'involvedOfficerCodes'].includes(k))
+    .map(([k, v]) => [k, show(v)] as const)
+    .filter((r): r is readonly [string, string] => r[1] !== null);
+  if (!rows.length) return <></>;
+  return (
+    <dl class="facts" data-testid="evidence-figures">
+      {rows.map(([k, v]) => (
+        <>
+          <dt>
+            <code>{k}</code>
+          </dt>
+          <dd>{v}</dd>
+        </>
+      ))}
+    </dl>
+  );
+}
+
 const fmtP = (p: unknown) => (typeof p === 'number' ? (p < 1e-4 ? p.toExponential(3) : p.toPrecision(4)) : '–');
 
 async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; notice?: string; values?: Record<string, string> } = {}) {
@@ -353,6 +381,7 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
           {t('flag.bunching.figures', { below: String(ev.below), above: String(ev.above), n: String(ev.n), p: fmtP(ev.pValue), max: String(ev.maxPValue) })}
         </p>
       )}
+      <EvidenceFigures ev={ev} />
       {histogram && <BunchingChart h={histogram} t={t} officer={flag.subjectCode} />}
       <details>
         <summary>{t('flag.evidence.raw')}</summary>
