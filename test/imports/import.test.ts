@@ -358,6 +358,19 @@ describe('the import endpoint', () => {
     expect(await count(t, 'audit_entries')).toBe(auditBefore);
   });
 
+  it('replays an import sent again with the same Idempotency-Key instead of writing twice', async () => {
+    const { t, hr } = await setup();
+    const send = () => t.call('POST', '/api/v1/import', { token: hr, json: { units: base().units }, headers: { 'idempotency-key': 'import-1' } });
+    const first = await send();
+    expect(first.status).toBe(200);
+    const audit = await count(t, 'audit_entries');
+    const again = await send();
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.json()).toEqual(await first.json());
+    expect(await count(t, 'audit_entries')).toBe(audit);
+  });
+
   it('refuses an anonymous caller with 401', async () => {
     const { t } = await setup();
     await expectProblem(await t.call('POST', '/api/v1/import', { json: base() }), 401);
