@@ -167,7 +167,11 @@ export async function planRaises(ctx: Ctx, candidates: readonly FlagCandidate[])
   if (!candidates.length) return [];
   const latest = await latestFlags(ctx, candidates);
   const todo: { c: FlagCandidate; latest?: LatestFlag }[] = [];
+  const seen = new Set<string>();
   for (const c of candidates) {
+    // One raise per condition, even if a caller lists it twice.
+    if (seen.has(`${c.rule}\u0000${c.conditionKey}`)) continue;
+    seen.add(`${c.rule}\u0000${c.conditionKey}`);
     const l = latest.get(`${c.rule}\u0000${c.conditionKey}`);
     if (l && l.status !== 'closed') continue;
     // A closed flag (whatever its outcome) is not raised again for the very same evidence: a

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { auditEntries, flags, flagTransitions } from '../../db/schema.js';
 import { redraw, type Draw } from '../../src/flags/draw.js';
-import { planRaise } from '../../src/flags/raise.js';
+import { planRaise, planRaises } from '../../src/flags/raise.js';
 import { commit } from '../../src/audit/append.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { decisionsFor, json, officer, supervisor } from '../support/oversight.js';
@@ -171,6 +171,8 @@ describe('workflow', () => {
     await expect(commit(ctx, b.writes, b.events)).rejects.toThrow();
     expect(await t.db.select().from(flags)).toHaveLength(1);
     expect(await planRaise(ctx, cand)).toBeNull();
+    const twice = { ...cand, conditionKey: 'k2' };
+    expect(await planRaises(ctx, [twice, twice])).toHaveLength(1);
   });
 
   it('lists with filters: status, rule, officer, unit, age, overdue', async () => {
