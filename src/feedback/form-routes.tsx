@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import QRCode from 'qrcode';
+import { bodyLimit } from 'hono/body-limit';
 import { createRouter, type AppEnv } from '../core/http.js';
 import { ApiError } from '../core/errors.js';
 import { invitationUrl } from './invitations.js';
@@ -73,7 +74,19 @@ formRoutes.get('/f/:token', async (c) => {
   }
 });
 
-formRoutes.post('/f/:token', async (c) => {
+/**
+ * The form is four digits and two short texts; a body far beyond that is refused before it is
+ * read into memory (64 KiB leaves room for 3,000 characters of CJK text, percent-encoded).
+ */
+const FORM_MAX_BYTES = 64 * 1024;
+
+formRoutes.post(
+  '/f/:token',
+  bodyLimit({
+    maxSize: FORM_MAX_BYTES,
+    onError: (c) => c.html(<RefusalPage c={c} lang={langOf(c)} kind="tooLarge" />, 413),
+  }),
+  async (c) => {
   const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
   const lang = pageLang(c, formString(body.lang));
   c.header('cache-control', 'no-store');
@@ -104,7 +117,8 @@ formRoutes.post('/f/:token', async (c) => {
     }
     return refusalPage(c, lang, err);
   }
-});
+  },
+);
 
 formRoutes.get('/f/:token/qr.svg', async (c) => {
   const token = c.req.param('token');

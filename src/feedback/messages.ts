@@ -54,4 +54,6 @@ export const messages: Messages = {
   'feedback.slipOr': { 'zh-CN': '或在浏览器中打开：', en: 'or open in a browser:' },
   'feedback.slipExpires': { 'zh-CN': '有效期至', en: 'Valid until' },
   'feedback.slipAnonymous': { 'zh-CN': '评价匿名，每次服务限评一次。', en: 'Anonymous; one rating per service.' },
+  'feedback.tooLargeTitle': { 'zh-CN': '提交内容过长', en: 'Too much text' },
+  'feedback.tooLargeBody': { 'zh-CN': '提交的内容超出了表单允许的长度，请返回缩短后再提交。', en: 'The submission is longer than the form allows. Please go back, shorten it and submit again.' },
 };

@@ -217,7 +217,7 @@ export const ThanksPage: FC<{ c: PageContext; lang: Lang; receipt?: { auditIndex
   );
 };
 
-export type RefusalKind = 'used' | 'expired' | 'unknown' | 'limit';
+export type RefusalKind = 'used' | 'expired' | 'unknown' | 'limit' | 'tooLarge';
 
 export const RefusalPage: FC<{ c: PageContext; lang: Lang; kind: RefusalKind }> = ({ c, lang, kind }) => {
   const t = tr(lang);

@@ -186,3 +186,15 @@ describe('the form', () => {
     expect(actions.map((a) => a.action)).toEqual(['feedback.submit', 'complaint.file', 'flag.raise']);
   });
 });
+
+describe('the form body', () => {
+  it('refuses a body far beyond the form with a friendly 413, storing nothing', async () => {
+    const t = await makeTestApp();
+    const w = await seedFeedbackWorld(t);
+    const inv = await invite(t, w);
+    const res = await postForm(t, inv.token, { ...goodForm, comment: 'x'.repeat(200_000) });
+    expect(res.status).toBe(413);
+    expect(await res.text()).toContain('提交内容过长');
+    expect((await postForm(t, inv.token, goodForm)).status).toBe(200);
+  });
+});
