@@ -1,4 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { ApiError } from '../core/errors.js';
 import { createRouter } from '../core/http.js';
 import { bearerSecurity, problemResponses } from '../core/openapi.js';
 import { importBody, importInput, importKinds, importResult } from './import.js';
@@ -47,15 +49,27 @@ importsRoutes.openAPIRegistry.registerPath({
   },
 });
 
-importsRoutes.post('/api/v1/import', async (c) => {
-  const out = await importBody({
-    ctx: c.get('ctx'),
-    contentType: c.req.header('content-type') ?? '',
-    kind: c.req.query('kind'),
-    body: new Uint8Array(await c.req.arrayBuffer()),
-  });
-  return c.json(out, 200);
-});
+/** Far above 100,000 rows of JSON (about 20 MB), far below what would exhaust a Worker's memory. */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+
+importsRoutes.post(
+  '/api/v1/import',
+  bodyLimit({
+    maxSize: MAX_IMPORT_BYTES,
+    onError: () => {
+      throw new ApiError(413, 'too_large', `An import body is at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB; split it into several imports.`);
+    },
+  }),
+  async (c) => {
+    const out = await importBody({
+      ctx: c.get('ctx'),
+      contentType: c.req.header('content-type') ?? '',
+      kind: c.req.query('kind'),
+      body: new Uint8Array(await c.req.arrayBuffer()),
+    });
+    return c.json(out, 200);
+  },
+);
 
 const listRoute = <T extends z.ZodType>(path: string, item: T, summary: string, query = pageQuery) =>
   createRoute({

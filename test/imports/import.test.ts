@@ -371,6 +371,26 @@ describe('the import endpoint', () => {
     expect(await count(t, 'audit_entries')).toBe(audit);
   });
 
+  it('refuses a body over the size limit with 413 problem+json', async () => {
+    const { t, hr } = await setup();
+    const chunk = new Uint8Array(1024 * 1024).fill(0x20);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 65) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const res = await t.app.request('/api/v1/import?kind=units', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${hr}`, 'content-type': 'text/csv' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    await expectProblem(res, 413);
+    expect(await count(t, 'units')).toBe(0);
+  });
+
   it('refuses an anonymous caller with 401', async () => {
     const { t } = await setup();
     await expectProblem(await t.call('POST', '/api/v1/import', { json: base() }), 401);
