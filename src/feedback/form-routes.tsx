@@ -87,36 +87,36 @@ formRoutes.post(
     onError: (c) => c.html(<RefusalPage c={c} lang={langOf(c)} kind="tooLarge" />, 413),
   }),
   async (c) => {
-  const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-  const lang = pageLang(c, formString(body.lang));
-  c.header('cache-control', 'no-store');
-  const token = c.req.param('token');
-  const form: FeedbackForm = {
-    professionalism: formString(body.professionalism),
-    attitude: formString(body.attitude),
-    efficiency: formString(body.efficiency),
-    integrity: formString(body.integrity),
-    comment: formString(body.comment),
-    complaint: formString(body.complaint),
-    fileComplaint: formString(body.fileComplaint),
-    website: formString(body.website),
-  };
-  const ctx = c.get('ctx');
-  try {
-    const out = await submitFeedback({ ctx, input: { token, address: clientAddress(c), form } });
-    if (out.status === 'ignored') return c.html(<ThanksPage c={c} lang={lang} />, 200);
-    return c.html(await thanksHtml(c, lang, token, out.auditIndex, out.leafHash), 200);
-  } catch (err) {
-    if (err instanceof ApiError && err.code === 'validation_failed') {
-      const inv = await openFeedbackForm({ ctx, input: { token, address: clientAddress(c) } }).catch((e: unknown) => refusalPage(c, lang, e));
-      if (inv instanceof Response) return inv;
-      return c.html(
-        <FormPage c={c} lang={lang} token={token} officerName={inv.officerName} values={form} errors={err.errors ?? []} />,
-        400,
-      );
+    const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const lang = pageLang(c, formString(body.lang));
+    c.header('cache-control', 'no-store');
+    const token = c.req.param('token');
+    const form: FeedbackForm = {
+      professionalism: formString(body.professionalism),
+      attitude: formString(body.attitude),
+      efficiency: formString(body.efficiency),
+      integrity: formString(body.integrity),
+      comment: formString(body.comment),
+      complaint: formString(body.complaint),
+      fileComplaint: formString(body.fileComplaint),
+      website: formString(body.website),
+    };
+    const ctx = c.get('ctx');
+    try {
+      const out = await submitFeedback({ ctx, input: { token, address: clientAddress(c), form } });
+      if (out.status === 'ignored') return c.html(<ThanksPage c={c} lang={lang} />, 200);
+      return c.html(await thanksHtml(c, lang, token, out.auditIndex, out.leafHash), 200);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'validation_failed') {
+        const inv = await openFeedbackForm({ ctx, input: { token, address: clientAddress(c) } }).catch((e: unknown) => refusalPage(c, lang, e));
+        if (inv instanceof Response) return inv;
+        return c.html(
+          <FormPage c={c} lang={lang} token={token} officerName={inv.officerName} values={form} errors={err.errors ?? []} />,
+          400,
+        );
+      }
+      return refusalPage(c, lang, err);
     }
-    return refusalPage(c, lang, err);
-  }
   },
 );
 
