@@ -189,9 +189,10 @@ export function submissionQueue(db: Db) {
 }
 
 /**
- * Writes a group of submissions in ONE batch of three statements, whatever the group's size: the
- * group travels as one JSON parameter and SQLite's json_each spreads it into rows, so the cost per
- * submission is a few rows, not a few statements.
+ * Writes a group of submissions in ONE batch of three statements, whatever the group's size: each
+ * statement takes the group as one JSON parameter that SQLite's json_each spreads into rows, so
+ * the cost per submission is a few rows, not a few statements. (JSON rather than bound VALUES
+ * lists: D1 allows only 100 bound parameters per statement.)
  * 1. the responses, each only if its invitation is still unused and unexpired at this point;
  * 2. the audit leaves of exactly the responses that were inserted, numbered max(seq) + 1, + 2, ...
  *    in group order (row_number over the rows that passed the same filter, so the response's
