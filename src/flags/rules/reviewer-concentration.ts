@@ -8,20 +8,17 @@ import { chunks, effective, inWindow, rowIn, sevOf, windowEvidence, type Rule } 
 
 export const reviewerConcentration: Rule = async (rc) => {
   const p = rc.policy.rules.reviewer_concentration;
-  // Officers with enough reviewed decisions first; then their panels, through the decider index.
+  // One pass over the panels: pair counts per (officer, reviewer), and per officer the number of
+  // reviewed decisions (one row per decision marked by ROW_NUMBER, summed over the officer).
   const rows = await rc.ctx.db.all<{ officer: string; reviewer: string; together: number; reviewed: number }>(sql`
-    with totals as (
-      select d.decider_code as officer, count(*) as n from decisions d
-       where d.decider_code is not null and ${inWindow('d', rc)} and ${effective('d')}
-         and exists (select 1 from decision_reviewers r where r.decision_id = d.id)
-       group by d.decider_code having count(*) >= ${p.minDecisions}
-    )
-    select t.officer as officer, r.officer_code as reviewer, count(*) as together, t.n as reviewed
-      from totals t
-      join decisions d on d.decider_code = t.officer and ${inWindow('d', rc)} and ${effective('d')}
-      join decision_reviewers r on r.decision_id = d.id
-     group by t.officer, r.officer_code
-    having count(*) > ${p.maxShare} * t.n`);
+    select officer, reviewer, together, reviewed from (
+      select officer, reviewer, count(*) as together, sum(sum(first)) over (partition by officer) as reviewed
+        from (select d.decider_code as officer, r.officer_code as reviewer,
+                     case when row_number() over (partition by d.id order by r.officer_code) = 1 then 1 else 0 end as first
+                from decisions d join decision_reviewers r on r.decision_id = d.id
+               where d.decider_code is not null and ${inWindow('d', rc)} and ${effective('d')})
+       group by officer, reviewer)
+     where reviewed >= ${p.minDecisions} and together > ${p.maxShare} * reviewed`);
   const ids = new Map<string, string[]>();
   for (const chunk of chunks(rows)) {
     const found = await rc.ctx.db.all<{ officer: string; reviewer: string; id: string }>(sql`

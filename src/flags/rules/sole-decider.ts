@@ -10,19 +10,21 @@ import { effective, inList, inWindow, newestIdsBy, sevOf, windowEvidence, type R
 
 function lacking(rc: RuleContext) {
   const p = rc.policy.rules.sole_decider;
+  // A correlated count per decision (through the reviewers' primary key) instead of a join and
+  // GROUP BY over every panel seat: no sort of the whole window.
   return sql`
-    select d.id as id, d.decider_code as officer, d.type as type, d.decided_at as decided_at,
-           sum(case when r.officer_code is not null and r.officer_code <> d.decider_code
-                     and not exists (select 1 from assignments a
-                                      where a.taxpayer_code = d.taxpayer_code and a.officer_code = r.officer_code
-                                        and a.from_date <= substr(d.decided_at, 1, 10)
-                                        and (a.to_date is null or a.to_date >= substr(d.decided_at, 1, 10)))
-                    then 1 else 0 end) as independent
-      from decisions d left join decision_reviewers r on r.decision_id = d.id
-     where d.decider_code is not null and d.type in ${inList(collectiveReviewTypes)}
-       and ${inWindow('d', rc)} and ${effective('d')}
-     group by d.id
-    having independent < ${p.minIndependentReviewers}`;
+    select id, officer, type, decided_at, independent from (
+      select d.id as id, d.decider_code as officer, d.type as type, d.decided_at as decided_at,
+             (select count(*) from decision_reviewers r
+               where r.decision_id = d.id and r.officer_code <> d.decider_code
+                 and not exists (select 1 from assignments a
+                                  where a.taxpayer_code = d.taxpayer_code and a.officer_code = r.officer_code
+                                    and a.from_date <= substr(d.decided_at, 1, 10)
+                                    and (a.to_date is null or a.to_date >= substr(d.decided_at, 1, 10)))) as independent
+        from decisions d
+       where d.decider_code is not null and d.type in ${inList(collectiveReviewTypes)}
+         and ${inWindow('d', rc)} and ${effective('d')})
+     where independent < ${p.minIndependentReviewers}`;
 }
 
 export const soleDecider: Rule = async (rc) => {
