@@ -16,9 +16,11 @@ import {
   taxpayerItem,
   unitItem,
 } from './master-data.js';
+import { importPages } from './pages.js';
 
-/** The imports API: bulk import (JSON or CSV) and the master data it fills. */
+/** The imports API: bulk import (JSON or CSV) and the master data it fills; the HR upload page. */
 export const importsRoutes = createRouter();
+importsRoutes.route('/', importPages);
 
 // The import body is validated by the verb, not by the router: the verb must check the role
 // before reading the body, read JSON and CSV alike, and report row errors together with the

@@ -1,0 +1,124 @@
+/**
+ * The HR import page (`/hr/import`): upload one CSV file of one kind, through the same verb as
+ * `POST /api/v1/import`. Works without JavaScript (a multipart form); every bad row is listed
+ * with its line and field, exactly as the API reports it.
+ */
+import { Hono } from 'hono';
+import { count } from 'drizzle-orm';
+import type { AppEnv } from '../core/http.js';
+import { ApiError } from '../core/errors.js';
+import { officers, periods, taxpayers, units } from '../../db/schema.js';
+import { CsrfInput, ErrorBox, Layout, Notice, pageT, renderPage, Table, type PageContext } from '../pages/layout.js';
+import { requireStaffPage } from '../pages/errors.js';
+import { importBody, importKinds, rowSchemas, type ImportKind } from './import.js';
+import { importMessages } from './messages.js';
+
+const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+
+async function importPage(c: PageContext, opts: { kind?: string; error?: unknown; done?: { kind: string; n: number }; status?: 200 | 400 | 413 } = {}) {
+  requireStaffPage(c, 'hr');
+  const { lang, t } = pageT(c, importMessages);
+  const { db } = c.get('ctx');
+  const [[u], [o], [tp], [p]] = await Promise.all([
+    db.select({ n: count() }).from(units),
+    db.select({ n: count() }).from(officers),
+    db.select({ n: count() }).from(taxpayers),
+    db.select({ n: count() }).from(periods),
+  ]);
+  const selected = opts.kind && (importKinds as readonly string[]).includes(opts.kind) ? opts.kind : 'officers';
+  return renderPage(
+    c,
+    <Layout c={c} title={t('import.title')} lang={lang}>
+      <h1>{t('import.title')}</h1>
+      {opts.done && <Notice kind="ok">{t('import.done', { kind: t(`kind.${opts.done.kind}`), n: opts.done.n })}</Notice>}
+      {opts.error !== undefined && <ErrorBox error={opts.error} title={t('import.failed')} lang={lang} />}
+      <p>{t('import.intro')}</p>
+      <form method="post" action="/hr/import" enctype="multipart/form-data">
+        <CsrfInput c={c} />
+        <label for="kind">{t('import.kind')}</label>
+        <select id="kind" name="kind">
+          {importKinds.map((k) => (
+            <option value={k} selected={k === selected}>
+              {t(`kind.${k}`)}
+            </option>
+          ))}
+        </select>
+        <label for="file">
+          {t('import.file')} <span class="hint">{t('import.fileHint')}</span>
+        </label>
+        <input id="file" name="file" type="file" accept=".csv,text/csv" required />
+        <div>
+          <button type="submit">{t('import.submit')}</button>
+        </div>
+      </form>
+      <p class="muted">{t('import.api')}</p>
+
+      <h2>{t('import.loaded')}</h2>
+      <Table head={['', t('import.count')]} numeric={[1]}>
+        {(
+          [
+            ['units', u?.n],
+            ['officers', o?.n],
+            ['taxpayers', tp?.n],
+            ['periods', p?.n],
+          ] as const
+        ).map(([k, n]) => (
+          <tr>
+            <td>{t(`kind.${k}`)}</td>
+            <td class="num">{n ?? 0}</td>
+          </tr>
+        ))}
+      </Table>
+
+      <h2>{t('import.columns')}</h2>
+      {importKinds.map((k) => (
+        <details>
+          <summary>{t(`kind.${k}`)}</summary>
+          <p>
+            <code>{columnsOf(k).map((f) => f.name).join(',')}</code>
+          </p>
+          <ul>
+            {columnsOf(k).map((f) => (
+              <li>
+                <code>{f.name}</code> <span class="muted">({f.required ? t('import.required') : t('import.optional')})</span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ))}
+    </Layout>,
+    opts.status ?? 200,
+  );
+}
+
+function columnsOf(kind: ImportKind) {
+  const shape = rowSchemas[kind].shape as Record<string, { safeParse(v: unknown): { success: boolean } }>;
+  return Object.entries(shape).map(([name, schema]) => ({ name, required: !schema.safeParse(undefined).success }));
+}
+
+export const importPages = new Hono<AppEnv>()
+  .get('/hr/import', (c) => importPage(c))
+  .post(
+    '/hr/import',
+    // No bodyLimit middleware here: the page CSRF check has read (and cached) the form already.
+    async (c) => {
+      requireStaffPage(c, 'hr');
+      const form = await c.req.parseBody();
+      const kind = typeof form.kind === 'string' ? form.kind : '';
+      const file = form.file;
+      if (file instanceof File && file.size > MAX_UPLOAD_BYTES) {
+        return importPage(c, { kind, error: new ApiError(413, 'too_large', 'At most 64 MiB.'), status: 413 });
+      }
+      if (!(file instanceof File) || file.size === 0) {
+        const { t } = pageT(c, importMessages);
+        return importPage(c, { kind, error: t('import.noFile'), status: 400 });
+      }
+      try {
+        const out = await importBody({ ctx: c.get('ctx'), contentType: 'text/csv', kind, body: new Uint8Array(await file.arrayBuffer()) });
+        return importPage(c, { kind, done: { kind, n: out.imported[kind] ?? 0 } });
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 400) return importPage(c, { kind, error: err, status: 400 });
+        throw err;
+      }
+    },
+  );
