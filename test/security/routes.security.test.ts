@@ -55,6 +55,7 @@ const table: Record<string, Line> = {
   'GET /api/v1/me/grades': { allow: ['officer'] },
   'POST /api/v1/invitations': { allow: ['intake', 'hr'], body: { officerCode: SELF, taxpayerCode: 'TP-MX', interactionRef: 'matrix-1' } },
   'POST /api/v1/return-visits': { allow: ['hr'], body: { period: '2026Q3', perOfficer: 1, seed: 'matrix' } },
+  'GET /api/v1/return-visits/{id}': { allow: ['hr', 'supervisor'] },
   'GET /api/v1/feedback/summary': { allow: ['officer', 'supervisor', 'hr'], query: `?officerCode=${SELF}&period=2026Q3` },
   'GET /api/v1/feedback/responses': { allow: ['hr', 'supervisor'] },
   'POST /api/v1/feedback/responses/{id}/void': { allow: ['supervisor'], body: { reason: 'matrix reason' } },
