@@ -19,7 +19,7 @@ import {
 } from './components.js';
 import { dayNumber, inclusiveDays, maxDate, minDate, quarterStartBefore } from './dates.js';
 import { compareRank, placeTiers } from './tiers.js';
-import { explainGraded, explainNotGraded } from './explain.js';
+import { explainBasis, explainGraded, explainNotGraded, type ResultFigures } from './explain.js';
 
 export type * from './types.js';
 
@@ -60,8 +60,13 @@ interface Work {
 /**
  * Grade every officer of a period under `policy` (already validated with `policySchema`).
  * Results come ordered by rank, then the officers not graded by code.
+ * With `{ explain: false }` the results carry no explanation (a grading run stores the figures
+ * and renders the text on read with `explainResult`); every figure is the same either way.
  */
-export function gradeOfficers(policy: Policy, input: EngineInput): EngineOutput {
+export function gradeOfficers(policy: Policy, input: EngineInput): EngineOutput;
+export function gradeOfficers(policy: Policy, input: EngineInput, options: { explain: false }): EngineOutput<ResultFigures>;
+export function gradeOfficers(policy: Policy, input: EngineInput, options: { explain?: boolean } = {}): EngineOutput<ResultFigures> {
+  const explain = options.explain !== false;
   const { period } = input;
   if (dayNumber(period.end) < dayNumber(period.start)) throw new RangeError(`period ${period.code} ends before it starts`);
   const officers = [...input.officers].sort((a, b) => byCodeUnits(a.code, b.code));
@@ -122,7 +127,7 @@ export function gradeOfficers(policy: Policy, input: EngineInput): EngineOutput 
   for (const t of tiers) tierCounts[t.level] = 0;
 
   const ctx = { policy, period, window, prior, graded: gradedCount, caps };
-  const results: OfficerResult[] = scored.map((s, i) => {
+  const results: (ResultFigures & { explanation?: OfficerResult['explanation'] })[] = scored.map((s, i) => {
     const placement = placements[i]!;
     const tier = placement?.placedAt ?? null;
     if (tier !== null) tierCounts[tier]!++;
@@ -138,7 +143,7 @@ export function gradeOfficers(policy: Policy, input: EngineInput): EngineOutput 
       peerPosition: s.pct.position,
       compositeBeforePenalty: s.base,
     });
-    const result: OfficerResult = {
+    const result: ResultFigures & { explanation?: OfficerResult['explanation'] } = {
       ...identity(s.w.input),
       status: 'graded',
       activeDays: s.w.active,
@@ -153,15 +158,14 @@ export function gradeOfficers(policy: Policy, input: EngineInput): EngineOutput 
       payout,
       raw,
       placement,
-      explanation: { 'zh-CN': [], en: [] },
     };
-    result.explanation = explainGraded(result, s.w.input, ctx);
+    if (explain) result.explanation = explainGraded(result, explainBasis(ctx, s.w.input, placement?.cappedAt));
     return result;
   });
 
   for (const w of work) {
     if (w.eligible) continue;
-    const result: OfficerResult = {
+    const result: ResultFigures & { explanation?: OfficerResult['explanation'] } = {
       ...identity(w.input),
       status: 'not_graded',
       reason: `active ${w.active} days < ${minDays}`,
@@ -186,9 +190,8 @@ export function gradeOfficers(policy: Policy, input: EngineInput): EngineOutput 
         compositeBeforePenalty: null,
       }),
       placement: null,
-      explanation: { 'zh-CN': [], en: [] },
     };
-    result.explanation = explainNotGraded(result, w.input, ctx);
+    if (explain) result.explanation = explainNotGraded(result, explainBasis(ctx, w.input));
     results.push(result);
   }
 

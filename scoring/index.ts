@@ -14,3 +14,5 @@ export {
   compositeScore,
 } from './components.js';
 export { compareRank, placeTiers, levelCap } from './tiers.js';
+export { explainResult, explainBasis, activeRange } from './explain.js';
+export type { ExplainBasis, ExplainContext, ResultFigures } from './explain.js';

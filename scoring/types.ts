@@ -156,7 +156,7 @@ export interface CapUsage {
   used: number;
 }
 
-export interface EngineOutput {
+export interface EngineOutput<R = OfficerResult> {
   period: string;
   policyVersion: string;
   /** The feedback prior m of the run. */
@@ -168,5 +168,5 @@ export interface EngineOutput {
   tierCounts: Record<number, number>;
   caps: CapUsage[];
   /** Ordered by rank, then the officers not graded by code. */
-  results: OfficerResult[];
+  results: R[];
 }

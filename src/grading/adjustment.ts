@@ -12,7 +12,7 @@ import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { requireRole } from '../auth/tokens.js';
 import { commitGuarded, guarded } from './guard.js';
-import { assertMutable, findRun, payoutFor, runPolicy, type ResultDetail } from './grading-run.js';
+import { assertMutable, findRun, payoutFor, resultDetail, runPolicy, type ResultDetail } from './grading-run.js';
 import type { Policy } from '../../scoring/policy.js';
 
 export const proposeAdjustmentInput = z
@@ -143,8 +143,10 @@ export async function decideAdjustment({ ctx, input }: { ctx: Ctx; input: { id: 
     .where(and(eq(gradingResults.runId, run.id), eq(gradingResults.officerCode, adj.officerCode)));
   const decisionId = newId('dec', now);
   const payout = payoutFor(policy, tier.coefficient);
+  // The full result (explanation included) is stored from here on: the columns now carry the
+  // adjusted tier, so the compact breakdown could no longer take the engine's from them.
   const detail: ResultDetail = {
-    ...(result!.detail as ResultDetail),
+    ...resultDetail(result!),
     adjustment: { adjustmentId: adj.id, decisionId, fromTier: result!.tier!, toTier: adj.toTier, coefficient: tier.coefficient, payout, reason: adj.reason },
   };
   const justification = `Tier ${result!.tier} -> ${adj.toTier} in run ${run.id} (${run.period}). Proposed: ${adj.reason} Approved: ${input.reason}`;

@@ -106,6 +106,16 @@ interface JoinedRow {
   weightsB: string | null;
 }
 
+/**
+ * Weights used from a stored detail: an object in rows stored before the compact breakdown, the
+ * array [workload, assessment, feedback, tenure] after it (detail.ts).
+ */
+function weightsOf(json: string | null): Record<Component, number> | null {
+  if (!json) return null;
+  const w = JSON.parse(json) as Record<Component, number> | [number, number, number, number];
+  return Array.isArray(w) ? { workload: w[0], assessment: w[1], feedback: w[2], tenure: w[3] } : w;
+}
+
 /** Both runs must be of the same period; HR only. */
 export async function compareRuns({ ctx, input }: { ctx: Ctx; input: { a: string; b: string } }) {
   requireRole(ctx.actor, 'hr');
@@ -123,14 +133,16 @@ export async function compareRuns({ ctx, input }: { ctx: Ctx; input: { a: string
   const rows = await ctx.db.all<JoinedRow>(sql`
     select x.officer_code as officerCode,
            coalesce(json_extract(ra.detail, '$.name'), json_extract(rb.detail, '$.name')) as name,
-           coalesce(json_extract(ra.detail, '$.peerGroup'), json_extract(rb.detail, '$.peerGroup')) as peerGroup,
+           coalesce(json_extract(ra.detail, '$.peerGroup'), json_extract(ra.detail, '$.group'),
+                    json_extract(rb.detail, '$.peerGroup'), json_extract(rb.detail, '$.group')) as peerGroup,
            coalesce(json_extract(ra.detail, '$.team'), json_extract(rb.detail, '$.team')) as team,
            ra.officer_code is not null as inA, rb.officer_code is not null as inB,
            ra.tier as tierA, rb.tier as tierB, ra.composite as compositeA, rb.composite as compositeB,
            ra.rank as rankA, rb.rank as rankB, ra.penalty as penaltyA, rb.penalty as penaltyB,
            ra.workload as wA, ra.assessment as aA, ra.feedback as fA, ra.tenure as tA,
            rb.workload as wB, rb.assessment as aB, rb.feedback as fB, rb.tenure as tB,
-           json_extract(ra.detail, '$.weights') as weightsA, json_extract(rb.detail, '$.weights') as weightsB
+           coalesce(json_extract(ra.detail, '$.weights'), json_extract(ra.detail, '$.w')) as weightsA,
+           coalesce(json_extract(rb.detail, '$.weights'), json_extract(rb.detail, '$.w')) as weightsB
     from (select officer_code from grading_results where run_id = ${a}
           union select officer_code from grading_results where run_id = ${b}) x
     left join grading_results ra on ra.run_id = ${a} and ra.officer_code = x.officer_code
@@ -179,8 +191,8 @@ export async function compareRuns({ ctx, input }: { ctx: Ctx; input: { a: string
       add('team', team, 'b', r.tierB, r.compositeB);
     }
     if (from === to) continue;
-    const wa = r.weightsA ? (JSON.parse(r.weightsA) as Record<Component, number>) : null;
-    const wb = r.weightsB ? (JSON.parse(r.weightsB) as Record<Component, number>) : null;
+    const wa = weightsOf(r.weightsA);
+    const wb = weightsOf(r.weightsB);
     const scoresA: Record<Component, number | null> = { workload: r.wA, assessment: r.aA, feedback: r.fA, tenure: r.tA };
     const scoresB: Record<Component, number | null> = { workload: r.wB, assessment: r.aB, feedback: r.fB, tenure: r.tB };
     const componentDeltas = {} as Record<Component, number | null>;

@@ -14,17 +14,19 @@ import { commit, type Write } from '../audit/append.js';
 import { canonicalJson } from '../audit/canonical.js';
 import { requireRole } from '../auth/tokens.js';
 import { defaultPolicy, policySchema, type Policy } from '../../scoring/policy.js';
-import { gradeOfficers, type OfficerResult } from '../../scoring/index.js';
+import { activeRange, explainBasis, gradeOfficers, type OfficerResult, type ResultFigures } from '../../scoring/index.js';
 import { inputDigest, loadEngineInput } from './inputs.js';
-import { chunkRows } from './chunk.js';
+import { chunkRows, maxParamsFor } from './chunk.js';
+import { expandDetail, packDetail, storedRun } from './detail.js';
 import { commitGuarded, guarded } from './guard.js';
 
 export type RunRow = typeof gradingRuns.$inferSelect;
 export type ResultRow = typeof gradingResults.$inferSelect;
 
 /**
- * What a result row's `detail` holds: the engine's result exactly as computed (its tier,
- * coefficient and payout stay the engine's even after an adjustment) and the approved adjustment.
+ * A result's detail as read (`resultDetail`): the engine's result exactly as computed (its tier,
+ * coefficient and payout stay the engine's even after an adjustment), with its explanation, and
+ * the approved adjustment. Stored compactly (detail.ts) and expanded on read.
  */
 export interface ResultDetail extends OfficerResult {
   adjustment?: { adjustmentId: string; decisionId: string; fromTier: number; toTier: number; coefficient: number; payout: number; reason: string };
@@ -90,19 +92,26 @@ export async function startRun({ ctx, input }: { ctx: Ctx; input: StartRunInput 
 }
 
 /**
- * Aggregates, grades and prepares the result INSERTs of one run (chunked to 14 columns x 7 rows,
- * i.e. at most 98 bound parameters per statement), plus the audit payload that commits to them.
+ * Aggregates, grades and prepares the result INSERTs of one run (as many rows per statement as
+ * the driver's bound-parameter limit allows: 7 rows of 14 columns on D1), plus the audit payload
+ * that commits to them. The engine runs without its explanation text: the rows store the
+ * compact breakdown (detail.ts) and reads render the text from it.
  */
 async function computeResults(ctx: Ctx, runId: string, period: ReturnType<typeof parseRunPeriod>, policy: Policy) {
   const engineInput = await loadEngineInput(ctx.db, period, policy);
   const digest = await inputDigest(engineInput);
-  const output = gradeOfficers(policy, engineInput);
+  const output = gradeOfficers(policy, engineInput, { explain: false });
   const policyDoc = canonicalJson(policy);
   const policyHash = await sha256Hex(policyDoc);
 
+  const dates = new Map(engineInput.officers.map((o) => [o.code, o]));
+  const ctxExplain = { policy, period, window: output.assessmentWindow, prior: output.prior, graded: output.graded, caps: output.caps };
+  const runBasis = explainBasis(ctxExplain, { hireDate: period.start, leaveDate: null });
+  const run = storedRun(runBasis, output.assessmentWindow, output.prior, policy.feedback.priorWeight);
   const sorted = [...output.results].sort((a, b) => (a.officerCode < b.officerCode ? -1 : a.officerCode > b.officerCode ? 1 : 0));
   const rows = sorted.map((r) => {
-    const detail: ResultDetail = r;
+    const { from, to } = activeRange(dates.get(r.officerCode)!, period);
+    const caps = r.placement && r.placement.cappedAt.length > 0 ? explainBasis(ctxExplain, dates.get(r.officerCode)!, r.placement.cappedAt).caps : [];
     return {
       runId,
       officerCode: r.officerCode,
@@ -117,14 +126,14 @@ async function computeResults(ctx: Ctx, runId: string, period: ReturnType<typeof
       tier: r.tier,
       coefficient: r.coefficient,
       payout: r.payout,
-      detail,
+      detail: packDetail(r, { activeFrom: from, activeTo: to, caps }, run),
     };
   });
   const resultsDigest = await sha256Hex(canonicalJson(sorted.map(resultFigures)));
   const graded = sorted.filter((r) => r.status === 'graded').length;
   const tierCounts: Record<string, number> = {};
   for (const r of sorted) if (r.tier !== null) tierCounts[String(r.tier)] = (tierCounts[String(r.tier)] ?? 0) + 1;
-  const inserts: Write[] = chunkRows(rows, 14).map((chunk) => ctx.db.insert(gradingResults).values(chunk));
+  const inserts: Write[] = chunkRows(rows, 14, maxParamsFor(ctx.db)).map((chunk) => ctx.db.insert(gradingResults).values(chunk));
   return {
     inputDigest: digest,
     policyHash,
@@ -179,7 +188,7 @@ export async function recomputeRun({ ctx, input }: { ctx: Ctx; input: { id: stri
  * without the explanation text (which is derived from them and would make the digest of a
  * 10,000-officer run hash some 25 MB).
  */
-export function resultFigures(r: OfficerResult) {
+export function resultFigures(r: ResultFigures) {
   return [r.officerCode, r.status, r.composite, r.components, r.weights, r.penalty, r.rank, r.tier, r.coefficient, r.payout];
 }
 
@@ -263,8 +272,7 @@ export async function listRuns({ ctx, input }: { ctx: Ctx; input: { period?: str
 }
 
 /** The public shape of one result (API.md "Grading"); `incentive` is the payout in yuan. */
-export function resultItem(row: ResultRow & { name?: string | null }) {
-  const d = row.detail as ResultDetail;
+export function resultItem(row: ResultRow & { name?: string | null }, d: ResultDetail = resultDetail(row)) {
   return {
     officerCode: row.officerCode,
     name: row.name ?? d.name ?? null,
@@ -283,6 +291,11 @@ export function resultItem(row: ResultRow & { name?: string | null }) {
   };
 }
 
+/** A row's detail as the engine computed it, explanation rendered (detail.ts), plus its adjustment. */
+export function resultDetail(row: ResultRow): ResultDetail {
+  return expandDetail(row, row.detail) as ResultDetail;
+}
+
 /** HR lists a run's results by officer code, paginated (cursor: the last officer code). */
 export async function listResults({ ctx, input }: { ctx: Ctx; input: { id: string; limit?: number; cursor?: string } }) {
   requireRole(ctx.actor, 'hr', 'officer');
@@ -297,7 +310,7 @@ export async function listResults({ ctx, input }: { ctx: Ctx; input: { id: strin
     .orderBy(asc(gradingResults.officerCode))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
-  return { items: page.map(resultItem), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.officerCode) : null };
+  return { items: page.map((r) => resultItem(r)), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.officerCode) : null };
 }
 
 /**
@@ -315,9 +328,9 @@ export async function getResult({ ctx, input }: { ctx: Ctx; input: { id: string;
     .from(gradingResults)
     .where(and(eq(gradingResults.runId, run.id), eq(gradingResults.officerCode, input.officerCode)));
   if (!row) throw notFound(`Officer ${input.officerCode} has no result in run ${run.id}.`);
-  const detail = row.detail as ResultDetail;
+  const detail = resultDetail(row);
   const [unit] = await ctx.db.select({ name: units.name }).from(units).where(eq(units.code, detail.unitCode));
-  return { runId: run.id, period: run.period, runStatus: run.status, publishedAt: run.publishedAt, ...resultItem(row), unitName: unit?.name ?? null, detail };
+  return { runId: run.id, period: run.period, runStatus: run.status, publishedAt: run.publishedAt, ...resultItem(row, detail), unitName: unit?.name ?? null, detail };
 }
 
 /** The signed-in officer's results in published runs, newest first. */
@@ -438,7 +451,10 @@ export async function browseResults({ ctx, input }: { ctx: Ctx; input: { id: str
     ctx.db.select().from(gradingResults).where(eq(gradingResults.runId, run.id)).orderBy(...order).limit(input.limit).offset(input.offset),
     ctx.db.select({ n: sql<number>`count(*)` }).from(gradingResults).where(eq(gradingResults.runId, run.id)),
   ]);
-  return { run, rows: rows.map((r) => ({ ...resultItem(r), detail: r.detail as ResultDetail })), total: total!.n };
+  return { run, rows: rows.map((r) => {
+    const detail = resultDetail(r);
+    return { ...resultItem(r, detail), detail };
+  }), total: total!.n };
 }
 
 /** Composites of the graded officers of a run, for the histogram (one number per officer). */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { gradingResults } from '../../db/schema.js';
+import { expandDetail } from '../../src/grading/detail.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { addResponse, expectedInput, seedGrading, standardFixture } from '../support/grading.js';
 import { gradeOfficers } from '../../scoring/index.js';
@@ -73,8 +75,12 @@ describe('starting a run', () => {
       expect(item.incentive).toBe(r.payout);
       expect(item.explanation).toEqual(r.explanation);
     }
-    const stored = await t.db.all<{ officer_code: string; detail: string }>(sql`select officer_code, detail from grading_results where run_id = ${run.id}`);
-    for (const row of stored) expect(JSON.parse(row.detail)).toEqual(engine.results.find((r) => r.officerCode === row.officer_code));
+    // The row stores the compact breakdown (src/grading/detail.ts); expanded with the row's columns
+    // it is the engine's result, explanation included, key for key.
+    const stored = await t.db.select().from(gradingResults).where(eq(gradingResults.runId, run.id));
+    for (const row of stored) {
+      expect(JSON.stringify(expandDetail(row, row.detail))).toBe(JSON.stringify(engine.results.find((r) => r.officerCode === row.officerCode)));
+    }
     expect(items.find((i) => i.officerCode === 'O012')!.status).toBe('not_graded');
     expect(items.find((i) => i.officerCode === 'O005')!.incomplete).toBe(true);
     expect(items.find((i) => i.officerCode === 'O002')!.penalty).toBe(5);
