@@ -24,6 +24,9 @@ import { issueInvitation } from '../../src/feedback/invitations.js';
 import { recordDecision } from '../../src/decisions/record.js';
 import { scanFlags } from '../../src/flags/scan.js';
 import { publishRun, startRun } from '../../src/grading/grading-run.js';
+import { decideAdjustment, proposeAdjustment } from '../../src/grading/adjustment.js';
+import { decideAppeal, fileAppeal } from '../../src/grading/appeal.js';
+import { transitionFlag } from '../../src/flags/workflow.js';
 import { getCheckpoint } from '../../src/audit/service.js';
 import { generateBureau, type Bureau, type DecisionEvent, type ResponseEvent } from './bureau.js';
 import { demoSize, type BureauSize } from './sizes.js';
@@ -63,6 +66,12 @@ type Event =
   | { at: string; kind: 'assessments'; from: string; to: string }
   | { at: string; kind: 'grade'; period: string; publish: boolean }
   | { at: string; kind: 'publish'; period: string }
+  | { at: string; kind: 'adjust'; period: string }
+  | { at: string; kind: 'approve-adjustment'; period: string }
+  | { at: string; kind: 'appeal'; period: string; decide: boolean }
+  | { at: string; kind: 'decide-appeal'; period: string }
+  | { at: string; kind: 'review'; before: string }
+  | { at: string; kind: 'close-reviews' }
   | { at: string; kind: 'scan' }
   | { at: string; kind: 'checkpoint' };
 
@@ -101,10 +110,12 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
   const admin: Actor = { kind: 'user', userId: adminRow.id, username: adminRow.username, role: 'admin', officerCode: null, tokenId: 'demo' };
   const ctxOf = (actor: Actor): Ctx => ({ db, clock, actor, config, signer });
   const actors = new Map<string, Actor>();
+  const actorsById = new Map<string, Actor>();
   const make = async (username: string, role: schema.Role, officerCode?: string) => {
     const u = await createUser({ ctx: ctxOf(admin), input: { username, role, officerCode } });
     const actor: Actor = { kind: 'user', userId: u.id, username, role, officerCode: officerCode ?? null, tokenId: u.tokenId };
     actors.set(username, actor);
+    actorsById.set(u.id, actor);
     return actor;
   };
   const unitHeads = b.officers.filter((o) => !o.supervisorCode);
@@ -165,9 +176,26 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
     if (gradedQuarters.includes(p.code)) events.push({ at: at(after, '02:00'), kind: 'inputs', period: p.code });
     events.push({ at: at(after, '02:30'), kind: 'assessments', from: p.startDate, to: p.endDate });
     events.push({ at: at(addDays(p.endDate, 3), '03:00'), kind: 'scan' });
+    // Supervisors work the queue: most flags of earlier scans are reviewed and closed; the
+    // latest scan's flags stay open for the demo.
+    if (p.code !== b.gradedPeriod) {
+      events.push({ at: at(addDays(p.endDate, 20), '02:00'), kind: 'review', before: at(addDays(p.endDate, 4), '00:00') });
+      events.push({ at: at(addDays(p.endDate, 23), '03:00'), kind: 'close-reviews' });
+    }
     if (gradedQuarters.includes(p.code)) {
-      events.push({ at: at(addDays(p.endDate, 12), '06:00'), kind: 'grade', period: p.code, publish: p.code !== b.gradedPeriod });
-      if (p.code !== b.gradedPeriod) events.push({ at: at(addDays(p.endDate, 14), '07:00'), kind: 'publish', period: p.code });
+      const last = p.code === b.gradedPeriod;
+      events.push({ at: at(addDays(p.endDate, 12), '06:00'), kind: 'grade', period: p.code, publish: !last });
+      // Four eyes: hr.wang proposes a tier adjustment; hr.li approves it (older quarters) or it
+      // waits for her in the HR console (the last quarter).
+      events.push({ at: at(addDays(p.endDate, 13), '03:00'), kind: 'adjust', period: p.code });
+      if (!last) {
+        events.push({ at: at(addDays(p.endDate, 13), '23:00'), kind: 'approve-adjustment', period: p.code });
+        events.push({ at: at(addDays(p.endDate, 14), '07:00'), kind: 'publish', period: p.code });
+        // Two officers appeal within the window; one is decided, one waits for HR.
+        events.push({ at: at(addDays(p.endDate, 18), '02:00'), kind: 'appeal', period: p.code, decide: true });
+        events.push({ at: at(addDays(p.endDate, 21), '06:00'), kind: 'decide-appeal', period: p.code });
+        events.push({ at: at(addDays(p.endDate, 24), '02:00'), kind: 'appeal', period: p.code, decide: false });
+      }
     }
   }
   const current = b.periods.at(-1)!;
@@ -184,10 +212,14 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
   const tokens = new Map<number, string>();
   const decisionIds = new Map<number, string>();
   const runIds = new Map<string, string>();
+  const adjustmentIds = new Map<string, string>();
+  const appealIds = new Map<string, string>();
   const intake = actors.get('intake.hall')!;
   let done = 0;
   for (const ev of events) {
-    clock.set(ev.at);
+    // Time only moves forward, so the audit log stays in time order even where a step of the
+    // story (a review session) takes a few seconds past the next event's time.
+    if (ev.at > clock.now().toISOString()) clock.set(ev.at);
     try {
       switch (ev.kind) {
         case 'invite': {
@@ -252,6 +284,90 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
           log(`graded ${ev.period}`);
           break;
         }
+        case 'adjust': {
+          const runId = runIds.get(ev.period);
+          if (!runId) break;
+          // The officer closest under the tier-4 line, lifted one tier for a documented reason.
+          const [cand] = await db.all<{ officer_code: string; tier: number }>(sql`select officer_code, tier from grading_results
+            where run_id = ${runId} and status = 'graded' and tier = 3 order by composite desc limit 1`);
+          if (!cand) break;
+          const adj = await proposeAdjustment({
+            ctx: ctxOf(hr1),
+            input: { runId, officerCode: cand.officer_code, toTier: 4, reason: '牵头完成本季度纳税人信息清理专项工作，工作量未计入系统统计。Led the quarter’s taxpayer-data clean-up, not counted in the workload figures.' },
+          });
+          adjustmentIds.set(ev.period, adj.id);
+          break;
+        }
+        case 'approve-adjustment': {
+          const id = adjustmentIds.get(ev.period);
+          if (id) await decideAdjustment({ ctx: ctxOf(hr2), input: { id, decision: 'approve', reason: '经核实专项工作记录，同意调整。Checked the project records; approved.' } });
+          break;
+        }
+        case 'appeal': {
+          const runId = runIds.get(ev.period);
+          if (!runId) break;
+          // An officer with a login and a low tier, who has not appealed yet.
+          const low = await db.all<{ officer_code: string }>(sql`select r.officer_code from grading_results r
+            where r.run_id = ${runId} and r.status = 'graded' and r.tier <= 2
+              and not exists (select 1 from appeals a where a.run_id = r.run_id and a.officer_code = r.officer_code)
+            order by r.composite desc`);
+          const who = low.map((r) => actors.get(`officer.${r.officer_code.toLowerCase()}`)).find((a) => a);
+          if (!who) break;
+          const appeal = await fileAppeal({
+            ctx: ctxOf(who),
+            input: { runId, reason: '本季度承担了大量窗口代班任务，工作量统计不完整，请求复核。I covered many service-hall shifts this quarter that the workload figures miss; please review.' },
+          });
+          if (ev.decide) appealIds.set(ev.period, appeal.id);
+          break;
+        }
+        case 'decide-appeal': {
+          const id = appealIds.get(ev.period);
+          if (!id) break;
+          await decideAppeal({
+            ctx: ctxOf(hr2),
+            input: { id, outcome: 'dismissed', reason: '代班工作量已按窗口业务量计入 registration_case，维持原能级。The shifts are in the registration workload already; tier stands.' },
+          });
+          break;
+        }
+        case 'review': {
+          const open = await db.all<{ id: string; rule: string; subject_code: string; reviewer_user_id: string | null }>(sql`select id, rule, subject_code, reviewer_user_id
+            from flags where status = 'open' and raised_at < ${ev.before} order by raised_at, id`);
+          let n = 0;
+          for (const f of open) {
+            const reviewer = f.reviewer_user_id ? actorsById.get(f.reviewer_user_id) : undefined;
+            if (!reviewer || n++ % 5 === 4) continue; // some stay open, as real queues do
+            clock.advance(1000);
+            try {
+              await transitionFlag({ ctx: ctxOf(reviewer), flagId: f.id, input: { to: 'in_review', reason: '已调取相关案卷核查。Case files requested.' } });
+            } catch (err) {
+              fail('review', err);
+            }
+          }
+          break;
+        }
+        case 'close-reviews': {
+          const inReview = await db.all<{ id: string; rule: string; subject_code: string; reviewer_user_id: string | null }>(sql`select id, rule, subject_code, reviewer_user_id
+            from flags where status = 'in_review' order by raised_at, id`);
+          for (const f of inReview) {
+            const reviewer = f.reviewer_user_id ? actorsById.get(f.reviewer_user_id) : undefined;
+            if (!reviewer) continue;
+            // Planted behaviour and complaints are confirmed; the rest turn out to have a cause.
+            const confirmed = plantedSet.has(f.subject_code) || f.rule === 'complaint';
+            clock.advance(1000);
+            try {
+              await transitionFlag({
+                ctx: ctxOf(reviewer),
+                flagId: f.id,
+                input: confirmed
+                  ? { to: 'closed', outcome: 'confirmed', reason: '核查属实，已约谈并责令整改。Confirmed; the officer was interviewed and corrections ordered.' }
+                  : { to: 'closed', outcome: 'false_positive', reason: '经核查，数据波动有合理原因。Checked: the pattern has a legitimate cause.' },
+              });
+            } catch (err) {
+              fail('review', err);
+            }
+          }
+          break;
+        }
         case 'publish': {
           const id = runIds.get(ev.period);
           if (id) await publishRun({ ctx: ctxOf(hr1), input: { id } });
@@ -297,6 +413,9 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
     decisions: schema.decisions,
     flags: schema.flags,
     gradingRuns: schema.gradingRuns,
+    adjustments: schema.adjustments,
+    appeals: schema.appeals,
+    flagTransitions: schema.flagTransitions,
     users: schema.users,
     auditEntries: schema.auditEntries,
     checkpoints: schema.auditCheckpoints,

@@ -51,6 +51,14 @@ describe('fillDemo', () => {
       { period: '2026Q2', status: 'published' },
       { period: '2026Q3', status: 'computed' },
     ]);
+    // The story goes past grading: four-eyes adjustments, appeals, flags worked by supervisors.
+    const adjustments = await db.all<{ status: string }>(sql`select status from adjustments order by requested_at`);
+    expect(adjustments.map((a) => a.status)).toEqual(['approved', 'pending']);
+    const appeals = await db.all<{ status: string }>(sql`select status from appeals order by filed_at`);
+    expect(appeals.map((a) => a.status)).toEqual(['dismissed', 'pending']);
+    const flagStates = await db.all<{ status: string; outcome: string | null; n: number }>(sql`select status, outcome, count(*) as n from flags group by status, outcome`);
+    expect(flagStates.some((f) => f.status === 'closed' && f.outcome === 'confirmed')).toBe(true);
+    expect(flagStates.some((f) => f.status === 'open')).toBe(true);
     // Every write went through commit(): far more entries than rows of any one kind, and the
     // log verifies from its bytes, with its checkpoints.
     expect(out.counts.auditEntries).toBeGreaterThan(out.counts.responses + out.counts.decisions + out.counts.invitations);
