@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { auditEntries, flags, flagTransitions } from '../../db/schema.js';
 import { redraw, type Draw } from '../../src/flags/draw.js';
-import { planRaise, planRaises } from '../../src/flags/raise.js';
+import { guardedTransitionInsert, planRaise, planRaises } from '../../src/flags/raise.js';
 import { commit } from '../../src/audit/append.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { decisionsFor, json, officer, supervisor } from '../support/oversight.js';
@@ -119,6 +119,31 @@ describe('workflow', () => {
     expect((await t.call('GET', '/api/v1/flags', { token: await t.userToken('officer', { officerCode: 'R1' }) })).status).toBe(403);
     const rows = await t.db.select().from(flagTransitions).where(eq(flagTransitions.flagId, flag.id));
     expect(rows).toHaveLength(1);
+  });
+
+  it('two concurrent moves of one flag: one lands, the other is 409, and only one transition is written', async () => {
+    const { t, free } = await bunchingWorld();
+    await scan(t, free.token);
+    const flag = await onlyFlag(t, free.token);
+    const move = (reason: string) => t.call('POST', `/api/v1/flags/${flag.id}/transition`, { token: free.token, json: { to: 'in_review', reason } });
+    const statuses = (await Promise.all([move('a'), move('b')])).map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 409]);
+    const rows = await t.db.select().from(flagTransitions).where(eq(flagTransitions.flagId, flag.id));
+    expect(rows.map((r) => r.to).sort()).toEqual(['in_review', 'open']);
+  });
+
+  it('a guarded transition insert fails its whole batch when the guard no longer holds', async () => {
+    const { t, free } = await bunchingWorld();
+    await scan(t, free.token);
+    const flag = await onlyFlag(t, free.token);
+    const row = { id: 'ftr_x', flagId: flag.id, from: 'open', to: 'in_review', outcome: null, reason: 'r', actor: 'a', at: '2026-10-15T08:00:00.000Z' };
+    const stale = guardedTransitionInsert(t.ctx(), row, sql`exists (select 1 from flags where id = ${flag.id} and status = 'in_review')`);
+    const sideEffect = t.db.update(flags).set({ updatedAt: 'changed' }).where(eq(flags.id, flag.id));
+    await expect(t.db.batch([sideEffect, stale])).rejects.toThrow();
+    const [after] = await t.db.select().from(flags).where(eq(flags.id, flag.id));
+    expect(after!.updatedAt).not.toBe('changed'); // rolled back with the failed insert
+    await t.db.batch([guardedTransitionInsert(t.ctx(), row, sql`exists (select 1 from flags where id = ${flag.id} and status = 'open')`)]);
+    expect((await t.db.select().from(flagTransitions).where(eq(flagTransitions.id, 'ftr_x'))).length).toBe(1);
   });
 
   it('an unassigned flag can be taken up by any eligible supervisor, who becomes its reviewer', async () => {
