@@ -71,6 +71,11 @@ export async function ensureBenchDb(opts: {
   rmSync(tmp, { force: true });
   const info = await generateInto(tmp, opts);
   renameSync(tmp, file);
+  // Older generations of this size and seed (another schema or generator) are gigabytes: drop them.
+  const prefix = `${opts.size.label}-${opts.seed}-`;
+  for (const f of readdirSync(dir)) {
+    if (f.startsWith(prefix) && !f.startsWith(key) && /\.(db|json)$/.test(f)) rmSync(join(dir, f), { force: true });
+  }
   const out = { ...info, file };
   writeFileSync(infoFile, JSON.stringify(out, null, 2));
   return out;

@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
@@ -97,7 +97,7 @@ const int = (x: number) => Math.round(x).toLocaleString('en-US');
 const fmt = (x: number | null, digits = 2) =>
   x === null ? '—' : Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toFixed(digits);
 
-function writeResults(outDir: string, rows: ScenarioRow[], meta: { quick: boolean; info: BenchDbInfo; generated: string; totalSec: number }) {
+function writeResults(outDir: string, rows: ScenarioRow[], meta: { quick: boolean; info: BenchDbInfo; generated: string; totalSec: number; loadStart: number }) {
   mkdirSync(outDir, { recursive: true });
   const machine = { cores: availableParallelism(), node: process.version, cpu: cpus()[0]?.model ?? 'unknown' };
   const json = {
@@ -119,7 +119,8 @@ function writeResults(outDir: string, rows: ScenarioRow[], meta: { quick: boolea
   const lines = [
     `# Benchmark results${meta.quick ? ' (quick run: small data, ratios not judged)' : ''}`,
     '',
-    `${json.date} on ${machine.cores} cores (${machine.cpu}), Node ${machine.node}. Total ${meta.totalSec.toFixed(0)} s.`,
+    `${json.date} on ${machine.cores} cores (${machine.cpu}), Node ${machine.node}. Total ${meta.totalSec.toFixed(0)} s. ` +
+      `Load average at start ${meta.loadStart.toFixed(1)}, at end ${loadavg()[0]!.toFixed(1)} (other work on the machine competes with both sides).`,
     `Data: "${meta.info.size.label}" bureau, seed "${meta.info.seed}", today ${meta.info.today}: ${int(c.officers ?? 0)} officers in ${c.units ?? 0} units, ` +
       `${int(c.taxpayers ?? 0)} taxpayers (${int(c.assignments ?? 0)} assignments), ${int(c.workload ?? 0)} workload rows, ${int(c.assessments ?? 0)} test results, ` +
       `${int(c.feedback_responses ?? 0)} feedback responses, ${int(c.decisions ?? 0)} decisions, ${int(c.audit_entries ?? 0)} audit entries; ${meta.generated}.`,
@@ -557,6 +558,7 @@ async function formScenario(
 export async function runBench(argv: string[]): Promise<{ rows: ScenarioRow[]; outDir: string }> {
   const args = parseArgs(argv);
   const started = performance.now();
+  const loadStart = loadavg()[0]!;
   const size = args.quick ? quickSize : provinceSize;
   const judged = !args.quick;
   log(`${size.label} bureau, seed ${args.seed}, today ${args.today}`);
@@ -619,7 +621,7 @@ export async function runBench(argv: string[]): Promise<{ rows: ScenarioRow[]; o
   rmSync(workDir, { recursive: true, force: true });
 
   const totalSec = (performance.now() - started) / 1000;
-  writeResults(args.out, rows, { quick: args.quick, info, generated, totalSec });
+  writeResults(args.out, rows, { quick: args.quick, info, generated, totalSec, loadStart });
   log(`wrote ${join(args.out, 'results.md')} and results.json (${totalSec.toFixed(0)} s in all)`);
   for (const r of rows) {
     console.log(`  ${r.name}: ${r.notBuilt ? 'not built' : fmt(r.ours)} vs ${fmt(r.baseline)} ${r.unit}, ratio ${r.ratio === null ? '—' : r.ratio.toFixed(2)} (${r.target}) ${r.notBuilt ? 'not built' : r.pass === null ? '' : r.pass ? 'pass' : 'FAIL'}`);
