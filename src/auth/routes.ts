@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter } from '../core/http.js';
+import { allowRoles, createRouter } from '../core/http.js';
 import { createUser, createUserInput, issueUserToken, revokeToken } from './users.js';
 import { requireRole } from './tokens.js';
 import { ProblemSchema } from '../core/openapi.js';
@@ -12,6 +12,7 @@ const createUserRoute = createRoute({
   tags: ['users'],
   summary: 'Create a user and its first token (admin). The token is shown once.',
   security,
+  middleware: allowRoles('admin'),
   request: { body: { content: { 'application/json': { schema: createUserInput } }, required: true } },
   responses: {
     201: {
@@ -33,6 +34,7 @@ const issueTokenRoute = createRoute({
   tags: ['users'],
   summary: 'Issue another token for a user (admin).',
   security,
+  middleware: allowRoles('admin'),
   request: {
     params: z.object({ id: z.string() }),
     body: { content: { 'application/json': { schema: z.object({ ttlDays: z.number().int().min(1).max(3650).optional() }) } }, required: false },

@@ -1,12 +1,14 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { Role } from '../../db/schema.js';
 import { HTTPException } from 'hono/http-exception';
 import { and, eq, gt, lt } from 'drizzle-orm';
 import { idempotencyKeys } from '../../db/schema.js';
 import type { Actor, Ctx } from './context.js';
 import { ApiError, problem, type FieldError } from './errors.js';
 import { sha256Hex } from './ids.js';
-import { authenticate } from '../auth/tokens.js';
+import { authenticate, requireRole } from '../auth/tokens.js';
 
 export type AppEnv = {
   Variables: {
@@ -133,3 +135,15 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
     throw new ApiError(400, 'validation_failed', 'The cursor is not one this service issued.', [{ path: 'cursor', message: 'invalid cursor' }]);
   }
 }
+
+/**
+ * Route middleware for `createRoute({ middleware: allowRoles(...) })`: who may call comes before
+ * what they sent, so an anonymous caller gets 401 and a refused role 403 whatever the body (the
+ * zod validators run after route middleware). The verbs check again: pages call them too.
+ */
+export const allowRoles = (...roles: Role[]) => [
+  createMiddleware<AppEnv>(async (c, next) => {
+    requireRole(c.get('ctx').actor, ...roles);
+    await next();
+  }),
+];
