@@ -25,8 +25,9 @@ export type CreateUserInput = z.infer<typeof createUserInput>;
 export async function createUser({ ctx, input }: { ctx: Ctx; input: CreateUserInput }) {
   requireRole(ctx.actor, 'admin');
   if (input.officerCode) {
-    if (input.role !== 'officer' && input.role !== 'supervisor') {
-      throw badRequest('Only officer and supervisor users act as an officer.', [
+    // HR staff are bureau officers too; a linked hr user may record decisions as that officer.
+    if (input.role === 'admin' || input.role === 'intake') {
+      throw badRequest('Admin and intake users do not act as an officer.', [
         { path: 'officerCode', message: `not allowed for role ${input.role}` },
       ]);
     }

@@ -66,12 +66,18 @@ export async function thresholdFor(ctx: Pick<Ctx, 'db'>, type: string, date: str
  * when linked to an officer record (the oversight rules are about officers, so a decision
  * without a deciding officer would escape them).
  */
-export async function recordDecision({ ctx, input }: { ctx: Ctx; input: RecordDecisionInput }) {
-  requireRole(ctx.actor, 'officer', 'hr');
-  const deciderCode = ctx.actor.officerCode;
-  if (!deciderCode) {
+/** The caller is the decider: an officer, or an hr user linked to an officer record. */
+export function requireDecider(actor: Ctx['actor']): string {
+  requireRole(actor, 'officer', 'hr');
+  if (!actor.officerCode) {
     throw forbidden('Decisions are recorded by the officer who took them; this user is not linked to an officer record.');
   }
+  return actor.officerCode;
+}
+
+export async function recordDecision({ ctx, input }: { ctx: Ctx; input: RecordDecisionInput }) {
+  requireRole(ctx.actor, 'officer', 'hr');
+  const deciderCode = requireDecider(ctx.actor);
   const rule = decisionPolicy.types[input.type as DecisionType];
   const errors: FieldError[] = [];
   const decidedAt = normaliseDecidedAt(input.decidedAt);

@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter } from '../core/http.js';
+import { createMiddleware } from 'hono/factory';
+import { createRouter, type AppEnv } from '../core/http.js';
 import { bearerSecurity, problemResponses, ProblemSchema } from '../core/openapi.js';
-import { recordDecision, recordDecisionInput } from './record.js';
+import { recordDecision, recordDecisionInput, requireDecider } from './record.js';
 import { decisionSchema, getDecision, listDecisions, listDecisionsQuery } from './list.js';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
@@ -12,6 +13,11 @@ const recordRoute = createRoute({
   tags: ['decisions'],
   summary: 'Record a discretionary decision (officer; hr linked to an officer). The caller is the decider; amendments are new records.',
   security: bearerSecurity,
+  // Who may decide is checked before the body is validated (401/403 rather than 400).
+  middleware: [createMiddleware<AppEnv>(async (c, next) => {
+    requireDecider(c.get('ctx').actor);
+    await next();
+  })],
   request: { body: { content: { 'application/json': { schema: recordDecisionInput } }, required: true } },
   responses: {
     201: {

@@ -1,5 +1,5 @@
 /** Reading flags: the queue (supervisor, hr) and one flag with its transitions. */
-import { and, asc, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { flags, flagTransitions, officers, users } from '../../db/schema.js';
 import { requireRole } from '../auth/tokens.js';
@@ -78,6 +78,9 @@ export async function listFlags({ ctx, query }: { ctx: Ctx; query: ListFlagsQuer
   requireRole(ctx.actor, 'supervisor', 'hr');
   const limit = query.limit ?? 100;
   const where: SQL[] = [];
+  // Nobody reads the oversight of themselves: the review is independent, and complaint evidence
+  // could identify the taxpayer.
+  if (ctx.actor.officerCode) where.push(ne(flags.subjectCode, ctx.actor.officerCode));
   if (query.status) where.push(eq(flags.status, query.status));
   if (query.rule) where.push(eq(flags.rule, query.rule));
   if (query.officerCode) where.push(eq(flags.subjectCode, query.officerCode));
@@ -119,7 +122,7 @@ export async function getFlag({ ctx, id }: { ctx: Ctx; id: string }) {
     .leftJoin(officers, eq(officers.code, flags.subjectCode))
     .leftJoin(users, eq(users.id, flags.reviewerUserId))
     .where(eq(flags.id, id));
-  if (!row) throw notFound(`No flag ${id}.`);
+  if (!row || row.subjectCode === ctx.actor.officerCode) throw notFound(`No flag ${id}.`);
   const transitions = await ctx.db
     .select({ id: flagTransitions.id, from: flagTransitions.from, to: flagTransitions.to, outcome: flagTransitions.outcome, reason: flagTransitions.reason, actor: flagTransitions.actor, at: flagTransitions.at })
     .from(flagTransitions)

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter } from '../core/http.js';
+import { allowRoles, createRouter } from '../core/http.js';
 import { bearerSecurity, problemResponses, ProblemSchema } from '../core/openapi.js';
 import { scanFlags } from './scan.js';
 import { flagSchema, getFlag, listFlags, listFlagsQuery, transitionSchema } from './list.js';
@@ -63,6 +63,7 @@ const transitionRoute = createRoute({
   tags: ['flags'],
   summary: 'Move a flag open -> in_review -> closed (with outcome when closing) with a reason (the drawn reviewer).',
   security: bearerSecurity,
+  middleware: allowRoles('supervisor', 'hr'),
   request: { params: z.object({ id: z.string() }), body: { content: { 'application/json': { schema: transitionInput } }, required: true } },
   responses: {
     200: {
