@@ -11,6 +11,8 @@ import { createApp } from './app.js';
 import { ensureAdmin } from './auth/users.js';
 import { systemClock } from './core/clock.js';
 import { randomSeed, signerFromSeed, type AuditSigner } from './audit/signer.js';
+import { runScheduled, type ScheduledDeps } from './scheduled.js';
+import { defaultConfig } from './app.js';
 
 export interface NodeConfig {
   databaseUrl: string;
@@ -19,6 +21,8 @@ export interface NodeConfig {
   adminToken?: string;
   publicUrl: string;
   signingKey?: string;
+  /** Minutes between scheduled jobs (flag scan, checkpoint); 0 turns the schedule off. */
+  scheduleMinutes: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
@@ -30,6 +34,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
     adminToken: env.ADMIN_TOKEN,
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     signingKey: env.AUDIT_SIGNING_KEY,
+    scheduleMinutes: Number(env.SCHEDULE_MINUTES ?? 15),
   };
 }
 
@@ -72,10 +77,36 @@ export async function startNode(cfg: NodeConfig = readConfig()) {
   await migrateDb(db);
   const printed = await ensureAdmin(db, systemClock, cfg.adminToken);
   if (printed) console.log(`No admin existed: created user "admin" with token (shown once):\n  ${printed}`);
-  const app = createApp({ db, signer: loadSigner(cfg), config: { publicUrl: cfg.publicUrl }, assets: packageAsset });
+  const signer = loadSigner(cfg);
+  const config = { ...defaultConfig, publicUrl: cfg.publicUrl };
+  const app = createApp({ db, signer, config, assets: packageAsset });
   const server = serve({ fetch: app.fetch, port: cfg.port });
   console.log(`Listening on http://localhost:${cfg.port} (database ${cfg.databaseUrl})`);
-  return { app, db, client, server };
+  const stopSchedule = startSchedule({ db, signer, clock: systemClock, config }, cfg.scheduleMinutes * 60_000);
+  return { app, db, client, server, stopSchedule };
+}
+
+/**
+ * The Node counterpart of the Worker's cron trigger: runs the periodic jobs (src/scheduled.ts)
+ * every `everyMs`, never overlapping, on an unref'd timer so it never keeps the process alive.
+ */
+export function startSchedule(deps: ScheduledDeps, everyMs: number): () => void {
+  if (!(everyMs > 0)) return () => {};
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const tick = async () => {
+    try {
+      await runScheduled(deps);
+    } catch (err) {
+      console.error('scheduled jobs failed', err);
+    }
+    if (!stopped) timer = setTimeout(tick, everyMs).unref();
+  };
+  timer = setTimeout(tick, everyMs).unref();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
