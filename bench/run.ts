@@ -335,18 +335,31 @@ async function childScenario(
   target: Target,
   judged: boolean,
   timeoutSec: number,
+  rounds = 1,
 ): Promise<ScenarioRow[]> {
-  const base = await childResult(jobs[1], file, info, today, timeoutSec);
-  let ours: Record<string, number | boolean | string>;
+  // With several rounds the two sides alternate and each keeps its best time and its highest
+  // peak RSS: background load on a shared machine then penalises neither side more.
+  type Result = Record<string, number | boolean | string>;
+  const best = (a: Result | null, b: Result): Result =>
+    a === null ? b : { ...((b.ms as number) < (a.ms as number) ? b : a), maxRssMB: Math.max(a.maxRssMB as number, b.maxRssMB as number) };
+  let base: Result | null = null;
+  let ours: Result | null = null;
   try {
-    ours = await childResult(jobs[0], file, info, today, timeoutSec);
+    for (let r = 0; r < rounds; r++) {
+      base = best(base, await childResult(jobs[1], file, info, today, timeoutSec));
+      const o = await childResult(jobs[0], file, info, today, timeoutSec);
+      ours = o.notBuilt ? o : best(ours, o);
+      if (o.notBuilt) break;
+    }
   } catch (err) {
+    if (!base) throw err;
     const note = `error: ${(err as Error).message.slice(0, 300)}`;
     return [
       { ...row(`${name}: wall time`, 's', null, (base.ms as number) / 1000, target, { judged, note }), pass: false },
       { ...row(`${name}: peak RSS`, 'MB', null, base.maxRssMB as number, { kind: 'info' }, { judged }), pass: false },
     ];
   }
+  if (!ours || !base) throw new Error(`${name}: no result`);
   const notBuilt = ours.notBuilt === true;
   const details = Object.entries(ours)
     .filter(([k]) => !['ms', 'maxRssMB', 'notBuilt'].includes(k))
@@ -356,7 +369,7 @@ async function childScenario(
     row(`${name}: wall time`, 's', notBuilt ? null : (ours.ms as number) / 1000, (base.ms as number) / 1000, target, {
       judged,
       notBuilt,
-      note: notBuilt ? undefined : `${details}; baseline peak RSS ${(base.maxRssMB as number).toFixed(0)} MB`,
+      note: notBuilt ? undefined : `${details}; baseline peak RSS ${(base.maxRssMB as number).toFixed(0)} MB${rounds > 1 ? `; best of ${rounds} alternating rounds` : ''}`,
     }),
     row(`${name}: peak RSS`, 'MB', notBuilt ? null : (ours.maxRssMB as number), base.maxRssMB as number, { kind: 'info' }, { judged, notBuilt }),
   ];
@@ -471,83 +484,95 @@ async function formScenario(
 ): Promise<ScenarioRow[]> {
   const { duration, connections } = args;
   const warm = 1;
-  const poolSize = args.quick ? 12_000 : 40_000;
+  const rounds = args.quick ? 1 : 2;
+  const poolSize = args.quick ? 12_000 : 60_000;
   const nameRps = `form submissions over HTTP (${connections} connections, ${duration} s)`;
   log(`issuing ${fmt(poolSize)} invitation tokens`);
   const tokens = await issuePool(ctxFor('intake'), info, poolSize);
   const rows: ScenarioRow[] = [];
-  const notBuilt = (why: string) => [
-    row(`${nameRps}: throughput`, 'req/s', null, null, { kind: 'ratio>=', value: 0.7 }, { judged, notBuilt: true, note: why }),
-  ];
+  const rps = (r: Result) => r['2xx'] / r.duration;
+  type Result = import('autocannon').Result;
+  const better = (a: Result | null, b: Result) => (a === null || rps(b) > rps(a) ? b : a);
 
-  let ours: import('autocannon').Result | null = null;
+  let app: Awaited<ReturnType<typeof startServer>> | null = null;
+  let bare: Awaited<ReturnType<typeof startServer>> | null = null;
+  let ours: Result | null = null;
+  let baseline: Result | null = null;
+  let hello: Result;
   let pageBytes = 2000;
+  let whyNot: string | null = tokens ? null : 'no invitation verb';
   const accepted: string[] = [];
-  let oursNote = '';
-  if (!tokens) {
-    rows.push(...notBuilt('no invitation verb'));
-  } else {
-    const server = await startServer(['app', file, `${today}T10:00:00.000Z`]);
-    try {
-      let next = 0;
-      const origin = `http://127.0.0.1:${server.port}`;
+  let next = 0;
+  let sent = 0;
+  try {
+    if (tokens) {
+      app = await startServer(['app', file, `${today}T10:00:00.000Z`]);
+      const origin = `http://127.0.0.1:${app.port}`;
       const probe = await fetch(`${origin}/f/${tokens[next++]}`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
         body: formBody,
       });
       const probeBody = await probe.text();
-      if (probe.status !== 200) {
-        rows.push(...notBuilt(`POST /f/{token} answered ${probe.status}: ${probeBody.slice(0, 120)}`));
-      } else {
-        pageBytes = Buffer.byteLength(probeBody);
-        await blast(server.port, () => `/f/${tokens[next++ % tokens.length]}`, { method: 'POST', duration: warm, connections });
-        const startIdx = next;
-        ours = await blast(server.port, () => `/f/${tokens[next++ % tokens.length]}`, {
-          method: 'POST',
-          duration,
-          connections,
-          onStatus: (token, status) => {
-            if (status === 200) accepted.push(token);
-          },
-        });
-        const used = next - startIdx;
-        await new Promise((r) => setTimeout(r, 500));
-        // Every 200 must be a stored response: look each accepted token up by its hash.
-        let stored = 0;
-        for (let i = 0; i < accepted.length; i += 500) {
-          const hashes = accepted.slice(i, i + 500).map((t) => createHash('sha256').update(t).digest('hex'));
-          const [{ c }] = await db.all<{ c: number }>(sql`select count(*) as c from invitations i join feedback_responses r on r.invitation_id = i.id
-            where i.token_hash in ${sql.raw(`(${hashes.map((h) => `'${h}'`).join(',')})`)}`);
-          stored += c;
-        }
-        oursNote = `${int(ours['2xx'])} accepted, ${int(ours.non2xx)} other statuses, ${ours.errors} errors, ${int(used)} tokens sent${used > tokens.length ? ' (POOL EXHAUSTED: tokens reused)' : ''}; thank-you page ${pageBytes} bytes`;
-        rows.push(row(`${nameRps}: every 200 is in the database`, 'responses', stored, accepted.length, { kind: 'equal' }, { judged, note: `${int(stored)} of ${int(accepted.length)} accepted tokens have a stored response` }));
-      }
-    } finally {
-      await server.stop();
+      if (probe.status === 200) pageBytes = Buffer.byteLength(probeBody);
+      else whyNot = `POST /f/{token} answered ${probe.status}: ${probeBody.slice(0, 120)}`;
     }
-  }
-
-  const bare = await startServer(['bare', String(pageBytes)]);
-  let baseline: import('autocannon').Result;
-  let hello: import('autocannon').Result;
-  try {
+    bare = await startServer(['bare', String(pageBytes)]);
     let k = 0;
-    const fakeToken = (i: number) => `/f/${createHash('sha256').update(String(i)).digest('base64url').slice(0, 43)}`;
-    await blast(bare.port, () => fakeToken(k++), { method: 'POST', duration: warm, connections });
-    baseline = await blast(bare.port, () => fakeToken(k++), { method: 'POST', duration, connections });
+    const fakeToken = () => `/f/${createHash('sha256').update(String(k++)).digest('base64url').slice(0, 43)}`;
+    const oursPath = () => `/f/${tokens![next++ % tokens!.length]}`;
+    // Both servers stay up; while one is measured the other is idle. The sides alternate, and
+    // each keeps its best round, so background load on a shared machine favours neither.
+    if (app && !whyNot) await blast(app.port, oursPath, { method: 'POST', duration: warm, connections });
+    await blast(bare.port, fakeToken, { method: 'POST', duration: warm, connections });
+    for (let r = 0; r < rounds; r++) {
+      if (app && !whyNot) {
+        const before = next;
+        ours = better(
+          ours,
+          await blast(app.port, oursPath, {
+            method: 'POST',
+            duration,
+            connections,
+            onStatus: (token, status) => {
+              if (status === 200) accepted.push(token);
+            },
+          }),
+        );
+        sent += next - before;
+      }
+      baseline = better(baseline, await blast(bare.port, fakeToken, { method: 'POST', duration, connections }));
+    }
     hello = await blast(bare.port, () => '/hello', { method: 'GET', duration, connections });
   } finally {
-    await bare.stop();
+    await app?.stop();
+    await bare?.stop();
   }
-  const rps = (r: import('autocannon').Result) => r['2xx'] / r.duration;
-  if (ours) {
-    rows.unshift(row(`${nameRps}: throughput`, 'req/s', rps(ours), rps(baseline), { kind: 'ratio>=', value: 0.7 }, { judged, note: oursNote }));
-    rows.push(row(`${nameRps}: p50 latency`, 'ms', ours.latency.p50, baseline.latency.p50, { kind: 'info' }, { judged }));
-    rows.push(row(`${nameRps}: p99 latency`, 'ms', ours.latency.p99, baseline.latency.p99, { kind: 'info' }, { judged }));
+
+  if (ours && tokens) {
+    // Every 200 must be a stored response: look each accepted token up by its hash.
+    let stored = 0;
+    for (let i = 0; i < accepted.length; i += 500) {
+      const hashes = accepted.slice(i, i + 500).map((t) => createHash('sha256').update(t).digest('hex'));
+      const [{ c }] = await db.all<{ c: number }>(sql`select count(*) as c from invitations i join feedback_responses r on r.invitation_id = i.id
+        where i.token_hash in ${sql.raw(`(${hashes.map((h) => `'${h}'`).join(',')})`)}`);
+      stored += c;
+    }
+    const note =
+      `best of ${rounds} alternating round${rounds > 1 ? 's' : ''}: ${int(ours['2xx'])} accepted, ${int(ours.non2xx)} other statuses, ${ours.errors} errors; ` +
+      `${int(sent)} tokens sent in all${next > tokens.length ? ' (POOL EXHAUSTED: tokens reused)' : ''}; thank-you page ${pageBytes} bytes`;
+    rows.push(row(`${nameRps}: throughput`, 'req/s', rps(ours), rps(baseline!), { kind: 'ratio>=', value: 0.7 }, { judged, note }));
+    rows.push(
+      row(`${nameRps}: every 200 is in the database`, 'responses', stored, accepted.length, { kind: 'equal' }, {
+        judged,
+        note: `${int(stored)} of ${int(accepted.length)} accepted tokens (all measured rounds) have a stored response`,
+      }),
+    );
+    rows.push(row(`${nameRps}: p50 latency`, 'ms', ours.latency.p50, baseline!.latency.p50, { kind: 'info' }, { judged }));
+    rows.push(row(`${nameRps}: p99 latency`, 'ms', ours.latency.p99, baseline!.latency.p99, { kind: 'info' }, { judged }));
   } else {
-    rows[0] = { ...rows[0]!, baseline: rps(baseline) };
+    rows.push(row(`${nameRps}: throughput`, 'req/s', null, rps(baseline!), { kind: 'ratio>=', value: 0.7 }, { judged, notBuilt: !tokens, note: whyNot ?? undefined }));
+    if (tokens) rows[0]!.pass = false;
   }
   rows.push(row(`bare GET hello-world (reference)`, 'req/s', null, rps(hello), { kind: 'info' }, { judged, note: `p50 ${hello.latency.p50} ms, p99 ${hello.latency.p99} ms` }));
   return rows;
@@ -612,7 +637,7 @@ export async function runBench(argv: string[]): Promise<{ rows: ScenarioRow[]; o
   const formName = `form submissions over HTTP (${args.connections} connections, ${args.duration} s): throughput`;
   // Audit first, so it verifies exactly the generated log; the form scenario last (it appends).
   await attempt('audit', 'audit verification', () => auditScenario(ctxFor, db, judged, args.quick), [failed(`audit verification of ${fmt(auditN)} entries`, 'entries/s', { kind: 'ratio>=', value: 0.5 }), failed(`inclusion proof at ${fmt(auditN)} entries, median`, 'ms', { kind: 'ours<', value: 5 })]);
-  await attempt('grading', 'grading run', () => childScenario(`grading run for ${info.gradedPeriod}`, ['grading', 'grading-baseline'], work, info, args.today, { kind: 'ratio<=', value: 2 }, judged, args.quick ? 120 : 300), [failed(`grading run for ${info.gradedPeriod}: wall time`, 's', { kind: 'ratio<=', value: 2 }), failed(`grading run for ${info.gradedPeriod}: peak RSS`, 'MB', { kind: 'info' })]);
+  await attempt('grading', 'grading run', () => childScenario(`grading run for ${info.gradedPeriod}`, ['grading', 'grading-baseline'], work, info, args.today, { kind: 'ratio<=', value: 2 }, judged, args.quick ? 120 : 300, args.quick ? 1 : 2), [failed(`grading run for ${info.gradedPeriod}: wall time`, 's', { kind: 'ratio<=', value: 2 }), failed(`grading run for ${info.gradedPeriod}: peak RSS`, 'MB', { kind: 'info' })]);
   await attempt('flags', 'flag scan', () => childScenario('full flag scan', ['flags', 'flags-baseline'], work, info, args.today, { kind: 'ratio<=', value: 3 }, judged, args.quick ? 120 : 360), [failed('full flag scan: wall time', 's', { kind: 'ratio<=', value: 3 }), failed('full flag scan: peak RSS', 'MB', { kind: 'info' })]);
   await attempt('import', 'CSV import', () => importScenario(ctxFor, db, client, size.importRows, judged), [failed(`CSV import of ${fmt(size.importRows)} taxpayer rows`, 's', { kind: 'ratio<=', value: 3 })]);
   await attempt('forms', 'form submissions', () => formScenario(ctxFor, db, info, work, args.today, args, judged), [failed(formName, 'req/s', { kind: 'ratio>=', value: 0.7 }), failed('bare GET hello-world (reference)', 'req/s', { kind: 'info' })]);
