@@ -1,39 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, screenshotDir, serveApp, type ServedApp } from '../support/browser.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { appendEntries } from '../support/audit.js';
 
-const shots = 'screenshots/audit';
+const shots = screenshotDir('audit');
 
 describe('the /verify page in a browser', () => {
   let t: TestApp;
-  let server: ServerType;
+  let served: ServedApp;
   let base: string;
   let browser: Browser;
   let receipt: { index: number; hash: string };
   let other: string;
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
     t = await makeTestApp();
     const { indices, leafHashes } = await appendEntries(t.ctx(), 41);
     receipt = { index: indices[29]!, hash: leafHashes[29]! };
     other = leafHashes[30]!;
-    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    served = await serveApp(t);
+    base = served.baseUrl;
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await served?.close();
   });
 
   it('checks a receipt on the server and again in the browser, with no CSP violations', async () => {

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, screenshotDir, serveApp, type ServedApp } from '../support/browser.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { invite, seedFeedbackWorld, type FeedbackWorld } from '../support/feedback.js';
 
-const shots = 'screenshots/feedback';
+const shots = screenshotDir('feedback');
 
 /** Tabs forward until the focused element matches, so the test does not hard-code the tab order. */
 async function tabTo(page: Page, check: string, max = 30) {
@@ -21,26 +19,21 @@ async function tabTo(page: Page, check: string, max = 30) {
 describe('the taxpayer form in a browser', () => {
   let t: TestApp;
   let w: FeedbackWorld;
-  let server: ServerType;
+  let served: ServedApp;
   let base: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
     t = await makeTestApp();
     w = await seedFeedbackWorld(t);
-    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    served = await serveApp(t);
+    base = served.baseUrl;
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await served?.close();
   });
 
   it('is filled by keyboard alone, shows the receipt, then says "already used"', async () => {

@@ -1,23 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, screenshotDir, serveApp, signInPage, type ServedApp } from '../support/browser.js';
 import { scanFlags } from '../../src/flags/scan.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { assign, decisionsFor, officer, supervisor } from '../support/oversight.js';
 
-const shots = 'screenshots/flags';
+const shots = screenshotDir('flags');
 
 describe('supervisor queue in a browser', () => {
   let t: TestApp;
-  let server: ServerType;
+  let served: ServedApp;
   let base: string;
   let browser: Browser;
   let sup: { token: string; userId: string };
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
     t = await makeTestApp({ now: '2026-10-15T08:00:00.000Z' });
     await officer(t, 'O1', { unit: 'U1' });
     await officer(t, 'O2', { unit: 'U2', peerGroup: 'county' });
@@ -35,26 +32,20 @@ describe('supervisor queue in a browser', () => {
     // The only eligible supervisor: not in O1's chain, not on the panels (O2, S1 reviewed).
     sup = await supervisor(t, 'sup-zhao');
     await scanFlags({ ctx: t.ctx() });
-    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    served = await serveApp(t);
+    base = served.baseUrl;
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await served?.close();
   });
 
   it('filters the queue, opens a bunching flag, sees the chart and closes it as confirmed with a reason', async () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${base}/login?next=%2Fflags`);
-    await page.fill('#token', sup.token);
-    await Promise.all([page.waitForURL(`${base}/flags`), page.click('main button[type=submit]')]);
+    await signInPage(page, base, sup.token, '/flags');
     expect(await page.locator('[data-testid=flag-row]').count()).toBeGreaterThanOrEqual(2);
     await page.screenshot({ path: `${shots}/01-queue.png`, fullPage: true });
 

@@ -1,45 +1,37 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launchChromium, screenshotDir, serveApp, signInPage, type ServedApp } from '../support/browser.js';
 import { sql } from 'drizzle-orm';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { seedGrading, standardFixture } from '../support/grading.js';
 import { defaultPolicy } from '../../scoring/policy.js';
 
-const shots = 'screenshots/grading';
+const shots = screenshotDir('grading');
 
 describe('HR console in a browser', () => {
   let t: TestApp;
-  let server: ServerType;
+  let served: ServedApp;
   let base: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
     t = await makeTestApp({ now: '2026-10-10T08:00:00.000Z' });
     await seedGrading(t.db, standardFixture('2026Q3'));
-    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    served = await serveApp(t);
+    base = served.baseUrl;
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await served?.close();
   });
 
   async function signedIn(token: string, locale = 'en-US'): Promise<BrowserContext> {
     const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
-    await page.goto(`${base}/login?next=%2Fhr`);
-    await page.fill('#token', token);
-    await Promise.all([page.waitForURL(`${base}/hr`), page.click('main button[type=submit]')]);
+    await signInPage(page, base, token, '/hr');
     await page.close();
     return context;
   }

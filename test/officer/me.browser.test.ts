@@ -1,34 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launchChromium, screenshotDir, serveApp, signInPage, type ServedApp } from '../support/browser.js';
 import { sql } from 'drizzle-orm';
 import { officerWorld, type OfficerWorld } from '../support/officer.js';
 
-const shots = 'screenshots/officer';
+const shots = screenshotDir('officer');
 
 describe('/me in a browser, without JavaScript', () => {
   let w: OfficerWorld;
-  let server: ServerType;
+  let served: ServedApp;
   let base: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
     w = await officerWorld();
-    server = serve({ fetch: w.t.app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    served = await serveApp(w.t);
+    base = served.baseUrl;
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await served?.close();
   });
 
   /** Signs in through the page shell, as an officer pasting their token would. */
@@ -37,8 +30,7 @@ describe('/me in a browser, without JavaScript', () => {
     const page = await context.newPage();
     await page.goto(`${base}/me`);
     expect(page.url()).toBe(`${base}/login?next=%2Fme`);
-    await page.fill('#token', w.officerToken);
-    await Promise.all([page.waitForURL(`${base}/me`), page.click('main button[type=submit]')]);
+    await signInPage(page, base, w.officerToken, '/me');
     await page.close();
     return context;
   }
