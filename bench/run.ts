@@ -378,7 +378,14 @@ async function childScenario(
 // ---------------------------------------------------------------------------------------------
 // Scenario 5: CSV import
 
-async function importScenario(ctxFor: (role: 'admin' | 'hr' | 'intake') => Ctx, db: Db, client: import('@libsql/client').Client, rowsN: number, judged: boolean): Promise<ScenarioRow[]> {
+async function importScenario(
+  ctxFor: (role: 'admin' | 'hr' | 'intake') => Ctx,
+  db: Db,
+  client: import('@libsql/client').Client,
+  rowsN: number,
+  judged: boolean,
+  rounds: number,
+): Promise<ScenarioRow[]> {
   const rng = createRng('import-rows');
   const cats = ['key', 'general', 'individual'] as const;
   const make = (prefix: string) =>
@@ -387,34 +394,47 @@ async function importScenario(ctxFor: (role: 'admin' | 'hr' | 'intake') => Ctx, 
       name: companyName(rng, '示范市', i % 30 === 0),
       category: cats[i % 10 === 0 ? 0 : i % 3 === 0 ? 2 : 1]!,
     }));
-  const tag = Date.now().toString(36).toUpperCase();
-  const baseRows = make(`BB${tag}`);
-  const ourRows = make(`BI${tag}`);
-
-  // Baseline: the same kind of rows, inserted raw with one libsql batch of multi-row INSERTs.
-  const stmts = [];
-  for (let i = 0; i < baseRows.length; i += 100) {
-    const chunk = baseRows.slice(i, i + 100);
-    stmts.push({
-      sql: `INSERT INTO taxpayers (code, name, category) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
-      args: chunk.flatMap((r) => [r.code, r.name, r.category]),
-    });
-  }
-  const t0 = performance.now();
-  await client.batch(stmts, 'write');
-  const baseSec = (performance.now() - t0) / 1000;
-
+  const name = `CSV import of ${fmt(rowsN)} taxpayer rows`;
+  const target: Target = { kind: 'ratio<=', value: 3 };
   const importCsv = await findVerb<(a: { ctx: Ctx; kind: string; text: string }) => Promise<{ imported: Record<string, number> }>>('imports', 'importCsv');
-  if (!importCsv) return [row(`CSV import of ${fmt(rowsN)} taxpayer rows`, 's', null, baseSec, { kind: 'ratio<=', value: 3 }, { judged, notBuilt: true })];
-  const text = '\ufeffcode,name,category\r\n' + ourRows.map((r) => `${r.code},${r.name},${r.category}`).join('\r\n') + '\r\n';
-  const t1 = performance.now();
-  const out = await importCsv.fn({ ctx: ctxFor('hr'), kind: 'taxpayers', text });
-  const sec = (performance.now() - t1) / 1000;
-  const [{ n }] = await db.all<{ n: number }>(sql`select count(*) as n from taxpayers where code like ${`BI${tag}%`}`);
+  const tag = Date.now().toString(36).toUpperCase();
+  let baseSec = Infinity;
+  let sec = Infinity;
+  let statements = 0;
+  let note = '';
+  // Rounds alternate the raw insert and the import (new codes each time, same table), each side
+  // keeping its best time.
+  for (let r = 0; r < rounds; r++) {
+    const baseRows = make(`BB${tag}${r}`);
+    const stmts = [];
+    for (let i = 0; i < baseRows.length; i += 100) {
+      const chunk = baseRows.slice(i, i + 100);
+      stmts.push({
+        sql: `INSERT INTO taxpayers (code, name, category) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
+        args: chunk.flatMap((x) => [x.code, x.name, x.category]),
+      });
+    }
+    statements = stmts.length;
+    const t0 = performance.now();
+    await client.batch(stmts, 'write');
+    baseSec = Math.min(baseSec, (performance.now() - t0) / 1000);
+    if (!importCsv) continue;
+
+    const ourRows = make(`BI${tag}${r}`);
+    const text = '\ufeffcode,name,category\r\n' + ourRows.map((x) => `${x.code},${x.name},${x.category}`).join('\r\n') + '\r\n';
+    const t1 = performance.now();
+    const out = await importCsv.fn({ ctx: ctxFor('hr'), kind: 'taxpayers', text });
+    const took = (performance.now() - t1) / 1000;
+    const [{ n }] = await db.all<{ n: number }>(sql`select count(*) as n from taxpayers where code like ${`BI${tag}${r}%`}`);
+    if (n !== rowsN) return [{ ...row(name, 's', null, baseSec, target, { judged, note: `importCsv reported ${JSON.stringify(out.imported)} but ${n} rows are there` }), pass: false }];
+    sec = Math.min(sec, took);
+    note = `importCsv reported ${JSON.stringify(out.imported)}, every row found`;
+  }
+  if (!importCsv) return [row(name, 's', null, baseSec, target, { judged, notBuilt: true })];
   return [
-    row(`CSV import of ${fmt(rowsN)} taxpayer rows`, 's', n === rowsN ? sec : null, baseSec, { kind: 'ratio<=', value: 3 }, {
+    row(name, 's', sec, baseSec, target, {
       judged,
-      note: `importCsv reported ${JSON.stringify(out.imported)}, ${fmt(n)} rows found; baseline: libsql batch of ${stmts.length} 100-row INSERTs`,
+      note: `${note}; baseline: libsql batch of ${statements} 100-row INSERTs${rounds > 1 ? `; best of ${rounds} alternating rounds` : ''}`,
     }),
   ];
 }
@@ -639,7 +659,7 @@ export async function runBench(argv: string[]): Promise<{ rows: ScenarioRow[]; o
   await attempt('audit', 'audit verification', () => auditScenario(ctxFor, db, judged, args.quick), [failed(`audit verification of ${fmt(auditN)} entries`, 'entries/s', { kind: 'ratio>=', value: 0.5 }), failed(`inclusion proof at ${fmt(auditN)} entries, median`, 'ms', { kind: 'ours<', value: 5 })]);
   await attempt('grading', 'grading run', () => childScenario(`grading run for ${info.gradedPeriod}`, ['grading', 'grading-baseline'], work, info, args.today, { kind: 'ratio<=', value: 2 }, judged, args.quick ? 120 : 300, args.quick ? 1 : 2), [failed(`grading run for ${info.gradedPeriod}: wall time`, 's', { kind: 'ratio<=', value: 2 }), failed(`grading run for ${info.gradedPeriod}: peak RSS`, 'MB', { kind: 'info' })]);
   await attempt('flags', 'flag scan', () => childScenario('full flag scan', ['flags', 'flags-baseline'], work, info, args.today, { kind: 'ratio<=', value: 3 }, judged, args.quick ? 120 : 360), [failed('full flag scan: wall time', 's', { kind: 'ratio<=', value: 3 }), failed('full flag scan: peak RSS', 'MB', { kind: 'info' })]);
-  await attempt('import', 'CSV import', () => importScenario(ctxFor, db, client, size.importRows, judged), [failed(`CSV import of ${fmt(size.importRows)} taxpayer rows`, 's', { kind: 'ratio<=', value: 3 })]);
+  await attempt('import', 'CSV import', () => importScenario(ctxFor, db, client, size.importRows, judged, args.quick ? 1 : 2), [failed(`CSV import of ${fmt(size.importRows)} taxpayer rows`, 's', { kind: 'ratio<=', value: 3 })]);
   await attempt('forms', 'form submissions', () => formScenario(ctxFor, db, info, work, args.today, args, judged), [failed(formName, 'req/s', { kind: 'ratio>=', value: 0.7 }), failed('bare GET hello-world (reference)', 'req/s', { kind: 'info' })]);
   for (const key of ['forms', 'grading', 'flags', 'audit', 'import']) rows.push(...(results[key] ?? []));
   client.close();
