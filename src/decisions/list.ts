@@ -1,11 +1,11 @@
 /** Reading the decision register: HR and supervisors see all of it, officers their own. */
-import { and, desc, eq, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { decisionReviewers, decisions } from '../../db/schema.js';
 import { requireRole } from '../auth/tokens.js';
 import type { Ctx } from '../core/context.js';
-import { badRequest, forbidden, notFound } from '../core/errors.js';
-import { decodeCursor, encodeCursor } from '../core/http.js';
+import { forbidden, notFound } from '../core/errors.js';
+import { keysetCursor } from '../core/http.js';
 import { isValidDate } from '../core/period.js';
 
 export const listDecisionsQuery = z.object({
@@ -75,26 +75,16 @@ export async function listDecisions({ ctx, query }: { ctx: Ctx; query: ListDecis
   if (query.taxpayerCode) where.push(eq(decisions.taxpayerCode, query.taxpayerCode));
   if (query.from) where.push(gte(decisions.decidedAt, query.from));
   if (query.to) where.push(lt(decisions.decidedAt, nextDay(query.to)));
-  const cursor = decodeCursor(query.cursor);
-  if (cursor) {
-    const sep = cursor.lastIndexOf('|');
-    if (sep < 0) throw badRequest('The cursor is not one this service issued.', [{ path: 'cursor', message: 'invalid cursor' }]);
-    const at = cursor.slice(0, sep);
-    const id = cursor.slice(sep + 1);
-    where.push(or(lt(decisions.decidedAt, at), and(eq(decisions.decidedAt, at), lt(decisions.id, id)))!);
-  }
+  const after = keysetCursor.after(query.cursor, decisions.decidedAt, decisions.id);
+  if (after) where.push(after);
   const rows = await ctx.db
     .select()
     .from(decisions)
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(decisions.decidedAt), desc(decisions.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    items: await withReviewers(ctx, page),
-    nextCursor: rows.length > limit && last ? encodeCursor(`${last.decidedAt}|${last.id}`) : null,
-  };
+  const { page, nextCursor } = keysetCursor.page(rows, limit, (r) => ({ time: r.decidedAt, id: r.id }));
+  return { items: await withReviewers(ctx, page), nextCursor };
 }
 
 /** One decision with its panel and the records that amend it. */

@@ -1,11 +1,11 @@
 /** Reading flags: the queue (supervisor, hr) and one flag with its transitions. */
-import { and, asc, desc, eq, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, ne, sql, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { flags, flagTransitions, officers, users } from '../../db/schema.js';
 import { requireRole } from '../auth/tokens.js';
 import type { Ctx } from '../core/context.js';
-import { badRequest, notFound } from '../core/errors.js';
-import { decodeCursor, encodeCursor } from '../core/http.js';
+import { notFound } from '../core/errors.js';
+import { keysetCursor } from '../core/http.js';
 import { defaultOversightPolicy } from './policy.js';
 import { flagOutcomes, flagStatuses } from './workflow.js';
 
@@ -89,14 +89,8 @@ export async function listFlags({ ctx, query }: { ctx: Ctx; query: ListFlagsQuer
     where.push(lt(flags.raisedAt, new Date(ctx.clock.now().getTime() - query.minAgeDays * 86_400_000 + 1).toISOString()));
   }
   if (query.overdue === 'true') where.push(sql`${flags.status} <> 'closed'`, lt(flags.raisedAt, overdueSince(ctx)));
-  const cursor = decodeCursor(query.cursor);
-  if (cursor) {
-    const sep = cursor.lastIndexOf('|');
-    if (sep < 0) throw badRequest('The cursor is not one this service issued.', [{ path: 'cursor', message: 'invalid cursor' }]);
-    const at = cursor.slice(0, sep);
-    const id = cursor.slice(sep + 1);
-    where.push(or(lt(flags.raisedAt, at), and(eq(flags.raisedAt, at), lt(flags.id, id)))!);
-  }
+  const after = keysetCursor.after(query.cursor, flags.raisedAt, flags.id);
+  if (after) where.push(after);
   const rows = await ctx.db
     .select(columns)
     .from(flags)
@@ -105,12 +99,8 @@ export async function listFlags({ ctx, query }: { ctx: Ctx; query: ListFlagsQuer
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(flags.raisedAt), desc(flags.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(({ draw: _draw, ...r }) => ({ ...r, ...view(ctx, r) })),
-    nextCursor: rows.length > limit && last ? encodeCursor(`${last.raisedAt}|${last.id}`) : null,
-  };
+  const { page, nextCursor } = keysetCursor.page(rows, limit, (r) => ({ time: r.raisedAt, id: r.id }));
+  return { items: page.map(({ draw: _draw, ...r }) => ({ ...r, ...view(ctx, r) })), nextCursor };
 }
 
 /** One flag with its draw and its transitions, oldest first. */
