@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { auditEntries } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
+import { durable } from '../../db/durable.js';
 import { actorLabel, type Ctx } from '../core/context.js';
 import { canonicalJson } from './canonical.js';
 import { hashLeaf } from './merkle.js';
@@ -86,8 +87,9 @@ export type Write = BatchItem<'sqlite'>;
 
 /**
  * Runs a verb's writes and the audit entries that record them in one `db.batch` (atomic on
- * libsql and D1). Returns the statement results and each event's leaf index and leaf hash (the
- * receipt a taxpayer or decider gets), in event order.
+ * libsql and D1) and returns once that batch is on disk (`durable`, db/durable.ts). Returns the
+ * statement results and each event's leaf index and leaf hash (the receipt a taxpayer or decider
+ * gets), in event order.
  */
 export async function commit(
   ctx: Pick<Ctx, 'db' | 'actor' | 'clock'>,
@@ -100,6 +102,8 @@ export async function commit(
   const appends = leaves.map((l) => appendStatement(ctx.db, l));
   const all = [...writes, ...appends] as [Write, ...Write[]];
   const results = await batchWithSeqRetry(ctx.db, all);
+  // A verb answers only once its commit is on disk (db/durable.ts: an fsync off the event loop).
+  await durable(ctx.db);
   const auditIndices = results
     .slice(writes.length)
     .map((r) => (r as { seq: number }[])[0]!.seq);

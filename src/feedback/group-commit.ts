@@ -42,6 +42,8 @@ export class GroupQueue<I, R> {
   constructor(
     private readonly writer: GroupWriter<I, R>,
     private readonly maxItems = MAX_GROUP_ITEMS,
+    /** Resolves once every group written so far is on disk (db/durable.ts); none for reads. */
+    private readonly durable?: () => Promise<void>,
   ) {}
 
   submit(item: I): Promise<R> {
@@ -91,7 +93,7 @@ export class GroupQueue<I, R> {
       for (const p of group) {
         try {
           const [own] = await this.writer([p.item]);
-          p.resolve(own!);
+          this.#settle([p], [own!]);
         } catch (e) {
           p.reject(e);
         }
@@ -101,7 +103,24 @@ export class GroupQueue<I, R> {
     this.stats.groups++;
     this.stats.items += group.length;
     this.stats.maxItems = Math.max(this.stats.maxItems, group.length);
-    group.forEach((p, i) => p.resolve(results[i]!));
+    this.#settle(group, results);
+  }
+
+  /**
+   * Answers a written group once it is durable. Not awaited by the flush loop: the next group is
+   * written while this one's fsync runs on the thread pool, and that fsync (or the next one) makes
+   * both durable. A failed fsync fails its waiters: their rows may be in the file, but nobody may
+   * be told they are on disk.
+   */
+  #settle(group: Pending<I, R>[], results: R[]) {
+    if (!this.durable) {
+      group.forEach((p, i) => p.resolve(results[i]!));
+      return;
+    }
+    this.durable().then(
+      () => group.forEach((p, i) => p.resolve(results[i]!)),
+      (err: unknown) => group.forEach((p) => p.reject(err)),
+    );
   }
 }
 
@@ -110,10 +129,11 @@ export function queueFor<K extends object, I, R>(
   registry: WeakMap<K, GroupQueue<I, R>>,
   key: K,
   make: () => GroupWriter<I, R>,
+  durable?: () => Promise<void>,
 ): GroupQueue<I, R> {
   let q = registry.get(key);
   if (!q) {
-    q = new GroupQueue(make());
+    q = new GroupQueue(make(), MAX_GROUP_ITEMS, durable);
     registry.set(key, q);
   }
   return q;

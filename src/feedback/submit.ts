@@ -13,6 +13,7 @@ import { newId } from '../core/ids.js';
 import { periodOf } from '../core/period.js';
 import { commit, type AuditEvent, type AuditLeaf, type Write } from '../audit/append.js';
 import type { Db } from '../../db/client.js';
+import { durable } from '../../db/durable.js';
 import { planRaise } from '../flags/raise.js';
 import { buildLeafSync } from './leaf.js';
 import { GroupQueue, queueFor } from './group-commit.js';
@@ -185,7 +186,7 @@ const submissionQueues = new WeakMap<Db, GroupQueue<QueuedSubmission, number | n
 
 /** The group-commit queue of a database handle (see group-commit.ts and ADR 0004). */
 export function submissionQueue(db: Db) {
-  return queueFor(submissionQueues, db, () => (items) => writeSubmissions(db, items));
+  return queueFor(submissionQueues, db, () => (items) => writeSubmissions(db, items), () => durable(db));
 }
 
 /**
