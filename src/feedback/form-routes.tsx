@@ -2,7 +2,7 @@
  * The taxpayer pages under /f: the form, its submission, the QR code and the printable slip.
  * Public (no account): the invitation token in the path is the only credential.
  */
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import QRCode from 'qrcode';
 import { bodyLimit } from 'hono/body-limit';
 import { createRouter, type AppEnv } from '../core/http.js';
@@ -37,7 +37,9 @@ function refusalPage(c: Context<AppEnv>, lang: Lang, err: unknown) {
   throw err;
 }
 
-const thanksTemplates = new WeakMap<object, Map<Lang, string>>();
+/** A rendered page cut at its placeholders: odd entries name the value that goes there. */
+type Template = string[];
+const thanksTemplates = new WeakMap<object, Map<Lang, Template>>();
 
 /**
  * The thank-you page is the hot path's only page, and it is the same for every submission but for
@@ -52,10 +54,14 @@ async function thanksHtml(c: Context<AppEnv>, lang: Lang, token: string, auditIn
   let tpl = byLang.get(lang);
   if (!tpl) {
     const html = String(await (<ThanksPage c={c} lang={lang} receipt={{ auditIndex, leafHash }} />).toString());
-    tpl = html.split(token).join('\u0000T').split(leafHash).join('\u0000H').split(`>${auditIndex}<`).join('>\u0000I<').split(`index=${auditIndex}&`).join('index=\u0000I&');
+    const marked = html.split(token).join('\u0000T\u0000').split(leafHash).join('\u0000H\u0000').split(`>${auditIndex}<`).join('>\u0000I\u0000<').split(`index=${auditIndex}&`).join('index=\u0000I\u0000&');
+    tpl = marked.split('\u0000');
     byLang.set(lang, tpl);
   }
-  return tpl.split('\u0000T').join(token).split('\u0000H').join(leafHash).split('\u0000I').join(String(auditIndex));
+  const values: Record<string, string> = { T: token, H: leafHash, I: String(auditIndex) };
+  let out = tpl[0]!;
+  for (let i = 1; i < tpl.length; i += 2) out += values[tpl[i]!]! + tpl[i + 1]!;
+  return out;
 }
 
 const formString = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -80,12 +86,28 @@ formRoutes.get('/f/:token', async (c) => {
  */
 const FORM_MAX_BYTES = 64 * 1024;
 
+const formBodyLimit = bodyLimit({
+  maxSize: FORM_MAX_BYTES,
+  onError: (c) => c.html(<RefusalPage c={c} lang={langOf(c)} kind="tooLarge" />, 413),
+});
+
+/**
+ * Hono's bodyLimit decides by Content-Length when there is one and no Transfer-Encoding, but it
+ * first asks for the request's body stream, which on @hono/node-server builds a whole WHATWG
+ * Request (a measurable share of a submission's CPU). The same decision from the headers alone;
+ * chunked bodies still go through bodyLimit, which counts their bytes.
+ */
+const formSizeLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const length = c.req.header('content-length');
+  if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+    return parseInt(length || '0', 10) > FORM_MAX_BYTES ? formBodyLimit(c, next) : next();
+  }
+  return formBodyLimit(c, next);
+};
+
 formRoutes.post(
   '/f/:token',
-  bodyLimit({
-    maxSize: FORM_MAX_BYTES,
-    onError: (c) => c.html(<RefusalPage c={c} lang={langOf(c)} kind="tooLarge" />, 413),
-  }),
+  formSizeLimit,
   async (c) => {
     const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const lang = pageLang(c, formString(body.lang));
