@@ -18,6 +18,7 @@ import { activeRange, explainBasis, gradeOfficers, type OfficerResult, type Resu
 import { inputDigest, loadEngineInput } from './inputs.js';
 import { chunkRows, maxParamsFor } from './chunk.js';
 import { expandDetail, packDetail, storedRun } from './detail.js';
+import { figuresText } from './digest.js';
 import { commitGuarded, guarded } from './guard.js';
 
 export type RunRow = typeof gradingRuns.$inferSelect;
@@ -129,7 +130,7 @@ async function computeResults(ctx: Ctx, runId: string, period: ReturnType<typeof
       detail: packDetail(r, { activeFrom: from, activeTo: to, caps }, run),
     };
   });
-  const resultsDigest = await sha256Hex(canonicalJson(sorted.map(resultFigures)));
+  const resultsDigest = await sha256Hex(figuresText(sorted.map(resultFigures)));
   const graded = sorted.filter((r) => r.status === 'graded').length;
   const tierCounts: Record<string, number> = {};
   for (const r of sorted) if (r.tier !== null) tierCounts[String(r.tier)] = (tierCounts[String(r.tier)] ?? 0) + 1;
@@ -188,7 +189,7 @@ export async function recomputeRun({ ctx, input }: { ctx: Ctx; input: { id: stri
  * without the explanation text (which is derived from them and would make the digest of a
  * 10,000-officer run hash some 25 MB).
  */
-export function resultFigures(r: ResultFigures) {
+export function resultFigures(r: ResultFigures): Parameters<typeof figuresText>[0][number] {
   return [r.officerCode, r.status, r.composite, r.components, r.weights, r.penalty, r.rank, r.tier, r.coefficient, r.payout];
 }
 

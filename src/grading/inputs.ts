@@ -9,8 +9,8 @@ import type { PeriodRange } from '../core/period.js';
 import { parsePeriod, shiftPeriod } from '../core/period.js';
 import type { Policy } from '../../scoring/policy.js';
 import type { EngineInput, OfficerInput } from '../../scoring/index.js';
-import { canonicalJson } from '../audit/canonical.js';
 import { sha256Hex } from '../core/ids.js';
+import { inputText } from './digest.js';
 
 /** The day after `YYYY-MM-DD`, so `time < nextDay(end)` keeps every instant of the last day. */
 export function nextDay(date: string): string {
@@ -116,12 +116,13 @@ export async function loadEngineInput(db: Db, period: PeriodRange, policy: Polic
  */
 export async function inputDigest(input: EngineInput): Promise<string> {
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const officers = [...input.officers]
-    .sort((a, b) => cmp(a.code, b.code))
-    .map((o) => ({
-      ...o,
-      assessments: [...o.assessments].sort((a, b) => cmp(a.category, b.category) || cmp(a.takenOn, b.takenOn) || a.raw - b.raw),
-      penalties: [...o.penalties].sort((a, b) => cmp(a.flagId, b.flagId)),
-    }));
-  return sha256Hex(canonicalJson({ period: input.period, officers }));
+  const officers = [...input.officers].sort((a, b) => cmp(a.code, b.code));
+  // Sorted copies only where the order could differ (the SQL orders them already, but not
+  // assessments tied on category and date); the objects themselves are hashed as they are.
+  const hashed = officers.map((o) => {
+    const assessments = o.assessments.length > 1 ? [...o.assessments].sort((a, b) => cmp(a.category, b.category) || cmp(a.takenOn, b.takenOn) || a.raw - b.raw) : o.assessments;
+    const penalties = o.penalties.length > 1 ? [...o.penalties].sort((a, b) => cmp(a.flagId, b.flagId)) : o.penalties;
+    return assessments === o.assessments && penalties === o.penalties ? o : { ...o, assessments, penalties };
+  });
+  return sha256Hex(inputText(input.period, hashed));
 }
