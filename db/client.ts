@@ -36,12 +36,15 @@ export async function openDb({ url, authToken }: OpenOptions): Promise<{ db: Db;
     // loop); every write path then awaits `durable(db)`, which fsyncs the WAL on the thread pool
     // before the verb answers, so an acknowledged write is on disk exactly as with FULL.
     // Checkpoints and WAL restarts still sync in NORMAL (db/durable.ts, ADR 0004).
-    await client.execute('PRAGMA journal_mode = WAL');
-    await client.execute('PRAGMA synchronous = NORMAL');
+    const mode = await client.execute('PRAGMA journal_mode = WAL');
+    const wal = String(Object.values(mode.rows[0] ?? {})[0] ?? '').toLowerCase() === 'wal';
+    const path = url.slice('file:'.length).split('?')[0]!;
+    if (wal && url.startsWith('file:') && path && !path.startsWith(':')) walPath = `${path}-wal`;
+    // Where we cannot fsync the WAL ourselves (no WAL, or no file), SQLite keeps syncing inside
+    // every commit.
+    await client.execute(`PRAGMA synchronous = ${walPath ? 'NORMAL' : 'FULL'}`);
     await client.execute('PRAGMA foreign_keys = ON');
     await client.execute('PRAGMA busy_timeout = 5000');
-    const path = url.slice('file:'.length).split('?')[0]!;
-    if (url.startsWith('file:') && path && !path.startsWith(':')) walPath = `${path}-wal`;
   }
   const db = drizzle(client, { schema });
   if (walPath) registerWalSyncer(db, client, walPath);

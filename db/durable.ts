@@ -46,7 +46,7 @@ export function durable(db: object): Promise<void> {
  * one fsync, not up to two); beyond that, callers share one fsync that starts as soon as a running
  * one ends.
  */
-export function coalescingSyncer(fsync: () => Promise<void>, maxRunning = 2): Syncer {
+export function coalescingSyncer(fsync: () => Promise<void>, maxRunning = 4): Syncer {
   let running = 0;
   let queued: Promise<void> | null = null;
   let release: (() => void) | null = null;
