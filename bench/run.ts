@@ -253,26 +253,40 @@ async function auditScenario(ctxFor: (role: 'admin' | 'hr' | 'intake') => Ctx, d
     const page = await db.all<{ leaf: string }>(sql`select leaf from audit_entries where seq >= ${from} and seq < ${from + 50_000} order by seq`);
     for (const r of page) leaves.push(Buffer.from(r.leaf, 'utf8'));
   }
-  const t0 = performance.now();
-  const baselineRoot = rfc9162Root(leaves);
-  const baseSec = (performance.now() - t0) / 1000;
+  const verify = (await findVerb<Verb>('audit', 'verifyAuditLog')) ?? null;
+  const rounds = quick ? 1 : 2;
+  let baseSec = Infinity;
+  let sec = Infinity;
+  let baselineRoot = '';
+  type Report = { ok: boolean; size: number; rootHash?: string; firstBadIndex?: number };
+  let report = null as Report | null;
+  // Rounds alternate the two sides; each keeps its best time.
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    baselineRoot = rfc9162Root(leaves);
+    baseSec = Math.min(baseSec, (performance.now() - t0) / 1000);
+    if (!verify) continue;
+    const t1 = performance.now();
+    report = (await verify.fn({ ctx: ctxFor('admin') })) as Report;
+    sec = Math.min(sec, (performance.now() - t1) / 1000);
+    if (!report.ok) break;
+  }
   leaves.length = 0;
   const baseRate = n / baseSec;
-
-  const verify = (await findVerb<Verb>('audit', 'verifyAuditLog')) ?? null;
-  if (!verify) {
-    rows.push(row(`audit verification of ${fmt(n)} entries`, 'entries/s', null, baseRate, { kind: 'ratio>=', value: 0.5 }, { judged, notBuilt: true }));
+  const name = `audit verification of ${fmt(n)} entries`;
+  if (!verify || !report) {
+    rows.push(row(name, 'entries/s', null, baseRate, { kind: 'ratio>=', value: 0.5 }, { judged, notBuilt: true }));
   } else {
-    const t1 = performance.now();
-    const report = (await verify.fn({ ctx: ctxFor('admin') })) as { ok: boolean; size: number; rootHash?: string; firstBadIndex?: number };
-    const sec = (performance.now() - t1) / 1000;
     const agree = report.rootHash === baselineRoot;
-    rows.push(
-      row(`audit verification of ${fmt(n)} entries`, 'entries/s', report.ok ? report.size / sec : null, baseRate, { kind: 'ratio>=', value: 0.5 }, {
-        judged,
-        note: `verifyAuditLog ${sec.toFixed(1)} s (ok=${report.ok}${report.firstBadIndex !== undefined ? `, firstBadIndex ${report.firstBadIndex}` : ''}); baseline root in ${baseSec.toFixed(1)} s; roots ${agree ? 'agree' : 'DIFFER'}`,
-      }),
-    );
+    const r = row(name, 'entries/s', report.size / sec, baseRate, { kind: 'ratio>=', value: 0.5 }, {
+      judged,
+      note:
+        `verifyAuditLog ${sec.toFixed(1)} s (ok=${report.ok}${report.firstBadIndex !== undefined ? `, firstBadIndex ${report.firstBadIndex}` : ''}); ` +
+        `baseline root in ${baseSec.toFixed(1)} s; roots ${agree ? 'agree' : 'DIFFER'}${rounds > 1 ? `; best of ${rounds} alternating rounds` : ''}`,
+    });
+    // A verifier that rejects a sound log, or computes another root, fails however fast it is.
+    if (!report.ok || !agree) r.pass = false;
+    rows.push(r);
   }
 
   const proof = await findVerb<(a: { ctx: Pick<Ctx, 'db'>; input: { index: number; size?: number } }) => Promise<{ path: string[] }>>('audit', 'getInclusionProof');
