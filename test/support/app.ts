@@ -8,6 +8,7 @@ import { fixedClock } from '../../src/core/clock.js';
 import { randomSeed, signerFromSeed } from '../../src/audit/signer.js';
 import type { Ctx } from '../../src/core/context.js';
 import type { Role } from '../../db/schema.js';
+import { callInit, type CallOpts } from './request.js';
 
 let counter = 0;
 
@@ -31,7 +32,7 @@ export interface TestApp {
   /** Creates a user of `role` (through the admin verb) and returns its bearer token. */
   userToken: (role: Role, opts?: { username?: string; officerCode?: string }) => Promise<string>;
   /** `app.request` with a bearer token and JSON body. */
-  call: (method: string, path: string, opts?: { token?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> }) => Promise<Response>;
+  call: (method: string, path: string, opts?: CallOpts) => Promise<Response>;
 }
 
 export async function makeTestApp(opts: { now?: string; config?: AppDeps['config'] } = {}): Promise<TestApp> {
@@ -44,16 +45,7 @@ export async function makeTestApp(opts: { now?: string; config?: AppDeps['config
   const config = { publicUrl: 'http://localhost:8787', bureauName: '示范市税务局', logOrigin: 'test/audit', ...(opts.config ?? {}) };
   const ctx = (actor: Ctx['actor'] = { kind: 'system', name: 'test' }): Ctx => ({ db, clock, actor, config, signer: deps.signer });
   let users = 0;
-  const call: TestApp['call'] = (method, path, o = {}) => {
-    const headers: Record<string, string> = { ...(o.headers ?? {}) };
-    if (o.token) headers.authorization = `Bearer ${o.token}`;
-    let body = o.body;
-    if (o.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(o.json);
-    }
-    return Promise.resolve(app.request(path, { method, headers, body }));
-  };
+  const call: TestApp['call'] = (method, path, o = {}) => Promise.resolve(app.request(path, callInit(method, o)));
   const admin = { kind: 'user', userId: 'admin', username: 'admin', role: 'admin', officerCode: null, tokenId: 'x' } as const;
   const userToken: TestApp['userToken'] = async (role, o = {}) => {
     const out = await createUser({

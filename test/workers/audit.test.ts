@@ -1,31 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Miniflare } from 'miniflare';
+import { describe, expect, it } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { ADMIN_TOKEN, migrate, startWorker } from './support.js';
+import { ADMIN_TOKEN, workerOnD1 } from './support.js';
 
 // The audit log on D1: aggregated reads (group_concat, cast as blob), INSERT OR IGNORE node
 // batches and the signed checkpoint all have to work inside workerd, not only on libsql.
-let mf: Miniflare;
-
-beforeAll(async () => {
-  mf = await startWorker();
-  await migrate(mf);
-});
-afterAll(async () => {
-  await mf?.dispose();
-});
-
-const call = (path: string, token?: string) =>
-  mf.dispatchFetch(`https://grading.test${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const worker = workerOnD1();
+const call = (path: string, token?: string) => worker.call('GET', path, { token });
 
 describe('the audit log on D1', () => {
   it('signs checkpoints, serves proofs and verifies the log', async () => {
     for (let i = 0; i < 20; i++) {
-      const res = await mf.dispatchFetch('https://grading.test/api/v1/users', {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ username: `audit-w${i}`, role: 'hr' }),
-      });
+      const res = await worker.call('POST', '/api/v1/users', { token: ADMIN_TOKEN, json: { username: `audit-w${i}`, role: 'hr' } });
       expect(res.status).toBe(201);
     }
     const key = (await (await call('/api/v1/audit/key')).json()) as { publicKey: string };

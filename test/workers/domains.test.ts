@@ -3,34 +3,14 @@
  * aggregates (grading inputs, feedback submission, the audit tree) are where D1 and libsql differ.
  * Only the public contract (API.md) is asserted; each domain's own suite checks the details.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Miniflare } from 'miniflare';
-import { ADMIN_TOKEN, migrate, startWorker } from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, workerOnD1 } from './support.js';
 
-let mf: Miniflare;
+const { call, user } = workerOnD1();
 let hr: string;
 let supervisor: string;
 
-const call = (method: string, path: string, o: { token?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {}) => {
-  const headers: Record<string, string> = { ...(o.headers ?? {}) };
-  if (o.token) headers.authorization = `Bearer ${o.token}`;
-  let body = o.body;
-  if (o.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(o.json);
-  }
-  return mf.dispatchFetch(`https://grading.test${path}`, { method, headers, body });
-};
-
-async function user(role: string, username: string): Promise<string> {
-  const res = await call('POST', '/api/v1/users', { token: ADMIN_TOKEN, json: { username, role } });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { token: string }).token;
-}
-
 beforeAll(async () => {
-  mf = await startWorker();
-  await migrate(mf);
   hr = await user('hr', 'hr-domains');
   supervisor = await user('supervisor', 'sup-domains');
   const officers = Array.from({ length: 8 }, (_, i) => ({
@@ -53,9 +33,6 @@ beforeAll(async () => {
     },
   });
   expect(res.status, await res.clone().text()).toBe(200);
-});
-afterAll(async () => {
-  await mf?.dispose();
 });
 
 describe('other domains on D1', () => {

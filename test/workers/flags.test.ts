@@ -3,38 +3,18 @@
  * json_each, WITH RECURSIVE, strftime/julianday) runs inside workerd, and a scan raises, draws and
  * transitions flags in D1 batches. The details are checked by test/flags and test/decisions.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Miniflare } from 'miniflare';
-import { ADMIN_TOKEN, migrate, startWorker } from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { workerOnD1 } from './support.js';
 
-let mf: Miniflare;
+const { call, user } = workerOnD1();
 let hr: string;
 let sup: string;
 let o1: string;
 let o2: string;
 
-const call = (method: string, path: string, o: { token?: string; json?: unknown } = {}) => {
-  const headers: Record<string, string> = {};
-  if (o.token) headers.authorization = `Bearer ${o.token}`;
-  let body: string | undefined;
-  if (o.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(o.json);
-  }
-  return mf.dispatchFetch(`https://grading.test${path}`, { method, headers, body });
-};
-
-async function user(role: string, username: string, officerCode?: string): Promise<string> {
-  const res = await call('POST', '/api/v1/users', { token: ADMIN_TOKEN, json: { username, role, officerCode } });
-  expect(res.status, await res.clone().text()).toBe(201);
-  return ((await res.json()) as { token: string }).token;
-}
-
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  mf = await startWorker();
-  await migrate(mf);
   hr = await user('hr', 'hr-flags');
   const officers = ['FO1', 'FO2', 'FR1', 'FR2', 'FR3', 'FS1'].map((code) => ({
     code, name: code, unitCode: 'FU1', team: 'assessment', hireDate: '2015-01-01', positionStartDate: '2015-01-01', ...(code === 'FO1' ? { supervisorCode: 'FS1' } : {}),
@@ -54,9 +34,6 @@ beforeAll(async () => {
   o2 = await user('officer', 'o2-flags', 'FO2');
   await user('supervisor', 'sup-chain', 'FS1'); // FO1's supervisor: never drawn for FO1
   sup = await user('supervisor', 'sup-flags');
-});
-afterAll(async () => {
-  await mf?.dispose();
 });
 
 describe('decisions and flags on D1', () => {

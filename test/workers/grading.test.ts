@@ -1,35 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Miniflare } from 'miniflare';
-import { ADMIN_TOKEN, migrate, startWorker } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { workerOnD1 } from './support.js';
 
 /** Grading on D1: the input batch, 100-parameter result chunks, json_extract in compare, CSV. */
-let mf: Miniflare;
-
-beforeAll(async () => {
-  mf = await startWorker();
-  await migrate(mf);
-});
-afterAll(async () => {
-  await mf?.dispose();
-});
-
-const call = async (method: string, path: string, o: { token?: string; json?: unknown } = {}) => {
-  const headers: Record<string, string> = {};
-  if (o.token) headers.authorization = `Bearer ${o.token}`;
-  if (o.json !== undefined) headers['content-type'] = 'application/json';
-  return mf.dispatchFetch(`https://grading.test${path}`, { method, headers, body: o.json === undefined ? undefined : JSON.stringify(o.json) });
-};
-
-async function user(username: string, role: string, officerCode?: string): Promise<string> {
-  const res = await call('POST', '/api/v1/users', { token: ADMIN_TOKEN, json: { username, role, officerCode } });
-  expect(res.status, await res.clone().text()).toBe(201);
-  return ((await res.json()) as { token: string }).token;
-}
+const { call, user } = workerOnD1();
 
 describe('grading runs on D1', () => {
   it('computes 60 officers, adjusts with two HR users, publishes, exports and compares', async () => {
-    const hr1 = await user('gr-hr1', 'hr');
-    const hr2 = await user('gr-hr2', 'hr');
+    const hr1 = await user('hr', 'gr-hr1');
+    const hr2 = await user('hr', 'gr-hr2');
     const n = 60;
     const officers = Array.from({ length: n }, (_, i) => ({
       code: `GO${String(i).padStart(3, '0')}`,
@@ -83,7 +61,7 @@ describe('grading runs on D1', () => {
     expect(text.split('\r\n').length).toBe(n + 2);
     expect(text).toContain(`GO000,王芳,县局,${toTier},`);
 
-    const officer = await user('gr-o0', 'officer', 'GO000');
+    const officer = await user('officer', 'gr-o0', 'GO000');
     expect((await call('GET', `/api/v1/grading-runs/${run.id}/results/GO000`, { token: officer })).status).toBe(200);
     expect((await call('GET', `/api/v1/grading-runs/${run.id}/results/GO001`, { token: officer })).status).toBe(403);
   });

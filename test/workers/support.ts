@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { callInit, type CallOpts } from '../support/request.js';
 import { root } from './global-setup.js';
 
 export const ADMIN_TOKEN = 'tgo_workers_suite_admin_token_0123456789';
@@ -54,4 +56,44 @@ export async function migrate(mf: Miniflare) {
     }
   }
   return db;
+}
+
+type WorkerResponse = Awaited<ReturnType<Miniflare['dispatchFetch']>>;
+
+/**
+ * One Worker on a fresh, migrated D1 for the whole test file, started in beforeAll and disposed
+ * in afterAll. Call it before the file's own beforeAll: those run after it, in order.
+ * `call` is TestApp.call for the Worker (bearer token, JSON body); `user` creates a user through
+ * the admin API and returns its token.
+ */
+export function workerOnD1() {
+  let mf: Miniflare | undefined;
+  let d1: Awaited<ReturnType<typeof migrate>> | undefined;
+  beforeAll(async () => {
+    mf = await startWorker();
+    d1 = await migrate(mf);
+  });
+  afterAll(async () => {
+    await mf?.dispose();
+  });
+  const call = (method: string, path: string, o: CallOpts<string> = {}): Promise<WorkerResponse> =>
+    worker.mf.dispatchFetch(`https://grading.test${path}`, callInit(method, o));
+  const user = async (role: string, username: string, officerCode?: string): Promise<string> => {
+    const res = await call('POST', '/api/v1/users', { token: ADMIN_TOKEN, json: { username, role, officerCode } });
+    expect(res.status, await res.clone().text()).toBe(201);
+    return ((await res.json()) as { token: string }).token;
+  };
+  const worker = {
+    get mf(): Miniflare {
+      if (!mf) throw new Error('the Worker starts in beforeAll');
+      return mf;
+    },
+    get d1() {
+      if (!d1) throw new Error('the Worker starts in beforeAll');
+      return d1;
+    },
+    call,
+    user,
+  };
+  return worker;
 }

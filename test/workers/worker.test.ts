@@ -1,37 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Miniflare } from 'miniflare';
-import { ADMIN_TOKEN, SIGNING_KEY, migrate, startWorker } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, SIGNING_KEY, migrate, startWorker, workerOnD1 } from './support.js';
 
 type Problem = { status: number; code: string; detail: string; errors?: { path: string; message: string }[] };
 
-let mf: Miniflare;
-let d1: Awaited<ReturnType<typeof migrate>>;
-
-beforeAll(async () => {
-  mf = await startWorker();
-  d1 = await migrate(mf);
-});
-afterAll(async () => {
-  await mf?.dispose();
-});
-
-const call = async (method: string, path: string, o: { token?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {}) => {
-  const headers: Record<string, string> = { ...(o.headers ?? {}) };
-  if (o.token) headers.authorization = `Bearer ${o.token}`;
-  let body = o.body;
-  if (o.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(o.json);
-  }
-  return mf.dispatchFetch(`https://grading.test${path}`, { method, headers, body });
-};
+const onD1 = workerOnD1();
+const { call } = onD1;
 
 let users = 0;
-async function hrToken(): Promise<string> {
-  const res = await call('POST', '/api/v1/users', { token: ADMIN_TOKEN, json: { username: `hr-w${++users}`, role: 'hr' } });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { token: string }).token;
-}
+const hrToken = (): Promise<string> => onD1.user('hr', `hr-w${++users}`);
 
 describe('the Worker on D1', () => {
   it('answers /healthz and serves the OpenAPI document', async () => {
@@ -108,7 +84,7 @@ describe('the Worker on D1', () => {
     const periods = (await (await call('GET', '/api/v1/periods', { token: hr })).json()) as { items: { code: string; startDate: string }[] };
     expect(periods.items).toContainEqual({ code: '2026Q3', startDate: '2026-07-01', endDate: '2026-09-30' });
 
-    const before = (await d1.prepare('select count(*) as n from audit_entries').first<{ n: number }>())!.n;
+    const before = (await onD1.d1.prepare('select count(*) as n from audit_entries').first<{ n: number }>())!.n;
     const bad = await call('POST', '/api/v1/import?kind=officers', {
       token: hr,
       body: 'code,name,unitCode,team,hireDate,positionStartDate\nWO3,ok,WU1,t,2020-01-01,2020-01-01\nWO4,bad,WU404,t,2020-02-30,2020-03-01\nWO5,bad,WU1,t,2020-02-01,2020-01-01\n',
@@ -118,8 +94,8 @@ describe('the Worker on D1', () => {
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     const problem = (await bad.json()) as Problem;
     expect(problem.errors!.map((e) => e.path)).toEqual(['line 3: hireDate', 'line 3: unitCode', 'line 4: positionStartDate']);
-    expect((await d1.prepare("select count(*) as n from officers where code = 'WO3'").first<{ n: number }>())!.n).toBe(0);
-    expect((await d1.prepare('select count(*) as n from audit_entries').first<{ n: number }>())!.n).toBe(before);
+    expect((await onD1.d1.prepare("select count(*) as n from officers where code = 'WO3'").first<{ n: number }>())!.n).toBe(0);
+    expect((await onD1.d1.prepare('select count(*) as n from audit_entries').first<{ n: number }>())!.n).toBe(before);
 
     const malformed = await call('POST', '/api/v1/import', { token: hr, body: '{"units": [', headers: { 'content-type': 'application/json' } });
     expect(malformed.status).toBe(400);
@@ -136,21 +112,21 @@ describe('the Worker on D1', () => {
       },
     });
     expect(res.status, await res.clone().text()).toBe(200);
-    expect((await d1.prepare("select count(*) as n from officers where unit_code = 'WU2'").first<{ n: number }>())!.n).toBe(n);
+    expect((await onD1.d1.prepare("select count(*) as n from officers where unit_code = 'WU2'").first<{ n: number }>())!.n).toBe(n);
   });
 
   it('appends gap-free audit entries, including one per imported kind', async () => {
-    const results = (await d1.prepare('select seq, action from audit_entries order by seq').all<{ seq: number; action: string }>()).results as { seq: number; action: string }[];
+    const results = (await onD1.d1.prepare('select seq, action from audit_entries order by seq').all<{ seq: number; action: string }>()).results as { seq: number; action: string }[];
     expect(results.length).toBeGreaterThan(5);
     expect(results.map((r) => r.seq)).toEqual(results.map((_, i) => i));
     const actions = results.map((r) => r.action);
     expect(actions[0]).toBe('user.create'); // the admin, created on the first request
     for (const a of ['import.units', 'import.officers', 'import.workload', 'import.taxpayers']) expect(actions).toContain(a);
-    await expect(d1.prepare("update audit_entries set actor = 'mallory'").run()).rejects.toThrow(/append-only/);
+    await expect(onD1.d1.prepare("update audit_entries set actor = 'mallory'").run()).rejects.toThrow(/append-only/);
   });
 
   it('runs the cron trigger', async () => {
-    const worker = await mf.getWorker();
+    const worker = await onD1.mf.getWorker();
     const out = await worker.scheduled({ cron: '*/15 * * * *' });
     expect(out.outcome).toBe('ok');
   });
