@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium, screenshotDir, serveApp, type ServedApp } from '../support/browser.js';
+import { browserOn, screenshotDir } from '../support/browser.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { appendEntries } from '../support/audit.js';
 
@@ -8,9 +8,9 @@ const shots = screenshotDir('audit');
 
 describe('the /verify page in a browser', () => {
   let t: TestApp;
-  let served: ServedApp;
-  let base: string;
   let browser: Browser;
+  let base: string;
+  let close: (() => Promise<void>) | undefined;
   let receipt: { index: number; hash: string };
   let other: string;
 
@@ -19,15 +19,10 @@ describe('the /verify page in a browser', () => {
     const { indices, leafHashes } = await appendEntries(t.ctx(), 41);
     receipt = { index: indices[29]!, hash: leafHashes[29]! };
     other = leafHashes[30]!;
-    served = await serveApp(t);
-    base = served.baseUrl;
-    browser = await launchChromium();
+    ({ browser, baseUrl: base, close } = await browserOn(t));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await served?.close();
-  });
+  afterAll(() => close?.());
 
   it('checks a receipt on the server and again in the browser, with no CSP violations', async () => {
     const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshotDir, serveApp, type ServedApp } from '../support/browser.js';
+import { browserOn, screenshotDir } from '../support/browser.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { invite, seedFeedbackWorld, type FeedbackWorld } from '../support/feedback.js';
 
@@ -19,22 +19,17 @@ async function tabTo(page: Page, check: string, max = 30) {
 describe('the taxpayer form in a browser', () => {
   let t: TestApp;
   let w: FeedbackWorld;
-  let served: ServedApp;
-  let base: string;
   let browser: Browser;
+  let base: string;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     t = await makeTestApp();
     w = await seedFeedbackWorld(t);
-    served = await serveApp(t);
-    base = served.baseUrl;
-    browser = await launchChromium();
+    ({ browser, baseUrl: base, close } = await browserOn(t));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await served?.close();
-  });
+  afterAll(() => close?.());
 
   it('is filled by keyboard alone, shows the receipt, then says "already used"', async () => {
     const inv = await invite(t, w, 'O2');

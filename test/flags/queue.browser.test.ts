@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium, screenshotDir, serveApp, signInPage, type ServedApp } from '../support/browser.js';
+import { browserOn, screenshotDir, signInPage } from '../support/browser.js';
 import { scanFlags } from '../../src/flags/scan.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { assign, decisionsFor, officer, supervisor } from '../support/oversight.js';
@@ -9,9 +9,9 @@ const shots = screenshotDir('flags');
 
 describe('supervisor queue in a browser', () => {
   let t: TestApp;
-  let served: ServedApp;
-  let base: string;
   let browser: Browser;
+  let base: string;
+  let close: (() => Promise<void>) | undefined;
   let sup: { token: string; userId: string };
 
   beforeAll(async () => {
@@ -32,15 +32,10 @@ describe('supervisor queue in a browser', () => {
     // The only eligible supervisor: not in O1's chain, not on the panels (O2, S1 reviewed).
     sup = await supervisor(t, 'sup-zhao');
     await scanFlags({ ctx: t.ctx() });
-    served = await serveApp(t);
-    base = served.baseUrl;
-    browser = await launchChromium();
+    ({ browser, baseUrl: base, close } = await browserOn(t));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await served?.close();
-  });
+  afterAll(() => close?.());
 
   it('filters the queue, opens a bunching flag, sees the chart and closes it as confirmed with a reason', async () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });

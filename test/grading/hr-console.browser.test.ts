@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { launchChromium, screenshotDir, serveApp, signInPage, type ServedApp } from '../support/browser.js';
+import { browserOn, screenshotDir, signInPage } from '../support/browser.js';
 import { sql } from 'drizzle-orm';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { seedGrading, standardFixture } from '../support/grading.js';
@@ -11,22 +11,17 @@ const shots = screenshotDir('grading');
 
 describe('HR console in a browser', () => {
   let t: TestApp;
-  let served: ServedApp;
-  let base: string;
   let browser: Browser;
+  let base: string;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     t = await makeTestApp({ now: '2026-10-10T08:00:00.000Z' });
     await seedGrading(t.db, standardFixture('2026Q3'));
-    served = await serveApp(t);
-    base = served.baseUrl;
-    browser = await launchChromium();
+    ({ browser, baseUrl: base, close } = await browserOn(t));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await served?.close();
-  });
+  afterAll(() => close?.());
 
   async function signedIn(token: string, locale = 'en-US'): Promise<BrowserContext> {
     const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 }, acceptDownloads: true });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { launchChromium, screenshotDir, serveApp, signInPage, type ServedApp } from '../support/browser.js';
+import { browserOn, screenshotDir, signInPage } from '../support/browser.js';
 import { sql } from 'drizzle-orm';
 import { officerWorld, type OfficerWorld } from '../support/officer.js';
 
@@ -8,21 +8,16 @@ const shots = screenshotDir('officer');
 
 describe('/me in a browser, without JavaScript', () => {
   let w: OfficerWorld;
-  let served: ServedApp;
-  let base: string;
   let browser: Browser;
+  let base: string;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     w = await officerWorld();
-    served = await serveApp(w.t);
-    base = served.baseUrl;
-    browser = await launchChromium();
+    ({ browser, baseUrl: base, close } = await browserOn(w.t));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await served?.close();
-  });
+  afterAll(() => close?.());
 
   /** Signs in through the page shell, as an officer pasting their token would. */
   async function signedIn(opts: { locale: string; width: number; height: number }): Promise<BrowserContext> {

@@ -1,27 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium, screenshotDir, serveApp, type ServedApp } from '../support/browser.js';
+import { browserOn, screenshotDir } from '../support/browser.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 
 const shots = screenshotDir('pages');
 
 describe('page shell in a browser', () => {
   let t: TestApp;
-  let served: ServedApp;
-  let base: string;
   let browser: Browser;
+  let base: string;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     t = await makeTestApp();
-    served = await serveApp(t);
-    base = served.baseUrl;
-    browser = await launchChromium();
+    ({ browser, baseUrl: base, close } = await browserOn(t));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await served?.close();
-  });
+  afterAll(() => close?.());
 
   it('signs in by pasting a token, shows the nav, switches language, signs out', async () => {
     const hrToken = await t.userToken('hr', { username: 'hr-chen' });

@@ -29,6 +29,29 @@ export async function serveApp(t: { app: { fetch: (req: Request) => Response | P
 }
 
 /**
+ * What a browser test needs in its beforeAll: the app served on a free port and Chromium.
+ * `close` shuts both (safe to call from afterAll even if setup failed half-way).
+ */
+export async function browserOn(t: Parameters<typeof serveApp>[0]): Promise<{ browser: Browser; baseUrl: string; close: () => Promise<void> }> {
+  const served = await serveApp(t);
+  let browser: Browser;
+  try {
+    browser = await launchChromium();
+  } catch (err) {
+    await served.close();
+    throw err;
+  }
+  return {
+    browser,
+    baseUrl: served.baseUrl,
+    close: async () => {
+      await browser.close();
+      await served.close();
+    },
+  };
+}
+
+/**
  * Signs in through the page shell by pasting a token on /login, as a person would, and waits
  * until the browser lands on `next`. A page already sent to that login page stays there.
  */
