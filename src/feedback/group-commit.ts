@@ -1,10 +1,11 @@
 /**
  * Group commit for feedback submissions (docs/adr/0004-feedback-group-commit.md).
  *
- * A 200 must mean "on disk", and on a file database every commit is an fsync of the WAL. One batch
- * per submission would cap throughput at one fsync per request; instead submissions that arrive
- * together wait a moment in a queue and are written by ONE `db.batch` (one transaction, one
- * fsync), after which each waiter learns its own outcome. The same queue coalesces the token
+ * A 200 must mean "on disk": after its commit a write waits for an fsync of the WAL (`durable`,
+ * db/durable.ts). One batch per submission would cost one commit and a share of an fsync each;
+ * instead submissions that arrive together wait a moment in a queue and are written by ONE
+ * `db.batch` (one transaction), after which each waiter learns its own outcome once the group is
+ * durable. The same queue coalesces the token
  * look-ups of requests that arrive together into one query.
  *
  * Items never fail their neighbours: the writer makes each item's effect conditional, so an item
