@@ -206,6 +206,11 @@ export const feedbackResponses = sqliteTable(
     voidedBy: text('voided_by'),
     voidedAt: text('voided_at'),
     auditIndex: integer('audit_index'),
+    /**
+     * Random salt of the response's commitment in its audit leaf (see src/feedback/commitment.ts):
+     * the log commits to who was rated and how without saying it to those who may read the log.
+     */
+    commitmentNonce: text('commitment_nonce'),
   },
   (t) => [
     index('responses_period_officer').on(t.period, t.officerCode, t.status),

@@ -9,7 +9,8 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { complaints, feedbackResponses, invitations } from '../../db/schema.js';
 import type { Ctx } from '../core/context.js';
 import { ApiError, badRequest, type FieldError } from '../core/errors.js';
-import { newId } from '../core/ids.js';
+import { newId, randomToken } from '../core/ids.js';
+import { responseCommitment } from './commitment.js';
 import { periodOf } from '../core/period.js';
 import { commit, type AuditEvent, type AuditLeaf, type Write } from '../audit/append.js';
 import type { Db } from '../../db/client.js';
@@ -122,19 +123,15 @@ export async function submitFeedback({
   const responseId = newId('fbr', now);
   const mean = (ratings.professionalism + ratings.attitude + ratings.efficiency + ratings.integrity) / 4;
   const period = periodOf(submittedAt);
-  // The leaf commits to the comment and complaint by hash: the log is permanent and readable by
-  // auditors, the texts are personal and stay in the table where access is by role.
+  // The leaf commits to the response without revealing it (src/feedback/commitment.ts).
+  const nonce = randomToken(16);
   const responseEvent: AuditEvent = {
     action: 'feedback.submit',
     entity: 'feedback_response',
     entityId: responseId,
     payload: {
-      officerCode: inv.officerCode,
       period,
-      ratings,
-      mean,
-      commentSha256: comment ? sha256Text(comment) : null,
-      complaintSha256: complaint ? sha256Text(complaint) : null,
+      commitment: responseCommitment({ nonce, invitationId: inv.id, officerCode: inv.officerCode, ratings, comment, complaint }),
     },
   };
 
@@ -144,7 +141,7 @@ export async function submitFeedback({
   };
 
   if (complaint) {
-    return submitWithComplaint(ctx, { inv, responseId, submittedAt, period, ratings, mean, comment, complaint, responseEvent, lost });
+    return submitWithComplaint(ctx, { inv, responseId, submittedAt, period, ratings, mean, comment, complaint, nonce, responseEvent, lost });
   }
 
   const leaf = buildLeafSync(ctx, responseEvent, submittedAt);
@@ -160,6 +157,7 @@ export async function submitFeedback({
     i: ratings.integrity,
     mean,
     com: comment,
+    non: nonce,
     leaf,
   });
   if (outcome === null) return lost();
@@ -179,6 +177,8 @@ export interface QueuedSubmission {
   i: number;
   mean: number;
   com: string | null;
+  /** The commitment's nonce (src/feedback/commitment.ts). */
+  non: string;
   leaf: AuditLeaf;
 }
 
@@ -225,9 +225,9 @@ async function writeSubmissions(db: Db, items: QueuedSubmission[]): Promise<(num
   const [, appended] = (await db.batch([
     db.run(sql`
       insert into feedback_responses (id, invitation_id, officer_code, period, submitted_at,
-        professionalism, attitude, efficiency, integrity, mean, comment, complaint, status, audit_index)
+        professionalism, attitude, efficiency, integrity, mean, comment, complaint, status, commitment_nonce, audit_index)
       select ${v('rid')}, ${v('inv')}, ${v('off')}, ${v('per')}, ${v('at')},
-        ${v('p')}, ${v('a')}, ${v('e')}, ${v('i')}, ${v('mean')}, ${v('com')}, null, 'accepted',
+        ${v('p')}, ${v('a')}, ${v('e')}, ${v('i')}, ${v('mean')}, ${v('com')}, null, 'accepted', ${v('non')},
         (select coalesce(max(seq), -1) from audit_entries) + row_number() over (order by j.key)
       from json_each(${responsesJson}) j
       where exists (select 1 from invitations i
@@ -268,6 +268,7 @@ async function submitWithComplaint(
     mean: number;
     comment: string | null;
     complaint: string;
+    nonce: string;
     responseEvent: AuditEvent;
     lost: () => Promise<never>;
   },
@@ -294,6 +295,7 @@ async function submitWithComplaint(
       comment: a.comment,
       complaint: a.complaint,
       status: 'accepted',
+      commitmentNonce: a.nonce,
       // commit() puts the writes before the appends, and the response's leaf is the first append.
       auditIndex: sql`(select coalesce(max(seq), -1) + 1 from audit_entries)`,
     }),

@@ -11,8 +11,8 @@ import { newId } from '../../src/core/ids.js';
 function item(t: TestApp, invitationId: string, officerCode: string): QueuedSubmission {
   const at = t.clock.now().toISOString();
   const rid = newId('fbr');
-  const leaf = buildLeafSync({ actor: { kind: 'taxpayer' } }, { action: 'feedback.submit', entity: 'feedback_response', entityId: rid, payload: { officerCode } }, at);
-  return { rid, inv: invitationId, off: officerCode, per: '2026Q4', at, p: 5, a: 5, e: 5, i: 5, mean: 5, com: null, leaf };
+  const leaf = buildLeafSync({ actor: { kind: 'taxpayer' } }, { action: 'feedback.submit', entity: 'feedback_response', entityId: rid, payload: { period: '2026Q4' } }, at);
+  return { rid, inv: invitationId, off: officerCode, per: '2026Q4', at, p: 5, a: 5, e: 5, i: 5, mean: 5, com: null, non: `nonce-${rid}`, leaf };
 }
 
 describe('group commit', () => {

@@ -5,6 +5,7 @@ import { goodForm, invite, postForm, seedFeedbackWorld } from '../support/feedba
 import { leafHash } from '../../src/audit/append.js';
 import { toHex } from '../../src/core/ids.js';
 import { submissionQueue } from '../../src/feedback/submit.js';
+import { responseCommitment } from '../../src/feedback/commitment.js';
 
 const count = async (t: Awaited<ReturnType<typeof makeTestApp>>, table: string) =>
   (await t.db.all<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)))[0]!.n;
@@ -48,8 +49,23 @@ describe('the form', () => {
     expect(entry!.leaf_hash).toBe(hash);
     expect(toHex(await leafHash(entry!.leaf))).toBe(hash);
     expect(entry!.leaf).not.toContain('很好'); // the comment is committed by hash only
-    const [row] = await t.db.all<{ audit_index: number; mean: number; comment: string; period: string }>(sql`select * from feedback_responses`);
+    const [row] = await t.db.all<{ audit_index: number; mean: number; comment: string; period: string; invitation_id: string; officer_code: string; commitment_nonce: string; professionalism: number; attitude: number; efficiency: number; integrity: number }>(sql`select * from feedback_responses`);
     expect(row).toMatchObject({ audit_index: index, mean: 4.25, comment: '很好', period: '2026Q4' });
+    // The leaf names neither the officer nor the ratings (a graded supervisor reads the log), but
+    // commits to both: the stored row, with its nonce, recomputes the leaf's commitment.
+    const payload = (JSON.parse(entry!.leaf) as { payload: Record<string, unknown> }).payload;
+    expect(Object.keys(payload).sort()).toEqual(['commitment', 'period']);
+    expect(entry!.leaf).not.toContain(row!.officer_code);
+    const recomputed = responseCommitment({
+      nonce: row!.commitment_nonce,
+      invitationId: row!.invitation_id,
+      officerCode: row!.officer_code,
+      ratings: { professionalism: row!.professionalism, attitude: row!.attitude, efficiency: row!.efficiency, integrity: row!.integrity },
+      comment: row!.comment,
+      complaint: null,
+    });
+    expect(payload.commitment).toBe(recomputed);
+    expect(responseCommitment({ nonce: row!.commitment_nonce, invitationId: row!.invitation_id, officerCode: row!.officer_code, ratings: { professionalism: 1, attitude: 1, efficiency: 1, integrity: 1 }, comment: row!.comment, complaint: null })).not.toBe(recomputed);
 
     const again = await postForm(t, inv.token, goodForm);
     expect(again.status).toBe(410);

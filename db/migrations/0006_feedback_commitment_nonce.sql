@@ -1,0 +1,1 @@
+ALTER TABLE `feedback_responses` ADD `commitment_nonce` text;
