@@ -1,8 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createMiddleware } from 'hono/factory';
-import type { Role } from '../../db/schema.js';
-import { createRouter, type AppEnv } from '../core/http.js';
-import { requireRole } from '../auth/tokens.js';
+import { allowRoles, createRouter } from '../core/http.js';
 import { ProblemSchema, bearerSecurity, problemResponses } from '../core/openapi.js';
 import { invitationOutput, issueInvitation, issueInvitationInput } from './invitations.js';
 import { checkReturnVisits, drawInput, drawOutput, drawReturnVisits, sampleCheckOutput } from './return-visits.js';
@@ -18,17 +15,6 @@ import {
 } from './reports.js';
 import { formRoutes } from './form-routes.js';
 
-/**
- * Who may call comes before what they sent: the role check runs ahead of the zod validators, so
- * an anonymous caller gets 401 and a refused role 403 whatever the body. The verbs check again
- * (and do the finer checks: own record only, not about oneself).
- */
-const allow = (...roles: Role[]) => [
-  createMiddleware<AppEnv>(async (c, next) => {
-    requireRole(c.get('ctx').actor, ...roles);
-    await next();
-  }),
-];
 
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((s) => [s, { description: String(s), content: { 'application/problem+json': { schema: ProblemSchema } } }]));
@@ -36,7 +22,7 @@ const problems = (...codes: number[]) =>
 const issueRoute = createRoute({
   method: 'post',
   path: '/api/v1/invitations',
-  middleware: allow('intake', 'hr'),
+  middleware: allowRoles('intake', 'hr'),
   tags: ['feedback'],
   summary: 'Invite the taxpayer of one interaction to rate it (intake, hr). The token is shown once.',
   security: bearerSecurity,
@@ -51,7 +37,7 @@ const issueRoute = createRoute({
 const drawRoute = createRoute({
   method: 'post',
   path: '/api/v1/return-visits',
-  middleware: allow('hr'),
+  middleware: allowRoles('hr'),
   tags: ['feedback'],
   summary: 'Draw a reproducible random sample of taxpayers per officer and invite them (hr).',
   security: bearerSecurity,
@@ -62,7 +48,7 @@ const drawRoute = createRoute({
 const checkDrawRoute = createRoute({
   method: 'get',
   path: '/api/v1/return-visits/{id}',
-  middleware: allow('hr', 'supervisor'),
+  middleware: allowRoles('hr', 'supervisor'),
   tags: ['feedback'],
   summary: 'A recorded draw re-run from its seed beside the invitations it produced (hr, supervisor).',
   security: bearerSecurity,
@@ -73,7 +59,7 @@ const checkDrawRoute = createRoute({
 const summaryRoute = createRoute({
   method: 'get',
   path: '/api/v1/feedback/summary',
-  middleware: allow('officer', 'supervisor', 'hr'),
+  middleware: allowRoles('officer', 'supervisor', 'hr'),
   tags: ['feedback'],
   summary: 'Average ratings of one officer in one period. Officers: their own, from 5 responses up.',
   security: bearerSecurity,
@@ -84,7 +70,7 @@ const summaryRoute = createRoute({
 const responsesRoute = createRoute({
   method: 'get',
   path: '/api/v1/feedback/responses',
-  middleware: allow('hr', 'supervisor'),
+  middleware: allowRoles('hr', 'supervisor'),
   tags: ['feedback'],
   summary: 'Single responses with comments (hr, supervisor; never about oneself). Paginated.',
   security: bearerSecurity,
@@ -95,7 +81,7 @@ const responsesRoute = createRoute({
 const voidRoute = createRoute({
   method: 'post',
   path: '/api/v1/feedback/responses/{id}/void',
-  middleware: allow('supervisor'),
+  middleware: allowRoles('supervisor'),
   tags: ['feedback'],
   summary: 'Void a response with a reason (supervisor; not about oneself). Excluded from grading.',
   security: bearerSecurity,
