@@ -21,6 +21,8 @@ export interface NodeConfig {
   adminToken?: string;
   publicUrl: string;
   signingKey?: string;
+  bureauName?: string;
+  logOrigin?: string;
   /** Minutes between scheduled jobs (flag scan, checkpoint); 0 turns the schedule off. */
   scheduleMinutes: number;
 }
@@ -35,6 +37,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     signingKey: env.AUDIT_SIGNING_KEY,
     scheduleMinutes: Number(env.SCHEDULE_MINUTES ?? 15),
+    bureauName: env.BUREAU_NAME,
+    logOrigin: env.LOG_ORIGIN,
   };
 }
 
@@ -78,7 +82,12 @@ export async function startNode(cfg: NodeConfig = readConfig()) {
   const printed = await ensureAdmin(db, systemClock, cfg.adminToken);
   if (printed) console.log(`No admin existed: created user "admin" with token (shown once):\n  ${printed}`);
   const signer = loadSigner(cfg);
-  const config = { ...defaultConfig, publicUrl: cfg.publicUrl };
+  const config = {
+    ...defaultConfig,
+    publicUrl: cfg.publicUrl,
+    bureauName: cfg.bureauName ?? defaultConfig.bureauName,
+    logOrigin: cfg.logOrigin ?? defaultConfig.logOrigin,
+  };
   const app = createApp({ db, signer, config, assets: packageAsset });
   const server = serve({ fetch: app.fetch, port: cfg.port });
   console.log(`Listening on http://localhost:${cfg.port} (database ${cfg.databaseUrl})`);

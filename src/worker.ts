@@ -58,6 +58,8 @@ export const workerEnv = z
       .string({ error: 'AUDIT_SIGNING_KEY (secret) is required: base64 of a 32-byte Ed25519 seed' })
       .refine((s) => decodeSeed(s) !== null, 'AUDIT_SIGNING_KEY must be base64 of exactly 32 bytes'),
     PUBLIC_URL: z.url({ error: 'PUBLIC_URL must be an absolute URL' }),
+    BUREAU_NAME: z.string().min(1).optional(),
+    LOG_ORIGIN: z.string().min(1).optional(),
     ASSETS: z.custom<AssetsBinding>(hasMethod('fetch'), 'ASSETS must be an assets binding').optional(),
   })
   .refine((e) => e.DB !== undefined || e.DATABASE_URL !== undefined, {
@@ -132,7 +134,12 @@ function build(rawEnv: Record<string, unknown>): Built {
   const env = parsed.data;
   const db = openDatabase(env);
   const signer = signerFromSeed(decodeSeed(env.AUDIT_SIGNING_KEY)!);
-  const config: AppConfig = { ...defaultConfig, publicUrl: env.PUBLIC_URL.replace(/\/+$/, '') };
+  const config: AppConfig = {
+    ...defaultConfig,
+    publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''),
+    bureauName: env.BUREAU_NAME ?? defaultConfig.bureauName,
+    logOrigin: env.LOG_ORIGIN ?? defaultConfig.logOrigin,
+  };
   const assets = env.ASSETS;
   const app = createApp({
     db,
