@@ -10,7 +10,7 @@
  * `INSERT ... ON CONFLICT DO UPDATE` statements chunked to at most 100 bound parameters each,
  * which is Cloudflare D1's limit per statement (and far under libsql's).
  */
-import { getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { getTableColumns, getTableName, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { z } from '@hono/zod-openapi';
 import {
@@ -198,7 +198,18 @@ export interface ImportOptions {
    * caller such as a benchmark may raise it (SQLite allows 32,766) for fewer, larger statements.
    */
   maxParams?: number;
+  /**
+   * Most characters of the one JSON parameter that carries a statement's rows. Default
+   * {@link MAX_JSON_CHARS}; tests lower it to see rows split over many statements.
+   */
+  maxJsonChars?: number;
 }
+
+/**
+ * 300,000 UTF-16 units are at most 900,000 bytes of UTF-8 (3 bytes per unit at worst, names in
+ * Chinese), under D1's 1,000,000-byte limit for one string; libsql has no practical limit.
+ */
+export const MAX_JSON_CHARS = 300_000;
 
 /** Rows whose audit entry carries the rows themselves; bigger imports carry the digest only. */
 export const AUDIT_INLINE_ROWS = 1000;
@@ -509,7 +520,7 @@ async function runImport(
     }
     throw importErrors(errors, errors.length);
   }
-  return write(ctx, rows, present, source, options?.maxParams ?? 100);
+  return write(ctx, rows, present, source, options?.maxParams ?? 100, options?.maxJsonChars ?? MAX_JSON_CHARS);
 }
 
 /** Codes of `codes` that exist in `table`, looked up a few thousand at a time with json_each. */
@@ -609,12 +620,12 @@ function checkAssignmentHistory(
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-async function write(ctx: Ctx, rows: Rows, present: ImportKind[], source: 'json' | 'csv', maxParams: number): Promise<ImportResult> {
+async function write(ctx: Ctx, rows: Rows, present: ImportKind[], source: 'json' | 'csv', maxParams: number, maxJsonChars: number): Promise<ImportResult> {
   const db = ctx.db;
   const writes: Write[] = [];
   const nul = <T>(v: T | undefined) => (v === undefined ? null : v);
 
-  writes.push(...upserts(db, units, [units.code], rows.units.map((r) => ({ code: r.code, name: r.name, peerGroup: r.peerGroup })), maxParams));
+  writes.push(...upserts(db, units, [units.code], rows.units.map((r) => ({ code: r.code, name: r.name, peerGroup: r.peerGroup })), maxJsonChars));
   writes.push(
     ...upserts(
       db,
@@ -630,10 +641,10 @@ async function write(ctx: Ctx, rows: Rows, present: ImportKind[], source: 'json'
         leaveDate: nul(r.leaveDate),
         supervisorCode: nul(r.supervisorCode),
       })),
-      maxParams,
+      maxJsonChars,
     ),
   );
-  writes.push(...upserts(db, taxpayers, [taxpayers.code], rows.taxpayers.map((r) => ({ code: r.code, name: r.name, category: r.category })), maxParams));
+  writes.push(...upserts(db, taxpayers, [taxpayers.code], rows.taxpayers.map((r) => ({ code: r.code, name: r.name, category: r.category })), maxJsonChars));
 
   // Closing rows first: the database allows one open assignment per taxpayer at any moment,
   // and a multi-row INSERT checks that row by row.
@@ -644,7 +655,7 @@ async function write(ctx: Ctx, rows: Rows, present: ImportKind[], source: 'json'
       assignments,
       [assignments.taxpayerCode, assignments.from],
       closedFirst.map((r) => ({ taxpayerCode: r.taxpayerCode, officerCode: r.officerCode, from: r.from, to: nul(r.to) })),
-      maxParams,
+      maxJsonChars,
     ),
   );
 
@@ -662,7 +673,7 @@ async function write(ctx: Ctx, rows: Rows, present: ImportKind[], source: 'json'
       workload,
       [workload.period, workload.officerCode, workload.kind],
       rows.workload.map((r) => ({ officerCode: r.officerCode, period: r.period, kind: r.kind, count: r.count })),
-      maxParams,
+      maxJsonChars,
     ),
   );
   writes.push(
@@ -671,7 +682,7 @@ async function write(ctx: Ctx, rows: Rows, present: ImportKind[], source: 'json'
       assessments,
       [assessments.officerCode, assessments.category, assessments.takenOn],
       rows.assessments.map((r) => ({ officerCode: r.officerCode, category: r.category, takenOn: r.takenOn, raw: r.raw, max: r.max })),
-      maxParams,
+      maxJsonChars,
     ),
   );
   writes.push(
@@ -680,7 +691,7 @@ async function write(ctx: Ctx, rows: Rows, present: ImportKind[], source: 'json'
       thresholds,
       [thresholds.decisionType, thresholds.validFrom],
       rows.thresholds.map((r) => ({ decisionType: r.decisionType, validFrom: r.validFrom, validTo: nul(r.validTo), amount: r.amount })),
-      maxParams,
+      maxJsonChars,
     ),
   );
 
@@ -699,7 +710,7 @@ async function write(ctx: Ctx, rows: Rows, present: ImportKind[], source: 'json'
         kind,
         source,
         count: list.length,
-        digest: await sha256Hex(canonicalJson(list)),
+        digest: await sha256Hex(canonicalRows(list as Record<string, unknown>[], Object.keys(rowSchemas[kind].shape))),
         ...(kind === 'workload' ? { periods: periodCodes } : {}),
         ...(list.length <= AUDIT_INLINE_ROWS ? { rows: list } : {}),
       },
@@ -709,28 +720,78 @@ async function write(ctx: Ctx, rows: Rows, present: ImportKind[], source: 'json'
   return { importId, imported };
 }
 
+/**
+ * `canonicalJson(rows)` for validated rows, in one pass: each row's known fields in sorted
+ * order, absent (undefined) ones left out, exactly as canonicalJson does. Falls back to
+ * canonicalJson for any value that is not a string or a finite number, and for a field outside
+ * the list, so the bytes (and the audited digest) never depend on which path ran.
+ */
+export function canonicalRows(rows: Record<string, unknown>[], fields: string[]): string {
+  const sorted = [...fields].sort();
+  const keys = sorted.map((f) => `${JSON.stringify(f)}:`);
+  const parts: string[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    let out = '{';
+    let n = 0;
+    for (let k = 0; k < sorted.length; k++) {
+      const v = r[sorted[k]!];
+      if (v === undefined) continue;
+      if (typeof v === 'string') out += `${n++ ? ',' : ''}${keys[k]}${JSON.stringify(v)}`;
+      else if (typeof v === 'number' && Number.isFinite(v)) out += `${n++ ? ',' : ''}${keys[k]}${JSON.stringify(v)}`;
+      else return canonicalJson(rows);
+    }
+    let present = 0;
+    for (const key in r) if (r[key] !== undefined) present++;
+    if (present !== n) return canonicalJson(rows);
+    parts[i] = `${out}}`;
+  }
+  return `[${parts.join(',')}]`;
+}
+
 function* chunks<T>(list: T[], size: number): Generator<T[]> {
   for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size);
 }
 
 /**
- * Multi-row `INSERT ... ON CONFLICT (key) DO UPDATE SET col = excluded.col` statements, each with
- * at most `maxParams` bound parameters (every value of every row is one parameter).
+ * `INSERT ... SELECT ... FROM json_each(?) ON CONFLICT (key) DO UPDATE SET col = excluded.col`
+ * statements: the rows of a chunk travel as ONE bound parameter, a JSON array of row arrays in
+ * column order, of at most `maxJsonChars` characters.
+ *
+ * Why not multi-row VALUES: D1 allows only 100 bound parameters per statement, so 100,000 rows
+ * were 1,000+ statements and 300,000 parameters, each walked through drizzle's query builder,
+ * which cost more than SQLite itself; SQLite also reads one JSON text faster than it binds its
+ * values one by one (docs/import.md, Performance). Values stay bound data, never SQL text;
+ * column and table names come from the schema, never from the input. JSON keeps the types the
+ * rows were validated to: strings stay TEXT, numbers REAL/INTEGER, absent fields NULL.
  */
-function upserts(db: Db, table: SQLiteTable, target: SQLiteColumn[], rows: Record<string, unknown>[], maxParams: number): Write[] {
+function upserts(db: Db, table: SQLiteTable, target: SQLiteColumn[], rows: Record<string, unknown>[], maxJsonChars: number): Write[] {
   if (rows.length === 0) return [];
-  const columns = getTableColumns(table);
+  const columns = Object.entries(getTableColumns(table));
   const keys = new Set(target.map((c) => c.name));
-  const set: Record<string, SQL> = {};
-  for (const [prop, col] of Object.entries(columns)) {
-    if (!keys.has(col.name)) set[prop] = sql.raw(`excluded."${col.name}"`);
-  }
-  const perStatement = Math.max(1, Math.floor(maxParams / Object.keys(columns).length));
+  const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  const updated = columns.filter(([, c]) => !keys.has(c.name));
+  const statement = (json: string) =>
+    sql`insert into ${sql.raw(q(getTableName(table)))} (${sql.raw(columns.map(([, c]) => q(c.name)).join(', '))}) select ${sql.raw(
+      columns.map((_, i) => `json_extract(value, '$[${i}]')`).join(', '),
+    )} from json_each(${json}) where true on conflict (${sql.raw(target.map((c) => q(c.name)).join(', '))}) do ${sql.raw(
+      updated.length ? `update set ${updated.map(([, c]) => `${q(c.name)} = excluded.${q(c.name)}`).join(', ')}` : 'nothing',
+    )}`;
+  const props = columns.map(([prop]) => prop);
   const out: Write[] = [];
-  for (const chunk of chunks(rows, perStatement)) {
-    // drizzle's insert types are per table; the rows were shaped for `table` just above.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    out.push(db.insert(table).values(chunk as any).onConflictDoUpdate({ target, set } as any) as unknown as Write);
+  let parts: string[] = [];
+  let size = 2;
+  for (const r of rows) {
+    // undefined has no JSON form inside an array (it would become null anyway); say null.
+    const one = JSON.stringify(props.map((p) => r[p] ?? null));
+    if (parts.length && size + one.length + 1 > maxJsonChars) {
+      out.push(db.run(statement(`[${parts.join(',')}]`)) as unknown as Write);
+      parts = [];
+      size = 2;
+    }
+    parts.push(one);
+    size += one.length + 1;
   }
+  if (parts.length) out.push(db.run(statement(`[${parts.join(',')}]`)) as unknown as Write);
   return out;
 }

@@ -4,7 +4,7 @@ import { assignments, auditEntries, officers, periods, thresholds, units, worklo
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { canonicalJson } from '../../src/audit/canonical.js';
 import { sha256Hex } from '../../src/core/ids.js';
-import { importData } from '../../src/imports/import.js';
+import { canonicalRows, importData } from '../../src/imports/import.js';
 
 type Problem = { status: number; code: string; detail: string; errors?: { path: string; message: string }[] };
 
@@ -159,6 +159,48 @@ describe('JSON import', () => {
     expect(payload.count).toBe(n);
     expect(payload.rows).toBeUndefined(); // over 1000 rows: the digest stands for them
     expect(payload.digest).toBe(await sha256Hex(canonicalJson(input.workload)));
+  });
+
+  it('splits rows over many JSON statements and still upserts every row, nulls and numbers included', async () => {
+    const { t } = await setup();
+    const hrActor = { kind: 'user', userId: 'u', username: 'hr-json', role: 'hr', officerCode: null, tokenId: 'x' } as const;
+    const n = 300;
+    const code = (i: number) => `J${String(i).padStart(4, '0')}`;
+    const first = {
+      units: [{ code: 'U1', name: 'Unit', peerGroup: 'urban' }],
+      officers: Array.from({ length: n }, (_, i) => ({ code: code(i), name: `官员 "${i}" ,'x'`, unitCode: 'U1', team: 'service', hireDate: '2020-01-01', positionStartDate: '2020-01-01', leaveDate: '2026-01-01' })),
+      workload: Array.from({ length: n }, (_, i) => ({ officerCode: code(i), period: '2026Q3', kind: 'general_taxpayer', count: i + 0.25 })),
+    };
+    // ~2 rows per statement: hundreds of statements in the one batch.
+    await importData({ ctx: t.ctx(hrActor), input: first, options: { maxJsonChars: 300 } });
+    const again = {
+      officers: first.officers.map((o) => ({ ...o, name: `${o.name}!`, leaveDate: undefined })),
+      workload: first.workload.map((w) => ({ ...w, count: 7 })),
+    };
+    await importData({ ctx: t.ctx(hrActor), input: again, options: { maxJsonChars: 300 } });
+    expect(await count(t, 'officers')).toBe(n);
+    const o = await t.db.select().from(officers).where(sql`${officers.code} = ${code(17)}`);
+    expect(o[0]).toMatchObject({ name: `官员 "17" ,'x'!`, leaveDate: null, unitCode: 'U1' });
+    const w = await t.db.select().from(workload).where(sql`${workload.officerCode} = ${code(17)}`);
+    expect(w).toEqual([{ officerCode: code(17), period: '2026Q3', kind: 'general_taxpayer', count: 7 }]);
+    const [{ n: open }] = await t.db.all<{ n: number }>(sql`select count(*) as n from officers where leave_date is not null`);
+    expect(open).toBe(0);
+  });
+
+  it('canonicalRows gives the bytes of canonicalJson', () => {
+    const fields = ['officerCode', 'raw', 'max', 'takenOn', 'category'];
+    const rows = [
+      { officerCode: 'O1', category: 'tax_law', raw: 80, max: 100, takenOn: '2026-05-01' },
+      { officerCode: '张"\\n\u2028', category: 'x', raw: 0.1 + 0.2, max: 1e21, takenOn: '2026-05-01', extra: undefined },
+      { officerCode: 'O2', category: 'y', raw: -0, max: 3, takenOn: '2026-05-02' },
+    ];
+    expect(canonicalRows(rows, fields)).toBe(canonicalJson(rows));
+    expect(canonicalRows([], fields)).toBe(canonicalJson([]));
+    // Off the known shape it falls back rather than guessing.
+    const odd = [{ officerCode: 'O1', nested: { b: 1, a: 2 } }];
+    expect(canonicalRows(odd, fields)).toBe(canonicalJson(odd));
+    const partial = [{ officerCode: 'O1', raw: 1 }, { raw: 2, officerCode: 'O2', takenOn: undefined }];
+    expect(canonicalRows(partial, fields)).toBe(canonicalJson(partial));
   });
 });
 
