@@ -463,10 +463,6 @@ async function runImport(
     const v = r !== null && typeof r === 'object' ? (r as Record<string, unknown>)[field] : undefined;
     return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
   };
-  const codesIn = (kind: ImportKind) => new Set(rawRows(kind).flatMap((r) => textOf(r, 'code') ?? []));
-  const unitCodes = codesIn('units');
-  const officerCodes = codesIn('officers');
-  const taxpayerCodes = codesIn('taxpayers');
   const refs: { kind: ImportKind; field: string; target: 'unit' | 'officer' | 'taxpayer' }[] = [
     { kind: 'officers', field: 'unitCode', target: 'unit' },
     { kind: 'officers', field: 'supervisorCode', target: 'officer' },
@@ -475,7 +471,11 @@ async function runImport(
     { kind: 'workload', field: 'officerCode', target: 'officer' },
     { kind: 'assessments', field: 'officerCode', target: 'officer' },
   ];
-  const inImport = { unit: unitCodes, officer: officerCodes, taxpayer: taxpayerCodes };
+  // Only kinds that something refers to (a taxpayer list alone needs no set of its codes).
+  const referring = (target: 'unit' | 'officer' | 'taxpayer') => refs.some((ref) => ref.target === target && rawRows(ref.kind).length > 0);
+  const codesIn = (kind: ImportKind, target: 'unit' | 'officer' | 'taxpayer') =>
+    referring(target) ? new Set(rawRows(kind).flatMap((r) => textOf(r, 'code') ?? [])) : new Set<string>();
+  const inImport = { unit: codesIn('units', 'unit'), officer: codesIn('officers', 'officer'), taxpayer: codesIn('taxpayers', 'taxpayer') };
   const wanted = { unit: new Set<string>(), officer: new Set<string>(), taxpayer: new Set<string>() };
   for (const ref of refs) {
     for (const r of rawRows(ref.kind)) {
@@ -623,41 +623,17 @@ function checkAssignmentHistory(
 async function write(ctx: Ctx, rows: Rows, present: ImportKind[], source: 'json' | 'csv', maxParams: number, maxJsonChars: number): Promise<ImportResult> {
   const db = ctx.db;
   const writes: Write[] = [];
-  const nul = <T>(v: T | undefined) => (v === undefined ? null : v);
+  // The validated rows go in as they are: their fields are the tables' property names, and an
+  // absent optional field is written as null (upserts), so a re-import clears it.
 
-  writes.push(...upserts(db, units, [units.code], rows.units.map((r) => ({ code: r.code, name: r.name, peerGroup: r.peerGroup })), maxJsonChars));
-  writes.push(
-    ...upserts(
-      db,
-      officers,
-      [officers.code],
-      rows.officers.map((r) => ({
-        code: r.code,
-        name: r.name,
-        unitCode: r.unitCode,
-        team: r.team,
-        hireDate: r.hireDate,
-        positionStartDate: r.positionStartDate,
-        leaveDate: nul(r.leaveDate),
-        supervisorCode: nul(r.supervisorCode),
-      })),
-      maxJsonChars,
-    ),
-  );
-  writes.push(...upserts(db, taxpayers, [taxpayers.code], rows.taxpayers.map((r) => ({ code: r.code, name: r.name, category: r.category })), maxJsonChars));
+  writes.push(...upserts(db, units, [units.code], rows.units, maxJsonChars));
+  writes.push(...upserts(db, officers, [officers.code], rows.officers, maxJsonChars));
+  writes.push(...upserts(db, taxpayers, [taxpayers.code], rows.taxpayers, maxJsonChars));
 
   // Closing rows first: the database allows one open assignment per taxpayer at any moment,
   // and a multi-row INSERT checks that row by row.
   const closedFirst = [...rows.assignments].sort((a, b) => (a.to === undefined ? 1 : 0) - (b.to === undefined ? 1 : 0));
-  writes.push(
-    ...upserts(
-      db,
-      assignments,
-      [assignments.taxpayerCode, assignments.from],
-      closedFirst.map((r) => ({ taxpayerCode: r.taxpayerCode, officerCode: r.officerCode, from: r.from, to: nul(r.to) })),
-      maxJsonChars,
-    ),
-  );
+  writes.push(...upserts(db, assignments, [assignments.taxpayerCode, assignments.from], closedFirst, maxJsonChars));
 
   const periodCodes = [...new Set(rows.workload.map((r) => r.period))].sort();
   const periodRows = periodCodes.map((c) => {
@@ -667,33 +643,9 @@ async function write(ctx: Ctx, rows: Rows, present: ImportKind[], source: 'json'
   for (const chunk of chunks(periodRows, Math.max(1, Math.floor(maxParams / 3)))) {
     writes.push(db.insert(periods).values(chunk).onConflictDoNothing());
   }
-  writes.push(
-    ...upserts(
-      db,
-      workload,
-      [workload.period, workload.officerCode, workload.kind],
-      rows.workload.map((r) => ({ officerCode: r.officerCode, period: r.period, kind: r.kind, count: r.count })),
-      maxJsonChars,
-    ),
-  );
-  writes.push(
-    ...upserts(
-      db,
-      assessments,
-      [assessments.officerCode, assessments.category, assessments.takenOn],
-      rows.assessments.map((r) => ({ officerCode: r.officerCode, category: r.category, takenOn: r.takenOn, raw: r.raw, max: r.max })),
-      maxJsonChars,
-    ),
-  );
-  writes.push(
-    ...upserts(
-      db,
-      thresholds,
-      [thresholds.decisionType, thresholds.validFrom],
-      rows.thresholds.map((r) => ({ decisionType: r.decisionType, validFrom: r.validFrom, validTo: nul(r.validTo), amount: r.amount })),
-      maxJsonChars,
-    ),
-  );
+  writes.push(...upserts(db, workload, [workload.period, workload.officerCode, workload.kind], rows.workload, maxJsonChars));
+  writes.push(...upserts(db, assessments, [assessments.officerCode, assessments.category, assessments.takenOn], rows.assessments, maxJsonChars));
+  writes.push(...upserts(db, thresholds, [thresholds.decisionType, thresholds.validFrom], rows.thresholds, maxJsonChars));
 
   const importId = newId('imp', ctx.clock.now());
   const imported: Record<string, number> = {};
