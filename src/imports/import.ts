@@ -6,9 +6,9 @@
  * import is written, in one `commit()` batch together with one audit entry per kind.
  *
  * Fast enough for 100,000 rows: references are resolved with a few set-based queries
- * (`json_each` over a JSON array of codes), never one SELECT per row, and writes are multi-row
- * `INSERT ... ON CONFLICT DO UPDATE` statements chunked to at most 100 bound parameters each,
- * which is Cloudflare D1's limit per statement (and far under libsql's).
+ * (`json_each` over a JSON array of codes), never one SELECT per row, and writes are
+ * `INSERT ... SELECT ... FROM json_each(?) ON CONFLICT DO UPDATE` statements whose rows travel
+ * as one JSON parameter (under D1's 100-parameter and 1 MB-per-value limits; see upserts).
  */
 import { getTableColumns, getTableName, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
