@@ -1,8 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createMiddleware } from 'hono/factory';
-import type { Role } from '../../db/schema.js';
-import { createRouter, type AppEnv } from '../core/http.js';
-import { requireRole } from '../auth/tokens.js';
+import { allowRoles, createRouter } from '../core/http.js';
 import { ProblemSchema, bearerSecurity } from '../core/openapi.js';
 import {
   exportRunCsv,
@@ -29,17 +26,6 @@ const problems = {
 
 const tags = ['grading'];
 
-/**
- * Who may call comes before what they sent: the role check runs as route middleware, ahead of
- * the zod validators, so an anonymous caller gets 401 and a refused role 403 whatever the body.
- * The verbs check again (they are also called from pages).
- */
-const allow = (...roles: Role[]) => [
-  createMiddleware<AppEnv>(async (c, next) => {
-    requireRole(c.get('ctx').actor, ...roles);
-    await next();
-  }),
-];
 const limit = z.coerce.number().int().min(1).max(1000).optional();
 const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 
@@ -111,7 +97,7 @@ const Appeal = z
 const idParam = z.object({ id: z.string().min(1) });
 
 const startRunRoute = createRoute({
-  middleware: allow('hr'),
+  middleware: allowRoles('hr'),
   method: 'post',
   path: '/api/v1/grading-runs',
   tags,
@@ -137,7 +123,7 @@ const startRunRoute = createRoute({
 });
 
 const listRunsRoute = createRoute({
-  middleware: allow('hr', 'officer'),
+  middleware: allowRoles('hr', 'officer'),
   method: 'get',
   path: '/api/v1/grading-runs',
   tags,
@@ -148,7 +134,7 @@ const listRunsRoute = createRoute({
 });
 
 const compareRoute = createRoute({
-  middleware: allow('hr'),
+  middleware: allowRoles('hr'),
   method: 'get',
   path: '/api/v1/grading-runs/compare',
   tags,
@@ -159,7 +145,7 @@ const compareRoute = createRoute({
 });
 
 const getRunRoute = createRoute({
-  middleware: allow('hr', 'officer'),
+  middleware: allowRoles('hr', 'officer'),
   method: 'get',
   path: '/api/v1/grading-runs/{id}',
   tags,
@@ -170,7 +156,7 @@ const getRunRoute = createRoute({
 });
 
 const resultsRoute = createRoute({
-  middleware: allow('hr'),
+  middleware: allowRoles('hr'),
   method: 'get',
   path: '/api/v1/grading-runs/{id}/results',
   tags,
@@ -181,7 +167,7 @@ const resultsRoute = createRoute({
 });
 
 const resultRoute = createRoute({
-  middleware: allow('hr', 'officer'),
+  middleware: allowRoles('hr', 'officer'),
   method: 'get',
   path: '/api/v1/grading-runs/{id}/results/{officerCode}',
   tags,
@@ -192,7 +178,7 @@ const resultRoute = createRoute({
 });
 
 const publishRoute = createRoute({
-  middleware: allow('hr'),
+  middleware: allowRoles('hr'),
   method: 'post',
   path: '/api/v1/grading-runs/{id}/publish',
   tags,
@@ -203,7 +189,7 @@ const publishRoute = createRoute({
 });
 
 const exportRoute = createRoute({
-  middleware: allow('hr'),
+  middleware: allowRoles('hr'),
   method: 'get',
   path: '/api/v1/grading-runs/{id}/export.csv',
   tags,
@@ -214,7 +200,7 @@ const exportRoute = createRoute({
 });
 
 const proposeRoute = createRoute({
-  middleware: allow('hr'),
+  middleware: allowRoles('hr'),
   method: 'post',
   path: '/api/v1/grading-runs/{id}/adjustments',
   tags,
@@ -225,7 +211,7 @@ const proposeRoute = createRoute({
 });
 
 const listAdjustmentsRoute = createRoute({
-  middleware: allow('hr'),
+  middleware: allowRoles('hr'),
   method: 'get',
   path: '/api/v1/grading-runs/{id}/adjustments',
   tags,
@@ -236,7 +222,7 @@ const listAdjustmentsRoute = createRoute({
 });
 
 const decideAdjustmentRoute = createRoute({
-  middleware: allow('hr'),
+  middleware: allowRoles('hr'),
   method: 'post',
   path: '/api/v1/adjustments/{id}/decision',
   tags,
@@ -247,7 +233,7 @@ const decideAdjustmentRoute = createRoute({
 });
 
 const fileAppealRoute = createRoute({
-  middleware: allow('officer'),
+  middleware: allowRoles('officer'),
   method: 'post',
   path: '/api/v1/grading-runs/{id}/appeals',
   tags,
@@ -258,7 +244,7 @@ const fileAppealRoute = createRoute({
 });
 
 const decideAppealRoute = createRoute({
-  middleware: allow('hr'),
+  middleware: allowRoles('hr'),
   method: 'post',
   path: '/api/v1/appeals/{id}/decision',
   tags,
@@ -269,7 +255,7 @@ const decideAppealRoute = createRoute({
 });
 
 const listAppealsRoute = createRoute({
-  middleware: allow('hr', 'officer'),
+  middleware: allowRoles('hr', 'officer'),
   method: 'get',
   path: '/api/v1/appeals',
   tags,
@@ -280,7 +266,7 @@ const listAppealsRoute = createRoute({
 });
 
 const myGradesRoute = createRoute({
-  middleware: allow('officer'),
+  middleware: allowRoles('officer'),
   method: 'get',
   path: '/api/v1/me/grades',
   tags,
