@@ -680,25 +680,30 @@ async function write(ctx: Ctx, rows: Rows, present: ImportKind[], source: 'json'
  */
 export function canonicalRows(rows: Record<string, unknown>[], fields: string[]): string {
   const sorted = [...fields].sort();
-  const keys = sorted.map((f) => `${JSON.stringify(f)}:`);
-  const parts: string[] = new Array(rows.length);
+  // Sorted-key copies and one native JSON.stringify: V8 writes same-shaped objects far faster
+  // than string building per value (the property order is insertion order; no key is an index).
+  const copies: Record<string, unknown>[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
-    let out = '{';
+    const o: Record<string, unknown> = {};
     let n = 0;
     for (let k = 0; k < sorted.length; k++) {
-      const v = r[sorted[k]!];
+      const f = sorted[k]!;
+      const v = r[f];
       if (v === undefined) continue;
-      if (typeof v === 'string') out += `${n++ ? ',' : ''}${keys[k]}${JSON.stringify(v)}`;
-      else if (typeof v === 'number' && Number.isFinite(v)) out += `${n++ ? ',' : ''}${keys[k]}${JSON.stringify(v)}`;
-      else return canonicalJson(rows);
+      if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v))) return canonicalJson(rows);
+      o[f] = v;
+      n++;
     }
-    let present = 0;
-    for (const key in r) if (r[key] !== undefined) present++;
-    if (present !== n) return canonicalJson(rows);
-    parts[i] = `${out}}`;
+    if (Object.keys(r).length !== n) {
+      // Another key: harmless if undefined (canonicalJson drops it), else off the known shape.
+      let present = 0;
+      for (const key in r) if (r[key] !== undefined) present++;
+      if (present !== n) return canonicalJson(rows);
+    }
+    copies[i] = o;
   }
-  return `[${parts.join(',')}]`;
+  return JSON.stringify(copies);
 }
 
 function* chunks<T>(list: T[], size: number): Generator<T[]> {
