@@ -334,9 +334,12 @@ export async function getResult({ ctx, input }: { ctx: Ctx; input: { id: string;
   return { runId: run.id, period: run.period, runStatus: run.status, publishedAt: run.publishedAt, ...resultItem(row, detail), unitName: unit?.name ?? null, detail };
 }
 
-/** The signed-in officer's results in published runs, newest first. */
+/**
+ * The caller's own results in published runs, newest first. Supervisors are graded like any
+ * officer, so a supervisor linked to an officer record reads theirs here too.
+ */
 export async function myGrades({ ctx }: { ctx: Ctx }) {
-  requireRole(ctx.actor, 'officer');
+  requireRole(ctx.actor, 'officer', 'supervisor');
   const code = ctx.actor.officerCode;
   if (!code) return { items: [] };
   const rows = await ctx.db

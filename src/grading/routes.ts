@@ -266,11 +266,11 @@ const listAppealsRoute = createRoute({
 });
 
 const myGradesRoute = createRoute({
-  middleware: allowRoles('officer'),
+  middleware: allowRoles('officer', 'supervisor'),
   method: 'get',
   path: '/api/v1/me/grades',
   tags,
-  summary: "The signed-in officer's results in published runs.",
+  summary: "The caller's own results in published runs (officers, and supervisors with an officer record: they are graded too).",
   security: bearerSecurity,
   responses: { 200: json(z.object({ items: z.array(ResultItem.extend({ runId: z.string(), period: z.string(), publishedAt: z.string().nullable() })) })), ...problems },
 });

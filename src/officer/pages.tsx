@@ -21,7 +21,7 @@ import { SUMMARY_MIN_RESPONSES } from '../feedback/policy.js';
 import { recordDecision, recordDecisionInput, type RecordDecisionInput } from '../decisions/record.js';
 import { getDecision, listDecisions, type DecisionView } from '../decisions/list.js';
 import { recordableTypes } from '../decisions/policy.js';
-import { gradedCounts, leafHashAt, ownOfficerRecord, ownPublishedResults, selfServiceRoles } from './queries.js';
+import { gradedCounts, leafHashAt, ownOfficerRecord, selfServiceRoles } from './queries.js';
 import { officerMessages } from './messages.js';
 
 type Form = Record<string, string | File | (string | File)[]>;
@@ -87,7 +87,7 @@ function Facts(props: { rows: [string, Child][]; testid?: string }) {
 // ---------------------------------------------------------------------------------------------
 // /me
 
-type ResultItem = Awaited<ReturnType<typeof ownPublishedResults>>['items'][number];
+type ResultItem = Awaited<ReturnType<typeof myGrades>>['items'][number];
 type AppealItem = Awaited<ReturnType<typeof listAppeals>>['items'][number];
 
 async function mePage(c: PageContext, opts: { error?: unknown; errorRun?: string; values?: Record<string, string>; status?: Status } = {}) {
@@ -96,8 +96,7 @@ async function mePage(c: PageContext, opts: { error?: unknown; errorRun?: string
   const ctx = c.get('ctx');
   const now = ctx.clock.now().toISOString();
   const record = await ownOfficerRecord(ctx);
-  // Officers read through the grading verb; supervisors (refused by it) through the same filter here.
-  const results: ResultItem[] = me.role === 'officer' ? ((await myGrades({ ctx })).items as ResultItem[]) : (await ownPublishedResults(ctx)).items;
+  const results: ResultItem[] = (await myGrades({ ctx })).items;
   const counts = await gradedCounts(ctx, results.map((r) => r.runId));
   // listAppeals serves officers; one appeal per result at most, so one page of 1000 holds them all.
   const appeals: AppealItem[] = me.role === 'officer' ? (await listAppeals({ ctx, input: { limit: 1000 } })).items : [];

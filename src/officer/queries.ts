@@ -56,23 +56,6 @@ export async function ownOfficerRecord(ctx: Ctx): Promise<OwnRecord | null> {
 }
 
 /**
- * The caller's results in published runs, newest first, in the shape of the grading verb
- * `myGrades`. That verb serves the `officer` role; a supervisor is graded like any officer but
- * the verb refuses the role, so the pages use this read for supervisors: same filter (own code,
- * published runs only), nothing more.
- */
-export async function ownPublishedResults(ctx: Ctx) {
-  const code = ownCode(ctx);
-  const rows = await ctx.db
-    .select({ result: gradingResults, period: gradingRuns.period, publishedAt: gradingRuns.publishedAt })
-    .from(gradingResults)
-    .innerJoin(gradingRuns, eq(gradingRuns.id, gradingResults.runId))
-    .where(and(eq(gradingResults.officerCode, code), eq(gradingRuns.status, 'published')))
-    .orderBy(desc(gradingRuns.period), desc(gradingRuns.id));
-  return { items: rows.map((r) => ({ runId: r.result.runId, period: r.period, publishedAt: r.publishedAt, ...resultItem(r.result) })) };
-}
-
-/**
  * Graded officers per published run (the "of" in "rank 3 of 40"), one aggregate over the given
  * runs. Unpublished runs are left out, so nothing about them reaches an officer.
  */

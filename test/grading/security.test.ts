@@ -31,7 +31,7 @@ const cases: Case[] = [
   { name: 'file appeal', method: 'POST', path: (i) => `/api/v1/grading-runs/${i.published}/appeals`, json: () => ({ reason: 'r' }), allowed: ['officer'], ok: 409 },
   { name: 'decide appeal', method: 'POST', path: (i) => `/api/v1/appeals/${i.appeal}/decision`, json: () => ({ outcome: 'dismissed', reason: 'r' }), allowed: ['hr'], ok: 200 },
   { name: 'list appeals', method: 'GET', path: () => '/api/v1/appeals', allowed: ['hr', 'officer'], ok: 200 },
-  { name: 'my grades', method: 'GET', path: () => '/api/v1/me/grades', allowed: ['officer'], ok: 200 },
+  { name: 'my grades', method: 'GET', path: () => '/api/v1/me/grades', allowed: ['officer', 'supervisor'], ok: 200 },
 ];
 
 const roles: Role[] = ['admin', 'hr', 'supervisor', 'officer', 'intake'];

@@ -52,7 +52,7 @@ const table: Record<string, Line> = {
   'POST /api/v1/grading-runs/{id}/appeals': { allow: ['officer'], body: { reason: 'matrix' } },
   'POST /api/v1/appeals/{id}/decision': { allow: ['hr'], body: { outcome: 'dismissed', reason: 'matrix' } },
   'GET /api/v1/appeals': { allow: ['hr', 'officer'] },
-  'GET /api/v1/me/grades': { allow: ['officer'] },
+  'GET /api/v1/me/grades': { allow: ['officer', 'supervisor'] },
   'POST /api/v1/invitations': { allow: ['intake', 'hr'], body: { officerCode: SELF, taxpayerCode: 'TP-MX', interactionRef: 'matrix-1' } },
   'POST /api/v1/return-visits': { allow: ['hr'], body: { period: '2026Q3', perOfficer: 1, seed: 'matrix' } },
   'GET /api/v1/return-visits/{id}': { allow: ['hr', 'supervisor'] },
