@@ -18,6 +18,7 @@ import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from '../db/schema.js';
 import { migrationsFolder } from '../db/client.js';
 import { leafBytes } from '../src/audit/append.js';
+import { responseCommitment } from '../src/feedback/commitment.js';
 import { generateBureau, type Bureau } from '../scripts/synthetic/bureau.js';
 import { createRng } from '../scripts/synthetic/prng.js';
 import type { BureauSize } from '../scripts/synthetic/sizes.js';
@@ -145,14 +146,18 @@ async function generateInto(
     const mean = (professionalism + attitude + efficiency + integrity) / 4;
     const period = `${r.submittedAt.slice(0, 4)}Q${Math.floor((Number(r.submittedAt.slice(5, 7)) - 1) / 3) + 1}`;
     let auditIndex: number | null = null;
+    let commitmentNonce: string | null = null;
     if (seq < opts.size.audit) {
+      // The same leaf as submitFeedback writes: the period and a salted commitment to the response.
+      commitmentNonce = idRng.hex(32);
+      const commitment = responseCommitment({ nonce: commitmentNonce, invitationId, officerCode: r.officerCode, ratings: r.ratings, comment: r.comment ?? null, complaint: r.complaint ?? null });
       const leaf = leafBytes({
         action: 'feedback.submit',
         actor: 'taxpayer',
         at: r.submittedAt,
         entity: 'feedback_response',
         entityId: responseId,
-        payload: { invitationId, officerCode: r.officerCode, period, ratings: r.ratings, comment: r.comment ?? null, complaint: r.complaint ?? null },
+        payload: { period, commitment },
       });
       const leafHash = createHash('sha256').update(LEAF_PREFIX).update(leaf).digest('hex');
       auditIndex = seq;
@@ -181,6 +186,7 @@ async function generateInto(
       comment: r.comment ?? null,
       complaint: r.complaint ?? null,
       status: 'accepted',
+      commitmentNonce,
       auditIndex,
     });
     if (r.complaint) {
