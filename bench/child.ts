@@ -6,6 +6,7 @@
  * jobs: grading | grading-baseline | flags | flags-baseline. Prints one line
  * `RESULT {"ms", "maxRssMB", ...}`; a job whose verb has not landed prints `{"notBuilt": true}`.
  */
+import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { openDb } from '../db/client.js';
 import { defaultPolicy } from '../scoring/policy.js';
@@ -131,8 +132,23 @@ async function main() {
   done({ ms, ...extra });
 }
 
+/**
+ * Peak RSS of this process. Not getrusage's maxRSS: on Linux it survives execve, so a child
+ * spawned by the (large) bench process starts with the parent's peak. VmHWM belongs to the
+ * address space, which exec replaces.
+ */
+function peakRssMB(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux: fall back below
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 function done(out: Record<string, unknown>) {
-  const maxRssMB = process.resourceUsage().maxRSS / 1024;
+  const maxRssMB = peakRssMB();
   console.log(`RESULT ${JSON.stringify({ ...out, maxRssMB })}`);
 }
 
