@@ -215,20 +215,8 @@ function buildRaise(ctx: Ctx, candidate: FlagCandidate, flagId: string, reopen: 
         // fails the NOT NULL key, so a concurrent reopen aborts this whole batch instead of
         // writing a second transition.
         guardedTransitionInsert(ctx, transition, sql`exists (select 1 from ${flags} where ${flags.id} = ${flagId} and ${flags.status} = 'closed' and ${flags.outcome} = 'false_positive')`),
-        ctx.db
-          .update(flags)
-          .set({
-            evidence: candidate.evidence,
-            severity: candidate.severity,
-            status: 'open',
-            outcome: null,
-            reviewerUserId: draw.picked,
-            draw,
-            raisedAt: now,
-            updatedAt: now,
-            closedAt: null,
-          })
-          .where(eq(flags.id, flagId)),
+        // A reopened flag is the raised flag again: the same row as a new one, under its old id.
+        ctx.db.update(flags).set(reopenedFields(candidate, flagId, draw, now)).where(eq(flags.id, flagId)),
       ]
     : [ctx.db.insert(flags).values(flagRow(candidate, flagId, draw, now)), ctx.db.insert(flagTransitions).values(transition)];
   const events: AuditEvent[] = [
@@ -250,6 +238,11 @@ function buildRaise(ctx: Ctx, candidate: FlagCandidate, flagId: string, reopen: 
     },
   ];
   return { flagId, writes, events, candidate, rows: reopen ? undefined : { flag: flagRow(candidate, flagId, draw, now), transition } };
+}
+
+function reopenedFields(candidate: FlagCandidate, flagId: string, draw: Draw, now: string) {
+  const { id: _id, ...fields } = flagRow(candidate, flagId, draw, now);
+  return fields;
 }
 
 function flagRow(candidate: FlagCandidate, flagId: string, draw: Draw, now: string): typeof flags.$inferInsert {
