@@ -6,9 +6,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { PeriodRange } from '../core/period.js';
-import { parsePeriod, shiftPeriod } from '../core/period.js';
 import type { Policy } from '../../scoring/policy.js';
-import type { EngineInput, OfficerInput } from '../../scoring/index.js';
+import { assessmentWindow, type EngineInput, type OfficerInput } from '../../scoring/index.js';
 import { sha256Hex } from '../core/ids.js';
 import { inputText } from './digest.js';
 
@@ -19,21 +18,8 @@ export function nextDay(date: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** First day of the assessment lookback: the quarter `lookbackQuarters - 1` before the period. */
-export function lookbackStart(period: PeriodRange, lookbackQuarters: number): string {
-  return parsePeriod(shiftPeriod(period.code, -(lookbackQuarters - 1)))!.start;
-}
-
-interface OfficerRow {
-  code: string;
-  name: string;
-  unitCode: string;
-  peerGroup: string;
-  team: string;
-  hireDate: string;
-  positionStartDate: string;
-  leaveDate: string | null;
-}
+/** An officer as the engine takes it, before the per-officer aggregates are attached. */
+type OfficerRow = Omit<OfficerInput, 'workload' | 'assessments' | 'feedback' | 'penalties'> & { name: string };
 
 /**
  * Reads the five per-officer aggregates in one `db.batch`, which runs them in one read
@@ -42,7 +28,8 @@ interface OfficerRow {
  * (active days) is the engine's decision, so that not-graded officers appear with a reason.
  */
 export async function loadEngineInput(db: Db, period: PeriodRange, policy: Policy): Promise<EngineInput> {
-  const from = lookbackStart(period, policy.assessment.lookbackQuarters);
+  // The SQL pre-filters with the engine's own window; the engine applies it again.
+  const from = assessmentWindow(policy, period).start;
   const endExclusive = nextDay(period.end);
   const [officerRows, workloadRows, assessmentRows, feedbackRows, penaltyRows] = await db.batch([
     db.all<OfficerRow>(sql`

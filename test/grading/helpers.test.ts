@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { chunkRows } from '../../src/grading/chunk.js';
 import { csvField } from '../../src/grading/grading-run.js';
 import { daysBetween } from '../../src/grading/appeal.js';
-import { lookbackStart, nextDay } from '../../src/grading/inputs.js';
+import { nextDay } from '../../src/grading/inputs.js';
+import { assessmentWindow, defaultPolicy } from '../../scoring/index.js';
 import { parsePeriod } from '../../src/core/period.js';
 
 describe('grading helpers', () => {
@@ -40,8 +41,10 @@ describe('grading helpers', () => {
     expect(daysBetween('2026-12-31T23:59:00.000Z', '2027-01-01T00:00:00.000Z')).toBe(1);
     expect(nextDay('2026-12-31')).toBe('2027-01-01');
     expect(nextDay('2028-02-28')).toBe('2028-02-29');
-    expect(lookbackStart(parsePeriod('2026Q3')!, 4)).toBe('2025-10-01');
-    expect(lookbackStart(parsePeriod('2026Q1')!, 4)).toBe('2025-04-01');
-    expect(lookbackStart(parsePeriod('2026Q1')!, 1)).toBe('2026-01-01');
+    // The window the runs layer pre-filters assessments with is the engine's own.
+    const lookback = (n: number) => ({ ...defaultPolicy, assessment: { ...defaultPolicy.assessment, lookbackQuarters: n } });
+    expect(assessmentWindow(lookback(4), parsePeriod('2026Q3')!).start).toBe('2025-10-01');
+    expect(assessmentWindow(lookback(4), parsePeriod('2026Q1')!).start).toBe('2025-04-01');
+    expect(assessmentWindow(lookback(1), parsePeriod('2026Q1')!).start).toBe('2026-01-01');
   });
 });
