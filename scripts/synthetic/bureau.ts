@@ -17,6 +17,7 @@
  * - feedback bursts and a few complaints;
  * - leavers and late hires, so some officers are not graded.
  */
+import type { ImportInput } from '../../src/imports/import.js';
 import { createRng, type Rng } from './prng.js';
 import {
   cityNames,
@@ -35,22 +36,15 @@ import type { BureauSize } from './sizes.js';
 export const teams = ['风险分析', '评估', '综合管理', '纳税服务'] as const;
 export type Team = (typeof teams)[number];
 
-export interface UnitRow { code: string; name: string; peerGroup: string }
-export interface OfficerRow {
-  code: string;
-  name: string;
-  unitCode: string;
-  team: string;
-  hireDate: string;
-  positionStartDate: string;
-  leaveDate?: string;
-  supervisorCode?: string;
-}
-export interface TaxpayerRow { code: string; name: string; category: 'key' | 'general' | 'individual' }
-export interface AssignmentRow { taxpayerCode: string; officerCode: string; from: string; to?: string }
-export interface WorkloadRow { officerCode: string; period: string; kind: string; count: number }
-export interface AssessmentRow { officerCode: string; category: string; raw: number; max: number; takenOn: string }
-export interface ThresholdRow { decisionType: string; amount: number; validFrom: string; validTo?: string }
+// Master data and inputs in exactly the import API's row shapes (src/imports/import.ts).
+type Rows<K extends keyof ImportInput> = NonNullable<ImportInput[K]>[number];
+export type UnitRow = Rows<'units'>;
+export type OfficerRow = Rows<'officers'>;
+export type TaxpayerRow = Rows<'taxpayers'>;
+export type AssignmentRow = Rows<'assignments'>;
+export type WorkloadRow = Rows<'workload'>;
+export type AssessmentRow = Rows<'assessments'>;
+export type ThresholdRow = Rows<'thresholds'>;
 
 export interface ResponseEvent {
   index: number;
