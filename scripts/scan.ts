@@ -1,7 +1,7 @@
 /**
  * `npm run scan`: runs every oversight rule once against DATABASE_URL (default
  * file:./data/app.db), as the system actor `system:flag-scan`, and prints what it raised.
- * Suitable for cron on a Node host; the app itself can also scan on a timer (startScanSchedule).
+ * Suitable for cron on a Node host; the app itself also scans on a timer (SCHEDULE_MINUTES, startSchedule in src/node.ts).
  */
 import { openDb, migrateDb } from '../db/client.js';
 import { loadSigner, readConfig } from '../src/node.js';

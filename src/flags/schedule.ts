@@ -1,4 +1,7 @@
-/** The in-process scan schedule for the Node entry (Workers use the cron trigger instead). */
+/**
+ * The scan as a scheduled job: src/scheduled.ts runs it from the Worker's cron trigger and from
+ * the Node entry's timer (startSchedule in src/node.ts).
+ */
 import type { Db } from '../../db/client.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { AppConfig, Ctx } from '../core/context.js';
@@ -36,27 +39,4 @@ export async function runScheduledScan(deps: ScanDeps) {
     console.error('flag scan failed', err);
     return null;
   }
-}
-
-/**
- * Starts a scan every `everyMs` ms (not overlapping: a slow scan delays the next). Returns a stop
- * function. The timer is unref'd so it never keeps the process alive on its own.
- */
-export function startScanSchedule(deps: ScanDeps, everyMs: number): () => void {
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const tick = async () => {
-    if (stopped) return;
-    await runScheduledScan(deps);
-    if (!stopped) {
-      timer = setTimeout(tick, everyMs);
-      (timer as { unref?: () => void }).unref?.();
-    }
-  };
-  timer = setTimeout(tick, everyMs);
-  (timer as { unref?: () => void }).unref?.();
-  return () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-  };
 }
