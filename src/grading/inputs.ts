@@ -18,79 +18,90 @@ export function nextDay(date: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** An officer as the engine takes it, before the per-officer aggregates are attached. */
-type OfficerRow = Omit<OfficerInput, 'workload' | 'assessments' | 'feedback' | 'penalties'> & { name: string };
+/**
+ * A REAL as text that converts back to the very same double: SQLite's JSON functions print REALs
+ * with 15 significant digits (lossy), while `printf('%!.17g')` prints 17, which always round-trips
+ * (test/grading/inputs-read.test.ts and test/workers/grading.test.ts check it on libsql and D1).
+ */
+const exact = (column: string) => sql.raw(`printf('%!.17g', ${column})`);
+
+/** One officer's input as the query returns it (a JSON array; see `loadEngineInput`). */
+type OfficerCell = [
+  code: string,
+  name: string,
+  unitCode: string,
+  peerGroup: string,
+  team: string,
+  hireDate: string,
+  positionStartDate: string,
+  leaveDate: string | null,
+  workload: Record<string, string> | null,
+  assessments: [category: string, raw: string, max: string, takenOn: string][] | null,
+  feedbackN: number | null,
+  feedbackSumMeans: string | null,
+  penalties: [flagId: string, rule: string, severity: OfficerInput['penalties'][number]['severity']][] | null,
+];
 
 /**
- * Reads the five per-officer aggregates in one `db.batch`, which runs them in one read
- * transaction on libsql and D1: the run sees one consistent snapshot of its inputs.
- * Officers: everyone whose employment [hire date, leave date] overlaps the period; eligibility
- * (active days) is the engine's decision, so that not-graded officers appear with a reason.
+ * Reads every officer's input in ONE statement (one snapshot on libsql and D1 alike): officers
+ * whose employment [hire date, leave date] overlaps the period, each with the period's workload
+ * per kind, the assessments in the lookback window, the accepted feedback as (count, sum of
+ * response means) and the penalties (flags confirmed in the period). Eligibility (active days) is
+ * the engine's decision, so that not-graded officers appear with a reason.
+ *
+ * Each officer comes back as one JSON cell rather than as rows per (officer, kind) and per
+ * assessment: the driver then builds 10,000 one-column rows instead of some 90,000 rows of named
+ * columns, which was most of a large run's read time and garbage (ADR 0003). A cell stays small
+ * (D1 limits a value to 2 MB, so one cell for the whole bureau would not do).
  */
 export async function loadEngineInput(db: Db, period: PeriodRange, policy: Policy): Promise<EngineInput> {
   // The SQL pre-filters with the engine's own window; the engine applies it again.
   const from = assessmentWindow(policy, period).start;
   const endExclusive = nextDay(period.end);
-  const [officerRows, workloadRows, assessmentRows, feedbackRows, penaltyRows] = await db.batch([
-    db.all<OfficerRow>(sql`
-      select o.code as code, o.name as name, o.unit_code as unitCode, u.peer_group as peerGroup,
-             o.team as team, o.hire_date as hireDate, o.position_start_date as positionStartDate,
-             o.leave_date as leaveDate
-      from officers o join units u on u.code = o.unit_code
-      where o.hire_date <= ${period.end} and (o.leave_date is null or o.leave_date >= ${period.start})
-      order by o.code`),
-    db.all<{ officerCode: string; kind: string; total: number }>(sql`
-      select officer_code as officerCode, kind, sum(count) as total
-      from workload where period = ${period.code}
-      group by officer_code, kind order by officer_code, kind`),
-    db.all<{ officerCode: string; category: string; raw: number; max: number; takenOn: string }>(sql`
-      select officer_code as officerCode, category, raw, max, taken_on as takenOn
-      from assessments where taken_on >= ${from} and taken_on <= ${period.end}
-      order by officer_code, category, taken_on`),
-    db.all<{ officerCode: string; n: number; sumMeans: number }>(sql`
-      select officer_code as officerCode, count(*) as n, sum(mean) as sumMeans
-      from feedback_responses where period = ${period.code} and status = 'accepted'
-      group by officer_code order by officer_code`),
-    db.all<{ officerCode: string; flagId: string; rule: string; severity: string }>(sql`
-      select subject_code as officerCode, id as flagId, rule, severity
-      from flags where outcome = 'confirmed' and closed_at >= ${period.start} and closed_at < ${endExclusive}
-      order by subject_code, id`),
-  ]);
+  const cells = await db.all<{ j: string }>(sql`
+    with
+      w as (select officer_code, json_group_object(kind, ${exact('total')}) as j
+            from (select officer_code, kind, sum(count) as total from workload
+                  where period = ${period.code} group by officer_code, kind)
+            group by officer_code),
+      a as (select officer_code, json_group_array(json_array(category, ${exact('raw')}, ${exact('max')}, taken_on) order by category, taken_on) as j
+            from assessments where taken_on >= ${from} and taken_on <= ${period.end}
+            group by officer_code),
+      f as (select officer_code, count(*) as n, ${exact('sum(mean)')} as s
+            from feedback_responses where period = ${period.code} and status = 'accepted'
+            group by officer_code),
+      p as (select subject_code, json_group_array(json_array(id, rule, severity) order by id) as j
+            from flags where outcome = 'confirmed' and closed_at >= ${period.start} and closed_at < ${endExclusive}
+            group by subject_code)
+    select json_array(o.code, o.name, o.unit_code, u.peer_group, o.team, o.hire_date, o.position_start_date,
+                      o.leave_date, json(w.j), json(a.j), f.n, f.s, json(p.j)) as j
+    from officers o join units u on u.code = o.unit_code
+      left join w on w.officer_code = o.code
+      left join a on a.officer_code = o.code
+      left join f on f.officer_code = o.code
+      left join p on p.subject_code = o.code
+    where o.hire_date <= ${period.end} and (o.leave_date is null or o.leave_date >= ${period.start})
+    order by o.code`);
 
-  const byCode = new Map<string, OfficerInput>();
   const officers: OfficerInput[] = [];
-  for (const o of officerRows as OfficerRow[]) {
-    const input: OfficerInput = {
-      code: o.code,
-      name: o.name,
-      unitCode: o.unitCode,
-      peerGroup: o.peerGroup,
-      team: o.team,
-      hireDate: o.hireDate,
-      positionStartDate: o.positionStartDate,
-      leaveDate: o.leaveDate ?? null,
-      workload: {},
-      assessments: [],
-      feedback: { n: 0, sumMeans: 0 },
-      penalties: [],
-    };
-    byCode.set(o.code, input);
-    officers.push(input);
-  }
-  // Rows for officers outside the period's employment window are ignored: they are not graded.
-  for (const w of workloadRows as { officerCode: string; kind: string; total: number }[]) {
-    const o = byCode.get(w.officerCode);
-    if (o) o.workload[w.kind] = Number(w.total);
-  }
-  for (const a of assessmentRows as { officerCode: string; category: string; raw: number; max: number; takenOn: string }[]) {
-    byCode.get(a.officerCode)?.assessments.push({ category: a.category, raw: Number(a.raw), max: Number(a.max), takenOn: a.takenOn });
-  }
-  for (const f of feedbackRows as { officerCode: string; n: number; sumMeans: number }[]) {
-    const o = byCode.get(f.officerCode);
-    if (o) o.feedback = { n: Number(f.n), sumMeans: Number(f.sumMeans) };
-  }
-  for (const p of penaltyRows as { officerCode: string; flagId: string; rule: string; severity: string }[]) {
-    byCode.get(p.officerCode)?.penalties.push({ flagId: p.flagId, rule: p.rule, severity: p.severity as OfficerInput['penalties'][number]['severity'] });
+  for (const { j } of cells) {
+    const [code, name, unitCode, peerGroup, team, hireDate, positionStartDate, leaveDate, work, tests, n, sumMeans, flags] = JSON.parse(j) as OfficerCell;
+    const workload: Record<string, number> = {};
+    if (work) for (const kind in work) workload[kind] = Number(work[kind]);
+    officers.push({
+      code,
+      name,
+      unitCode,
+      peerGroup,
+      team,
+      hireDate,
+      positionStartDate,
+      leaveDate,
+      workload,
+      assessments: tests ? tests.map(([category, raw, max, takenOn]) => ({ category, raw: Number(raw), max: Number(max), takenOn })) : [],
+      feedback: n ? { n, sumMeans: Number(sumMeans) } : { n: 0, sumMeans: 0 },
+      penalties: flags ? flags.map(([flagId, rule, severity]) => ({ flagId, rule, severity })) : [],
+    });
   }
   return { period: { code: period.code, start: period.start, end: period.end }, officers };
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { workerOnD1 } from './support.js';
 
 /** Grading on D1: the input batch, 100-parameter result chunks, json_extract in compare, CSV. */
-const { call, user } = workerOnD1();
+const worker = workerOnD1();
+const { call, user } = worker;
 
 describe('grading runs on D1', () => {
   it('computes 60 officers, adjusts with two HR users, publishes, exports and compares', async () => {
@@ -64,5 +65,18 @@ describe('grading runs on D1', () => {
     const officer = await user('officer', 'gr-o0', 'GO000');
     expect((await call('GET', `/api/v1/grading-runs/${run.id}/results/GO000`, { token: officer })).status).toBe(200);
     expect((await call('GET', `/api/v1/grading-runs/${run.id}/results/GO001`, { token: officer })).status).toBe(403);
+  });
+
+  it("renders REALs with printf('%!.17g') as text that reads back to the same double (the input read relies on it)", async () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const values = [0.1 + 0.2, 1 / 3, 87.3, 99.99999999999999, 5e-324, 1e21 + 1];
+    while (values.length < 400) values.push((rand() + rand() / 2 ** 26) * 10 ** Math.floor(rand() * 12 - 6));
+    const d1 = worker.d1;
+    await d1.prepare('create table reals (i integer primary key, x real)').run();
+    await d1.batch(values.map((x, i) => d1.prepare('insert into reals (i, x) values (?1, ?2)').bind(i, x)));
+    const { results } = await d1.prepare("select x, printf('%!.17g', x) as t from reals order by i").all<{ x: number; t: string }>();
+    expect(results.map((r) => r.x)).toEqual(values);
+    expect(results.filter((r) => !Object.is(Number(r.t), r.x)).map((r) => r.t)).toEqual([]);
   });
 });
