@@ -16,7 +16,7 @@ import { requireRole } from '../auth/tokens.js';
 import { defaultPolicy, policySchema, type Policy } from '../../scoring/policy.js';
 import { activeRange, explainBasis, gradeOfficers, type OfficerResult, type ResultFigures } from '../../scoring/index.js';
 import { inputDigest, loadEngineInput } from './inputs.js';
-import { chunkRows, maxParamsFor } from './chunk.js';
+import { insertMany } from '../../db/insert-many.js';
 import { expandDetail, packDetail, storedRun } from './detail.js';
 import { figuresText } from './digest.js';
 import { commitGuarded, guarded } from './guard.js';
@@ -134,7 +134,7 @@ async function computeResults(ctx: Ctx, runId: string, period: ReturnType<typeof
   const graded = sorted.filter((r) => r.status === 'graded').length;
   const tierCounts: Record<string, number> = {};
   for (const r of sorted) if (r.tier !== null) tierCounts[String(r.tier)] = (tierCounts[String(r.tier)] ?? 0) + 1;
-  const inserts: Write[] = chunkRows(rows, 14, maxParamsFor(ctx.db)).map((chunk) => ctx.db.insert(gradingResults).values(chunk));
+  const inserts: Write[] = insertMany(ctx.db, gradingResults, rows);
   return {
     inputDigest: digest,
     policyHash,

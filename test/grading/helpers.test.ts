@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { chunkRows } from '../../src/grading/chunk.js';
+import { chunkRows } from '../../db/insert-many.js';
 import { csvField } from '../../src/grading/grading-run.js';
 import { daysBetween } from '../../src/grading/appeal.js';
 import { nextDay } from '../../src/grading/inputs.js';
