@@ -6,7 +6,9 @@ import { mkdirSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as schema from './schema.js';
+import Database from 'libsql';
 import { coalescingSyncer, registerSyncer } from './durable.js';
+import { registerPreparingConnection } from './prepared.js';
 
 /**
  * The database handle every service verb uses. On Workers the D1 driver is typed the same way
@@ -38,8 +40,8 @@ export async function openDb({ url, authToken }: OpenOptions): Promise<{ db: Db;
     // Checkpoints and WAL restarts still sync in NORMAL (db/durable.ts, ADR 0004).
     const mode = await client.execute('PRAGMA journal_mode = WAL');
     const wal = String(Object.values(mode.rows[0] ?? {})[0] ?? '').toLowerCase() === 'wal';
-    const path = url.slice('file:'.length).split('?')[0]!;
-    if (wal && url.startsWith('file:') && path && !path.startsWith(':')) walPath = `${path}-wal`;
+    const file = path(url);
+    if (wal && url.startsWith('file:') && file && !file.startsWith(':')) walPath = `${file}-wal`;
     // Where we cannot fsync the WAL ourselves (no WAL, or no file), SQLite keeps syncing inside
     // every commit.
     await client.execute(`PRAGMA synchronous = ${walPath ? 'NORMAL' : 'FULL'}`);
@@ -47,8 +49,30 @@ export async function openDb({ url, authToken }: OpenOptions): Promise<{ db: Db;
     await client.execute('PRAGMA busy_timeout = 5000');
   }
   const db = drizzle(client, { schema });
-  if (walPath) registerWalSyncer(db, client, walPath);
+  if (walPath) {
+    registerWalSyncer(db, client, walPath);
+    registerHotPathConnection(db, client, path(url));
+  }
   return { db, client };
+}
+
+const path = (url: string) => url.slice('file:'.length).split('?')[0]!;
+
+/**
+ * A second connection to the same file for the statements that run on every form submission,
+ * kept prepared (db/prepared.ts). Same pragmas as the client's connection.
+ */
+function registerHotPathConnection(db: Db, client: Client, file: string): void {
+  const conn = new Database(file);
+  conn.exec('PRAGMA busy_timeout = 5000');
+  conn.exec('PRAGMA synchronous = NORMAL');
+  conn.exec('PRAGMA foreign_keys = ON');
+  registerPreparingConnection(db, conn);
+  const close = client.close.bind(client);
+  client.close = () => {
+    close();
+    conn.close();
+  };
 }
 
 /**

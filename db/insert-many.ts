@@ -4,11 +4,12 @@
  * `is()` checks and a few objects per value): for 10,000 rows of 14 columns that was about 250 ms
  * and a good share of the run's garbage, against some 120 ms for SQLite to execute the INSERTs.
  * Here each value goes through its column's own `mapToDriverValue` (what drizzle would apply) and
- * the SQL text is one string per chunk size.
+ * the SQL text is one string per chunk size (`prebuilt`, db/prepared.ts).
  */
-import { SQL, getTableColumns, getTableName, type Column } from 'drizzle-orm';
+import { getTableColumns, getTableName, type Column } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client.js';
+import { prebuilt } from './prepared.js';
 
 /**
  * Splits rows for multi-row INSERTs so that no statement binds more than `maxParams` values.
@@ -33,21 +34,6 @@ export function maxParamsFor(db: unknown, libsqlMax = 7_000): number {
 }
 
 /**
- * A statement whose text and parameters are already built. drizzle's dialect asks an `SQL` for
- * its query through `toQuery`; this one returns it as it is. `db.run(prebuilt)` is then an
- * ordinary batch item on libsql and D1 alike.
- */
-class PrebuiltSql extends SQL {
-  constructor(private readonly query: { sql: string; params: unknown[] }) {
-    super([]);
-  }
-
-  override toQuery() {
-    return { ...this.query, typings: undefined };
-  }
-}
-
-/**
  * The INSERTs that write `rows` into `table`, as few statements as `maxParamsFor(db)` allows, in
  * row order. Every row must carry every column of the table (a missing key is an error, not a
  * silent default: this is for bulk writes whose rows are built in full).
@@ -68,6 +54,6 @@ export function insertMany<T extends SQLiteTable>(db: Db, table: T, rows: readon
         params.push(value === null ? null : column.mapToDriverValue(value));
       }
     }
-    return db.run(new PrebuiltSql({ sql: text, params }));
+    return db.run(prebuilt(text, params));
   });
 }

@@ -8,6 +8,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { invitations, officers, taxpayers } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
+import { runStatements } from '../../db/prepared.js';
 import { GroupQueue, queueFor } from './group-commit.js';
 import type { Ctx } from '../core/context.js';
 import { ApiError, badRequest } from '../core/errors.js';
@@ -166,17 +167,19 @@ interface InvitationRow {
 
 const lookupQueues = new WeakMap<Db, GroupQueue<string, InvitationRow | undefined>>();
 
+const LOOKUP_TOKENS = `
+  select i.token_hash as tokenHash, i.id, i.officer_code as officerCode, o.name as officerName,
+         i.expires_at as expiresAt, i.used_at as usedAt
+  from invitations i join officers o on o.code = i.officer_code
+  where i.token_hash in (select value from json_each(?))`;
+
 /**
  * Token look-ups of requests that arrive together are one query (the same queue as the group
  * commit): under load the form's read costs one statement per group, not one per request.
  */
 function lookupQueue(db: Db) {
   return queueFor(lookupQueues, db, () => async (hashes) => {
-    const rows = await db.all<InvitationRow & { tokenHash: string }>(sql`
-      select i.token_hash as tokenHash, i.id, i.officer_code as officerCode, o.name as officerName,
-             i.expires_at as expiresAt, i.used_at as usedAt
-      from invitations i join officers o on o.code = i.officer_code
-      where i.token_hash in (select value from json_each(${JSON.stringify([...new Set(hashes)])}))`);
+    const [rows] = (await runStatements(db, [{ sql: LOOKUP_TOKENS, args: [JSON.stringify([...new Set(hashes)])], rows: true }])) as unknown as [(InvitationRow & { tokenHash: string })[]];
     const byHash = new Map(rows.map((r) => [r.tokenHash, r]));
     return hashes.map((h) => byHash.get(h));
   });

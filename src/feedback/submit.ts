@@ -14,6 +14,7 @@ import { responseCommitment } from './commitment.js';
 import { periodOf } from '../core/period.js';
 import { commit, type AuditEvent, type AuditLeaf, type Write } from '../audit/append.js';
 import type { Db } from '../../db/client.js';
+import { runStatements } from '../../db/prepared.js';
 import { durable } from '../../db/durable.js';
 import { planRaise } from '../flags/raise.js';
 import { buildLeafSync } from './leaf.js';
@@ -189,6 +190,36 @@ export function submissionQueue(db: Db) {
   return queueFor(submissionQueues, db, () => (items) => writeSubmissions(db, items), () => durable(db));
 }
 
+/** A field of the group's JSON item in json_each's row `j`. */
+const v = (field: string) => `json_extract(j.value, '$.${field}')`;
+
+// The group write's statements (see writeSubmissions). Constant texts: on Node they stay prepared.
+const INSERT_RESPONSES = `
+  insert into feedback_responses (id, invitation_id, officer_code, period, submitted_at,
+    professionalism, attitude, efficiency, integrity, mean, comment, complaint, status, commitment_nonce, audit_index)
+  select ${v('rid')}, ${v('inv')}, ${v('off')}, ${v('per')}, ${v('at')},
+    ${v('p')}, ${v('a')}, ${v('e')}, ${v('i')}, ${v('mean')}, ${v('com')}, null, 'accepted', ${v('non')},
+    (select coalesce(max(seq), -1) from audit_entries) + row_number() over (order by j.key)
+  from json_each(?) j
+  where exists (select 1 from invitations i
+                where i.id = ${v('inv')} and i.used_at is null and i.expires_at > ${v('at')})
+    and not exists (select 1 from feedback_responses r where r.invitation_id = ${v('inv')})`;
+
+const APPEND_LEAVES = `
+  insert into audit_entries (seq, at, actor, action, entity, entity_id, leaf, leaf_hash)
+  select (select coalesce(max(seq), -1) from audit_entries) + row_number() over (order by j.key),
+    ${v('la')}, ${v('lac')}, ${v('lact')}, ${v('lent')}, ${v('leid')}, ${v('lb')}, ${v('lh')}
+  from json_each(?) j
+  where exists (select 1 from feedback_responses r where r.id = ${v('rid')})
+  returning seq, entity_id`;
+
+const MARK_USED = `
+  update invitations
+  set used_at = (select r.submitted_at from feedback_responses r where r.invitation_id = invitations.id)
+  where id in (select value from json_each(?))
+    and used_at is null
+    and exists (select 1 from feedback_responses r where r.invitation_id = invitations.id)`;
+
 /**
  * Writes a group of submissions in ONE batch of three statements, whatever the group's size: each
  * statement takes the group as one JSON parameter that SQLite's json_each spreads into rows, so
@@ -221,33 +252,12 @@ async function writeSubmissions(db: Db, items: QueuedSubmission[]): Promise<(num
     })),
   );
   const invitationIds = JSON.stringify(group.map((it) => it.inv));
-  const v = (field: string) => sql.raw(`json_extract(j.value, '$.${field}')`);
-  const [, appended] = (await db.batch([
-    db.run(sql`
-      insert into feedback_responses (id, invitation_id, officer_code, period, submitted_at,
-        professionalism, attitude, efficiency, integrity, mean, comment, complaint, status, commitment_nonce, audit_index)
-      select ${v('rid')}, ${v('inv')}, ${v('off')}, ${v('per')}, ${v('at')},
-        ${v('p')}, ${v('a')}, ${v('e')}, ${v('i')}, ${v('mean')}, ${v('com')}, null, 'accepted', ${v('non')},
-        (select coalesce(max(seq), -1) from audit_entries) + row_number() over (order by j.key)
-      from json_each(${responsesJson}) j
-      where exists (select 1 from invitations i
-                    where i.id = ${v('inv')} and i.used_at is null and i.expires_at > ${v('at')})
-        and not exists (select 1 from feedback_responses r where r.invitation_id = ${v('inv')})`),
-    db.all<{ seq: number; entity_id: string }>(sql`
-      insert into audit_entries (seq, at, actor, action, entity, entity_id, leaf, leaf_hash)
-      select (select coalesce(max(seq), -1) from audit_entries) + row_number() over (order by j.key),
-        ${v('la')}, ${v('lac')}, ${v('lact')}, ${v('lent')}, ${v('leid')}, ${v('lb')}, ${v('lh')}
-      from json_each(${leavesJson}) j
-      where exists (select 1 from feedback_responses r where r.id = ${v('rid')})
-      returning seq, entity_id`),
-    db.run(sql`
-      update invitations
-      set used_at = (select r.submitted_at from feedback_responses r where r.invitation_id = invitations.id)
-      where id in (select value from json_each(${invitationIds}))
-        and used_at is null
-        and exists (select 1 from feedback_responses r where r.invitation_id = invitations.id)`),
-  ])) as [unknown, { seq: number; entity_id: string }[], unknown];
-  const seqOf = new Map(appended.map((r) => [r.entity_id, Number(r.seq)]));
+  const [, appended] = await runStatements(db, [
+    { sql: INSERT_RESPONSES, args: [responsesJson] },
+    { sql: APPEND_LEAVES, args: [leavesJson], rows: true },
+    { sql: MARK_USED, args: [invitationIds] },
+  ]);
+  const seqOf = new Map(appended!.map((r) => [r.entity_id as string, Number(r.seq)]));
   return items.map((it) => seqOf.get(it.rid) ?? null);
 }
 
