@@ -177,7 +177,9 @@ const log = (msg: string) => console.log(`[bench ${new Date().toISOString().slic
 /** Runs `bench/<script>` under tsx in a child process; resolves with its stdout lines. */
 function runChild(script: string, args: string[], onLine?: (line: string) => void): { done: Promise<string[]>; kill: () => void } {
   // Children are killed by their pid only, never by name (other processes share the machine).
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_NODE_ARGS adds Node flags to every child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(here, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let buf = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -224,11 +226,27 @@ async function childResult(job: string, file: string, info: BenchDbInfo, today: 
   return JSON.parse(line.slice('RESULT '.length));
 }
 
-function startServer(args: string[]): Promise<{ port: number; stop: () => Promise<void> }> {
+/** CPU time of a server process per POST it answered (servers.ts). */
+interface ServerCpu {
+  posts: number;
+  userUs: number;
+  systemUs: number;
+}
+
+function startServer(args: string[]): Promise<{ port: number; stop: () => Promise<ServerCpu | null> }> {
   return new Promise((resolve, reject) => {
     const c = runChild('servers.ts', args, (line) => {
       const m = /^PORT (\d+)$/.exec(line);
-      if (m) resolve({ port: Number(m[1]), stop: async () => { c.kill(); await c.done.catch(() => []); } });
+      if (m) {
+        resolve({
+          port: Number(m[1]),
+          stop: async () => {
+            c.kill();
+            const cpu = (await c.done.catch(() => [] as string[])).find((l) => l.startsWith('CPU '));
+            return cpu ? (JSON.parse(cpu.slice(4)) as ServerCpu) : null;
+          },
+        });
+      }
     });
     c.done.then(() => reject(new Error('server exited before listening')), reject);
   });
@@ -533,6 +551,8 @@ async function formScenario(
   let ours: Result | null = null;
   let baseline: Result | null = null;
   let hello: Result;
+  let appCpu: ServerCpu | null = null;
+  let bareCpu: ServerCpu | null = null;
   let pageBytes = 2000;
   let whyNot: string | null = tokens ? null : 'no invitation verb';
   const accepted: string[] = [];
@@ -579,8 +599,8 @@ async function formScenario(
     }
     hello = await blast(bare.port, () => '/hello', { method: 'GET', duration, connections });
   } finally {
-    await app?.stop();
-    await bare?.stop();
+    appCpu = (await app?.stop()) ?? null;
+    bareCpu = (await bare?.stop()) ?? null;
   }
 
   if (ours && tokens) {
@@ -604,6 +624,15 @@ async function formScenario(
     );
     rows.push(row(`${nameRps}: p50 latency`, 'ms', ours.latency.p50, baseline!.latency.p50, { kind: 'info' }, { judged }));
     rows.push(row(`${nameRps}: p99 latency`, 'ms', ours.latency.p99, baseline!.latency.p99, { kind: 'info' }, { judged }));
+    if (appCpu && bareCpu) {
+      const us = (c: ServerCpu) => c.userUs + c.systemUs;
+      rows.push(
+        row(`${nameRps}: server CPU per POST`, 'µs', us(appCpu), us(bareCpu), { kind: 'info' }, {
+          judged,
+          note: `all threads, first request to the end of the POSTs: ours ${appCpu.userUs.toFixed(0)} user + ${appCpu.systemUs.toFixed(0)} system over ${int(appCpu.posts)} POSTs, bare ${bareCpu.userUs.toFixed(0)} + ${bareCpu.systemUs.toFixed(0)} over ${int(bareCpu.posts)}`,
+        }),
+      );
+    }
   } else {
     rows.push(row(`${nameRps}: throughput`, 'req/s', null, rps(baseline!), { kind: 'ratio>=', value: 0.7 }, { judged, notBuilt: !tokens, note: whyNot ?? undefined }));
     if (tokens) rows[0]!.pass = false;

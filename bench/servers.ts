@@ -9,7 +9,9 @@
  *                            same form body and validates it, then returns a thank-you page of
  *                            the same size with no database work; GET /hello is hello-world
  *
- * Each prints `PORT <n>` once listening.
+ * Each prints `PORT <n>` once listening, and on SIGTERM `CPU {"posts", "userUs", "systemUs"}`: the
+ * process's CPU time (all threads) from its first request to its first GET, per POST. Unlike
+ * req/s on a machine the load generator shares, CPU time per request hardly depends on load.
  */
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -48,11 +50,24 @@ async function main() {
   } else {
     throw new Error('usage: servers.ts app <dbFile> <nowIso> | bare <pageBytes>');
   }
+  // CPU from the first request until the first GET (the bare server's hello-world comes last).
+  let cpu0: NodeJS.CpuUsage | null = null;
+  let cpuAtGet: NodeJS.CpuUsage | null = null;
+  let posts = 0;
+  const handle = fetch;
+  fetch = (req: Request) => {
+    cpu0 ??= process.cpuUsage();
+    if (req.method === 'POST') posts++;
+    else cpuAtGet ??= process.cpuUsage(cpu0);
+    return handle(req);
+  };
   const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
     console.log(`PORT ${info.port}`);
   });
   // Stop at once: idle keep-alive connections from the load generator would hold close() open.
   process.on('SIGTERM', () => {
+    const cpu = cpuAtGet ?? (cpu0 ? process.cpuUsage(cpu0) : { user: 0, system: 0 });
+    console.log(`CPU ${JSON.stringify({ posts, userUs: cpu.user / Math.max(1, posts), systemUs: cpu.system / Math.max(1, posts) })}`);
     server.close();
     process.exit(0);
   });
