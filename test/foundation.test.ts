@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { auditEntries } from '../db/schema.js';
 import { makeTestApp } from './support/app.js';
 import { leafHash } from '../src/audit/append.js';
-import { toHex } from '../src/core/ids.js';
+import { newId, randomBytes, randomToken, toHex } from '../src/core/ids.js';
 
 describe('HTTP surface', () => {
   it('answers /healthz', async () => {
@@ -106,5 +106,25 @@ describe('audit append', () => {
     expect(await b.json()).toEqual(await a.json());
     const n = await t.db.all<{ n: number }>(sql`select count(*) as n from users where username = 'idem'`);
     expect(n[0]!.n).toBe(1);
+  });
+});
+
+describe('ids and random secrets', () => {
+  it('hands out each pooled random byte once, as independent copies, across pool refills', () => {
+    const seen = new Set<string>();
+    const chunks: Uint8Array[] = [];
+    // 3,000 draws of 16 bytes cross the 4 KiB pool many times.
+    for (let i = 0; i < 3000; i++) {
+      const b = randomBytes(16);
+      chunks.push(b);
+      seen.add(toHex(b));
+    }
+    expect(seen.size).toBe(3000);
+    const first = toHex(chunks[0]!);
+    chunks[1]!.fill(0);
+    expect(toHex(chunks[0]!)).toBe(first);
+    expect(randomBytes(10_000).length).toBe(10_000);
+    expect(newId('fbr', new Date(0))).toMatch(/^fbr_0[0-9a-f]{16}$/);
+    expect(randomToken()).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 });
