@@ -19,7 +19,7 @@ import { officerRoutes } from './officer/routes.js';
 import { pagesRoutes } from './pages/routes.js';
 import { pageSession } from './pages/session.js';
 import { pageCsrf } from './pages/csrf.js';
-import { notFoundPage, pageAwareOnError } from './pages/errors.js';
+import { methodNotAllowedPage, notFoundPage, pageAwareOnError } from './pages/errors.js';
 
 export interface AppDeps {
   db: Db;
@@ -56,11 +56,9 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
-  app.use('*', methodNotAllowed({
-    app,
-    onMethodNotAllowed: (c, methods) =>
-      problemResponse(c, problem(405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${methods.join(', ')}.`), { Allow: methods.join(', ') }),
-  }));
+  // Runs after routing (on a 404 for a path some other method serves), so ctx and the page session
+  // are set: page paths answer browsers with an HTML 405 page, everyone else problem+json.
+  app.use('*', methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedPage }));
   app.use('*', async (c, next) => {
     const ctx: Ctx = { db: deps.db, clock, config, signer: deps.signer, actor: { kind: 'system', name: 'anonymous' } };
     c.set('ctx', ctx);

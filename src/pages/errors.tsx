@@ -89,6 +89,21 @@ export const notFoundPage: NotFoundHandler<AppEnv> = (c) => {
 };
 
 /**
+ * 405 (hono's `methodNotAllowed` handler): chooses like the 404, an HTML page for browsers on page
+ * paths and problem+json otherwise; both keep the `Allow` header. The page names no path, since
+ * under `/f/` the path carries the taxpayer's form token.
+ */
+export function methodNotAllowedPage(c: PageContext, methods: string[]): Response | Promise<Response> {
+  const allow = methods.join(', ');
+  if (wantsHtml(c)) {
+    const t = translator(langOf(c), messages);
+    c.header('allow', allow);
+    return renderErrorPage(c, 405, t('error.405.detail', { method: c.req.method, allow }));
+  }
+  return problemResponse(c, problem(405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${allow}.`), { Allow: allow });
+}
+
+/**
  * The app's error handler: PageErrors as pages or redirects; other errors on page paths asked
  * for by a browser as HTML pages with the same status and detail; everything else as the API's
  * problem+json (core `onError`). Unexpected errors are logged there and never leak details.

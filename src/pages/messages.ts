@@ -73,6 +73,10 @@ export const messages = {
   'error.410': { 'zh-CN': '链接已失效', en: 'This link is no longer valid' },
   'error.500': { 'zh-CN': '服务器内部错误', en: 'Internal error' },
   'error.404.detail': { 'zh-CN': '没有找到 {path}。', en: 'There is nothing at {path}.' },
+  'error.405.detail': {
+    'zh-CN': '此页面不接受 {method} 请求，可用的请求方式：{allow}。',
+    en: 'This page does not accept {method} requests; it accepts {allow}.',
+  },
   'error.403.role': {
     'zh-CN': '此页面仅限以下角色使用：{roles}。您的角色是：{role}。',
     en: 'This page is for: {roles}. Your role is {role}.',
