@@ -52,7 +52,7 @@ type OfficerCell = [
  * Each officer comes back as one JSON cell rather than as rows per (officer, kind) and per
  * assessment: the driver then builds 10,000 one-column rows instead of some 90,000 rows of named
  * columns, which was most of a large run's read time and garbage (ADR 0003). A cell stays small
- * (D1 limits a value to 2 MB, so one cell for the whole bureau would not do).
+ * (D1 limits a string value to 1 MB, so one cell for the whole bureau would not do).
  */
 export async function loadEngineInput(db: Db, period: PeriodRange, policy: Policy): Promise<EngineInput> {
   // The SQL pre-filters with the engine's own window; the engine applies it again.
