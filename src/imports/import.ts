@@ -483,11 +483,17 @@ async function runImport(
       if (c !== undefined && !inImport[ref.target].has(c)) wanted[ref.target].add(c);
     }
   }
-  const [dbUnits, dbOfficers, dbTaxpayers, dbAssignments] = await Promise.all([
+  // Reporting lines run through stored officers too, from the supervisors this import names
+  // outside itself upward.
+  const officerLinks = rawRows('officers').map((r) => ({ code: textOf(r, 'code'), supervisorCode: textOf(r, 'supervisorCode') }));
+  const linkedCodes = new Set(officerLinks.flatMap((l) => l.code ?? []));
+  const supervisorsOutside = new Set(officerLinks.flatMap((l) => (l.supervisorCode !== undefined && !linkedCodes.has(l.supervisorCode) ? [l.supervisorCode] : [])));
+  const [dbUnits, dbOfficers, dbTaxpayers, dbAssignments, dbSupervisors] = await Promise.all([
     existingCodes(ctx.db, units, units.code, [...wanted.unit]),
     existingCodes(ctx.db, officers, officers.code, [...wanted.officer]),
     existingCodes(ctx.db, taxpayers, taxpayers.code, [...wanted.taxpayer]),
     existingAssignments(ctx.db, [...new Set(rows.assignments.map((r) => r.taxpayerCode))]),
+    storedSupervisors(ctx.db, [...supervisorsOutside]),
   ]);
   const inDb = { unit: dbUnits, officer: dbOfficers, taxpayer: dbTaxpayers };
   const reported = new Set(errors.map((e) => e.path));
@@ -499,6 +505,11 @@ async function runImport(
       add(ref.kind, i, ref.field, `no ${ref.target} ${c} in the database or in this import`);
     });
   }
+
+  // Like references, on every row: a row rejected for another field still names its loop.
+  checkReportingLines(officerLinks, dbSupervisors, (i, message) => {
+    if (!reported.has(locate('officers', i, 'supervisorCode'))) add('officers', i, 'supervisorCode', message);
+  });
 
   checkAssignmentHistory(rows.assignments, dbAssignments, (i, field, message) => rowErr('assignments', i, field, message), (i) => where('assignments', i));
 
@@ -614,6 +625,89 @@ function checkAssignmentHistory(
         fail(blame.i, 'from', `overlaps ${otherName} for taxpayer ${tp}`);
       }
     }
+  }
+}
+
+/**
+ * The stored supervisor links reachable upward from `codes` (code -> supervisorCode): one
+ * recursive query per few thousand codes, usually one in all (an import names few supervisors
+ * outside itself), rather than the whole table or a query per row.
+ */
+async function storedSupervisors(db: Db, codes: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < codes.length; i += LOOKUP_CHUNK) {
+    const list = JSON.stringify(codes.slice(i, i + LOOKUP_CHUNK));
+    // UNION, not UNION ALL: a row seen before is dropped, so even a loop already stored ends.
+    const found = await db.all<{ code: string; supervisorCode: string }>(sql`
+      with recursive line(code, supervisor_code) as (
+        select code, supervisor_code from officers where code in (select value from json_each(${list}))
+        union
+        select o.code, o.supervisor_code from officers o join line on o.code = line.supervisor_code
+      )
+      select code, supervisor_code as supervisorCode from line where supervisor_code is not null`);
+    for (const r of found) out.set(r.code, r.supervisorCode);
+  }
+  return out;
+}
+
+/**
+ * A reporting line must end at someone who reports to nobody: in a loop (A reports to B and B
+ * to A, or longer) nobody is at the top, and the reviewer draw, which walks the line upward to
+ * keep an officer's own supervisors off their cases (src/flags/draw.ts), would follow it to its
+ * depth limit. An imported row replaces the stored one of its code (the first row of a code
+ * stands; a duplicate was reported). Every officer has at most one supervisor, so each walk up
+ * ends, joins an earlier walk, or closes a loop: each officer is walked once.
+ */
+function checkReportingLines(
+  imported: { code: string | undefined; supervisorCode: string | undefined }[],
+  stored: Map<string, string>,
+  fail: (i: number, message: string) => void,
+) {
+  const rowOf = new Map<string, number>();
+  const supervisorOf = new Map(stored);
+  imported.forEach((r, i) => {
+    if (r.code === undefined || rowOf.has(r.code)) return;
+    rowOf.set(r.code, i);
+    if (r.supervisorCode === undefined) supervisorOf.delete(r.code);
+    else supervisorOf.set(r.code, r.supervisorCode);
+  });
+
+  type Loop = { members: string[]; stored: string };
+  const onLoop = new Map<string, { loop: Loop; at: number }>();
+  const walked = new Set<string>();
+  for (const start of rowOf.keys()) {
+    const path: string[] = [];
+    const step = new Map<string, number>();
+    let c: string | undefined = start;
+    while (c !== undefined && !walked.has(c) && !step.has(c)) {
+      step.set(c, path.length);
+      path.push(c);
+      c = supervisorOf.get(c);
+    }
+    for (const p of path) walked.add(p);
+    if (c === undefined || !step.has(c)) continue;
+    const members = path.slice(step.get(c));
+    // The fix may be a stored row: say which links of the loop the import did not bring.
+    const fromDb = members.filter((m) => !rowOf.has(m));
+    const listed = fromDb.length > 4 ? `${fromDb.slice(0, 4).join(', ')} and ${fromDb.length - 4} more` : fromDb.join(', ');
+    const loop = { members, stored: fromDb.length ? ` (the supervisor${fromDb.length === 1 ? '' : 's'} of ${listed} as stored)` : '' };
+    members.forEach((m, at) => onLoop.set(m, { loop, at }));
+  }
+
+  for (const [code, i] of rowOf) {
+    const hit = onLoop.get(code);
+    if (!hit) continue;
+    const { members, stored: note } = hit.loop;
+    const n = members.length;
+    // The row schema says this too, but only of a row whose other fields are valid.
+    if (n === 1) {
+      fail(i, 'an officer cannot be their own supervisor');
+      continue;
+    }
+    const nth = (k: number) => members[(hit.at + k) % n]!;
+    // Long loops are shortened: 10,000 rows each naming 10,000 codes would be 100 million characters.
+    const names = n <= 6 ? Array.from({ length: n + 1 }, (_, k) => nth(k)) : [nth(0), nth(1), nth(2), nth(3), '…', nth(n - 1), nth(0)];
+    fail(i, `reporting line loops: ${names.join(' → ')}${n > 6 ? ` (${n} officers)` : ''}${note}`);
   }
 }
 
