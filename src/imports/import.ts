@@ -488,12 +488,13 @@ async function runImport(
   const officerLinks = rawRows('officers').map((r) => ({ code: textOf(r, 'code'), supervisorCode: textOf(r, 'supervisorCode') }));
   const linkedCodes = new Set(officerLinks.flatMap((l) => l.code ?? []));
   const supervisorsOutside = new Set(officerLinks.flatMap((l) => (l.supervisorCode !== undefined && !linkedCodes.has(l.supervisorCode) ? [l.supervisorCode] : [])));
-  const [dbUnits, dbOfficers, dbTaxpayers, dbAssignments, dbSupervisors] = await Promise.all([
+  const [dbUnits, dbOfficers, dbTaxpayers, dbAssignments, dbSupervisors, dbThresholds] = await Promise.all([
     existingCodes(ctx.db, units, units.code, [...wanted.unit]),
     existingCodes(ctx.db, officers, officers.code, [...wanted.officer]),
     existingCodes(ctx.db, taxpayers, taxpayers.code, [...wanted.taxpayer]),
     existingAssignments(ctx.db, [...new Set(rows.assignments.map((r) => r.taxpayerCode))]),
     storedSupervisors(ctx.db, [...supervisorsOutside]),
+    existingThresholds(ctx.db, [...new Set(rows.thresholds.map((r) => r.decisionType))]),
   ]);
   const inDb = { unit: dbUnits, officer: dbOfficers, taxpayer: dbTaxpayers };
   const reported = new Set(errors.map((e) => e.path));
@@ -512,6 +513,7 @@ async function runImport(
   });
 
   checkAssignmentHistory(rows.assignments, dbAssignments, (i, field, message) => rowErr('assignments', i, field, message), (i) => where('assignments', i));
+  checkThresholdRanges(rows.thresholds, dbThresholds, (i, field, message) => rowErr('thresholds', i, field, message), (i) => where('thresholds', i));
 
   if (errors.length) {
     // In file order: CSV by line, JSON by kind and row (stable, so fields keep their order).
@@ -708,6 +710,73 @@ function checkReportingLines(
     // Long loops are shortened: 10,000 rows each naming 10,000 codes would be 100 million characters.
     const names = n <= 6 ? Array.from({ length: n + 1 }, (_, k) => nth(k)) : [nth(0), nth(1), nth(2), nth(3), '…', nth(n - 1), nth(0)];
     fail(i, `reporting line loops: ${names.join(' → ')}${n > 6 ? ` (${n} officers)` : ''}${note}`);
+  }
+}
+
+type StoredThreshold = { decisionType: string; validFrom: string; validTo: string | null };
+
+async function existingThresholds(db: Db, decisionTypes: string[]): Promise<StoredThreshold[]> {
+  const out: StoredThreshold[] = [];
+  for (let i = 0; i < decisionTypes.length; i += LOOKUP_CHUNK) {
+    const list = JSON.stringify(decisionTypes.slice(i, i + LOOKUP_CHUNK));
+    out.push(
+      ...(await db
+        .select({ decisionType: thresholds.decisionType, validFrom: thresholds.validFrom, validTo: thresholds.validTo })
+        .from(thresholds)
+        .where(sql`${thresholds.decisionType} in (select value from json_each(${list}))`)),
+    );
+  }
+  return out;
+}
+
+/**
+ * Per decision type, the stored and imported thresholds together must not overlap: a decision
+ * takes the amount in force on its day (`validFrom <= day <= validTo`, src/decisions/record.ts),
+ * and two in force would leave the amount to whichever started later, with nobody having said
+ * so. `validTo` is the last day in force, so the next range may start the day after it. An
+ * imported row replaces the stored one of its key. The later range is reported, or the imported
+ * one when the later is stored; each row once.
+ */
+function checkThresholdRanges(
+  imported: ThresholdRow[],
+  stored: StoredThreshold[],
+  fail: (i: number, field: string, message: string) => void,
+  where: (i: number) => string,
+) {
+  type Entry = { decisionType: string; from: string; to: string | null; i: number | null };
+  const byType = new Map<string, Map<string, Entry>>();
+  const slot = (type: string) => {
+    let m = byType.get(type);
+    if (!m) byType.set(type, (m = new Map()));
+    return m;
+  };
+  for (const s of stored) slot(s.decisionType).set(s.validFrom, { decisionType: s.decisionType, from: s.validFrom, to: s.validTo, i: null });
+  imported.forEach((r, i) => {
+    const m = slot(r.decisionType);
+    // A duplicate key inside the import was reported already; the first row stands.
+    if (m.get(r.validFrom)?.i != null) return;
+    m.set(r.validFrom, { decisionType: r.decisionType, from: r.validFrom, to: r.validTo ?? null, i });
+  });
+  const span = (e: Entry) => (e.to === null ? 'open-ended' : `to ${e.to}`);
+  const name = (e: Entry) =>
+    e.i === null ? `the stored ${e.decisionType} threshold from ${e.from} (${span(e)})` : `${where(e.i)} (from ${e.from}${e.to === null ? ', open-ended' : ` to ${e.to}`})`;
+  const blamed = new Set<number>();
+  for (const m of byType.values()) {
+    const list = [...m.values()].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+    // Of the ranges so far, the one that ends last: a later range overlaps some earlier one
+    // exactly when it overlaps this one (not only the range just before it).
+    let reach: Entry | undefined;
+    for (const cur of list) {
+      if (reach && (reach.to === null || reach.to >= cur.from)) {
+        const blame = cur.i !== null ? cur : reach;
+        const other = blame === cur ? reach : cur;
+        if (blame.i !== null && !blamed.has(blame.i)) {
+          blamed.add(blame.i);
+          fail(blame.i, blame === cur ? 'validFrom' : 'validTo', `overlaps ${name(other)}; one ${cur.decisionType} threshold is in force per day, so end the earlier one (validTo) before the later one starts, in the same import if both are new`);
+        }
+      }
+      if (!reach || (reach.to !== null && (cur.to === null || cur.to > reach.to))) reach = cur;
+    }
   }
 }
 
