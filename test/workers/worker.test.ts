@@ -78,6 +78,16 @@ describe('the Worker on D1', () => {
       ['WO1', '张伟', null],
       ['WO2', '李娜', 'WO1'],
     ]);
+    // A loop through a stored row (WO2 reports to WO1 in the database): the recursive read of
+    // stored reporting lines has to work on D1 too.
+    const loop = await call('POST', '/api/v1/import', {
+      token: hr,
+      json: { officers: [{ code: 'WO1', name: '张伟', unitCode: 'WU1', team: 'assessment', hireDate: '2015-03-01', positionStartDate: '2018-01-01', supervisorCode: 'WO2' }] },
+    });
+    expect(loop.status).toBe(400);
+    const loopProblem = (await loop.json()) as { errors: { path: string; message: string }[] };
+    expect(loopProblem.errors.map((e) => e.path)).toEqual(['officers[0].supervisorCode']);
+    expect(loopProblem.errors[0]!.message).toContain('WO1 → WO2 → WO1');
     const tps = (await (await call('GET', '/api/v1/taxpayers', { token: hr })).json()) as { items: { code: string; name: string }[] };
     expect(tps.items.find((t) => t.code === 'WT1')!.name).toBe('某某贸易有限公司, 分公司');
     expect(tps.items.find((t) => t.code === 'WT2')!.name).toBe('王"五"');
