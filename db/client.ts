@@ -26,10 +26,10 @@ export interface OpenOptions {
 
 /** Opens a libsql database (`file:`, `:memory:`, `libsql://`) with the pragmas we rely on. */
 export async function openDb({ url, authToken }: OpenOptions): Promise<{ db: Db; client: Client }> {
-  if (url.startsWith('file:')) {
-    const path = url.slice('file:'.length);
-    if (path && !path.startsWith(':')) mkdirSync(dirname(path), { recursive: true });
-  }
+  // The database file, for `file:` URLs that name one (not `file::memory:`).
+  const fileUrl = url.startsWith('file:') ? url.slice('file:'.length).split('?')[0]! : '';
+  const file = fileUrl && !fileUrl.startsWith(':') ? fileUrl : null;
+  if (file) mkdirSync(dirname(file), { recursive: true });
   const client = createClient({ url, authToken });
   let walPath: string | null = null;
   if (url.startsWith('file:') || url === ':memory:') {
@@ -40,8 +40,7 @@ export async function openDb({ url, authToken }: OpenOptions): Promise<{ db: Db;
     // Checkpoints and WAL restarts still sync in NORMAL (db/durable.ts, ADR 0004).
     const mode = await client.execute('PRAGMA journal_mode = WAL');
     const wal = String(Object.values(mode.rows[0] ?? {})[0] ?? '').toLowerCase() === 'wal';
-    const file = path(url);
-    if (wal && url.startsWith('file:') && file && !file.startsWith(':')) walPath = `${file}-wal`;
+    if (wal && file) walPath = `${file}-wal`;
     // Where we cannot fsync the WAL ourselves (no WAL, or no file), SQLite keeps syncing inside
     // every commit.
     await client.execute(`PRAGMA synchronous = ${walPath ? 'NORMAL' : 'FULL'}`);
@@ -49,29 +48,31 @@ export async function openDb({ url, authToken }: OpenOptions): Promise<{ db: Db;
     await client.execute('PRAGMA busy_timeout = 5000');
   }
   const db = drizzle(client, { schema });
-  if (walPath) {
+  if (walPath && file) {
     registerWalSyncer(db, client, walPath);
-    registerHotPathConnection(db, client, path(url));
+    registerHotPathConnection(db, client, file);
   }
   return { db, client };
 }
 
-const path = (url: string) => url.slice('file:'.length).split('?')[0]!;
-
 /**
  * A second connection to the same file for the statements that run on every form submission,
- * kept prepared (db/prepared.ts). Same pragmas as the client's connection.
+ * kept prepared (db/prepared.ts). Opened on first use, so processes that never take a submission
+ * (the CLI jobs, most tests) never open it; same pragmas as the client's connection.
  */
 function registerHotPathConnection(db: Db, client: Client, file: string): void {
-  const conn = new Database(file);
-  conn.exec('PRAGMA busy_timeout = 5000');
-  conn.exec('PRAGMA synchronous = NORMAL');
-  conn.exec('PRAGMA foreign_keys = ON');
-  registerPreparingConnection(db, conn);
+  let conn: Database.Database | null = null;
+  registerPreparingConnection(db, () => {
+    conn = new Database(file);
+    conn.exec('PRAGMA busy_timeout = 5000');
+    conn.exec('PRAGMA synchronous = NORMAL');
+    conn.exec('PRAGMA foreign_keys = ON');
+    return conn;
+  });
   const close = client.close.bind(client);
   client.close = () => {
     close();
-    conn.close();
+    conn?.close();
   };
 }
 

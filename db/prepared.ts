@@ -36,15 +36,16 @@ export interface PreparingConnection {
 }
 
 interface Prepared {
-  conn: PreparingConnection;
+  open: () => PreparingConnection;
+  conn: PreparingConnection | null;
   cache: Map<string, ReturnType<PreparingConnection['prepare']>>;
 }
 
 const connections = new WeakMap<object, Prepared>();
 
-/** Called by db/client.ts for Node file databases. */
-export function registerPreparingConnection(db: object, conn: PreparingConnection): void {
-  connections.set(db, { conn, cache: new Map() });
+/** Called by db/client.ts for Node file databases; `open` runs on first use. */
+export function registerPreparingConnection(db: object, open: () => PreparingConnection): void {
+  connections.set(db, { open, conn: null, cache: new Map() });
 }
 
 /** Statement texts kept per connection. The hot paths use a handful; this only bounds mistakes. */
@@ -57,11 +58,12 @@ const MAX_CACHED = 64;
 export async function runStatements(db: Db, statements: Statement[]): Promise<(Record<string, unknown>[] | undefined)[]> {
   const p = connections.get(db);
   if (!p) return viaDrizzle(db, statements);
+  const conn = (p.conn ??= p.open());
   const run = (s: Statement) => {
     let stmt = p.cache.get(s.sql);
     if (!stmt) {
       if (p.cache.size >= MAX_CACHED) p.cache.clear();
-      p.cache.set(s.sql, (stmt = p.conn.prepare(s.sql)));
+      p.cache.set(s.sql, (stmt = conn.prepare(s.sql)));
     }
     // A statement that returns rows (RETURNING included) is stepped to its end even when its rows
     // are not wanted: left half-stepped, a cached statement would hold its transaction open.
@@ -71,14 +73,14 @@ export async function runStatements(db: Db, statements: Statement[]): Promise<(R
     return undefined;
   };
   if (statements.length === 1) return [run(statements[0]!)];
-  p.conn.exec('BEGIN IMMEDIATE');
+  conn.exec('BEGIN IMMEDIATE');
   try {
     const out = statements.map(run);
-    p.conn.exec('COMMIT');
+    conn.exec('COMMIT');
     return out;
   } catch (err) {
     // Some errors (a full disk, for one) end the transaction inside SQLite already.
-    if (p.conn.inTransaction) p.conn.exec('ROLLBACK');
+    if (conn.inTransaction) conn.exec('ROLLBACK');
     throw err;
   }
 }
