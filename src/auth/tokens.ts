@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { tokens, users, type Role } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../core/clock.js';
@@ -24,39 +24,48 @@ export async function tokenRow(userId: string, token: string, now: Date, ttlDays
   };
 }
 
+/** The columns `tokenActor` needs; select them from `tokens` joined to `users`. */
+export const tokenUserColumns = {
+  tokenId: tokens.id,
+  tokenExpiresAt: tokens.expiresAt,
+  revokedAt: tokens.revokedAt,
+  userId: users.id,
+  username: users.username,
+  role: users.role,
+  officerCode: users.officerCode,
+  disabledAt: users.disabledAt,
+};
+
+interface TokenUserRow {
+  tokenId: string;
+  tokenExpiresAt: string | null;
+  revokedAt: string | null;
+  userId: string;
+  username: string;
+  role: Role;
+  officerCode: string | null;
+  disabledAt: string | null;
+}
+
+/**
+ * The user a token row stands for, or null when the token is revoked or expired or the user is
+ * disabled. The one rule for bearer tokens and for page sessions (which ride on a token).
+ */
+export function tokenActor(row: TokenUserRow | undefined, now: string): (Actor & { kind: 'user' }) | null {
+  if (!row || row.revokedAt || row.disabledAt || (row.tokenExpiresAt && row.tokenExpiresAt <= now)) return null;
+  return { kind: 'user', userId: row.userId, username: row.username, role: row.role, officerCode: row.officerCode, tokenId: row.tokenId };
+}
+
 /**
  * Resolves a bearer token to its user. Unknown, expired and revoked tokens, and disabled users,
  * are all 401: the caller learns nothing about which.
  */
 export async function authenticate(db: Db, clock: Clock, token: string): Promise<Actor & { kind: 'user' }> {
   const hash = await hashToken(token);
-  const [row] = await db
-    .select({
-      tokenId: tokens.id,
-      expiresAt: tokens.expiresAt,
-      revokedAt: tokens.revokedAt,
-      userId: users.id,
-      username: users.username,
-      role: users.role,
-      officerCode: users.officerCode,
-      disabledAt: users.disabledAt,
-    })
-    .from(tokens)
-    .innerJoin(users, eq(users.id, tokens.userId))
-    .where(and(eq(tokens.hash, hash)))
-    .limit(1);
-  const now = clock.now().toISOString();
-  if (!row || row.revokedAt || row.disabledAt || (row.expiresAt && row.expiresAt <= now)) {
-    throw unauthorized('The token is unknown, expired or revoked.');
-  }
-  return {
-    kind: 'user',
-    userId: row.userId,
-    username: row.username,
-    role: row.role,
-    officerCode: row.officerCode,
-    tokenId: row.tokenId,
-  };
+  const [row] = await db.select(tokenUserColumns).from(tokens).innerJoin(users, eq(users.id, tokens.userId)).where(eq(tokens.hash, hash)).limit(1);
+  const actor = tokenActor(row, clock.now().toISOString());
+  if (!actor) throw unauthorized('The token is unknown, expired or revoked.');
+  return actor;
 }
 
 /** Role check for service verbs: 401 without a user, 403 with the wrong role. */

@@ -6,6 +6,7 @@ import type { AppEnv } from '../core/http.js';
 import type { Actor, Ctx } from '../core/context.js';
 import { base64url, randomToken, sha256Hex } from '../core/ids.js';
 import { commit } from '../audit/append.js';
+import { tokenActor, tokenUserColumns } from '../auth/tokens.js';
 
 export const SESSION_COOKIE = 'sid';
 export const SESSION_TTL_MS = 12 * 3_600_000;
@@ -70,25 +71,14 @@ export function sameSecret(a: string, b: string): boolean {
 export async function sessionActor(ctx: Pick<Ctx, 'db' | 'clock'>, sessionId: string): Promise<StaffActor | null> {
   const hash = await sha256Hex(sessionId);
   const [row] = await ctx.db
-    .select({
-      expiresAt: sessions.expiresAt,
-      tokenId: tokens.id,
-      tokenExpiresAt: tokens.expiresAt,
-      revokedAt: tokens.revokedAt,
-      userId: users.id,
-      username: users.username,
-      role: users.role,
-      officerCode: users.officerCode,
-      disabledAt: users.disabledAt,
-    })
+    .select({ ...tokenUserColumns, expiresAt: sessions.expiresAt })
     .from(sessions)
     .innerJoin(tokens, eq(tokens.id, sessions.tokenId))
     .innerJoin(users, eq(users.id, tokens.userId))
     .where(eq(sessions.hash, hash))
     .limit(1);
   const now = ctx.clock.now().toISOString();
-  if (!row || row.expiresAt <= now || row.revokedAt || row.disabledAt || (row.tokenExpiresAt && row.tokenExpiresAt <= now)) return null;
-  return { kind: 'user', userId: row.userId, username: row.username, role: row.role, officerCode: row.officerCode, tokenId: row.tokenId };
+  return row && row.expiresAt > now ? tokenActor(row, now) : null;
 }
 
 /**
