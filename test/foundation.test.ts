@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { auditEntries } from '../db/schema.js';
 import { makeTestApp } from './support/app.js';
 import { leafHash } from '../src/audit/append.js';
-import { newId, randomBytes, randomToken, toHex } from '../src/core/ids.js';
+import { newId, randomBytes, randomToken, sha256Hex, sha256HexSync, toHex } from '../src/core/ids.js';
 
 describe('HTTP surface', () => {
   it('answers /healthz', async () => {
@@ -126,5 +126,12 @@ describe('ids and random secrets', () => {
     expect(randomBytes(10_000).length).toBe(10_000);
     expect(newId('fbr', new Date(0))).toMatch(/^fbr_0[0-9a-f]{16}$/);
     expect(randomToken()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+});
+
+describe('hashing text', () => {
+  it('gives the same SHA-256 hex at once as through WebCrypto', async () => {
+    for (const text of ['', 'abc', '纳税人评价 ✓', 'x'.repeat(10_000)]) expect(sha256HexSync(text)).toBe(await sha256Hex(text));
+    expect(sha256HexSync('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 });

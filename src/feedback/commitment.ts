@@ -7,8 +7,7 @@
  * the response row. Without the nonce the 625 rating combinations cannot be tried against it;
  * with the row (admin access to the database) anyone can check the row against the log.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { sha256HexSync } from '../core/ids.js';
 import { canonicalJson } from '../audit/canonical.js';
 import type { Dimension } from './policy.js';
 
@@ -21,18 +20,16 @@ export interface CommittedResponse {
   complaint: string | null;
 }
 
-const sha256Text = (s: string) => bytesToHex(sha256(utf8ToBytes(s)));
-
 /** SHA-256 hex of canonical `{ complaintSha256, commentSha256, invitationId, nonce, officerCode, ratings }`. */
 export function responseCommitment(r: CommittedResponse): string {
-  return sha256Text(
+  return sha256HexSync(
     canonicalJson({
       nonce: r.nonce,
       invitationId: r.invitationId,
       officerCode: r.officerCode,
       ratings: r.ratings,
-      commentSha256: r.comment ? sha256Text(r.comment) : null,
-      complaintSha256: r.complaint ? sha256Text(r.complaint) : null,
+      commentSha256: r.comment ? sha256HexSync(r.comment) : null,
+      complaintSha256: r.complaint ? sha256HexSync(r.complaint) : null,
     }),
   );
 }

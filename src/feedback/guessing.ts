@@ -6,10 +6,9 @@
  */
 import type { Context } from 'hono';
 import { sql } from 'drizzle-orm';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Ctx } from '../core/context.js';
 import { GUESS_LIMIT, GUESS_WINDOW_MS } from './policy.js';
+import { sha256HexSync } from '../core/ids.js';
 
 /**
  * The client's address: the socket's peer on Node (not a header, which anyone can set), else
@@ -24,7 +23,7 @@ export function clientAddress(c: Context): string {
 
 /** Addresses are stored hashed: the counter needs identity, not the address itself. */
 function limitKey(address: string): string {
-  return `feedback-guess:${bytesToHex(sha256(utf8ToBytes(address))).slice(0, 32)}`;
+  return `feedback-guess:${sha256HexSync(address).slice(0, 32)}`;
 }
 
 /**

@@ -4,15 +4,13 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { invitations, officers, taxpayers } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
 import { runStatements } from '../../db/prepared.js';
 import { GroupQueue, queueFor } from './group-commit.js';
 import type { Ctx } from '../core/context.js';
 import { ApiError, badRequest } from '../core/errors.js';
-import { newId, randomToken } from '../core/ids.js';
+import { newId, randomToken, sha256HexSync } from '../core/ids.js';
 import { isoDate } from '../core/clock.js';
 import { commit, type AuditEvent, type Write } from '../audit/append.js';
 import { requireRole } from '../auth/tokens.js';
@@ -33,12 +31,9 @@ export const invitationOutput = z
 export type IssueInvitationInput = z.infer<typeof issueInvitationInput>;
 export type InvitationOut = z.infer<typeof invitationOutput>;
 
-/**
- * The stored form of a token. Synchronous SHA-256 (noble) because the form's hot path hashes the
- * token on every request; the value equals src/core/ids.ts sha256Hex(token).
- */
+/** The stored form of a token (hashed at once: the form's hot path does it on every request). */
 export function invitationTokenHash(token: string): string {
-  return bytesToHex(sha256(utf8ToBytes(token)));
+  return sha256HexSync(token);
 }
 
 /** Tokens we issue are base64url of INVITATION_TOKEN_BYTES bytes; anything else is not ours. */

@@ -4,12 +4,10 @@
  * without a complaint that batch is shared with other submissions (group-commit.ts).
  */
 import { eq, sql } from 'drizzle-orm';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { complaints, feedbackResponses, invitations } from '../../db/schema.js';
 import type { Ctx } from '../core/context.js';
 import { ApiError, badRequest, type FieldError } from '../core/errors.js';
-import { newId, randomToken } from '../core/ids.js';
+import { newId, randomToken, sha256HexSync } from '../core/ids.js';
 import { responseCommitment } from './commitment.js';
 import { periodOf } from '../core/period.js';
 import { commit, type AuditEvent, type AuditLeaf, type Write } from '../audit/append.js';
@@ -95,8 +93,6 @@ export type SubmitResult =
   | { status: 'accepted'; responseId: string; auditIndex: number; leafHash: string; complaintId: string | null }
   /** The honeypot was filled: nothing stored, the token stays usable for the real taxpayer. */
   | { status: 'ignored' };
-
-const sha256Text = (s: string) => bytesToHex(sha256(utf8ToBytes(s)));
 
 /**
  * A taxpayer submits the form. Exactly one submission per invitation is accepted, also when two
@@ -329,7 +325,7 @@ async function submitWithComplaint(
       action: 'complaint.file',
       entity: 'complaint',
       entityId: complaintId,
-      payload: { responseId: a.responseId, officerCode: a.inv.officerCode, textSha256: sha256Text(a.complaint), flagId: raised?.flagId ?? null },
+      payload: { responseId: a.responseId, officerCode: a.inv.officerCode, textSha256: sha256HexSync(a.complaint), flagId: raised?.flagId ?? null },
     },
     ...(raised?.events ?? []),
   ];

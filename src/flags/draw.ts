@@ -4,8 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { sha256HexSync } from '../core/ids.js';
 
 /** Root of the empty Merkle tree (RFC 9162 section 2.1.1: MTH({}) = SHA-256()). */
 export const EMPTY_TREE_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -44,7 +43,7 @@ export async function makeDraw(seedInputs: DrawSeedInputs, eligibleUserIds: read
   const candidates = [...new Set(eligibleUserIds)].sort(byCodeUnits);
   // Synchronous SHA-256: a scan draws hundreds of reviewers, and an awaited WebCrypto digest each
   // waits its turn on a busy thread pool.
-  const seed = bytesToHex(sha256(utf8ToBytes(seedMessage(seedInputs))));
+  const seed = sha256HexSync(seedMessage(seedInputs));
   if (candidates.length === 0) {
     return { seedInputs, seed, candidates, picked: null, note: 'No eligible supervisor: the flag stays unassigned; any eligible supervisor may take it up.' };
   }
