@@ -75,7 +75,8 @@ export interface DecisionEvent {
   amendReason?: string;
 }
 
-export interface Bureau {
+/** A generated bureau: every import kind (exactly as `POST /api/v1/import` takes it) and the events. */
+export interface Bureau extends Required<ImportInput> {
   size: BureauSize;
   seed: string;
   today: string;
@@ -84,13 +85,6 @@ export interface Bureau {
   /** Quarters with data, oldest first; the last is today's (incomplete) quarter. */
   periods: { code: string; startDate: string; endDate: string }[];
   windowStart: string;
-  units: UnitRow[];
-  officers: OfficerRow[];
-  taxpayers: TaxpayerRow[];
-  assignments: AssignmentRow[];
-  workload: WorkloadRow[];
-  assessments: AssessmentRow[];
-  thresholds: ThresholdRow[];
   /** The decision threshold the bunching is planted under (assessed turnover, yuan a month). */
   turnoverThreshold: number;
   /** Officers with planted behaviour, for the demo's printout and the tests. */
