@@ -87,6 +87,36 @@ const RatingGroup: FC<{ lang: Lang; dim: Dimension; value?: string; error?: bool
   );
 };
 
+/**
+ * A free-text answer: its label (with an optional hint), the error above the box when there is
+ * one, and the box, tied to both for screen readers by aria-describedby.
+ */
+const TextArea: FC<{ name: string; label: string; hint?: string; max: number; value?: string; error: string | null }> = (p) => {
+  const hintId = `${p.name}-hint`;
+  const errId = `${p.name}-error`;
+  const describedBy = [p.hint ? hintId : null, p.error ? errId : null].filter(Boolean).join(' ');
+  return (
+    <>
+      <label for={p.name}>
+        {p.label}
+        {p.hint ? (
+          <span class="hint" id={hintId}>
+            {p.hint}
+          </span>
+        ) : null}
+      </label>
+      {p.error ? (
+        <p class="error" id={errId}>
+          {p.error}
+        </p>
+      ) : null}
+      <textarea id={p.name} name={p.name} maxlength={p.max} aria-invalid={p.error ? 'true' : undefined} aria-describedby={describedBy || undefined}>
+        {p.value ?? ''}
+      </textarea>
+    </>
+  );
+};
+
 export const FormPage: FC<{
   c: PageContext;
   lang: Lang;
@@ -126,45 +156,19 @@ export const FormPage: FC<{
           {DIMENSIONS.map((d) => (
             <RatingGroup lang={lang} dim={d} value={values[d]} error={has(d)} />
           ))}
-          <label for="comment">{t('comment')}</label>
-          {has('comment') ? (
-            <p class="error" id="comment-error">
-              {t('errComment')}
-            </p>
-          ) : null}
-          <textarea
-            id="comment"
-            name="comment"
-            maxlength={COMMENT_MAX}
-            aria-invalid={has('comment') ? 'true' : undefined}
-            aria-describedby={has('comment') ? 'comment-error' : undefined}
-          >
-            {values.comment ?? ''}
-          </textarea>
+          <TextArea name="comment" label={t('comment')} max={COMMENT_MAX} value={values.comment} error={has('comment') ? t('errComment') : null} />
           <p class="check">
             <input type="checkbox" id="fileComplaint" name="fileComplaint" value="1" checked={!!values.fileComplaint} />
             <label for="fileComplaint">{t('fileComplaint')}</label>
           </p>
-          <label for="complaint">
-            {t('complaintText')}
-            <span class="hint" id="complaint-hint">
-              {t('complaintHint')}
-            </span>
-          </label>
-          {has('complaint') ? (
-            <p class="error" id="complaint-error">
-              {t('errComplaint')}
-            </p>
-          ) : null}
-          <textarea
-            id="complaint"
+          <TextArea
             name="complaint"
-            maxlength={COMPLAINT_MAX}
-            aria-invalid={has('complaint') ? 'true' : undefined}
-            aria-describedby={has('complaint') ? 'complaint-hint complaint-error' : 'complaint-hint'}
-          >
-            {values.complaint ?? ''}
-          </textarea>
+            label={t('complaintText')}
+            hint={t('complaintHint')}
+            max={COMPLAINT_MAX}
+            value={values.complaint}
+            error={has('complaint') ? t('errComplaint') : null}
+          />
           {/* Honeypot: off-screen, hidden from assistive technology and out of the tab order. */}
           <div class="hp" aria-hidden="true">
             <label for="website">{t('website')}</label>
