@@ -3,8 +3,8 @@
  *
  * A 200 must mean "on disk": after its commit a write waits for an fsync of the WAL (`durable`,
  * db/durable.ts). One batch per submission would cost one commit and a share of an fsync each;
- * instead submissions that arrive together wait a moment in a queue and are written by ONE
- * `db.batch` (one transaction), after which each waiter learns its own outcome once the group is
+ * instead submissions that arrive together wait a moment in a queue and are written in ONE
+ * transaction (`runStatements`, db/prepared.ts), after which each waiter learns its own outcome once the group is
  * durable. The same queue coalesces the token
  * look-ups of requests that arrive together into one query.
  *
