@@ -14,6 +14,7 @@
  * up to 2^53.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
+import { toHex } from '../core/ids.js';
 
 export type Hash = Uint8Array;
 
@@ -338,13 +339,8 @@ export function verifyConsistency(size1: number, size2: number, root1: Hash, roo
   return sn === 0 && equalHashes(fr, root1) && equalHashes(sr, root2);
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-export function hashToHex(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]!];
-  return s;
-}
+/** Bytes to lowercase hex (the project's one hex encoder). */
+export const hashToHex: (bytes: Uint8Array) => string = toHex;
 
 /** Hex to bytes; throws on anything that is not an even-length hex string. */
 export function hexToHash(hex: string): Hash {
