@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import { auditEntries } from '../db/schema.js';
 import { makeTestApp } from './support/app.js';
 import { leafHash } from '../src/audit/append.js';
-import { newId, randomBytes, randomToken, sha256Hex, sha256HexSync, toHex } from '../src/core/ids.js';
+import { newId, randomBytes, randomToken, sha256Hex, toHex } from '../src/core/ids.js';
+import { sha256HexSync } from '../src/core/sha256.js';
 
 describe('HTTP surface', () => {
   it('answers /healthz', async () => {

@@ -50,16 +50,15 @@ export async function leafHash(leaf: string | Uint8Array): Promise<Uint8Array> {
   return hashLeaf(leaf);
 }
 
-export async function buildLeaf(ctx: Pick<Ctx, 'actor' | 'clock'>, event: AuditEvent, at?: string): Promise<AuditLeaf> {
-  const base = {
-    at: at ?? ctx.clock.now().toISOString(),
-    actor: actorLabel(ctx.actor),
-    action: event.action,
-    entity: event.entity,
-    entityId: event.entityId,
-  };
+/** An event's leaf at `at`, with its hash, computed at once (the form's hot path builds one per request). */
+export function buildLeafSync(ctx: Pick<Ctx, 'actor'>, event: AuditEvent, at: string): AuditLeaf {
+  const base = { at, actor: actorLabel(ctx.actor), action: event.action, entity: event.entity, entityId: event.entityId };
   const leaf = leafBytes({ ...base, payload: event.payload ?? null });
-  return { ...base, leaf, leafHash: toHex(await leafHash(leaf)) };
+  return { ...base, leaf, leafHash: toHex(hashLeaf(leaf)) };
+}
+
+export async function buildLeaf(ctx: Pick<Ctx, 'actor' | 'clock'>, event: AuditEvent, at?: string): Promise<AuditLeaf> {
+  return buildLeafSync(ctx, event, at ?? ctx.clock.now().toISOString());
 }
 
 /**

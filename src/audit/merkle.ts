@@ -15,48 +15,11 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from '../core/ids.js';
+import { defaultSha256, type Sha256 } from '../core/sha256.js';
+
+export { defaultSha256, type Sha256 };
 
 export type Hash = Uint8Array;
-
-/** A SHA-256 implementation; injectable so a Node-only caller may pass node:crypto. */
-export type Sha256 = (data: Uint8Array) => Uint8Array;
-
-/**
- * The SHA-256 used by default: the runtime's native synchronous one when it offers it through
- * `process.getBuiltinModule` (Node >= 20.16, and Workers with nodejs_compat), else @noble/hashes.
- * Same function, same bytes; the native one is about twice as fast on leaf-sized inputs, which is
- * what lets the verifier keep up with reading the log. Looked up at run time, never imported, so
- * bundles for runtimes without it stay as they are.
- */
-export const defaultSha256: Sha256 = nativeSha256() ?? ((data) => sha256(data));
-
-function nativeSha256(): Sha256 | null {
-  try {
-    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    const mod = proc?.getBuiltinModule?.('node:crypto') as
-      | {
-          createHash(alg: string): { update(d: Uint8Array): { digest(): Uint8Array } };
-          hash?: (alg: string, d: Uint8Array, enc: 'buffer') => Uint8Array;
-        }
-      | undefined;
-    if (!mod || typeof mod.createHash !== 'function') return null;
-    // crypto.hash (Node >= 20.12) is one-shot: no Hash object per call, which matters at a
-    // million leaves (allocation and GC were a third of the verifier's time).
-    const oneShot = mod.hash;
-    const f: Sha256 = typeof oneShot === 'function' ? (data) => oneShot('sha256', data, 'buffer') : (data) => mod.createHash('sha256').update(data).digest();
-    // Trust it only if it agrees with the portable implementation.
-    const probe = new Uint8Array([0x00, 0x61, 0x62, 0x63]);
-    return equalBytes(f(probe), sha256(probe)) ? f : null;
-  } catch {
-    return null;
-  }
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /** MTH({}) = SHA-256() (RFC 9162 section 2.1.1). */
 export const EMPTY_ROOT: Hash = sha256(new Uint8Array(0));

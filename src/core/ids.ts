@@ -1,6 +1,3 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { utf8ToBytes } from '@noble/hashes/utils.js';
-
 /**
  * Application-generated ids: a prefix, the time in base-36 (so ids sort by creation) and 64
  * random bits. Generated before a batch runs, so a write and its audit entry can name each other.
@@ -47,15 +44,6 @@ export function toHex(bytes: Uint8Array): string {
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]!];
   return s;
-}
-
-/**
- * SHA-256 of a UTF-8 string, hex, computed at once (JavaScript, @noble/hashes): for hot paths and
- * code that must not await, where WebCrypto's `sha256Hex` would cost a round through the event
- * loop. Same value as `sha256Hex(text)`.
- */
-export function sha256HexSync(text: string): string {
-  return toHex(sha256(utf8ToBytes(text)));
 }
 
 export async function sha256Hex(text: string | Uint8Array): Promise<string> {

@@ -7,7 +7,7 @@
  * the response row. Without the nonce the 625 rating combinations cannot be tried against it;
  * with the row (admin access to the database) anyone can check the row against the log.
  */
-import { sha256HexSync } from '../core/ids.js';
+import { sha256HexSync } from '../core/sha256.js';
 import { canonicalJson } from '../audit/canonical.js';
 import type { Dimension } from './policy.js';
 

@@ -8,7 +8,7 @@ import type { Context } from 'hono';
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../core/context.js';
 import { GUESS_LIMIT, GUESS_WINDOW_MS } from './policy.js';
-import { sha256HexSync } from '../core/ids.js';
+import { sha256HexSync } from '../core/sha256.js';
 
 /**
  * The client's address: the socket's peer on Node (not a header, which anyone can set), else

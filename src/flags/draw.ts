@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { sha256HexSync } from '../core/ids.js';
+import { sha256HexSync } from '../core/sha256.js';
 
 /** Root of the empty Merkle tree (RFC 9162 section 2.1.1: MTH({}) = SHA-256()). */
 export const EMPTY_TREE_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';

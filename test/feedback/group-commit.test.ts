@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { invite, seedFeedbackWorld } from '../support/feedback.js';
 import { submissionQueue, type QueuedSubmission } from '../../src/feedback/submit.js';
-import { buildLeafSync } from '../../src/feedback/leaf.js';
+import { buildLeafSync } from '../../src/audit/append.js';
 import { GroupQueue } from '../../src/feedback/group-commit.js';
 import { newId } from '../../src/core/ids.js';
 
