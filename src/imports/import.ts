@@ -536,37 +536,34 @@ async function runImport(
   return write(ctx, rows, present, source, options?.maxParams ?? 100, options?.maxJsonChars ?? MAX_JSON_CHARS);
 }
 
-/** Codes of `codes` that exist in `table`, looked up a few thousand at a time with json_each. */
-async function existingCodes(db: Db, table: SQLiteTable, column: SQLiteColumn, codes: string[]): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (let i = 0; i < codes.length; i += LOOKUP_CHUNK) {
-    const list = JSON.stringify(codes.slice(i, i + LOOKUP_CHUNK));
-    const found = await db
-      .select({ v: column })
-      .from(table)
-      .where(sql`${column} in (select value from json_each(${list}))`);
-    for (const r of found) out.add(r.v as string);
-  }
-  return out;
-}
-
 /** One bound JSON array per lookup: a few tens of kilobytes, under D1's statement limits. */
 const LOOKUP_CHUNK = 2000;
 
+/**
+ * Rows found for `keys`, looked up LOOKUP_CHUNK keys at a time: `query` gets each chunk as one
+ * JSON array text, for `... in (select value from json_each(?))`.
+ */
+async function lookUpInChunks<T>(keys: string[], query: (list: string) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) out.push(...(await query(JSON.stringify(keys.slice(i, i + LOOKUP_CHUNK)))));
+  return out;
+}
+
+/** Codes of `codes` that exist in `table`. */
+async function existingCodes(db: Db, table: SQLiteTable, column: SQLiteColumn, codes: string[]): Promise<Set<string>> {
+  const found = await lookUpInChunks(codes, (list) => db.select({ v: column }).from(table).where(sql`${column} in (select value from json_each(${list}))`));
+  return new Set(found.map((r) => r.v as string));
+}
+
 type StoredAssignment = { taxpayerCode: string; officerCode: string; from: string; to: string | null };
 
-async function existingAssignments(db: Db, taxpayerCodes: string[]): Promise<StoredAssignment[]> {
-  const out: StoredAssignment[] = [];
-  for (let i = 0; i < taxpayerCodes.length; i += LOOKUP_CHUNK) {
-    const list = JSON.stringify(taxpayerCodes.slice(i, i + LOOKUP_CHUNK));
-    out.push(
-      ...(await db
-        .select({ taxpayerCode: assignments.taxpayerCode, officerCode: assignments.officerCode, from: assignments.from, to: assignments.to })
-        .from(assignments)
-        .where(sql`${assignments.taxpayerCode} in (select value from json_each(${list}))`)),
-    );
-  }
-  return out;
+function existingAssignments(db: Db, taxpayerCodes: string[]): Promise<StoredAssignment[]> {
+  return lookUpInChunks(taxpayerCodes, (list) =>
+    db
+      .select({ taxpayerCode: assignments.taxpayerCode, officerCode: assignments.officerCode, from: assignments.from, to: assignments.to })
+      .from(assignments)
+      .where(sql`${assignments.taxpayerCode} in (select value from json_each(${list}))`),
+  );
 }
 
 /**
@@ -636,20 +633,17 @@ function checkAssignmentHistory(
  * outside itself), rather than the whole table or a query per row.
  */
 async function storedSupervisors(db: Db, codes: string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < codes.length; i += LOOKUP_CHUNK) {
-    const list = JSON.stringify(codes.slice(i, i + LOOKUP_CHUNK));
-    // UNION, not UNION ALL: a row seen before is dropped, so even a loop already stored ends.
-    const found = await db.all<{ code: string; supervisorCode: string }>(sql`
+  // UNION, not UNION ALL: a row seen before is dropped, so even a loop already stored ends.
+  const found = await lookUpInChunks(codes, (list) =>
+    db.all<{ code: string; supervisorCode: string }>(sql`
       with recursive line(code, supervisor_code) as (
         select code, supervisor_code from officers where code in (select value from json_each(${list}))
         union
         select o.code, o.supervisor_code from officers o join line on o.code = line.supervisor_code
       )
-      select code, supervisor_code as supervisorCode from line where supervisor_code is not null`);
-    for (const r of found) out.set(r.code, r.supervisorCode);
-  }
-  return out;
+      select code, supervisor_code as supervisorCode from line where supervisor_code is not null`),
+  );
+  return new Map(found.map((r) => [r.code, r.supervisorCode]));
 }
 
 /**
@@ -715,18 +709,13 @@ function checkReportingLines(
 
 type StoredThreshold = { decisionType: string; validFrom: string; validTo: string | null };
 
-async function existingThresholds(db: Db, decisionTypes: string[]): Promise<StoredThreshold[]> {
-  const out: StoredThreshold[] = [];
-  for (let i = 0; i < decisionTypes.length; i += LOOKUP_CHUNK) {
-    const list = JSON.stringify(decisionTypes.slice(i, i + LOOKUP_CHUNK));
-    out.push(
-      ...(await db
-        .select({ decisionType: thresholds.decisionType, validFrom: thresholds.validFrom, validTo: thresholds.validTo })
-        .from(thresholds)
-        .where(sql`${thresholds.decisionType} in (select value from json_each(${list}))`)),
-    );
-  }
-  return out;
+function existingThresholds(db: Db, decisionTypes: string[]): Promise<StoredThreshold[]> {
+  return lookUpInChunks(decisionTypes, (list) =>
+    db
+      .select({ decisionType: thresholds.decisionType, validFrom: thresholds.validFrom, validTo: thresholds.validTo })
+      .from(thresholds)
+      .where(sql`${thresholds.decisionType} in (select value from json_each(${list}))`),
+  );
 }
 
 /**
