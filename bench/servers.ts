@@ -9,9 +9,11 @@
  *                            same form body and validates it, then returns a thank-you page of
  *                            the same size with no database work; GET /hello is hello-world
  *
- * Each prints `PORT <n>` once listening, and on SIGTERM `CPU {"posts", "userUs", "systemUs"}`: the
- * process's CPU time (all threads) from its first request to its first GET, per POST. Unlike
- * req/s on a machine the load generator shares, CPU time per request hardly depends on load.
+ * Each prints `PORT <n>` once listening. `GET /_bench/cpu` (answered before the app sees it, the
+ * same on both servers) returns `{"posts", "userUs", "systemUs"}`: the process's CPU time (all
+ * threads, user and system) since the previous such call, per POST answered meanwhile, and starts
+ * a new measurement. The bench brackets each measured round with it. Unlike req/s on a machine the
+ * load generator shares, CPU time per request hardly depends on load.
  */
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -50,15 +52,20 @@ async function main() {
   } else {
     throw new Error('usage: servers.ts app <dbFile> <nowIso> | bare <pageBytes>');
   }
-  // CPU from the first request until the first GET (the bare server's hello-world comes last).
-  let cpu0: NodeJS.CpuUsage | null = null;
-  let cpuAtGet: NodeJS.CpuUsage | null = null;
+  // CPU per POST between two calls of GET /_bench/cpu (see the header comment).
+  let cpu0 = process.cpuUsage();
   let posts = 0;
   const handle = fetch;
   fetch = (req: Request) => {
-    cpu0 ??= process.cpuUsage();
     if (req.method === 'POST') posts++;
-    else cpuAtGet ??= process.cpuUsage(cpu0);
+    else if (req.url.endsWith('/_bench/cpu')) {
+      const cpu = process.cpuUsage(cpu0);
+      const per = Math.max(1, posts);
+      const body = JSON.stringify({ posts, userUs: cpu.user / per, systemUs: cpu.system / per });
+      posts = 0;
+      cpu0 = process.cpuUsage();
+      return new Response(body, { headers: { 'content-type': 'application/json' } });
+    }
     return handle(req);
   };
   const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
@@ -66,8 +73,6 @@ async function main() {
   });
   // Stop at once: idle keep-alive connections from the load generator would hold close() open.
   process.on('SIGTERM', () => {
-    const cpu = cpuAtGet ?? (cpu0 ? process.cpuUsage(cpu0) : { user: 0, system: 0 });
-    console.log(`CPU ${JSON.stringify({ posts, userUs: cpu.user / Math.max(1, posts), systemUs: cpu.system / Math.max(1, posts) })}`);
     server.close();
     process.exit(0);
   });
