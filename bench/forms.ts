@@ -23,6 +23,12 @@ export interface FormArgs {
   quick: boolean;
   duration: number;
   connections: number[];
+  /**
+   * Other versions of the service to measure in the same run, alternating with ours and the bare
+   * endpoint (`--compare name=dir,...`; dir is a checkout with node_modules): before/after
+   * comparisons and the one-device-removed variants of docs/adr/0030. Reported as extra rows.
+   */
+  compare: { name: string; dir: string }[];
 }
 
 async function issuePool(ctx: Ctx, info: BenchDbInfo, count: number): Promise<string[] | null> {
@@ -63,7 +69,7 @@ interface Server {
   stop: () => Promise<void>;
 }
 
-function startServer(args: string[]): Promise<Server> {
+function startServer(args: string[], root?: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const c = runChild('servers.ts', args, (line) => {
       const m = /^PORT (\d+)$/.exec(line);
@@ -77,7 +83,7 @@ function startServer(args: string[]): Promise<Server> {
           await c.done.catch(() => undefined);
         },
       });
-    });
+    }, root);
     c.done.then(() => reject(new Error('server exited before listening')), reject);
   });
 }
@@ -139,16 +145,18 @@ export async function formScenario(ctxFor: (role: 'intake') => Ctx, db: Db, info
   const ensureTokens = async (seconds: number) => {
     const want = next + Math.ceil(bestRate * seconds * 1.5) + 1_000;
     if (!pool || pool.length >= want) return;
-    log(`issuing ${fmt(want - pool.length)} invitation tokens`);
+    log(`issuing ${int(want - pool.length)} invitation tokens`);
     const more = await issuePool(intake, info, want - pool.length);
     pool.push(...more!);
     issued += more!.length;
   };
   const tokens = pool;
   const rows: ScenarioRow[] = [];
-  const sides = new Map<number, { ours: Side; bare: Side }>();
+  const sides = new Map<number, { ours: Side; bare: Side; others: Side[] }>();
+  const newSide = (): Side => ({ best: null, cpuUs: { user: 0, system: 0 }, posts: 0 });
   let hello: Result | null = null;
   let app: Server | null = null;
+  const others: Server[] = [];
   let bare: Server | null = null;
   let pageBytes = 2000;
   let whyNot: string | null = tokens ? null : 'no invitation verb';
@@ -170,6 +178,7 @@ export async function formScenario(ctxFor: (role: 'intake') => Ctx, db: Db, info
       else whyNot = `POST /f/{token} answered ${probe.status}: ${probeBody.slice(0, 120)}`;
     }
     bare = await startServer(['bare', String(pageBytes)]);
+    if (app && !whyNot) for (const v of args.compare) others.push(await startServer(['app', file, `${today}T10:00:00.000Z`], v.dir));
     let k = 0;
     const fakeToken = () => `/f/${createHash('sha256').update(String(k++)).digest('base64url').slice(0, 43)}`;
     const oursPath = () => `/f/${tokens![next++ % tokens!.length]}`;
@@ -177,18 +186,21 @@ export async function formScenario(ctxFor: (role: 'intake') => Ctx, db: Db, info
       if (status === 200) accepted.push(token);
     };
     for (const n of connections) {
-      const s = { ours: { best: null, cpuUs: { user: 0, system: 0 }, posts: 0 }, bare: { best: null, cpuUs: { user: 0, system: 0 }, posts: 0 } };
+      const s = { ours: newSide(), bare: newSide(), others: others.map(newSide) };
       sides.set(n, s);
-      // Both servers stay up; while one is measured the other is idle. The sides alternate, and
-      // each keeps its best round, so background load on a shared machine favours neither.
-      await ensureTokens(warm);
-      if (app && !whyNot) await blast(app.port, oursPath, { method: 'POST', duration: warm, connections: n, onStatus });
+      // All servers stay up; while one is measured the others are idle. The sides alternate, and
+      // each keeps its best round, so background load on a shared machine favours none.
+      const apps = app && !whyNot ? ([[app, s.ours], ...others.map((o, i) => [o, s.others[i]!] as const)] as const) : [];
+      for (const [server] of apps) {
+        await ensureTokens(warm);
+        await blast(server.port, oursPath, { method: 'POST', duration: warm, connections: n, onStatus });
+      }
       await blast(bare.port, fakeToken, { method: 'POST', duration: warm, connections: n });
       for (let r = 0; r < rounds; r++) {
-        if (app && !whyNot) {
+        for (const [server, side] of apps) {
           await ensureTokens(duration);
           const before = next;
-          await measuredRound(app, s.ours, oursPath, { duration, connections: n, onStatus });
+          await measuredRound(server, side, oursPath, { duration, connections: n, onStatus });
           sent += next - before;
           bestRate = Math.max(bestRate, (next - before) / duration);
         }
@@ -198,12 +210,15 @@ export async function formScenario(ctxFor: (role: 'intake') => Ctx, db: Db, info
     hello = await blast(bare.port, () => '/hello', { method: 'GET', duration, connections: connections[0]! });
   } finally {
     await app?.stop();
+    for (const o of others) await o.stop();
     await bare?.stop();
   }
 
   const label = (n: number) => `form submissions over HTTP (${n} connections, ${duration} s)`;
   if (tokens && !whyNot) {
-    for (const [n, { ours, bare: base }] of sides) {
+    const per = (s: Side) => (s.cpuUs.user + s.cpuUs.system) / Math.max(1, s.posts);
+    const split = (s: Side) => `${(s.cpuUs.user / Math.max(1, s.posts)).toFixed(0)} user + ${(s.cpuUs.system / Math.max(1, s.posts)).toFixed(0)} system over ${int(s.posts)} POSTs`;
+    for (const [n, { ours, bare: base, others: variants }] of sides) {
       const o = ours.best!;
       const b = base.best!;
       const note =
@@ -212,14 +227,19 @@ export async function formScenario(ctxFor: (role: 'intake') => Ctx, db: Db, info
       rows.push(row(`${label(n)}: throughput`, 'req/s', rps(o), rps(b), throughputTarget(n), { judged, note }));
       rows.push(row(`${label(n)}: p50 latency`, 'ms', o.latency.p50, b.latency.p50, { kind: 'info' }, { judged }));
       rows.push(row(`${label(n)}: p99 latency`, 'ms', o.latency.p99, b.latency.p99, { kind: 'info' }, { judged }));
-      const per = (s: Side) => (s.cpuUs.user + s.cpuUs.system) / Math.max(1, s.posts);
-      const split = (s: Side) => `${(s.cpuUs.user / Math.max(1, s.posts)).toFixed(0)} user + ${(s.cpuUs.system / Math.max(1, s.posts)).toFixed(0)} system over ${int(s.posts)} POSTs`;
       rows.push(
         row(`${label(n)}: server CPU per POST`, 'µs', per(ours), per(base), CPU_TARGET, {
           judged,
           note: `all threads, measured rounds only: ours ${split(ours)}, bare ${split(base)}`,
         }),
       );
+      args.compare.forEach(({ name }, i) => {
+        const v = variants[i]!;
+        const tag = `${label(n)} [${name}]`;
+        rows.push(row(`${tag}: throughput`, 'req/s', rps(v.best!), rps(b), { kind: 'info' }, { judged: false, note: `${int(v.best!['2xx'])} accepted, ${int(v.best!.non2xx)} other statuses` }));
+        rows.push(row(`${tag}: p99 latency`, 'ms', v.best!.latency.p99, b.latency.p99, { kind: 'info' }, { judged: false }));
+        rows.push(row(`${tag}: server CPU per POST`, 'µs', per(v), per(base), { kind: 'info' }, { judged: false, note: split(v) }));
+      });
     }
     // Every 200 must be a stored response: look each accepted token up by its hash.
     let stored = 0;

@@ -72,11 +72,12 @@ export const fmt = (x: number | null, digits = 2) =>
 export const log = (msg: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
 /** Runs `bench/<script>` under tsx in a child process; resolves with its stdout lines. */
-export function runChild(script: string, args: string[], onLine?: (line: string) => void): { done: Promise<string[]>; kill: () => void } {
+/** `root`: another checkout whose bench/ holds the script (the form scenario's --compare). */
+export function runChild(script: string, args: string[], onLine?: (line: string) => void, root?: string): { done: Promise<string[]>; kill: () => void } {
   // Children are killed by their pid only, never by name (other processes share the machine).
   // BENCH_NODE_ARGS adds Node flags to every child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(here, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', root ? join(root, 'bench', script) : join(here, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let buf = '';
   child.stdout.on('data', (d: Buffer) => {

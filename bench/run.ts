@@ -8,6 +8,7 @@
  *
  * Options: --quick, --out <dir>, --seed <s>, --today <YYYY-MM-DD> (the data's "today"),
  * --duration <s> (autocannon seconds), --connections <n,...> (the form's, default 10,64),
+ * --compare name=dir,... (other checkouts of the service measured beside ours, bench/forms.ts),
  * --only <scenario,...> (the other scenarios' rows are then carried over from the existing files).
  * docs/bench.md explains each scenario and its baseline.
  */
@@ -113,6 +114,7 @@ interface Args {
   today: string;
   duration: number;
   connections: number[];
+  compare: { name: string; dir: string }[];
   only: Set<string> | null;
 }
 
@@ -129,6 +131,10 @@ function parseArgs(argv: string[]): Args {
     today: get('today') ?? '2026-11-24',
     duration: Number(get('duration') ?? (quick ? 3 : 10)),
     connections: (get('connections') ?? '10,64').split(',').map(Number),
+    compare: (get('compare') ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((v) => ({ name: v.split('=')[0]!, dir: v.split('=')[1]! })),
     only: get('only') ? new Set(get('only')!.split(',')) : null,
   };
 }
