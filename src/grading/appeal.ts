@@ -15,7 +15,8 @@ import { decodeCursor, encodeCursor } from '../core/http.js';
 import { commitGuarded, guarded } from './guard.js';
 import { requireRole } from '../auth/tokens.js';
 import { findRun, runPolicy } from './grading-run.js';
-import { nextAuditIndex, tierOf } from './adjustment.js';
+import { tierOf } from './adjustment.js';
+import { nextLeafSeq } from '../audit/append.js';
 
 /** Days after publication on which an appeal may still be filed (publication day is day 0). */
 export const APPEAL_WINDOW_DAYS = 15;
@@ -144,7 +145,7 @@ export async function decideAppeal({ ctx, input }: { ctx: Ctx; input: { id: stri
           justification,
           decidedAt: at,
           recordedAt: at,
-          auditIndex: nextAuditIndex(),
+          auditIndex: nextLeafSeq(),
         }),
       ],
       [
