@@ -20,6 +20,7 @@ import { pagesRoutes } from './pages/routes.js';
 import { pageSession } from './pages/session.js';
 import { pageCsrf } from './pages/csrf.js';
 import { methodNotAllowedPage, notFoundPage, pageAwareOnError } from './pages/errors.js';
+import { renderJsxWithoutAsyncHooks } from './feedback/hot-path.js';
 
 export interface AppDeps {
   db: Db;
@@ -40,6 +41,8 @@ export const defaultConfig: AppConfig = {
 export function createApp(deps: AppDeps) {
   const clock = deps.clock ?? systemClock;
   const config: AppConfig = { ...defaultConfig, ...deps.config };
+  // Before anything renders: pages must not switch async hooks on for every request (hot-path.tsx).
+  renderJsxWithoutAsyncHooks();
   const app = createRouter();
 
   app.use('*', requestId());
