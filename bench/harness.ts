@@ -77,7 +77,7 @@ export function runChild(script: string, args: string[], onLine?: (line: string)
   // Children are killed by their pid only, never by name (other processes share the machine).
   // BENCH_NODE_ARGS adds Node flags to every child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', root ? join(root, 'bench', script) : join(here, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', root ? join(root, 'bench', script) : join(here, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
   const lines: string[] = [];
   let buf = '';
   child.stdout.on('data', (d: Buffer) => {
