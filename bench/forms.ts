@@ -29,6 +29,8 @@ export interface FormArgs {
    * comparisons and the one-device-removed variants of docs/adr/0030. Reported as extra rows.
    */
   compare: { name: string; dir: string }[];
+  /** Measured rounds per side and connection count (default 2, quick 1). */
+  rounds?: number;
 }
 
 async function issuePool(ctx: Ctx, info: BenchDbInfo, count: number): Promise<string[] | null> {
@@ -60,6 +62,8 @@ interface ServerCpu {
   posts: number;
   userUs: number;
   systemUs: number;
+  groups: number;
+  items: number;
 }
 
 interface Server {
@@ -112,14 +116,26 @@ async function blast(port: number, path: () => string, opts: { method: 'GET' | '
   });
 }
 
-/** One side at one connection count: its best round (req/s, latency) and its CPU over all rounds. */
+/**
+ * One side at one connection count: its best round (req/s, latency), its CPU over all rounds, and
+ * the CPU per POST of each round (the reported figure is their median: a burst of load from other
+ * work on the machine inflates one round, not the median).
+ */
 interface Side {
   best: Result | null;
   cpuUs: { user: number; system: number };
   posts: number;
+  perRound: number[];
+  groups: number;
+  items: number;
 }
 
 const rps = (r: Result) => r['2xx'] / r.duration;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
 
 /** Blasts one side for a measured round, bracketed by CPU readings of its server. */
 async function measuredRound(server: Server, side: Side, path: () => string, opts: { duration: number; connections: number; onStatus?: (token: string, status: number) => void }) {
@@ -129,13 +145,16 @@ async function measuredRound(server: Server, side: Side, path: () => string, opt
   side.cpuUs.user += cpu.userUs * cpu.posts;
   side.cpuUs.system += cpu.systemUs * cpu.posts;
   side.posts += cpu.posts;
+  side.perRound.push(cpu.userUs + cpu.systemUs);
+  side.groups += cpu.groups;
+  side.items += cpu.items;
   if (side.best === null || rps(r) > rps(side.best)) side.best = r;
 }
 
 export async function formScenario(ctxFor: (role: 'intake') => Ctx, db: Db, info: BenchDbInfo, file: string, today: string, args: FormArgs, judged: boolean): Promise<ScenarioRow[]> {
   const { duration, connections } = args;
   const warm = 1;
-  const rounds = args.quick ? 1 : 2;
+  const rounds = args.rounds ?? (args.quick ? 1 : 2);
   // Fresh tokens are issued between rounds (never while one is measured), enough for the round
   // ahead at the best rate seen so far plus half; a reused token would be a 410, and the note says so.
   const intake = ctxFor('intake');
@@ -153,7 +172,7 @@ export async function formScenario(ctxFor: (role: 'intake') => Ctx, db: Db, info
   const tokens = pool;
   const rows: ScenarioRow[] = [];
   const sides = new Map<number, { ours: Side; bare: Side; others: Side[] }>();
-  const newSide = (): Side => ({ best: null, cpuUs: { user: 0, system: 0 }, posts: 0 });
+  const newSide = (): Side => ({ best: null, cpuUs: { user: 0, system: 0 }, posts: 0, perRound: [], groups: 0, items: 0 });
   let hello: Result | null = null;
   let app: Server | null = null;
   const others: Server[] = [];
@@ -197,7 +216,8 @@ export async function formScenario(ctxFor: (role: 'intake') => Ctx, db: Db, info
       }
       await blast(bare.port, fakeToken, { method: 'POST', duration: warm, connections: n });
       for (let r = 0; r < rounds; r++) {
-        for (const [server, side] of apps) {
+        // With --compare, each round starts with the next version, so none is always first.
+        for (const [server, side] of apps.map((_, i) => apps[(i + r) % apps.length]!)) {
           await ensureTokens(duration);
           const before = next;
           await measuredRound(server, side, oursPath, { duration, connections: n, onStatus });
@@ -216,8 +236,10 @@ export async function formScenario(ctxFor: (role: 'intake') => Ctx, db: Db, info
 
   const label = (n: number) => `form submissions over HTTP (${n} connections, ${duration} s)`;
   if (tokens && !whyNot) {
-    const per = (s: Side) => (s.cpuUs.user + s.cpuUs.system) / Math.max(1, s.posts);
-    const split = (s: Side) => `${(s.cpuUs.user / Math.max(1, s.posts)).toFixed(0)} user + ${(s.cpuUs.system / Math.max(1, s.posts)).toFixed(0)} system over ${int(s.posts)} POSTs`;
+    const per = (s: Side) => median(s.perRound);
+    const split = (s: Side) =>
+      `median of ${s.perRound.length} (${s.perRound.map((x) => x.toFixed(0)).join(', ')}); over all rounds ${(s.cpuUs.user / Math.max(1, s.posts)).toFixed(0)} user + ${(s.cpuUs.system / Math.max(1, s.posts)).toFixed(0)} system, ${int(s.posts)} POSTs` +
+      (s.groups ? `; ${(s.items / s.groups).toFixed(1)} submissions per group write` : '');
     for (const [n, { ours, bare: base, others: variants }] of sides) {
       const o = ours.best!;
       const b = base.best!;
@@ -230,7 +252,7 @@ export async function formScenario(ctxFor: (role: 'intake') => Ctx, db: Db, info
       rows.push(
         row(`${label(n)}: server CPU per POST`, 'µs', per(ours), per(base), CPU_TARGET, {
           judged,
-          note: `all threads, measured rounds only: ours ${split(ours)}, bare ${split(base)}`,
+          note: `all threads, per measured round: ours ${split(ours)}; bare ${split(base)}`,
         }),
       );
       args.compare.forEach(({ name }, i) => {

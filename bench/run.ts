@@ -9,6 +9,7 @@
  * Options: --quick, --out <dir>, --seed <s>, --today <YYYY-MM-DD> (the data's "today"),
  * --duration <s> (autocannon seconds), --connections <n,...> (the form's, default 10,64),
  * --compare name=dir,... (other checkouts of the service measured beside ours, bench/forms.ts),
+ * --rounds <n> (the form's measured rounds per side, default 2),
  * --only <scenario,...> (the other scenarios' rows are then carried over from the existing files).
  * docs/bench.md explains each scenario and its baseline.
  */
@@ -115,6 +116,7 @@ interface Args {
   duration: number;
   connections: number[];
   compare: { name: string; dir: string }[];
+  rounds?: number;
   only: Set<string> | null;
 }
 
@@ -131,6 +133,7 @@ function parseArgs(argv: string[]): Args {
     today: get('today') ?? '2026-11-24',
     duration: Number(get('duration') ?? (quick ? 3 : 10)),
     connections: (get('connections') ?? '10,64').split(',').map(Number),
+    rounds: get('rounds') ? Number(get('rounds')) : undefined,
     compare: (get('compare') ?? '')
       .split(',')
       .filter(Boolean)

@@ -10,26 +10,31 @@
  *                            the same size with no database work; GET /hello is hello-world
  *
  * Each prints `PORT <n>` once listening. `GET /_bench/cpu` (answered before the app sees it, the
- * same on both servers) returns `{"posts", "userUs", "systemUs"}`: the process's CPU time (all
- * threads, user and system) since the previous such call, per POST answered meanwhile, and starts
- * a new measurement. The bench brackets each measured round with it. Unlike req/s on a machine the
+ * same on both servers) returns `{"posts", "userUs", "systemUs", "groups", "items"}`: the process's
+ * CPU time (all threads, user and system) since the previous such call, per POST answered
+ * meanwhile, and the form's group writes and the submissions they carried (0 on the bare server),
+ * and starts a new measurement. The bench brackets each measured round with it. Unlike req/s on a machine the
  * load generator shares, CPU time per request hardly depends on load.
  */
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { openDb, migrateDb } from '../db/client.js';
 import { createApp } from '../src/app.js';
+import { submissionQueue } from '../src/feedback/submit.js';
 import { randomSeed, signerFromSeed } from '../src/audit/signer.js';
 import { runningClock } from './clock.js';
 
 async function main() {
   const [mode, a, b] = process.argv.slice(2);
   let fetch: (req: Request) => Response | Promise<Response>;
+  // The form's group-commit queue (app only): groups and items written, for the mean group size.
+  let groups: () => { groups: number; items: number } = () => ({ groups: 0, items: 0 });
   if (mode === 'app') {
     const { db } = await openDb({ url: `file:${a}` });
     await migrateDb(db);
     const app = createApp({ db, signer: signerFromSeed(randomSeed()), clock: runningClock(b!), config: { publicUrl: 'http://127.0.0.1' } });
     fetch = app.fetch;
+    groups = () => submissionQueue(db).stats;
   } else if (mode === 'bare') {
     const pageBytes = Number(a ?? 2000);
     const head = '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>谢谢</title></head><body><h1>感谢您的评价</h1><p>';
@@ -54,6 +59,7 @@ async function main() {
   }
   // CPU per POST between two calls of GET /_bench/cpu (see the header comment).
   let cpu0 = process.cpuUsage();
+  let groups0 = { ...groups() };
   let posts = 0;
   const handle = fetch;
   fetch = (req: Request) => {
@@ -61,8 +67,10 @@ async function main() {
     else if (req.url.endsWith('/_bench/cpu')) {
       const cpu = process.cpuUsage(cpu0);
       const per = Math.max(1, posts);
-      const body = JSON.stringify({ posts, userUs: cpu.user / per, systemUs: cpu.system / per });
+      const g = groups();
+      const body = JSON.stringify({ posts, userUs: cpu.user / per, systemUs: cpu.system / per, groups: g.groups - groups0.groups, items: g.items - groups0.items });
       posts = 0;
+      groups0 = { ...g };
       cpu0 = process.cpuUsage();
       return new Response(body, { headers: { 'content-type': 'application/json' } });
     }
