@@ -11,7 +11,7 @@ import { openFeedbackForm, submitFeedback, type FeedbackForm } from './submit.js
 import { clientAddress } from './guessing.js';
 import { langOf, parseLang, type Lang } from '../pages/i18n.js';
 import { FormPage, RefusalPage, SlipPage, ThanksPage, type RefusalKind } from './pages.js';
-import { formBodyLimit, thanksHtml } from './hot-path.js';
+import { formBodyLimit, thanksPage } from './hot-path.js';
 import { GUESS_WINDOW_MS } from './policy.js';
 
 /** The shell's langOf (?lang=, the lang cookie, Accept-Language); a posted form keeps its own. */
@@ -55,7 +55,7 @@ formRoutes.get('/f/:token', async (c) => {
 
 formRoutes.post(
   '/f/:token',
-  formBodyLimit,
+  formBodyLimit((c) => c.html(<RefusalPage c={c} lang={langOf(c)} kind="tooLarge" />, 413)),
   async (c) => {
     const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const lang = pageLang(c, formString(body.lang));
@@ -75,7 +75,8 @@ formRoutes.post(
     try {
       const out = await submitFeedback({ ctx, input: { token, address: clientAddress(c), form } });
       if (out.status === 'ignored') return c.html(<ThanksPage c={c} lang={lang} />, 200);
-      return c.html(await thanksHtml(c, lang, token, out), 200);
+      const page = await thanksPage(c, lang, token, out, async () => String(await (<ThanksPage c={c} lang={lang} receipt={out} />).toString()));
+      return c.body(page, 200, { 'content-type': 'text/html; charset=UTF-8' });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'validation_failed') {
         const inv = await openFeedbackForm({ ctx, input: { token, address: clientAddress(c) } }).catch((e: unknown) => refusalPage(c, lang, e));
