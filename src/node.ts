@@ -10,7 +10,8 @@ import { openDb, migrateDb } from '../db/client.js';
 import { createApp } from './app.js';
 import { ensureAdmin } from './auth/users.js';
 import { systemClock } from './core/clock.js';
-import { randomSeed, signerFromSeed, type AuditSigner } from './audit/signer.js';
+import { randomSeed, signerFromSeed } from './audit/signer.js';
+import type { AuditSigner } from './core/context.js';
 import { runScheduled, type ScheduledDeps } from './scheduled.js';
 import { defaultConfig } from './app.js';
 

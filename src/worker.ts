@@ -18,8 +18,8 @@ import type { Db } from '../db/client.js';
 import { createApp, defaultConfig, type App } from './app.js';
 import { ensureAdmin } from './auth/users.js';
 import { systemClock } from './core/clock.js';
-import type { AppConfig } from './core/context.js';
-import { signerFromSeed, type AuditSigner } from './audit/signer.js';
+import type { AppConfig, AuditSigner } from './core/context.js';
+import { signerFromSeed } from './audit/signer.js';
 import { runScheduled } from './scheduled.js';
 
 /** The slice of a D1 binding we rely on (the full type lives in @cloudflare/workers-types). */

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { allowRoles, createRouter } from '../core/http.js';
+import { createRouter } from '../core/http.js';
+import { allowRoles } from './middleware.js';
 import { createUser, createUserInput, issueUserToken, revokeToken } from './users.js';
 import { requireRole } from './tokens.js';
 import { ProblemSchema } from '../core/openapi.js';

@@ -1,7 +1,6 @@
 import type { Clock } from './clock.js';
 import type { Db } from '../../db/client.js';
 import type { Role } from '../../db/schema.js';
-import type { AuditSigner } from '../audit/signer.js';
 
 /** Who is acting. Taxpayers and the scheduler act without a user. */
 export type Actor =
@@ -16,6 +15,16 @@ export interface Ctx {
   actor: Actor;
   config: AppConfig;
   signer: AuditSigner;
+}
+
+/**
+ * Signs checkpoints of the audit log. Declared here, where `Ctx` carries it, so the context
+ * needs nothing from the audit module; `audit/signer.ts` makes one from an Ed25519 seed.
+ */
+export interface AuditSigner {
+  /** Raw 32-byte public key. */
+  publicKey: Uint8Array;
+  sign(message: Uint8Array): Uint8Array;
 }
 
 export interface AppConfig {

@@ -1,14 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
-import { createMiddleware } from 'hono/factory';
-import type { Role } from '../../db/schema.js';
+import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { and, eq, gt, lt, or, type AnyColumn, type SQL } from 'drizzle-orm';
-import { idempotencyKeys } from '../../db/schema.js';
-import type { Actor, Ctx } from './context.js';
+import { and, eq, lt, or, type AnyColumn, type SQL } from 'drizzle-orm';
+import type { Ctx } from './context.js';
 import { ApiError, problem, type FieldError } from './errors.js';
-import { sha256Hex } from './ids.js';
-import { authenticate, requireRole } from '../auth/tokens.js';
 
 export type AppEnv = {
   Variables: {
@@ -65,63 +60,6 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   return problemResponse(c, problem(500, 'internal', 'Something went wrong on our side; the request id names it in our logs.', undefined, instance));
 };
 
-/** Resolves `Authorization: Bearer` to the actor; no header: anonymous (verbs then answer 401). */
-export function bearerActor(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const header = c.req.header('authorization');
-    if (header) {
-      const m = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!m) throw new ApiError(401, 'unauthorized', 'Authorization must be "Bearer <token>".');
-      const base = c.get('ctx');
-      const actor: Actor = await authenticate(base.db, base.clock, m[1]!);
-      c.set('ctx', { ...base, actor });
-    }
-    await next();
-  };
-}
-
-const DAY = 86_400_000;
-
-/**
- * `Idempotency-Key` on POSTs: the same key and body within 24 h replays the first response and
- * writes nothing more; the same key with another body is 422. Keys are scoped per user. The store
- * is a response cache, not a domain write, so it is not audited.
- */
-export function idempotency(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const key = c.req.header('idempotency-key');
-    if (c.req.method !== 'POST' || !key) return next();
-    if (key.length > 200) throw new ApiError(400, 'validation_failed', 'Idempotency-Key is too long.', [{ path: 'Idempotency-Key', message: 'at most 200 characters' }]);
-    const { db, clock, actor } = c.get('ctx');
-    const scope = actor.kind === 'user' ? actor.userId : 'anon';
-    const body = await c.req.raw.clone().arrayBuffer();
-    const requestHash = await sha256Hex(new Uint8Array([...new TextEncoder().encode(`${c.req.method} ${c.req.path}\n`), ...new Uint8Array(body)]));
-    const since = new Date(clock.now().getTime() - DAY).toISOString();
-    const [hit] = await db
-      .select()
-      .from(idempotencyKeys)
-      .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key), gt(idempotencyKeys.createdAt, since)));
-    if (hit) {
-      if (hit.requestHash !== requestHash) {
-        throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request in the last 24 hours.');
-      }
-      return new Response(hit.body, { status: hit.status, headers: { 'content-type': hit.contentType, 'idempotent-replayed': 'true' } });
-    }
-    await next();
-    const res = c.res;
-    if (res.status >= 500) return;
-    const text = await res.clone().text();
-    await db
-      .insert(idempotencyKeys)
-      .values({ scope, key, requestHash, status: res.status, contentType: res.headers.get('content-type') ?? 'application/json', body: text, createdAt: clock.now().toISOString() })
-      .onConflictDoUpdate({
-        target: [idempotencyKeys.scope, idempotencyKeys.key],
-        set: { requestHash, status: res.status, body: text, createdAt: clock.now().toISOString() },
-        setWhere: lt(idempotencyKeys.createdAt, since),
-      });
-  };
-}
-
 /** Pagination: `?limit=` (default 100, max 1000) and an opaque cursor (base64url of the last key). */
 export function encodeCursor(value: string): string {
   return btoa(unescape(encodeURIComponent(value))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
@@ -168,15 +106,3 @@ export const keysetCursor = {
     return { page, nextCursor: keysetCursor.encode(k.time, k.id) };
   },
 };
-
-/**
- * Route middleware for `createRoute({ middleware: allowRoles(...) })`: who may call comes before
- * what they sent, so an anonymous caller gets 401 and a refused role 403 whatever the body (the
- * zod validators run after route middleware). The verbs check again: pages call them too.
- */
-export const allowRoles = (...roles: Role[]) => [
-  createMiddleware<AppEnv>(async (c, next) => {
-    requireRole(c.get('ctx').actor, ...roles);
-    await next();
-  }),
-];

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { allowRoles, createRouter } from '../core/http.js';
+import { createRouter } from '../core/http.js';
+import { allowRoles } from '../auth/middleware.js';
 import { bearerSecurity, problemResponses, ProblemSchema } from '../core/openapi.js';
 import { scanFlags } from './scan.js';
 import { flagSchema, getFlag, listFlags, listFlagsQuery, transitionSchema } from './list.js';

@@ -4,8 +4,7 @@
  */
 import type { Db } from '../../db/client.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import type { AppConfig, Ctx } from '../core/context.js';
-import type { AuditSigner } from '../audit/signer.js';
+import type { AppConfig, AuditSigner, Ctx } from '../core/context.js';
 import { defaultConfig } from '../app.js';
 import { scanFlags } from './scan.js';
 
