@@ -5,7 +5,7 @@ import { flags, flagTransitions, officers, users } from '../../db/schema.js';
 import { requireRole } from '../auth/tokens.js';
 import type { Ctx } from '../core/context.js';
 import { notFound } from '../core/errors.js';
-import { keysetCursor } from '../core/http.js';
+import { keyset } from '../core/pagination.js';
 import { defaultOversightPolicy } from './policy.js';
 import { flagOutcomes, flagStatuses } from './workflow.js';
 
@@ -67,6 +67,9 @@ const columns = {
   draw: flags.draw,
 };
 
+/** Newest first; the id breaks ties between flags raised at the same time. */
+const newestFirst = keyset('desc', [flags.raisedAt, flags.id], (r: { raisedAt: string; id: string }) => [r.raisedAt, r.id]);
+
 const overdueSince = (ctx: Ctx) => new Date(ctx.clock.now().getTime() - defaultOversightPolicy.overdueDays * 86_400_000).toISOString();
 
 function view(ctx: Ctx, r: { status: string; raisedAt: string; evidence: unknown }) {
@@ -89,7 +92,7 @@ export async function listFlags({ ctx, query }: { ctx: Ctx; query: ListFlagsQuer
     where.push(lt(flags.raisedAt, new Date(ctx.clock.now().getTime() - query.minAgeDays * 86_400_000 + 1).toISOString()));
   }
   if (query.overdue === 'true') where.push(sql`${flags.status} <> 'closed'`, lt(flags.raisedAt, overdueSince(ctx)));
-  const after = keysetCursor.after(query.cursor, flags.raisedAt, flags.id);
+  const after = newestFirst.after(query.cursor);
   if (after) where.push(after);
   const rows = await ctx.db
     .select(columns)
@@ -99,8 +102,8 @@ export async function listFlags({ ctx, query }: { ctx: Ctx; query: ListFlagsQuer
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(flags.raisedAt), desc(flags.id))
     .limit(limit + 1);
-  const { page, nextCursor } = keysetCursor.page(rows, limit, (r) => ({ time: r.raisedAt, id: r.id }));
-  return { items: page.map(({ draw: _draw, ...r }) => ({ ...r, ...view(ctx, r) })), nextCursor };
+  const { items, nextCursor } = newestFirst.page(rows, limit);
+  return { items: items.map(({ draw: _draw, ...r }) => ({ ...r, ...view(ctx, r) })), nextCursor };
 }
 
 /** One flag with its draw and its transitions, oldest first. */

@@ -3,13 +3,14 @@
  * document (by hash), a digest of its inputs and one result row per officer with the engine's
  * full breakdown. Published runs are frozen: every later change is a 409.
  */
-import { and, asc, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { gradingResults, gradingRuns, officers, policies, units, users } from '../../db/schema.js';
 import type { Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId, sha256Hex } from '../core/ids.js';
 import { parsePeriod, periodPattern } from '../core/period.js';
-import { decodeCursor, encodeCursor, zodErrors } from '../core/http.js';
+import { zodErrors } from '../core/http.js';
+import { keyset } from '../core/pagination.js';
 import { commit, type Write } from '../audit/append.js';
 import { canonicalJson } from '../audit/canonical.js';
 import { requireRole } from '../auth/tokens.js';
@@ -250,6 +251,8 @@ export async function getRun({ ctx, input }: { ctx: Ctx; input: { id: string } }
   return { ...runView(run), counts: { graded, notGraded }, tierCounts };
 }
 
+const runsNewestFirst = keyset('desc', [gradingRuns.id], (r: { id: string }) => [r.id]);
+
 /** Runs, newest first; officers see only published ones. Cursor: the last run id. */
 export async function listRuns({ ctx, input }: { ctx: Ctx; input: { period?: string; limit?: number; cursor?: string } }) {
   requireRole(ctx.actor, 'hr', 'officer');
@@ -257,19 +260,19 @@ export async function listRuns({ ctx, input }: { ctx: Ctx; input: { period?: str
     throw badRequest('The period must be a quarter like 2026Q3.', [{ path: 'period', message: 'expected YYYYQn' }]);
   }
   const limit = input.limit ?? 100;
-  const after = decodeCursor(input.cursor);
   const conds: SQL[] = [];
   if (input.period) conds.push(eq(gradingRuns.period, input.period));
   if (ctx.actor.role === 'officer') conds.push(eq(gradingRuns.status, 'published'));
-  if (after) conds.push(sql`${gradingRuns.id} < ${after}`);
+  const after = runsNewestFirst.after(input.cursor);
+  if (after) conds.push(after);
   const rows = await ctx.db
     .select()
     .from(gradingRuns)
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(desc(gradingRuns.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  return { items: page.map(runView), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.id) : null };
+  const { items, nextCursor } = runsNewestFirst.page(rows, limit);
+  return { items: items.map(runView), nextCursor };
 }
 
 /** The public shape of one result (API.md "Grading"); `incentive` is the payout in yuan. */
@@ -297,21 +300,22 @@ export function resultDetail(row: ResultRow): ResultDetail {
   return expandDetail(row, row.detail) as ResultDetail;
 }
 
+const resultsByOfficer = keyset('asc', [gradingResults.officerCode], (r: { officerCode: string }) => [r.officerCode]);
+
 /** HR lists a run's results by officer code, paginated (cursor: the last officer code). */
 export async function listResults({ ctx, input }: { ctx: Ctx; input: { id: string; limit?: number; cursor?: string } }) {
   requireRole(ctx.actor, 'hr', 'officer');
   if (ctx.actor.role !== 'hr') throw forbidden('Officers read only their own result: /api/v1/grading-runs/{id}/results/{officerCode}.');
   const run = await findRun(ctx, input.id);
   const limit = input.limit ?? 100;
-  const after = decodeCursor(input.cursor);
   const rows = await ctx.db
     .select()
     .from(gradingResults)
-    .where(and(eq(gradingResults.runId, run.id), after ? gt(gradingResults.officerCode, after) : undefined))
+    .where(and(eq(gradingResults.runId, run.id), resultsByOfficer.after(input.cursor)))
     .orderBy(asc(gradingResults.officerCode))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  return { items: page.map((r) => resultItem(r)), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.officerCode) : null };
+  const { items, nextCursor } = resultsByOfficer.page(rows, limit);
+  return { items: items.map((r) => resultItem(r)), nextCursor };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../core/http.js';
+import { pageSchema } from '../core/pagination.js';
 import { allowRoles } from '../auth/middleware.js';
 import { ProblemSchema, bearerSecurity } from '../core/openapi.js';
 import {
@@ -131,7 +132,7 @@ const listRunsRoute = createRoute({
   summary: 'Grading runs, newest first (hr: all; officer: published).',
   security: bearerSecurity,
   request: { query: z.object({ period: z.string().optional(), limit, cursor: z.string().optional() }) },
-  responses: { 200: json(z.object({ items: z.array(Run), nextCursor: z.string().nullable() })), ...problems },
+  responses: { 200: json(pageSchema(Run)), ...problems },
 });
 
 const compareRoute = createRoute({
@@ -164,7 +165,7 @@ const resultsRoute = createRoute({
   summary: "A run's results by officer code (hr).",
   security: bearerSecurity,
   request: { params: idParam, query: z.object({ limit, cursor: z.string().optional() }) },
-  responses: { 200: json(z.object({ items: z.array(ResultItem), nextCursor: z.string().nullable() })), ...problems },
+  responses: { 200: json(pageSchema(ResultItem)), ...problems },
 });
 
 const resultRoute = createRoute({
@@ -263,7 +264,7 @@ const listAppealsRoute = createRoute({
   summary: 'Appeals (hr: all; officer: their own).',
   security: bearerSecurity,
   request: { query: z.object({ status: z.enum(['pending', 'upheld', 'dismissed']).optional(), runId: z.string().optional(), limit, cursor: z.string().optional() }) },
-  responses: { 200: json(z.object({ items: z.array(Appeal), nextCursor: z.string().nullable() })), ...problems },
+  responses: { 200: json(pageSchema(Appeal)), ...problems },
 });
 
 const myGradesRoute = createRoute({
