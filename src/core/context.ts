@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import type { AppConfig } from './config.js';
 import type { Db } from '../../db/client.js';
 import type { Role } from '../../db/schema.js';
 
@@ -25,15 +26,6 @@ export interface AuditSigner {
   /** Raw 32-byte public key. */
   publicKey: Uint8Array;
   sign(message: Uint8Array): Uint8Array;
-}
-
-export interface AppConfig {
-  /** Base URL used in invitation links, e.g. https://grading.example.gov.cn */
-  publicUrl: string;
-  /** Bureau name printed on slips and reports. */
-  bureauName: string;
-  /** Checkpoint origin line (C2SP tlog-checkpoint). */
-  logOrigin: string;
 }
 
 export function actorLabel(actor: Actor): string {
