@@ -1,9 +1,8 @@
 import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { tokens, users } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { notFound } from '../core/errors.js';
 import { keyset } from '../core/pagination.js';
-import { requireRole } from './tokens.js';
 
 export interface UserSummary {
   id: string;

@@ -5,10 +5,10 @@
 import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Role } from '../../db/schema.js';
-import type { Actor } from '../core/context.js';
+import { requireRole, type Actor } from '../core/context.js';
 import { ApiError } from '../core/errors.js';
 import type { AppEnv } from '../core/http.js';
-import { authenticate, requireRole } from './tokens.js';
+import { authenticate } from './tokens.js';
 
 /** Resolves `Authorization: Bearer` to the actor; no header: anonymous (verbs then answer 401). */
 export function bearerActor(): MiddlewareHandler<AppEnv> {

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../core/http.js';
 import { allowRoles } from './middleware.js';
 import { createUser, createUserInput, issueUserToken, revokeToken } from './users.js';
-import { requireRole } from './tokens.js';
+import { requireRole } from '../core/context.js';
 import { ProblemSchema } from '../core/openapi.js';
 
 const security = [{ bearer: [] }];

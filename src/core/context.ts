@@ -2,6 +2,7 @@ import type { Clock } from './clock.js';
 import type { AppConfig } from './config.js';
 import type { Db } from '../../db/client.js';
 import type { Role } from '../../db/schema.js';
+import { forbidden, unauthorized } from './errors.js';
 
 /** Who is acting. Taxpayers and the scheduler act without a user. */
 export type Actor =
@@ -36,5 +37,16 @@ export function actorLabel(actor: Actor): string {
       return 'taxpayer';
     case 'system':
       return `system:${actor.name}`;
+  }
+}
+
+/**
+ * Role check for service verbs: 401 without a user, 403 with the wrong role. Here, beside the
+ * actor it checks, so every domain (the audit log included) can check roles without importing auth.
+ */
+export function requireRole(actor: Actor, ...allowed: Role[]): asserts actor is Actor & { kind: 'user' } {
+  if (actor.kind !== 'user') throw unauthorized();
+  if (!allowed.includes(actor.role)) {
+    throw forbidden(`This needs one of the roles: ${allowed.join(', ')}; the token's role is ${actor.role}.`);
   }
 }

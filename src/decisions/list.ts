@@ -2,8 +2,7 @@
 import { and, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { decisionReviewers, decisions } from '../../db/schema.js';
-import { requireRole } from '../auth/tokens.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { forbidden, notFound } from '../core/errors.js';
 import { keyset } from '../core/pagination.js';
 import { isValidDate } from '../core/period.js';

@@ -8,13 +8,12 @@ import { invitations, officers, taxpayers } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
 import { runStatements } from '../../db/prepared.js';
 import { GroupQueue, queueFor } from './group-commit.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { ApiError, badRequest } from '../core/errors.js';
 import { newId, randomToken } from '../core/ids.js';
 import { sha256HexSync } from '../core/sha256.js';
 import { isoDate } from '../core/clock.js';
 import { commit, type AuditEvent, type Write } from '../audit/append.js';
-import { requireRole } from '../auth/tokens.js';
 import { INVITATION_TOKEN_BYTES, INVITATION_TTL_DAYS } from './policy.js';
 
 export const issueInvitationInput = z

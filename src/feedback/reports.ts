@@ -7,12 +7,11 @@
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { feedbackResponses } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { ApiError, badRequest, forbidden, notFound } from '../core/errors.js';
 import { keyset, pageSchema } from '../core/pagination.js';
 import { periodPattern } from '../core/period.js';
 import { commit } from '../audit/append.js';
-import { requireRole } from '../auth/tokens.js';
 import { SUMMARY_MIN_RESPONSES } from './policy.js';
 
 const periodField = z.string().regex(periodPattern, 'a quarter like 2026Q3');

@@ -2,8 +2,7 @@
 import { and, asc, desc, eq, lt, ne, sql, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { flags, flagTransitions, officers, users } from '../../db/schema.js';
-import { requireRole } from '../auth/tokens.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { notFound } from '../core/errors.js';
 import { keyset } from '../core/pagination.js';
 import { defaultOversightPolicy } from './policy.js';

@@ -3,8 +3,7 @@
  * in a few commit() batches.
  */
 import { commit } from '../audit/append.js';
-import { requireRole } from '../auth/tokens.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { defaultOversightPolicy, type OversightPolicy, type RuleId } from './policy.js';
 import { combinedWrites, planRaises, type FlagCandidate } from './raise.js';
 import { ruleContext, type Rule } from './rules/common.js';

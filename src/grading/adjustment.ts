@@ -7,10 +7,9 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { adjustments, auditEntries, decisions, gradingResults } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import { requireRole } from '../auth/tokens.js';
 import { commitGuarded, guarded } from './guard.js';
 import { assertMutable, findRun, payoutFor, resultDetail, runPolicy, type ResultDetail } from './grading-run.js';
 import type { Policy } from '../../scoring/policy.js';

@@ -7,13 +7,12 @@
 import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { adjustments, appeals, decisions, gradingResults } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { isoDate } from '../core/clock.js';
 import { keyset } from '../core/pagination.js';
 import { commitGuarded, guarded } from './guard.js';
-import { requireRole } from '../auth/tokens.js';
 import { findRun, runPolicy } from './grading-run.js';
 import { nextAuditIndex, tierOf } from './adjustment.js';
 

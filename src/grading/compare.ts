@@ -6,9 +6,8 @@
  * inputs) and tallies in one pass.
  */
 import { sql } from 'drizzle-orm';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest } from '../core/errors.js';
-import { requireRole } from '../auth/tokens.js';
 import { findRun, runPolicy, runView } from './grading-run.js';
 
 const components = ['workload', 'assessment', 'feedback', 'tenure'] as const;

@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { gradingResults, gradingRuns, officers, policies, units, users } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId, sha256Hex } from '../core/ids.js';
 import { parsePeriod, periodPattern } from '../core/period.js';
@@ -13,7 +13,6 @@ import { zodErrors } from '../core/http.js';
 import { keyset } from '../core/pagination.js';
 import { commit, type Write } from '../audit/append.js';
 import { canonicalJson } from '../audit/canonical.js';
-import { requireRole } from '../auth/tokens.js';
 import { defaultPolicy, policySchema, type Policy } from '../../scoring/policy.js';
 import { activeRange, explainBasis, gradeOfficers, type OfficerResult, type ResultFigures } from '../../scoring/index.js';
 import { inputDigest, loadEngineInput } from './inputs.js';

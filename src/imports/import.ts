@@ -25,13 +25,12 @@ import {
   workload,
 } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, type FieldError } from '../core/errors.js';
 import { newId, sha256Hex } from '../core/ids.js';
 import { isValidDate, parsePeriod, periodPattern } from '../core/period.js';
 import { commit, type AuditEvent, type Write } from '../audit/append.js';
 import { canonicalJson } from '../audit/canonical.js';
-import { requireRole } from '../auth/tokens.js';
 import { assessmentCategories, workloadKinds } from '../../scoring/policy.js';
 import { parseCsv } from './csv.js';
 

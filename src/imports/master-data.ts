@@ -6,9 +6,8 @@
 import { and, asc, eq, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { officers, periods, taxpayerCategories, taxpayers, units } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { keyset } from '../core/pagination.js';
-import { requireRole } from '../auth/tokens.js';
 
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ description: 'Page size (default 100, max 1000).' }),
