@@ -8,6 +8,7 @@
  * feed the grade.
  */
 import { eq, sql } from 'drizzle-orm';
+import { isConstraintViolation } from '../../db/errors.js';
 import { z } from '@hono/zod-openapi';
 import { flags, users } from '../../db/schema.js';
 import { commit } from '../audit/append.js';
@@ -103,7 +104,7 @@ export async function transitionFlag({ ctx, flagId, input: raw }: { ctx: Ctx; fl
       },
     ],
   ).catch((err: Error & { cause?: Error }) => {
-    if (/NOT NULL/i.test(String(err.cause?.message ?? err.message))) throw conflict('The flag changed meanwhile; reload it.', 'stale_flag');
+    if (isConstraintViolation(err)) throw conflict('The flag changed meanwhile; reload it.', 'stale_flag');
     throw err;
   });
   return { id: flagId, status: input.to, outcome, transitionId, at: now };

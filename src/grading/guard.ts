@@ -7,6 +7,7 @@
  * entries included. `commitGuarded` turns that failure into a 409.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { isConstraintViolation } from '../../db/errors.js';
 import type { Ctx } from '../core/context.js';
 import { conflict } from '../core/errors.js';
 import { commit, type AuditEvent, type Write } from '../audit/append.js';
@@ -15,19 +16,12 @@ export function guarded(value: string | number, condition: SQL): SQL {
   return sql`(select ${value} where ${condition})`;
 }
 
-function isConstraintFailure(e: unknown): boolean {
-  for (let x: unknown = e, i = 0; x && i < 5; x = (x as { cause?: unknown }).cause, i++) {
-    if (/NOT NULL constraint failed|UNIQUE constraint failed|SQLITE_CONSTRAINT/i.test(String((x as Error).message ?? x))) return true;
-  }
-  return false;
-}
-
 /** `commit()`, with a failed guard reported as 409 `code` instead of a 500. */
 export async function commitGuarded(ctx: Pick<Ctx, 'db' | 'actor' | 'clock'>, writes: Write[], events: AuditEvent[], code: string, detail: string) {
   try {
     return await commit(ctx, writes, events);
   } catch (e) {
-    if (isConstraintFailure(e)) throw conflict(detail, code);
+    if (isConstraintViolation(e)) throw conflict(detail, code);
     throw e;
   }
 }
