@@ -8,10 +8,9 @@
  * feed the grade.
  */
 import { eq, sql } from 'drizzle-orm';
-import { isConstraintViolation } from '../../db/errors.js';
 import { z } from '@hono/zod-openapi';
 import { flags, users } from '../../db/schema.js';
-import { commit } from '../audit/append.js';
+import { commitGuarded } from '../audit/guarded.js';
 import { requireRole, actorLabel, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { zodErrors } from '../core/http.js';
@@ -72,7 +71,7 @@ export async function transitionFlag({ ctx, flagId, input: raw }: { ctx: Ctx; fl
   const transitionId = newId('ftr', ctx.clock.now());
   const outcome = input.outcome ?? null;
   const closing = input.to === 'closed';
-  await commit(
+  await commitGuarded(
     ctx,
     [
       // First, and only while the flag is still where we read it: a concurrent transition makes
@@ -103,9 +102,8 @@ export async function transitionFlag({ ctx, flagId, input: raw }: { ctx: Ctx; fl
         payload: { transitionId, from: flag.status, to: input.to, outcome, reason: input.reason, severity: flag.severity, subjectCode: flag.subjectCode },
       },
     ],
-  ).catch((err: Error & { cause?: Error }) => {
-    if (isConstraintViolation(err)) throw conflict('The flag changed meanwhile; reload it.', 'stale_flag');
-    throw err;
-  });
+    'stale_flag',
+    'The flag changed meanwhile; reload it.',
+  );
   return { id: flagId, status: input.to, outcome, transitionId, at: now };
 }

@@ -10,7 +10,7 @@ import { adjustments, auditEntries, decisions, gradingResults } from '../../db/s
 import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import { commitGuarded, guarded } from './guard.js';
+import { commitGuarded, guarded } from '../audit/guarded.js';
 import { assertMutable, findRun, payoutFor, resultDetail, runPolicy, type ResultDetail } from './grading-run.js';
 import type { Policy } from '../../scoring/policy.js';
 

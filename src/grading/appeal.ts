@@ -12,7 +12,7 @@ import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { isoDate } from '../core/clock.js';
 import { keyset } from '../core/pagination.js';
-import { commitGuarded, guarded } from './guard.js';
+import { commitGuarded, guarded } from '../audit/guarded.js';
 import { findRun, runPolicy } from './grading-run.js';
 import { nextAuditIndex, tierOf } from './adjustment.js';
 

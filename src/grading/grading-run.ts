@@ -19,7 +19,7 @@ import { inputDigest, loadEngineInput } from './inputs.js';
 import { insertMany } from '../../db/insert-many.js';
 import { expandDetail, packDetail, storedRun } from './detail.js';
 import { figuresText } from './digest.js';
-import { commitGuarded, guarded } from './guard.js';
+import { commitGuarded, guarded } from '../audit/guarded.js';
 
 export type RunRow = typeof gradingRuns.$inferSelect;
 export type ResultRow = typeof gradingResults.$inferSelect;
