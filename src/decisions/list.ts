@@ -5,6 +5,7 @@ import { decisionReviewers, decisions } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { forbidden, notFound } from '../core/errors.js';
 import { keyset } from '../core/pagination.js';
+import { createSelectSchema, int, num } from '../core/rows.js';
 import { isValidDate } from '../core/period.js';
 
 export const listDecisionsQuery = z.object({
@@ -21,25 +22,9 @@ export const listDecisionsQuery = z.object({
 export type ListDecisionsQuery = z.infer<typeof listDecisionsQuery>;
 
 export const decisionReviewerSchema = z.object({ officerCode: z.string(), vote: z.enum(['approve', 'reject']).nullable(), investigated: z.boolean() });
-export const decisionSchema = z
-  .object({
-    id: z.string(),
-    type: z.string(),
-    deciderCode: z.string().nullable(),
-    deciderUserId: z.string(),
-    subjectOfficerCode: z.string().nullable(),
-    taxpayerCode: z.string().nullable(),
-    amount: z.number().nullable(),
-    threshold: z.number().nullable(),
-    justification: z.string(),
-    decidedAt: z.string(),
-    recordedAt: z.string(),
-    violationType: z.string().nullable(),
-    amends: z.string().nullable(),
-    amendReason: z.string().nullable(),
-    auditIndex: z.number().int().nullable(),
-    reviewers: z.array(decisionReviewerSchema),
-  })
+/** A decision row with its panel. */
+export const decisionSchema = createSelectSchema(decisions, { amount: num, threshold: num, auditIndex: int })
+  .extend({ reviewers: z.array(decisionReviewerSchema) })
   .openapi('Decision');
 export type DecisionView = z.infer<typeof decisionSchema>;
 

@@ -10,6 +10,7 @@ import { feedbackResponses } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { ApiError, badRequest, forbidden, notFound } from '../core/errors.js';
 import { keyset, pageSchema } from '../core/pagination.js';
+import { createSelectSchema, int, num } from '../core/rows.js';
 import { periodPattern } from '../core/period.js';
 import { commit } from '../audit/append.js';
 import { SUMMARY_MIN_RESPONSES } from './policy.js';
@@ -80,24 +81,16 @@ export const responsesQuery = z.object({
   cursor: z.string().optional(),
 });
 
-export const responseItem = z
-  .object({
-    id: z.string(),
-    officerCode: z.string(),
-    period: z.string(),
-    submittedAt: z.string(),
-    professionalism: z.number().int(),
-    attitude: z.number().int(),
-    efficiency: z.number().int(),
-    integrity: z.number().int(),
-    mean: z.number(),
-    comment: z.string().nullable(),
-    complaint: z.string().nullable(),
-    status: z.enum(['accepted', 'voided']),
-    voidReason: z.string().nullable(),
-    voidedAt: z.string().nullable(),
-    auditIndex: z.number().int().nullable(),
-  })
+/** A response row without what links it to the taxpayer (invitation, commitment nonce) or names who voided it. */
+export const responseItem = createSelectSchema(feedbackResponses, {
+  professionalism: int,
+  attitude: int,
+  efficiency: int,
+  integrity: int,
+  mean: num,
+  auditIndex: int,
+})
+  .omit({ invitationId: true, voidedBy: true, commitmentNonce: true })
   .openapi('FeedbackResponse');
 
 export const responsesOutput = pageSchema(responseItem).openapi('FeedbackResponses');

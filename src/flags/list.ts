@@ -5,8 +5,9 @@ import { flags, flagTransitions, officers, users } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { notFound } from '../core/errors.js';
 import { keyset } from '../core/pagination.js';
+import { createSelectSchema } from '../core/rows.js';
 import { defaultOversightPolicy } from './policy.js';
-import { flagOutcomes, flagStatuses } from './workflow.js';
+import { flagStatuses } from './workflow.js';
 
 export const listFlagsQuery = z.object({
   status: z.enum(flagStatuses).optional(),
@@ -23,30 +24,14 @@ export const listFlagsQuery = z.object({
 });
 export type ListFlagsQuery = z.infer<typeof listFlagsQuery>;
 
-export const flagSchema = z
-  .object({
-    id: z.string(),
-    rule: z.string(),
-    subjectCode: z.string(),
-    unitCode: z.string().nullable(),
-    conditionKey: z.string(),
-    severity: z.enum(['low', 'medium', 'high', 'critical']),
-    status: z.enum(flagStatuses),
-    outcome: z.enum(flagOutcomes).nullable(),
-    reviewerUserId: z.string().nullable(),
-    reviewerUsername: z.string().nullable(),
-    raisedAt: z.string(),
-    updatedAt: z.string(),
-    closedAt: z.string().nullable(),
-    overdue: z.boolean(),
-    evidence: z.record(z.string(), z.unknown()),
-  })
+/** A flag row without its draw, with the subject's unit, the reviewer's name and whether it is overdue. */
+export const flagSchema = createSelectSchema(flags, { evidence: z.record(z.string(), z.unknown()) })
+  .omit({ draw: true })
+  .extend({ unitCode: z.string().nullable(), reviewerUsername: z.string().nullable(), overdue: z.boolean() })
   .openapi('Flag');
 export type FlagView = z.infer<typeof flagSchema>;
 
-export const transitionSchema = z
-  .object({ id: z.string(), from: z.string().nullable(), to: z.string(), outcome: z.string().nullable(), reason: z.string(), actor: z.string(), at: z.string() })
-  .openapi('FlagTransitionRecord');
+export const transitionSchema = createSelectSchema(flagTransitions).omit({ flagId: true }).openapi('FlagTransitionRecord');
 
 const columns = {
   id: flags.id,

@@ -5,9 +5,10 @@
  */
 import { and, asc, eq, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
-import { officers, periods, taxpayerCategories, taxpayers, units } from '../../db/schema.js';
+import { officers, periods, taxpayers, units } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { keyset } from '../core/pagination.js';
+import { createSelectSchema } from '../core/rows.js';
 
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ description: 'Page size (default 100, max 1000).' }),
@@ -15,21 +16,11 @@ export const pageQuery = z.object({
 });
 export type PageQuery = z.infer<typeof pageQuery>;
 
-export const unitItem = z.object({ code: z.string(), name: z.string(), peerGroup: z.string() }).openapi('Unit');
-export const officerItem = z
-  .object({
-    code: z.string(),
-    name: z.string(),
-    unitCode: z.string(),
-    team: z.string(),
-    hireDate: z.string(),
-    positionStartDate: z.string(),
-    leaveDate: z.string().nullable(),
-    supervisorCode: z.string().nullable(),
-  })
-  .openapi('Officer');
-export const taxpayerItem = z.object({ code: z.string(), name: z.string(), category: z.enum(taxpayerCategories) }).openapi('Taxpayer');
-export const periodItem = z.object({ code: z.string(), startDate: z.string(), endDate: z.string() }).openapi('Period');
+// The lists return whole rows.
+export const unitItem = createSelectSchema(units).openapi('Unit');
+export const officerItem = createSelectSchema(officers).openapi('Officer');
+export const taxpayerItem = createSelectSchema(taxpayers).openapi('Taxpayer');
+export const periodItem = createSelectSchema(periods).openapi('Period');
 
 const readers = ['hr', 'supervisor', 'admin'] as const;
 
