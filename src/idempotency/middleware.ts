@@ -1,7 +1,7 @@
 /**
  * Idempotency keys: a response cache for retried POSTs, with its own table (`idempotency_keys`).
  * Its own module because it is neither the router (core/ imports no table) nor a domain's
- * business; every API route gets it from `src/app.ts` (docs/adr/0040-layers.md).
+ * business; every API route gets it from `src/app.ts` (docs/adr/0040-core-is-a-floor.md).
  */
 import type { MiddlewareHandler } from 'hono';
 import { and, eq, gt, lt } from 'drizzle-orm';
