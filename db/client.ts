@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import * as schema from './schema.js';
 import Database from 'libsql';
 import { coalescingSyncer, registerSyncer } from './durable.js';
-import { registerPreparingConnection } from './prepared.js';
+import { forgetPreparingConnection, registerPreparingConnection } from './prepared.js';
 
 /**
  * The database handle every service verb uses. On Workers the D1 driver is typed the same way
@@ -73,6 +73,7 @@ function registerHotPathConnection(db: Db, client: Client, file: string): void {
   client.close = () => {
     close();
     conn?.close();
+    forgetPreparingConnection(db);
   };
 }
 
