@@ -37,7 +37,7 @@ export async function openDb({ url, authToken }: OpenOptions): Promise<{ db: Db;
     // (the embedded driver is synchronous, so an fsync inside the commit would stop the event
     // loop); every write path then awaits `durable(db)`, which fsyncs the WAL on the thread pool
     // before the verb answers, so an acknowledged write is on disk exactly as with FULL.
-    // Checkpoints and WAL restarts still sync in NORMAL (db/durable.ts, ADR 0004).
+    // Checkpoints and WAL restarts still sync in NORMAL (db/durable.ts, ADR 0023).
     const mode = await client.execute('PRAGMA journal_mode = WAL');
     const wal = String(Object.values(mode.rows[0] ?? {})[0] ?? '').toLowerCase() === 'wal';
     if (wal && file) walPath = `${file}-wal`;
