@@ -6,7 +6,8 @@
  *   client nobody closed and the file still holds), or
  * - Node warned that it closed a file descriptor on garbage collection during the file (a client
  *   nobody closed and nobody holds: the collection above makes this show up in its own file).
- * Its own test is test/support-cleanup.test.ts, which runs a leaking file and expects this to fail it.
+ * Its own test is test/setup/databases-closed.test.ts, which runs leaking fixtures and expects this
+ * to fail them.
  */
 import { afterAll } from 'vitest';
 import { closeFileLevel, openDatabaseFiles } from '../support/cleanup.js';
