@@ -65,7 +65,7 @@ export function parseRunPeriod(code: unknown) {
  * pure engine and stores policy, run, results and one audit entry (plus one for a policy
  * document seen for the first time) in one batch. The audit payload commits to every result
  * through `resultsDigest` = SHA-256 of the canonical JSON of each result's figures
- * (`resultFigures`) sorted by officer code, instead of one leaf per officer (ADR 0003).
+ * (`resultFigures`) sorted by officer code, instead of one leaf per officer (ADR 0012).
  */
 export async function startRun({ ctx, input }: { ctx: Ctx; input: StartRunInput }) {
   requireRole(ctx.actor, 'hr');
