@@ -10,11 +10,11 @@ import {
   myGrades,
   publishRun,
   startRun,
-} from './grading-run.js';
+} from './compute-run.js';
 import { decideAdjustment, decideAdjustmentInput, listAdjustments, proposeAdjustment, proposeAdjustmentInput } from './adjustment.js';
 import { decideAppeal, decideAppealInput, fileAppeal, fileAppealInput, listAppeals } from './appeal.js';
 import { compareRuns } from './compare.js';
-import { gradingPages } from './pages.js';
+import { gradingPages } from './run-page.js';
 
 const problems = {
   400: { description: 'Invalid input', content: { 'application/problem+json': { schema: ProblemSchema } } },

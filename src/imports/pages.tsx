@@ -10,7 +10,7 @@ import { ApiError } from '../core/errors.js';
 import { officers, periods, taxpayers, units } from '../../db/schema.js';
 import { CsrfInput, ErrorBox, Layout, Notice, pageT, renderPage, Table, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
-import { importBody, importKinds, rowSchemas, type ImportKind } from './import.js';
+import { importBody, importKinds, rowSchemas, type ImportKind } from './references.js';
 import { importMessages } from './messages.js';
 
 const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;

@@ -29,7 +29,7 @@ import {
   type ResultDetail,
   type ResultSort,
   type RunRow,
-} from './grading-run.js';
+} from './compute-run.js';
 import { decideAdjustment, listAdjustments, proposeAdjustment } from './adjustment.js';
 import { decideAppeal, listAppeals } from './appeal.js';
 import { compareRuns } from './compare.js';
