@@ -12,7 +12,7 @@ import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { requireRole } from '../auth/tokens.js';
 import { commitGuarded, guarded } from './guard.js';
-import { assertMutable, findRun, payoutFor, resultDetail, runPolicy, type ResultDetail } from './compute-run.js';
+import { assertMutable, findRun, payoutFor, resultDetail, runPolicy, type ResultDetail } from './run-model.js';
 import type { Policy } from '../../scoring/policy.js';
 
 export const proposeAdjustmentInput = z

@@ -14,7 +14,7 @@ import { isoDate } from '../core/clock.js';
 import { decodeCursor, encodeCursor } from '../core/http.js';
 import { commitGuarded, guarded } from './guard.js';
 import { requireRole } from '../auth/tokens.js';
-import { findRun, runPolicy } from './compute-run.js';
+import { findRun, runPolicy } from './run-model.js';
 import { nextAuditIndex, tierOf } from './adjustment.js';
 
 /** Days after publication on which an appeal may still be filed (publication day is day 0). */

@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import type { Ctx } from '../core/context.js';
 import { badRequest } from '../core/errors.js';
 import { requireRole } from '../auth/tokens.js';
-import { findRun, runPolicy, runView } from './compute-run.js';
+import { findRun, runPolicy, runView } from './run-model.js';
 
 const components = ['workload', 'assessment', 'feedback', 'tenure'] as const;
 type Component = (typeof components)[number];

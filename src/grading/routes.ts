@@ -1,16 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { allowRoles, createRouter } from '../core/http.js';
 import { ProblemSchema, bearerSecurity } from '../core/openapi.js';
-import {
-  exportRunCsv,
-  getResult,
-  getRun,
-  listResults,
-  listRuns,
-  myGrades,
-  publishRun,
-  startRun,
-} from './compute-run.js';
+import { startRun } from './compute-run.js';
+import { getRun, listRuns } from './list-runs.js';
+import { getResult, listResults, myGrades } from './results.js';
+import { publishRun } from './publish-run.js';
+import { exportRunCsv } from './export-run.js';
 import { decideAdjustment, decideAdjustmentInput, listAdjustments, proposeAdjustment, proposeAdjustmentInput } from './adjustment.js';
 import { decideAppeal, decideAppealInput, fileAppeal, fileAppealInput, listAppeals } from './appeal.js';
 import { compareRuns } from './compare.js';

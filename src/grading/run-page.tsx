@@ -13,23 +13,13 @@ import { CsrfInput, ErrorBox, Layout, Notice, pageT, renderPage, Table, type Pag
 import { requireStaffPage } from '../pages/errors.js';
 import type { Translate, Lang } from '../pages/i18n.js';
 import { gradingMessages } from './messages.js';
-import {
-  browseResults,
-  exportRunCsv,
-  findRun,
-  getResult,
-  getRun,
-  listRuns,
-  publishRun,
-  recomputeRun,
-  resultSorts,
-  runPolicy,
-  startRun,
-  usernames,
-  type ResultDetail,
-  type ResultSort,
-  type RunRow,
-} from './compute-run.js';
+import { findRun, runPolicy, type ResultDetail, type RunRow } from './run-model.js';
+import { recomputeRun, startRun } from './compute-run.js';
+import { getRun, listRuns } from './list-runs.js';
+import { browseResults, getResult, resultSorts, type ResultSort } from './results.js';
+import { publishRun } from './publish-run.js';
+import { exportRunCsv } from './export-run.js';
+import { usernames } from './queries.js';
 import { decideAdjustment, listAdjustments, proposeAdjustment } from './adjustment.js';
 import { decideAppeal, listAppeals } from './appeal.js';
 import { compareRuns } from './compare.js';

@@ -14,7 +14,7 @@ import { periodOf, shiftPeriod } from '../core/period.js';
 import { CsrfInput, ErrorBox, Layout, Notice, pageT, renderPage, Table, type PageContext } from '../pages/layout.js';
 import { PageError, requireStaffPage } from '../pages/errors.js';
 import type { Lang, Translate } from '../pages/i18n.js';
-import { myGrades } from '../grading/compute-run.js';
+import { myGrades } from '../grading/results.js';
 import { APPEAL_WINDOW_DAYS, daysBetween, fileAppeal, listAppeals } from '../grading/appeal.js';
 import { feedbackSummary } from '../feedback/reports.js';
 import { SUMMARY_MIN_RESPONSES } from '../feedback/policy.js';

@@ -462,7 +462,7 @@ describe('races are decided inside the batch', () => {
     const run = await start(t, hr1);
     const adj = await body(await t.call('POST', `/api/v1/grading-runs/${run.id}/adjustments`, { token: hr1, json: { officerCode: 'O004', toTier: 1, reason: 'r' } }));
     const { decideAdjustment } = await import('../../src/grading/adjustment.js');
-    const { publishRun } = await import('../../src/grading/compute-run.js');
+    const { publishRun } = await import('../../src/grading/publish-run.js');
     // A db whose batch() first lets "another request" publish the run and decide the adjustment.
     const interfering = (stmt: ReturnType<typeof sql>) =>
       new Proxy(t.db, {
