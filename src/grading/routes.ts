@@ -9,7 +9,7 @@ import { exportRunCsv } from './export-run.js';
 import { decideAdjustment, decideAdjustmentInput, listAdjustments, proposeAdjustment, proposeAdjustmentInput } from './adjustment.js';
 import { decideAppeal, decideAppealInput, fileAppeal, fileAppealInput, listAppeals } from './appeal.js';
 import { compareRuns } from './compare.js';
-import { gradingPages } from './run-page.js';
+import { gradingPages } from './page-routes.js';
 
 const problems = {
   400: { description: 'Invalid input', content: { 'application/problem+json': { schema: ProblemSchema } } },
