@@ -19,7 +19,7 @@ import type { AuditSigner } from '../../src/audit/signer.js';
 import { fixedClock } from '../../src/core/clock.js';
 import type { Actor, AppConfig, Ctx } from '../../src/core/context.js';
 import { createUser, issueUserToken } from '../../src/auth/users.js';
-import { importData } from '../../src/imports/references.js';
+import { importData } from '../../src/imports/import.js';
 import { issueInvitation } from '../../src/feedback/invitations.js';
 import { recordDecision } from '../../src/decisions/record.js';
 import { scanFlags } from '../../src/flags/scan.js';

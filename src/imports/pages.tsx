@@ -8,7 +8,8 @@ import type { AppEnv } from '../core/http.js';
 import { ApiError } from '../core/errors.js';
 import { CsrfInput, ErrorBox, Layout, Notice, pageT, renderPage, Table, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
-import { importBody, importKinds, rowSchemas, type ImportKind } from './references.js';
+import { importBody } from './import.js';
+import { importKinds, rowSchemas, type ImportKind } from './rows.js';
 import { masterDataCounts } from './master-data.js';
 import { importMessages } from './messages.js';
 
