@@ -276,7 +276,7 @@ export const flagPages = new Hono<AppEnv>()
       await transitionFlag({
         ctx: c.get('ctx'),
         flagId: id,
-        input: { to: values.to as 'in_review', outcome: (values.outcome || undefined) as 'confirmed' | undefined, reason: values.reason },
+        input: { to: values.to, outcome: values.outcome || undefined, reason: values.reason },
       });
     } catch (e) {
       return flagPage(c, id, { error: recoverable(e), values });

@@ -1,6 +1,6 @@
 /** /flags: the flag queue with its filters, and the button that scans all rules now. */
 import { Hono } from 'hono';
-import type { AppEnv } from '../core/http.js';
+import { zodErrors, type AppEnv } from '../core/http.js';
 import { ApiError } from '../core/errors.js';
 import { CsrfInput, ErrorBox, Layout, Notice, renderPage, Table, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
@@ -26,7 +26,7 @@ async function queuePage(c: PageContext, opts: { error?: ApiError; notice?: stri
   const q = Object.fromEntries(Object.entries(raw0).filter(([, v]) => v !== '')) as Record<string, string>;
   const parsed = listFlagsQuery.safeParse(q);
   const query = parsed.success ? parsed.data : {};
-  const error = opts.error ?? (parsed.success ? undefined : new ApiError(400, 'validation_failed', 'Some filters are not valid.', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))));
+  const error = opts.error ?? (parsed.success ? undefined : new ApiError(400, 'validation_failed', 'Some filters are not valid.', zodErrors(parsed.error.issues)));
   const { items, nextCursor } = error && !opts.error ? { items: [], nextCursor: null } : await listFlags({ ctx, query: { ...query, limit: query.limit ?? 50 } });
   const unitRows = await unitOptions(ctx);
   const nextHref = nextCursor ? `/flags?${new URLSearchParams({ ...q, cursor: nextCursor }).toString()}` : null;

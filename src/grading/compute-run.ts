@@ -3,6 +3,7 @@
  * recomputes a computed one in place against the inputs as they are now.
  */
 import { eq, sql } from 'drizzle-orm';
+import { z } from '@hono/zod-openapi';
 import { gradingResults, gradingRuns, policies } from '../../db/schema.js';
 import type { Ctx } from '../core/context.js';
 import { conflict } from '../core/errors.js';
@@ -10,6 +11,7 @@ import { newId, sha256Hex } from '../core/ids.js';
 import { commit, type Write } from '../audit/append.js';
 import { canonicalJson } from '../audit/canonical.js';
 import { requireRole } from '../auth/tokens.js';
+import { parseInput, type Unchecked } from '../core/validate.js';
 import { defaultPolicy, type Policy } from '../../scoring/policy.js';
 import { activeRange, explainBasis, gradeOfficers, type ResultFigures } from '../../scoring/index.js';
 import { inputDigest, loadEngineInput } from './inputs.js';
@@ -19,11 +21,13 @@ import { figuresText } from './digest.js';
 import { commitGuarded, guarded } from './guard.js';
 import { assertMutable, findRun, parsePolicy, parseRunPeriod, runPolicy } from './run-model.js';
 
-export interface StartRunInput {
-  period: string;
-  policy?: unknown;
-  whatIf?: boolean;
-}
+export const startRunInput = z
+  .object({
+    period: z.string().openapi({ example: '2026Q3' }),
+    policy: z.unknown().optional().openapi({ description: 'A full policy document; omitted: the default policy v1.' }),
+    whatIf: z.boolean().optional(),
+  })
+  .openapi('StartGradingRun');
 
 /**
  * HR computes a run for a period: aggregates the inputs per officer in SQL, grades them with the
@@ -32,8 +36,9 @@ export interface StartRunInput {
  * through `resultsDigest` = SHA-256 of the canonical JSON of each result's figures
  * (`resultFigures`) sorted by officer code, instead of one leaf per officer (ADR 0003).
  */
-export async function startRun({ ctx, input }: { ctx: Ctx; input: StartRunInput }) {
+export async function startRun({ ctx, input: given }: { ctx: Ctx; input: Unchecked<z.input<typeof startRunInput>> }) {
   requireRole(ctx.actor, 'hr');
+  const input = parseInput(startRunInput, given);
   const period = parseRunPeriod(input.period);
   const policy = input.policy === undefined ? defaultPolicy : parsePolicy(input.policy);
   const whatIf = input.whatIf === true;

@@ -4,10 +4,9 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../core/http.js';
-import { badRequest } from '../core/errors.js';
 import { CsrfInput, ErrorBox, Layout, renderPage, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
-import { enc, num, recoverable, statusOf, str, when, type PageStatus } from '../pages/page-helpers.js';
+import { enc, formRefusal, num, statusOf, str, when, type PageStatus } from '../pages/page-helpers.js';
 import { findRun, runPolicy } from './run-model.js';
 import { getResult } from './results.js';
 import { decideAppeal, listAppeals } from './appeal.js';
@@ -98,14 +97,9 @@ export const officerResultPages = new Hono<AppEnv>()
     const ctx = c.get('ctx');
     const appeal = await appealSubject(ctx, c.req.param('id'));
     try {
-      const outcome = str(form, 'outcome');
-      const reason = str(form, 'reason');
-      const corrected = str(form, 'correctedTier');
-      if (outcome !== 'upheld' && outcome !== 'dismissed') throw badRequest('The form has errors.', [{ path: 'outcome', message: 'upheld or dismissed' }]);
-      if (!reason) throw badRequest('The form has errors.', [{ path: 'reason', message: 'required' }]);
-      await decideAppeal({ ctx, input: { id: c.req.param('id'), outcome, reason, correctedTier: corrected ? Number(corrected) : undefined } });
+      await decideAppeal({ ctx, input: { id: c.req.param('id'), outcome: str(form, 'outcome'), reason: str(form, 'reason'), correctedTier: num(form, 'correctedTier') } });
     } catch (e) {
-      const err = recoverable(e);
+      const err = formRefusal(c, e);
       if (!appeal) throw err;
       return officerPage(c, appeal.runId, appeal.officerCode, { error: err, status: statusOf(err) });
     }

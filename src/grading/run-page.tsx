@@ -4,10 +4,9 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../core/http.js';
-import { badRequest } from '../core/errors.js';
 import { CsrfInput, ErrorBox, Layout, Notice, renderPage, Table, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
-import { enc, fmt, num, recoverable, statusOf, str, when, type PageStatus } from '../pages/page-helpers.js';
+import { enc, fmt, formRefusal, num, recoverable, statusOf, str, when, type PageStatus } from '../pages/page-helpers.js';
 import { findRun, runPolicy } from './run-model.js';
 import { getRun, listRuns } from './list-runs.js';
 import { browseResults, resultSorts, type ResultSort } from './results.js';
@@ -325,16 +324,9 @@ export const runPages = new Hono<AppEnv>()
     const form = await c.req.parseBody();
     const back = safeBack(str(form, 'back'), `/hr/runs/${enc(id)}`);
     try {
-      const toTier = Number(str(form, 'toTier'));
-      if (!Number.isInteger(toTier)) throw badRequest('The form has errors.', [{ path: 'toTier', message: 'choose a tier' }]);
-      const reason = str(form, 'reason');
-      const officerCode = str(form, 'officerCode');
-      if (!reason || !officerCode) {
-        throw badRequest('The form has errors.', [...(!officerCode ? [{ path: 'officerCode', message: 'required' }] : []), ...(!reason ? [{ path: 'reason', message: 'required' }] : [])]);
-      }
-      await proposeAdjustment({ ctx: c.get('ctx'), input: { runId: id, officerCode, toTier, reason } });
+      await proposeAdjustment({ ctx: c.get('ctx'), input: { runId: id, officerCode: str(form, 'officerCode'), toTier: num(form, 'toTier'), reason: str(form, 'reason') } });
     } catch (e) {
-      const err = recoverable(e);
+      const err = formRefusal(c, e);
       return runPage(c, id, { error: err, status: statusOf(err) });
     }
     return c.redirect(`${back}${back.includes('/officers/') ? '' : '?done=proposed#adjustments'}`, 303);
@@ -342,17 +334,13 @@ export const runPages = new Hono<AppEnv>()
   .post('/hr/adjustments/:id/decision', async (c) => {
     requireStaffPage(c, 'hr');
     const form = await c.req.parseBody();
-    const decision = str(form, 'decision');
-    const reason = str(form, 'reason');
     const ctx = c.get('ctx');
     const runId = await adjustmentRunId(ctx, c.req.param('id'));
     try {
-      if (decision !== 'approve' && decision !== 'reject') throw badRequest('The form has errors.', [{ path: 'decision', message: 'approve or reject' }]);
-      if (!reason) throw badRequest('The form has errors.', [{ path: 'reason', message: 'required' }]);
-      const out = await decideAdjustment({ ctx, input: { id: c.req.param('id'), decision, reason } });
+      const out = await decideAdjustment({ ctx, input: { id: c.req.param('id'), decision: str(form, 'decision'), reason: str(form, 'reason') } });
       return c.redirect(`/hr/runs/${enc(out.runId)}?done=${out.status}#adjustments`, 303);
     } catch (e) {
-      const err = recoverable(e);
+      const err = formRefusal(c, e);
       if (!runId) throw err;
       return runPage(c, runId, { error: err, status: statusOf(err) });
     }

@@ -7,7 +7,7 @@ import { badRequest } from '../core/errors.js';
 import { shiftPeriod, periodOf } from '../core/period.js';
 import { CsrfInput, ErrorBox, Layout, renderPage, Table, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
-import { enc, recoverable, statusOf, str, when, type PageStatus } from '../pages/page-helpers.js';
+import { enc, formRefusal, statusOf, str, when, type PageStatus } from '../pages/page-helpers.js';
 import { listRuns } from './list-runs.js';
 import { startRun } from './compute-run.js';
 import { listAppeals } from './appeal.js';
@@ -138,7 +138,7 @@ export const runsPages = new Hono<AppEnv>()
       const out = await startRun({ ctx: c.get('ctx'), input: { period: values.period, policy, whatIf: values.whatIf === '1' } });
       return c.redirect(`/hr/runs/${enc(out.id)}`, 303);
     } catch (e) {
-      const err = recoverable(e);
+      const err = formRefusal(c, e);
       return hrHome(c, { error: err, values, status: statusOf(err) });
     }
   });

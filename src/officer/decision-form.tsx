@@ -1,9 +1,10 @@
 /** The decision form (record and amend): its fields, and the verb's input built from a post. */
-import { zodErrors } from '../core/http.js';
-import { badRequest, type FieldError } from '../core/errors.js';
+import type { z } from '@hono/zod-openapi';
+import type { ApiError } from '../core/errors.js';
+import type { Unchecked } from '../core/validate.js';
 import type { Translate } from '../pages/i18n.js';
-import { str, type Form } from '../pages/page-helpers.js';
-import { recordDecisionInput, type RecordDecisionInput } from '../decisions/record.js';
+import { inPageWords, str, type Form } from '../pages/page-helpers.js';
+import type { recordDecisionInput } from '../decisions/record.js';
 import { recordableTypes } from '../decisions/policy.js';
 
 /** Panel rows on the form; a panel is usually three to five members. */
@@ -12,53 +13,50 @@ const REVIEWER_ROWS = 5;
 /** The fields a form sends; kept as strings so a refused form comes back as the user typed it. */
 export type DecisionValues = Record<string, string>;
 
-/** A money field: empty is "not given"; thousands separators (, ，and spaces) are allowed. */
-function moneyField(v: string, path: string, errors: FieldError[], t: Translate): number | undefined {
+/** A money field: empty is "not given"; thousands separators (, ，and spaces) are allowed. Not a number: the text, for the verb's schema to refuse. */
+function moneyField(v: string): number | string | undefined {
   const s = v.replace(/[,\s，]/g, '');
   if (s === '') return undefined;
   const n = Number(s);
-  if (!Number.isFinite(n)) {
-    errors.push({ path, message: t('dec.notNumber') });
-    return undefined;
-  }
-  return n;
+  return Number.isFinite(n) ? n : v;
 }
 
+export type DecisionFormInput = Unchecked<z.input<typeof recordDecisionInput>> & { reviewers?: { officerCode: string; vote: string | null }[] };
+
 /**
- * Builds the verb's input from the form, validated with the verb's own schema so that the page
- * and the API refuse the same things with the same field paths.
+ * The verb's input as the form gives it. The verb validates it with its own schema, so the page
+ * and the API refuse the same things with the same field paths; a reviewer row with a vote and
+ * no code goes in with an empty code, for the schema to name.
  */
-export function decisionInput(form: Form, t: Translate, fixed?: { type: string; taxpayerCode: string; amends: string }): RecordDecisionInput {
-  const errors: FieldError[] = [];
-  const reviewers: { officerCode: string; vote?: 'approve' | 'reject' | null }[] = [];
+export function decisionInput(form: Form, fixed?: { type: string; taxpayerCode: string; amends: string }): DecisionFormInput {
+  const reviewers: { officerCode: string; vote: string | null }[] = [];
   for (let i = 0; i < REVIEWER_ROWS; i++) {
     const code = str(form, `reviewer_code_${i}`);
     const vote = str(form, `reviewer_vote_${i}`);
-    if (!code) {
-      if (vote) errors.push({ path: `reviewers[${i}].officerCode`, message: t('dec.voteWithoutCode') });
-      continue;
-    }
+    if (!code && !vote) continue;
     reviewers.push({ officerCode: code, vote: vote === 'approve' || vote === 'reject' ? vote : null });
   }
-  const raw: Record<string, unknown> = {
+  return {
     type: fixed?.type ?? str(form, 'type'),
     taxpayerCode: fixed?.taxpayerCode ?? str(form, 'taxpayerCode'),
-    amount: moneyField(str(form, 'amount'), 'amount', errors, t),
-    threshold: moneyField(str(form, 'threshold'), 'threshold', errors, t),
+    amount: moneyField(str(form, 'amount')),
+    threshold: moneyField(str(form, 'threshold')),
     justification: str(form, 'justification'),
     decidedAt: str(form, 'decidedAt'),
     reviewers: reviewers.length ? reviewers : undefined,
     violationType: str(form, 'violationType') || undefined,
+    ...(fixed ? { amends: fixed.amends, amendReason: str(form, 'amendReason') || undefined } : {}),
   };
-  if (fixed) {
-    raw.amends = fixed.amends;
-    raw.amendReason = str(form, 'amendReason') || undefined;
-    if (!raw.amendReason) errors.push({ path: 'amendReason', message: 'an amendment needs a reason' });
-  }
-  const parsed = recordDecisionInput.safeParse(raw);
-  if (!parsed.success) errors.push(...zodErrors(parsed.error.issues));
-  if (errors.length || !parsed.success) throw badRequest(t('dec.formErrors'), errors);
-  return parsed.data;
+}
+
+/** The verb's refusal of a decision form in the form's words: a number field that is text, a vote without a code. */
+export function decisionFormError(e: ApiError, input: DecisionFormInput, t: Translate): ApiError {
+  return inPageWords(e, t('dec.formErrors'), (f) => {
+    if ((f.path === 'amount' || f.path === 'threshold') && typeof input[f.path] === 'string') return t('dec.notNumber');
+    const row = /^reviewers\[(\d+)\]\.officerCode$/.exec(f.path);
+    if (row && input.reviewers?.[Number(row[1])]?.officerCode === '') return t('dec.voteWithoutCode');
+    return undefined;
+  });
 }
 
 /** Shared fields of the record and amend forms. */

@@ -13,7 +13,7 @@ import { Facts, enc, money, recoverable, statusOf, valuesOf, when, type Form, ty
 import { recordDecision } from '../decisions/record.js';
 import { getDecision, listDecisions, type DecisionView } from '../decisions/list.js';
 import { leafHashAt } from './queries.js';
-import { DecisionFields, decisionInput, type DecisionValues } from './decision-form.js';
+import { DecisionFields, decisionFormError, decisionInput, type DecisionValues } from './decision-form.js';
 import { OfficerStyle, selfActor, tt } from './page-parts.js';
 
 const DECISIONS_PER_PAGE = 20;
@@ -230,11 +230,12 @@ export const decisionPages = new Hono<AppEnv>()
     selfActor(c);
     const { t } = tt(c);
     const form = (await c.req.parseBody()) as Form;
+    const input = decisionInput(form);
     let out: Awaited<ReturnType<typeof recordDecision>>;
     try {
-      out = await recordDecision({ ctx: c.get('ctx'), input: decisionInput(form, t) });
+      out = await recordDecision({ ctx: c.get('ctx'), input });
     } catch (e) {
-      const error = recoverable(e);
+      const error = decisionFormError(recoverable(e), input, t);
       return newDecisionPage(c, { error, values: valuesOf(form), status: statusOf(error) });
     }
     return c.redirect(`/me/decisions/${enc(out.id)}?recorded=1`, 303);
@@ -246,11 +247,12 @@ export const decisionPages = new Hono<AppEnv>()
     const id = c.req.param('id');
     const orig = await ownDecision(c, me.officerCode, id);
     const form = (await c.req.parseBody()) as Form;
+    const input = decisionInput(form, { type: orig.type, taxpayerCode: orig.taxpayerCode ?? '', amends: orig.id });
     let out: Awaited<ReturnType<typeof recordDecision>>;
     try {
-      out = await recordDecision({ ctx: c.get('ctx'), input: decisionInput(form, t, { type: orig.type, taxpayerCode: orig.taxpayerCode ?? '', amends: orig.id }) });
+      out = await recordDecision({ ctx: c.get('ctx'), input });
     } catch (e) {
-      const error = recoverable(e);
+      const error = decisionFormError(recoverable(e), input, t);
       return decisionPage(c, id, { error, values: valuesOf(form), status: statusOf(error) });
     }
     return c.redirect(`/me/decisions/${enc(out.id)}?recorded=1`, 303);

@@ -5,11 +5,10 @@
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppEnv } from '../core/http.js';
-import { badRequest } from '../core/errors.js';
 import { periodOf, shiftPeriod } from '../core/period.js';
 import { CsrfInput, ErrorBox, Layout, Notice, renderPage, Table, type PageContext } from '../pages/layout.js';
 import type { Lang, Translate } from '../pages/i18n.js';
-import { Facts, enc, fmt, money, recoverable, statusOf, str, when, type Form, type PageStatus } from '../pages/page-helpers.js';
+import { Facts, enc, fmt, formRefusal, money, statusOf, str, when, type Form, type PageStatus } from '../pages/page-helpers.js';
 import { myGrades } from '../grading/results.js';
 import { APPEAL_WINDOW_DAYS, daysBetween, fileAppeal, listAppeals } from '../grading/appeal.js';
 import { feedbackSummary } from '../feedback/reports.js';
@@ -237,10 +236,9 @@ export const mePages = new Hono<AppEnv>()
     const form = (await c.req.parseBody()) as Form;
     const reason = str(form, 'reason');
     try {
-      if (!reason) throw badRequest('An appeal needs a reason.', [{ path: 'reason', message: 'required' }]);
       await fileAppeal({ ctx: c.get('ctx'), input: { runId, reason } });
     } catch (e) {
-      const error = recoverable(e);
+      const error = formRefusal(c, e);
       return mePage(c, { error, errorRun: runId, values: { reason }, status: statusOf(error) });
     }
     return c.redirect(`/me?appealed=${enc(runId)}#results`, 303);

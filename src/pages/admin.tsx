@@ -1,13 +1,12 @@
 import { Hono } from 'hono';
 import { roles } from '../../db/schema.js';
 import type { AppEnv } from '../core/http.js';
-import { zodErrors } from '../core/http.js';
 import { badRequest } from '../core/errors.js';
-import { createUser, createUserInput, issueUserToken, revokeToken } from '../auth/users.js';
+import { createUser, issueUserToken, revokeToken } from '../auth/users.js';
 import { getUserTokens, listUsers } from '../auth/directory.js';
 import { CsrfInput, ErrorBox, Layout, Notice, pageT, renderPage, Table, type PageContext } from './layout.js';
 import { requireStaffPage } from './errors.js';
-import { recoverable, statusOf, str, when } from './page-helpers.js';
+import { formRefusal, num, recoverable, statusOf, str, when } from './page-helpers.js';
 
 function NewToken(props: { c: PageContext; username: string; token: string }) {
   const { t } = pageT(props.c);
@@ -168,18 +167,17 @@ export const adminRoutes = new Hono<AppEnv>()
     requireStaffPage(c, 'admin');
     const form = await c.req.parseBody();
     const values = { username: str(form, 'username'), role: str(form, 'role'), officerCode: str(form, 'officerCode'), tokenTtlDays: str(form, 'tokenTtlDays') };
-    const parsed = createUserInput.safeParse({
+    const input = {
       username: values.username,
       role: values.role,
       officerCode: values.officerCode || undefined,
-      tokenTtlDays: values.tokenTtlDays ? Number(values.tokenTtlDays) : undefined,
-    });
+      tokenTtlDays: num(form, 'tokenTtlDays'),
+    };
     try {
-      if (!parsed.success) throw badRequest('The form has errors.', zodErrors(parsed.error.issues));
-      const out = await createUser({ ctx: c.get('ctx'), input: parsed.data });
-      return usersPage(c, { created: { username: parsed.data.username, token: out.token }, status: 201 });
+      const out = await createUser({ ctx: c.get('ctx'), input });
+      return usersPage(c, { created: { username: values.username, token: out.token }, status: 201 });
     } catch (e) {
-      const err = recoverable(e);
+      const err = formRefusal(c, e);
       return usersPage(c, { error: err, values, status: statusOf(err) });
     }
   })

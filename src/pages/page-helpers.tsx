@@ -5,9 +5,11 @@
  */
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
-import { ApiError } from '../core/errors.js';
+import { ApiError, type FieldError } from '../core/errors.js';
+import { InputError } from '../core/validate.js';
 import { pageT, type PageContext } from './layout.js';
 import type { Messages, Translate } from './i18n.js';
+import { messages } from './messages.js';
 
 /** A parsed `application/x-www-form-urlencoded` or multipart body (`c.req.parseBody()`). */
 export type Form = Record<string, string | File | (string | File)[]>;
@@ -51,10 +53,27 @@ export function statusOf(e: unknown): 400 | 403 | 404 | 409 {
   return 400;
 }
 
+/**
+ * A schema refusal in the page's words: `detail` instead of the API's sentence, and each field's
+ * message from `say` where it has a friendlier one (the verb's check stays the only check).
+ */
+export function inPageWords(e: ApiError, detail: string, say: (f: FieldError) => string | undefined = () => undefined): ApiError {
+  if (!(e instanceof InputError)) return e;
+  return new ApiError(400, e.code, detail, (e.errors ?? []).map((f) => ({ path: f.path, message: say(f) ?? f.message })));
+}
+
 /** A verb's refusal to show on the page again; re-throws what a page should not swallow (unexpected errors, sign-in needed). */
 export function recoverable(e: unknown): ApiError {
   if (!(e instanceof ApiError) || e.status >= 500 || e.status === 401) throw e;
   return e;
+}
+
+/**
+ * What a page shows for a verb's refusal of a posted form: `recoverable`, and a schema refusal
+ * headed in the page's language ("please correct the following") with the schema's field errors.
+ */
+export function formRefusal(c: PageContext, e: unknown): ApiError {
+  return inPageWords(recoverable(e), pageT(c, messages).t('error.fields'));
 }
 
 /** The translator of one domain's pages: the shell's catalogue plus the domain's. */
