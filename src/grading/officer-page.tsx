@@ -11,7 +11,7 @@ import { findRun, runPolicy } from './run-model.js';
 import { getResult } from './results.js';
 import { decideAppeal, listAppeals } from './appeal.js';
 import { appealSubject } from './queries.js';
-import { ComponentBars, Explanation, GradingStyle, OfficerFacts, ProposeForm, tt } from './page-parts.js';
+import { Explanation, GradingStyle, ResultSummary, ProposeForm, tt } from './page-parts.js';
 
 async function officerPage(c: PageContext, id: string, code: string, opts: { error?: unknown; status?: PageStatus } = {}) {
   requireStaffPage(c, 'hr');
@@ -31,13 +31,7 @@ async function officerPage(c: PageContext, id: string, code: string, opts: { err
         <a href={base}>{t('officer.back')}</a> · <a href={`/reports/${enc(id)}/${enc(code)}`}>{t('officer.report')}</a>
       </p>
       <h1>{t('officer.title', { name: result.name ?? code, code, period: result.period })}</h1>
-      <OfficerFacts t={t} result={result} />
-      {d.status === 'graded' && (
-        <>
-          <h2>{t('officer.components')}</h2>
-          <ComponentBars t={t} detail={d} />
-        </>
-      )}
+      <ResultSummary t={t} result={result} />
       <h2>{t('officer.explanation')}</h2>
       <Explanation lang={lang} t={t} detail={d} />
       {run.status === 'computed' && !run.whatIf && result.status === 'graded' && <ProposeForm c={c} t={t} runId={id} policy={policy} officerCode={code} back={`${base}/officers/${enc(code)}`} />}

@@ -185,3 +185,19 @@ export function OfficerFacts(props: { t: Translate; result: Awaited<ReturnType<t
     </dl>
   );
 }
+
+/** The result's facts and, once graded, its component bars (the officer page and the report). */
+export function ResultSummary(props: { t: Translate; result: Awaited<ReturnType<typeof getResult>> }) {
+  const { t, result } = props;
+  return (
+    <>
+      <OfficerFacts t={t} result={result} />
+      {result.detail.status === 'graded' && (
+        <>
+          <h2>{t('officer.components')}</h2>
+          <ComponentBars t={t} detail={result.detail} />
+        </>
+      )}
+    </>
+  );
+}

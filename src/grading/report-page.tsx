@@ -8,7 +8,7 @@ import { Layout, Notice, renderPage, Table, type PageContext } from '../pages/la
 import { requireStaffPage } from '../pages/errors.js';
 import { getResult } from './results.js';
 import { feedbackAverages } from './report.js';
-import { ComponentBars, Explanation, GradingStyle, OfficerFacts, tt } from './page-parts.js';
+import { Explanation, GradingStyle, ResultSummary, tt } from './page-parts.js';
 
 async function reportPage(c: PageContext, runId: string, code: string) {
   requireStaffPage(c, 'hr', 'officer');
@@ -28,13 +28,7 @@ async function reportPage(c: PageContext, runId: string, code: string) {
         <strong>{result.name ?? code}</strong> ({code}) · {ctx.config.bureauName}
       </p>
       {result.runStatus !== 'published' && <Notice kind="warn">{t('report.unpublished')}</Notice>}
-      <OfficerFacts t={t} result={result} />
-      {d.status === 'graded' && (
-        <>
-          <h2>{t('officer.components')}</h2>
-          <ComponentBars t={t} detail={d} />
-        </>
-      )}
+      <ResultSummary t={t} result={result} />
       <h2>{t('report.feedback')}</h2>
       <p>{t('report.responses', { n: fb.n })}</p>
       {fb.means ? (
