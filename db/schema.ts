@@ -432,7 +432,7 @@ export const appeals = sqliteTable(
     decisionReason: text('decision_reason'),
     /**
      * An upheld appeal's corrected tier. The published run stays frozen; the correction is paid
-     * from here and recorded as a grade_adjustment decision (docs/adr/0003-grading-runs.md).
+     * from here and recorded as a grade_adjustment decision (docs/adr/0017-appeals-do-not-change-the-published-run.md).
      */
     correctedTier: integer('corrected_tier'),
   },

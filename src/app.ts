@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   // Page paths: a `sid` cookie becomes ctx.actor; unsafe requests pass the Origin check and, with a
-  // session, the synchronizer token (docs/adr/0002-page-sessions-and-csrf.md).
+  // session, the synchronizer token (docs/adr: ADR 0002 on sessions, ADR 0011 on CSRF).
   app.use('*', pageSession());
   app.use('*', pageCsrf());
   app.use('/api/*', bearerActor());

@@ -110,7 +110,7 @@ export async function commit(
   return { results: results.slice(0, writes.length), auditIndices, leafHashes: leaves.map((l) => l.leafHash) };
 }
 
-/** Attempts of a batch that lost the race for the next seq (docs/adr/0001-audit-log.md). */
+/** Attempts of a batch that lost the race for the next seq (docs/adr/0001-audit-seq-is-assigned-inside-the-writing-batch.md). */
 export const SEQ_RACE_ATTEMPTS = 3;
 
 /**

@@ -75,3 +75,11 @@ export async function getUserTokens({ ctx, userId }: { ctx: Ctx; userId: string 
   }));
   return { user, tokens: items };
 }
+
+/** Usernames for user ids (pages show who did what). */
+export async function usernames(ctx: Ctx, ids: (string | null | undefined)[]): Promise<Map<string, string>> {
+  const want = [...new Set(ids.filter((x): x is string => !!x))];
+  if (!want.length) return new Map();
+  const rows = await ctx.db.select({ id: users.id, username: users.username }).from(users).where(sql`${users.id} in ${want}`);
+  return new Map(rows.map((r) => [r.id, r.username]));
+}

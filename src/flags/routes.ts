@@ -6,7 +6,7 @@ import { bearerSecurity, problemResponses, ProblemSchema } from '../core/openapi
 import { scanFlags } from './scan.js';
 import { flagSchema, getFlag, listFlags, listFlagsQuery, transitionSchema } from './list.js';
 import { flagOutcomes, flagStatuses, transitionFlag, transitionInput } from './workflow.js';
-import { flagsPages } from './pages.js';
+import { flagsPages } from './page-routes.js';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 

@@ -11,9 +11,9 @@ import { eq, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { flags, users } from '../../db/schema.js';
 import { commitGuarded } from '../audit/guarded.js';
+import { parseInput, type Unchecked } from '../core/validate.js';
 import { requireRole, actorLabel, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
-import { zodErrors } from '../core/http.js';
 import { newId } from '../core/ids.js';
 import { eligibleReviewers } from './draw.js';
 import { guardedTransitionInsert, involvedIn } from './raise.js';
@@ -50,12 +50,9 @@ export async function mayReview(ctx: Ctx, flag: typeof flags.$inferSelect): Prom
     : { ok: false, why: 'You are not eligible to review this flag (supervisor chain of the subject, or involved in its decisions).' };
 }
 
-export async function transitionFlag({ ctx, flagId, input: raw }: { ctx: Ctx; flagId: string; input: TransitionInput }) {
+export async function transitionFlag({ ctx, flagId, input: given }: { ctx: Ctx; flagId: string; input: Unchecked<TransitionInput> }) {
   requireRole(ctx.actor, 'supervisor', 'hr');
-  // Pages hand over form strings: the verb validates whatever it is given.
-  const parsed = transitionInput.safeParse(raw);
-  if (!parsed.success) throw badRequest('The transition is not valid.', zodErrors(parsed.error.issues));
-  const input = parsed.data;
+  const input = parseInput(transitionInput, given);
   const [flag] = await ctx.db.select().from(flags).where(eq(flags.id, flagId));
   if (!flag) throw notFound(`No flag ${flagId}.`);
   if (ctx.actor.officerCode && ctx.actor.officerCode === flag.subjectCode) throw forbidden('Nobody transitions a flag about themselves.');

@@ -13,7 +13,8 @@ import { newId } from '../core/ids.js';
 import { isoDate } from '../core/clock.js';
 import { keyset } from '../core/pagination.js';
 import { commitGuarded, guarded } from '../audit/guarded.js';
-import { findRun, runPolicy } from './grading-run.js';
+import { parseInput, type Unchecked } from '../core/validate.js';
+import { findRun, runPolicy } from './run-model.js';
 import { nextAuditIndex, tierOf } from './adjustment.js';
 
 /** Days after publication on which an appeal may still be filed (publication day is day 0). */
@@ -40,8 +41,9 @@ export function daysBetween(fromIso: string, toIso: string): number {
 }
 
 /** The officer appeals their own result of a published run, once, within the window. */
-export async function fileAppeal({ ctx, input }: { ctx: Ctx; input: { runId: string } & z.infer<typeof fileAppealInput> }) {
+export async function fileAppeal({ ctx, input: given }: { ctx: Ctx; input: { runId: string } & Unchecked<z.input<typeof fileAppealInput>> }) {
   requireRole(ctx.actor, 'officer');
+  const input = { runId: given.runId, ...parseInput(fileAppealInput, given) };
   const code = ctx.actor.officerCode;
   if (!code) throw forbidden('This user does not act as an officer.');
   const run = await findRun(ctx, input.runId);
@@ -89,8 +91,9 @@ export async function fileAppeal({ ctx, input }: { ctx: Ctx; input: { runId: str
  * An HR user decides a pending appeal. Refused (403) to whoever started or published the run,
  * proposed or decided an adjustment for that officer in it, or is the officer.
  */
-export async function decideAppeal({ ctx, input }: { ctx: Ctx; input: { id: string } & z.infer<typeof decideAppealInput> }) {
+export async function decideAppeal({ ctx, input: given }: { ctx: Ctx; input: { id: string } & Unchecked<z.input<typeof decideAppealInput>> }) {
   requireRole(ctx.actor, 'hr');
+  const input = { id: given.id, ...parseInput(decideAppealInput, given) };
   const [appeal] = await ctx.db.select().from(appeals).where(eq(appeals.id, input.id));
   if (!appeal) throw notFound(`No appeal ${input.id}.`);
   if (appeal.status !== 'pending') throw conflict(`Appeal ${appeal.id} was already ${appeal.status}.`, 'appeal_decided');

@@ -5,20 +5,15 @@ import { createSelectSchema, int } from '../core/rows.js';
 import { adjustments, appeals, gradingRuns } from '../../db/schema.js';
 import { allowRoles } from '../auth/middleware.js';
 import { ProblemSchema, bearerSecurity } from '../core/openapi.js';
-import {
-  exportRunCsv,
-  getResult,
-  getRun,
-  listResults,
-  listRuns,
-  myGrades,
-  publishRun,
-  startRun,
-} from './grading-run.js';
+import { startRun, startRunInput } from './compute-run.js';
+import { getRun, listRuns } from './list-runs.js';
+import { getResult, listResults, myGrades } from './results.js';
+import { publishRun } from './publish-run.js';
+import { exportRunCsv } from './export-run.js';
 import { decideAdjustment, decideAdjustmentInput, listAdjustments, proposeAdjustment, proposeAdjustmentInput } from './adjustment.js';
 import { decideAppeal, decideAppealInput, fileAppeal, fileAppealInput, listAppeals } from './appeal.js';
-import { compareRuns } from './compare.js';
-import { gradingPages } from './pages.js';
+import { compareRuns, compareRunsQuery } from './compare.js';
+import { gradingPages } from './page-routes.js';
 
 const problems = {
   400: { description: 'Invalid input', content: { 'application/problem+json': { schema: ProblemSchema } } },
@@ -72,13 +67,7 @@ const startRunRoute = createRoute({
       required: true,
       content: {
         'application/json': {
-          schema: z
-            .object({
-              period: z.string().openapi({ example: '2026Q3' }),
-              policy: z.unknown().optional().openapi({ description: 'A full policy document; omitted: the default policy v1.' }),
-              whatIf: z.boolean().optional(),
-            })
-            .openapi('StartGradingRun'),
+          schema: startRunInput,
         },
       },
     },
@@ -104,7 +93,7 @@ const compareRoute = createRoute({
   tags,
   summary: 'Compare two runs of one period (hr): tier transition matrix, movers and why, distribution by peer group and team.',
   security: bearerSecurity,
-  request: { query: z.object({ a: z.string().min(1), b: z.string().min(1) }) },
+  request: { query: compareRunsQuery },
   responses: { 200: json(z.object({ period: z.string(), labels: z.array(z.string()), matrix: z.array(z.array(z.number().int())), moved: z.number().int() }).passthrough().openapi('RunComparison')), ...problems },
 });
 

@@ -3,7 +3,7 @@
  * Keyset pagination by code: the opaque cursor is the last code of the previous page, so a page
  * costs one indexed range scan however deep the caller has paged.
  */
-import { and, asc, eq, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { officers, periods, taxpayers, units } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
@@ -76,4 +76,16 @@ export async function listPeriods({ ctx, input }: { ctx: Ctx; input: PageQuery }
     .orderBy(asc(periods.code))
     .limit(input.limit + 1);
   return periodsByCode.page(rows, input.limit);
+}
+
+/** How many units, officers, taxpayers and periods are on record (the import page's summary). */
+export async function masterDataCounts(ctx: Ctx): Promise<{ units: number; officers: number; taxpayers: number; periods: number }> {
+  requireRole(ctx.actor, ...readers);
+  const [[u], [o], [tp], [p]] = await Promise.all([
+    ctx.db.select({ n: count() }).from(units),
+    ctx.db.select({ n: count() }).from(officers),
+    ctx.db.select({ n: count() }).from(taxpayers),
+    ctx.db.select({ n: count() }).from(periods),
+  ]);
+  return { units: u!.n, officers: o!.n, taxpayers: tp!.n, periods: p!.n };
 }

@@ -4,7 +4,8 @@ import { ApiError } from '../core/errors.js';
 import { createRouter } from '../core/http.js';
 import { bearerSecurity, problemResponses } from '../core/openapi.js';
 import { pageSchema } from '../core/pagination.js';
-import { importBody, importInput, importKinds, importResult } from './import.js';
+import { importBody } from './import.js';
+import { importInput, importKinds, importResult } from './rows.js';
 import {
   listOfficers,
   listPeriods,

@@ -1,22 +1,12 @@
 import { Hono } from 'hono';
 import { roles } from '../../db/schema.js';
 import type { AppEnv } from '../core/http.js';
-import { zodErrors } from '../core/http.js';
-import { ApiError, badRequest } from '../core/errors.js';
-import { createUser, createUserInput, issueUserToken, revokeToken } from '../auth/users.js';
+import { badRequest } from '../core/errors.js';
+import { createUser, issueUserToken, revokeToken } from '../auth/users.js';
 import { getUserTokens, listUsers } from '../auth/directory.js';
 import { CsrfInput, ErrorBox, Layout, Notice, pageT, renderPage, Table, type PageContext } from './layout.js';
 import { requireStaffPage } from './errors.js';
-
-type Form = Record<string, string | File | (string | File)[]>;
-const str = (f: Form, k: string) => (typeof f[k] === 'string' ? (f[k] as string).trim() : '');
-
-function statusOf(e: unknown): 400 | 403 | 404 | 409 {
-  if (e instanceof ApiError && (e.status === 403 || e.status === 404 || e.status === 409)) return e.status;
-  return 400;
-}
-
-const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
+import { formRefusal, num, recoverable, statusOf, str, when } from './page-helpers.js';
 
 function NewToken(props: { c: PageContext; username: string; token: string }) {
   const { t } = pageT(props.c);
@@ -177,19 +167,18 @@ export const adminRoutes = new Hono<AppEnv>()
     requireStaffPage(c, 'admin');
     const form = await c.req.parseBody();
     const values = { username: str(form, 'username'), role: str(form, 'role'), officerCode: str(form, 'officerCode'), tokenTtlDays: str(form, 'tokenTtlDays') };
-    const parsed = createUserInput.safeParse({
+    const input = {
       username: values.username,
       role: values.role,
       officerCode: values.officerCode || undefined,
-      tokenTtlDays: values.tokenTtlDays ? Number(values.tokenTtlDays) : undefined,
-    });
+      tokenTtlDays: num(form, 'tokenTtlDays'),
+    };
     try {
-      if (!parsed.success) throw badRequest('The form has errors.', zodErrors(parsed.error.issues));
-      const out = await createUser({ ctx: c.get('ctx'), input: parsed.data });
-      return usersPage(c, { created: { username: parsed.data.username, token: out.token }, status: 201 });
+      const out = await createUser({ ctx: c.get('ctx'), input });
+      return usersPage(c, { created: { username: values.username, token: out.token }, status: 201 });
     } catch (e) {
-      if (!(e instanceof ApiError) || e.status >= 500 || e.status === 401) throw e;
-      return usersPage(c, { error: e, values, status: statusOf(e) });
+      const err = formRefusal(c, e);
+      return usersPage(c, { error: err, values, status: statusOf(err) });
     }
   })
   .post('/admin/tokens/revoke', async (c) => {
@@ -202,8 +191,8 @@ export const adminRoutes = new Hono<AppEnv>()
       if (!tokenId) throw badRequest('The form has errors.', [{ path: 'tokenId', message: 'required' }]);
       await revokeToken({ ctx: c.get('ctx'), tokenId });
     } catch (e) {
-      if (!(e instanceof ApiError) || e.status >= 500 || e.status === 401) throw e;
-      return usersPage(c, { error: e, status: statusOf(e) });
+      const err = recoverable(e);
+      return usersPage(c, { error: err, status: statusOf(err) });
     }
     return c.redirect(`${target}?revoked=${encodeURIComponent(tokenId)}`, 303);
   })

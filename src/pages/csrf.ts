@@ -48,7 +48,7 @@ function refuse(c: PageContext) {
 }
 
 /**
- * CSRF defence for every unsafe request to a page path (see docs/adr/0002-page-sessions-and-csrf.md):
+ * CSRF defence for every unsafe request to a page path (see docs/adr/0011-csrf-is-an-origin-check-plus-a-session-derived-token.md):
  * 1. Hono's `csrf()`: a form post must come from our own origin (Origin or Sec-Fetch-Site).
  * 2. With a staff session, the form must also carry the session's synchronizer token `_csrf`
  *    (or an `X-CSRF-Token` header), so a same-site page we did not render cannot post either.
