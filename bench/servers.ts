@@ -18,6 +18,7 @@ import { Hono } from 'hono';
 import { openDb, migrateDb } from '../db/client.js';
 import { createApp } from '../src/app.js';
 import { randomSeed, signerFromSeed } from '../src/audit/signer.js';
+import { resolveConfig } from '../src/core/config.js';
 import { runningClock } from './clock.js';
 
 async function main() {
@@ -26,7 +27,7 @@ async function main() {
   if (mode === 'app') {
     const { db } = await openDb({ url: `file:${a}` });
     await migrateDb(db);
-    const app = createApp({ db, signer: signerFromSeed(randomSeed()), clock: runningClock(b!), config: { publicUrl: 'http://127.0.0.1' } });
+    const app = createApp({ db, signer: signerFromSeed(randomSeed()), clock: runningClock(b!), config: resolveConfig({ PUBLIC_URL: 'http://127.0.0.1' }) });
     fetch = app.fetch;
   } else if (mode === 'bare') {
     const pageBytes = Number(a ?? 2000);

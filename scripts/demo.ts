@@ -35,7 +35,7 @@ async function main() {
     if (await isFilledDemo(db)) throw new Error(`${cfg.databaseUrl} holds a demo without its staff file; run npm run demo -- --fresh`);
     console.log(`Generating the demo bureau into ${cfg.databaseUrl} (today ${today}); this takes a minute or two...`);
     const t0 = Date.now();
-    const out = await fillDemo({ db, signer, today, config: { publicUrl: cfg.publicUrl }, log: (m) => console.log(`  ${m}`) });
+    const out = await fillDemo({ db, signer, today, config: cfg.config, log: (m) => console.log(`  ${m}`) });
     staff = out.staff;
     console.log(`Done in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${Object.entries(out.counts).map(([k, v]) => `${v} ${k}`).join(', ')}.`);
     if (Object.keys(out.failures).length) {
@@ -50,10 +50,10 @@ async function main() {
     );
     if (staffFile) writeFileSync(staffFile, JSON.stringify(staff, null, 2));
   }
-  const { tokens, invitationUrl } = await demoTokens({ db, signer, staff, config: { publicUrl: cfg.publicUrl } });
+  const { tokens, invitationUrl } = await demoTokens({ db, signer, staff, config: cfg.config });
   client.close();
 
-  const base = cfg.publicUrl.replace(/\/+$/, '');
+  const base = cfg.config.publicUrl;
   console.log('\nTokens (valid 30 days; paste one at /login):');
   for (const t of tokens) console.log(`  ${t.role.padEnd(10)} ${t.username.padEnd(18)} ${t.token}   ${t.label}`);
   console.log('\nOpen:');

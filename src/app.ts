@@ -4,10 +4,12 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { systemClock, type Clock } from './core/clock.js';
-import type { AppConfig, Ctx } from './core/context.js';
+import { defaultConfig, type AppConfig } from './core/config.js';
+import type { AuditSigner, Ctx } from './core/context.js';
 import { problem } from './core/errors.js';
-import { bearerActor, createRouter, idempotency, problemResponse, type AppEnv } from './core/http.js';
-import type { AuditSigner } from './audit/signer.js';
+import { createRouter, problemResponse } from './core/http.js';
+import { bearerActor } from './auth/middleware.js';
+import { idempotency } from './idempotency/middleware.js';
 import { authRoutes } from './auth/routes.js';
 import { importsRoutes } from './imports/routes.js';
 import { gradingRoutes } from './grading/routes.js';
@@ -25,21 +27,16 @@ export interface AppDeps {
   db: Db;
   signer: AuditSigner;
   clock?: Clock;
-  config?: Partial<AppConfig>;
+  /** From `resolveConfig` at the entry; omitted: `defaultConfig`. */
+  config?: AppConfig;
   /** Serves files of npm packages the pages need (the docs UI); the entry decides how. */
   assets?: (path: string) => Promise<Response | null>;
 }
 
-export const defaultConfig: AppConfig = {
-  publicUrl: 'http://localhost:8787',
-  bureauName: '示范市税务局',
-  logOrigin: 'tax-grading.invalid/audit',
-};
-
 /** Builds the whole service from its dependencies. Both entries (Node, Workers) call this. */
 export function createApp(deps: AppDeps) {
   const clock = deps.clock ?? systemClock;
-  const config: AppConfig = { ...defaultConfig, ...deps.config };
+  const config = deps.config ?? defaultConfig;
   const app = createRouter();
 
   app.use('*', requestId());

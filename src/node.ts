@@ -10,19 +10,19 @@ import { openDb, migrateDb } from '../db/client.js';
 import { createApp } from './app.js';
 import { ensureAdmin } from './auth/users.js';
 import { systemClock } from './core/clock.js';
-import { randomSeed, signerFromSeed, type AuditSigner } from './audit/signer.js';
+import { randomSeed, signerFromSeed } from './audit/signer.js';
+import { resolveConfig, type AppConfig } from './core/config.js';
+import type { AuditSigner } from './core/context.js';
 import { runScheduled, type ScheduledDeps } from './scheduled.js';
-import { defaultConfig } from './app.js';
 
 export interface NodeConfig {
   databaseUrl: string;
   databaseAuthToken?: string;
   port: number;
   adminToken?: string;
-  publicUrl: string;
   signingKey?: string;
-  bureauName?: string;
-  logOrigin?: string;
+  /** What the app is given (public URL, bureau name, log origin). */
+  config: AppConfig;
   /** Minutes between scheduled jobs (flag scan, checkpoint); 0 turns the schedule off. */
   scheduleMinutes: number;
 }
@@ -34,11 +34,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
     databaseAuthToken: env.DATABASE_AUTH_TOKEN,
     port,
     adminToken: env.ADMIN_TOKEN,
-    publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     signingKey: env.AUDIT_SIGNING_KEY,
     scheduleMinutes: Number(env.SCHEDULE_MINUTES ?? 15),
-    bureauName: env.BUREAU_NAME,
-    logOrigin: env.LOG_ORIGIN,
+    // On Node the public URL defaults to this server itself.
+    config: resolveConfig({ ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${port}` }),
   };
 }
 
@@ -82,12 +81,7 @@ export async function startNode(cfg: NodeConfig = readConfig()) {
   const printed = await ensureAdmin(db, systemClock, cfg.adminToken);
   if (printed) console.log(`No admin existed: created user "admin" with token (shown once):\n  ${printed}`);
   const signer = loadSigner(cfg);
-  const config = {
-    ...defaultConfig,
-    publicUrl: cfg.publicUrl,
-    bureauName: cfg.bureauName ?? defaultConfig.bureauName,
-    logOrigin: cfg.logOrigin ?? defaultConfig.logOrigin,
-  };
+  const { config } = cfg;
   const app = createApp({ db, signer, config, assets: packageAsset });
   const server = serve({ fetch: app.fetch, port: cfg.port });
   console.log(`Listening on http://localhost:${cfg.port} (database ${cfg.databaseUrl})`);

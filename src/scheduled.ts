@@ -6,8 +6,8 @@
  */
 import type { Db } from '../db/client.js';
 import type { Clock } from './core/clock.js';
-import type { AppConfig } from './core/context.js';
-import type { AuditSigner } from './audit/signer.js';
+import type { AppConfig } from './core/config.js';
+import type { AuditSigner } from './core/context.js';
 import { runScheduledScan } from './flags/schedule.js';
 import { makeCheckpoint } from './audit/checkpoint.js';
 

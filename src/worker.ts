@@ -15,11 +15,12 @@ import { createClient } from '@libsql/client/web';
 import * as schema from '../db/schema.js';
 import { users } from '../db/schema.js';
 import type { Db } from '../db/client.js';
-import { createApp, defaultConfig, type App } from './app.js';
+import { createApp, type App } from './app.js';
 import { ensureAdmin } from './auth/users.js';
 import { systemClock } from './core/clock.js';
-import type { AppConfig } from './core/context.js';
-import { signerFromSeed, type AuditSigner } from './audit/signer.js';
+import { configEnv, describeEnvIssues, resolveConfig, type AppConfig } from './core/config.js';
+import type { AuditSigner } from './core/context.js';
+import { signerFromSeed } from './audit/signer.js';
 import { runScheduled } from './scheduled.js';
 
 /** The slice of a D1 binding we rely on (the full type lives in @cloudflare/workers-types). */
@@ -45,8 +46,8 @@ function decodeSeed(b64: string): Uint8Array | null {
   }
 }
 
-export const workerEnv = z
-  .object({
+export const workerEnv = configEnv
+  .extend({
     DB: z.custom<D1Binding>(hasMethod('prepare'), 'DB must be a D1 binding').optional(),
     DATABASE_URL: z
       .string()
@@ -57,9 +58,8 @@ export const workerEnv = z
     AUDIT_SIGNING_KEY: z
       .string({ error: 'AUDIT_SIGNING_KEY (secret) is required: base64 of a 32-byte Ed25519 seed' })
       .refine((s) => decodeSeed(s) !== null, 'AUDIT_SIGNING_KEY must be base64 of exactly 32 bytes'),
-    PUBLIC_URL: z.url({ error: 'PUBLIC_URL must be an absolute URL' }),
-    BUREAU_NAME: z.string().min(1).optional(),
-    LOG_ORIGIN: z.string().min(1).optional(),
+    // Required here: a Worker has no localhost to default to.
+    PUBLIC_URL: configEnv.shape.PUBLIC_URL.unwrap(),
     ASSETS: z.custom<AssetsBinding>(hasMethod('fetch'), 'ASSETS must be an assets binding').optional(),
   })
   .refine((e) => e.DB !== undefined || e.DATABASE_URL !== undefined, {
@@ -128,18 +128,12 @@ function build(rawEnv: Record<string, unknown>): Built {
   if (built) return built;
   const parsed = workerEnv.safeParse(rawEnv);
   if (!parsed.success) {
-    const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`).join('; ');
-    throw new Error(`Worker configuration is invalid: ${why}`);
+    throw new Error(`Worker configuration is invalid: ${describeEnvIssues(parsed.error.issues)}`);
   }
   const env = parsed.data;
   const db = openDatabase(env);
   const signer = signerFromSeed(decodeSeed(env.AUDIT_SIGNING_KEY)!);
-  const config: AppConfig = {
-    ...defaultConfig,
-    publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''),
-    bureauName: env.BUREAU_NAME ?? defaultConfig.bureauName,
-    logOrigin: env.LOG_ORIGIN ?? defaultConfig.logOrigin,
-  };
+  const config = resolveConfig(env);
   const assets = env.ASSETS;
   const app = createApp({
     db,

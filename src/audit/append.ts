@@ -3,6 +3,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import { auditEntries } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
 import { durable } from '../../db/durable.js';
+import { isBusy, isUniqueViolation } from '../../db/errors.js';
 import { actorLabel, type Ctx } from '../core/context.js';
 import { canonicalJson } from './canonical.js';
 import { hashLeaf } from './merkle.js';
@@ -120,11 +121,7 @@ export const SEQ_RACE_ATTEMPTS = 3;
  * other constraint, is the verb's own and is never retried.
  */
 export function isSeqRace(err: unknown): boolean {
-  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const text = `${(e as { code?: unknown }).code ?? ''} ${(e as { message?: unknown }).message ?? ''}`;
-    if (/UNIQUE constraint failed: audit_entries\.seq|SQLITE_BUSY|database is locked/i.test(text)) return true;
-  }
-  return false;
+  return isUniqueViolation(err, 'audit_entries.seq') || isBusy(err);
 }
 
 /**

@@ -13,10 +13,9 @@
 import { sql } from 'drizzle-orm';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import type { Ctx } from '../core/context.js';
+import type { AuditSigner, Ctx } from '../core/context.js';
 import { ApiError } from '../core/errors.js';
 import type { Db } from '../../db/client.js';
-import type { AuditSigner } from './signer.js';
 import { defaultSha256, equalHashes, hashToHex, verifyConsistency, type Hash } from './merkle.js';
 import { readLeafPage } from './leaf-pages.js';
 import { AuditIntegrityError, storedConsistencyProof, storedRoot, syncTree, treeSize } from './tree-store.js';

@@ -10,7 +10,6 @@ import {
   verifyAuditLog,
   verifyReceipt,
 } from './service.js';
-import { verifyPage, verifyScript } from './verify-page.js';
 
 const tags = ['audit'];
 const index = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -149,7 +148,7 @@ const receiptRoute = createRoute({
   },
 });
 
-/** The audit API, the public /verify page and its script. */
+/** The audit API (the public /verify page is one of the pages: src/pages/verify.tsx). */
 export const auditRoutes = createRouter()
   .openapi(keyRoute, (c) => c.json(getAuditKey({ ctx: c.get('ctx') }), 200))
   .openapi(checkpointRoute, async (c) => {
@@ -166,7 +165,3 @@ export const auditRoutes = createRouter()
   .openapi(verifyRoute, async (c) => c.json(await verifyAuditLog({ ctx: c.get('ctx') }), 200))
   .openapi(receiptRoute, async (c) => c.json(await verifyReceipt({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200));
 
-auditRoutes.get('/verify', verifyPage);
-auditRoutes.get('/assets/verify.js', (c) =>
-  c.body(verifyScript, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' }),
-);

@@ -4,9 +4,8 @@
  * admin-only because it reads the whole log.
  */
 import { sql } from 'drizzle-orm';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest } from '../core/errors.js';
-import { requireRole } from '../auth/tokens.js';
 import { base64, makeCheckpoint, verifierKey, type CheckpointRecord } from './checkpoint.js';
 import { hashToHex, hexToHash, verifyInclusion } from './merkle.js';
 import { storedConsistencyProof, storedInclusionProof, syncTree, treeSize } from './tree-store.js';

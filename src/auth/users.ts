@@ -3,11 +3,11 @@ import { z } from '@hono/zod-openapi';
 import { officers, roles, tokens, users } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../core/clock.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { commit } from '../audit/append.js';
-import { generateToken, requireRole, tokenRow } from './tokens.js';
+import { generateToken, tokenRow } from './tokens.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 
 export const createUserInput = z

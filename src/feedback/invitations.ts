@@ -7,14 +7,14 @@ import { z } from '@hono/zod-openapi';
 import { invitations, officers, taxpayers } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
 import { runStatements } from '../../db/prepared.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import { GroupQueue, queueFor } from './group-commit.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { ApiError, badRequest } from '../core/errors.js';
 import { newId, randomToken } from '../core/ids.js';
 import { sha256HexSync } from '../core/sha256.js';
 import { isoDate } from '../core/clock.js';
 import { commit, type AuditEvent, type Write } from '../audit/append.js';
-import { requireRole } from '../auth/tokens.js';
 import { INVITATION_TOKEN_BYTES, INVITATION_TTL_DAYS } from './policy.js';
 
 export const issueInvitationInput = z
@@ -104,14 +104,6 @@ export function planInvitation(
       },
     },
   };
-}
-
-export function isUniqueViolation(err: unknown, column: string): boolean {
-  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
-    const msg = String((e as { message?: unknown }).message ?? '');
-    if (/UNIQUE constraint failed/i.test(msg) && msg.includes(column)) return true;
-  }
-  return false;
 }
 
 /** Intake or HR invites the taxpayer of one interaction to rate it (201 with the token, once). */

@@ -18,7 +18,8 @@ import { durable } from '../../db/durable.js';
 import { planRaise } from '../flags/raise.js';
 import { GroupQueue, queueFor } from './group-commit.js';
 import { noteBadToken } from './guessing.js';
-import { isUniqueViolation, resolveInvitation, type InvitationState } from './invitations.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { resolveInvitation, type InvitationState } from './invitations.js';
 import { COMMENT_MAX, COMPLAINT_FLAG_SEVERITY, COMPLAINT_MAX, DIMENSIONS, RATING_MAX, RATING_MIN, type Dimension } from './policy.js';
 
 /** The form fields as posted (all strings; anything may be missing). */

@@ -4,16 +4,15 @@
  */
 import type { Db } from '../../db/client.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import type { AppConfig, Ctx } from '../core/context.js';
-import type { AuditSigner } from '../audit/signer.js';
-import { defaultConfig } from '../app.js';
+import type { AppConfig } from '../core/config.js';
+import type { AuditSigner, Ctx } from '../core/context.js';
 import { scanFlags } from './scan.js';
 
 export interface ScanDeps {
   db: Db;
   signer: AuditSigner;
   clock?: Clock;
-  config?: Partial<AppConfig>;
+  config: AppConfig;
   log?: (line: string) => void;
 }
 
@@ -23,7 +22,7 @@ export function scanCtx(deps: ScanDeps): Ctx {
     db: deps.db,
     clock: deps.clock ?? systemClock,
     signer: deps.signer,
-    config: { ...defaultConfig, ...deps.config },
+    config: deps.config,
     actor: { kind: 'system', name: 'flag-scan' },
   };
 }

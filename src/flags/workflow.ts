@@ -10,10 +10,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { flags, users } from '../../db/schema.js';
-import { commit } from '../audit/append.js';
-import { requireRole } from '../auth/tokens.js';
+import { commitGuarded } from '../audit/guarded.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
-import { actorLabel, type Ctx } from '../core/context.js';
+import { requireRole, actorLabel, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { eligibleReviewers } from './draw.js';
@@ -69,7 +68,7 @@ export async function transitionFlag({ ctx, flagId, input: given }: { ctx: Ctx; 
   const transitionId = newId('ftr', ctx.clock.now());
   const outcome = input.outcome ?? null;
   const closing = input.to === 'closed';
-  await commit(
+  await commitGuarded(
     ctx,
     [
       // First, and only while the flag is still where we read it: a concurrent transition makes
@@ -100,9 +99,8 @@ export async function transitionFlag({ ctx, flagId, input: given }: { ctx: Ctx; 
         payload: { transitionId, from: flag.status, to: input.to, outcome, reason: input.reason, severity: flag.severity, subjectCode: flag.subjectCode },
       },
     ],
-  ).catch((err: Error & { cause?: Error }) => {
-    if (/NOT NULL/i.test(String(err.cause?.message ?? err.message))) throw conflict('The flag changed meanwhile; reload it.', 'stale_flag');
-    throw err;
-  });
+    'stale_flag',
+    'The flag changed meanwhile; reload it.',
+  );
   return { id: flagId, status: input.to, outcome, transitionId, at: now };
 }

@@ -7,12 +7,11 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { adjustments, auditEntries, decisions, gradingResults } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import { requireRole } from '../auth/tokens.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
-import { commitGuarded, guarded } from './guard.js';
+import { commitGuarded, guarded } from '../audit/guarded.js';
 import { assertMutable, findRun, payoutFor, resultDetail, runPolicy, type ResultDetail } from './run-model.js';
 import type { Policy } from '../../scoring/policy.js';
 

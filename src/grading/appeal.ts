@@ -4,16 +4,15 @@
  * or decided an adjustment) decides. The run stays frozen: an upheld appeal records a corrected
  * tier on the appeal and a `grade_adjustment` decision, never a change to the published result.
  */
-import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { adjustments, appeals, decisions, gradingResults } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { isoDate } from '../core/clock.js';
-import { decodeCursor, encodeCursor } from '../core/http.js';
-import { commitGuarded, guarded } from './guard.js';
-import { requireRole } from '../auth/tokens.js';
+import { keyset } from '../core/pagination.js';
+import { commitGuarded, guarded } from '../audit/guarded.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import { findRun, runPolicy } from './run-model.js';
 import { nextAuditIndex, tierOf } from './adjustment.js';
@@ -176,22 +175,24 @@ export function appealView(a: AppealRow) {
   };
 }
 
+const oldestFirst = keyset('asc', [appeals.id], (a: { id: string }) => [a.id]);
+
 /** Appeals (HR: all; an officer: their own), oldest first, paginated by id. */
 export async function listAppeals({ ctx, input }: { ctx: Ctx; input: { status?: AppealRow['status']; runId?: string; limit?: number; cursor?: string } }) {
   requireRole(ctx.actor, 'hr', 'officer');
   const limit = input.limit ?? 100;
-  const after = decodeCursor(input.cursor);
   const conds: SQL[] = [];
   if (input.status) conds.push(eq(appeals.status, input.status));
   if (input.runId) conds.push(eq(appeals.runId, input.runId));
   if (ctx.actor.role === 'officer') conds.push(ctx.actor.officerCode ? eq(appeals.officerCode, ctx.actor.officerCode) : sql`0`);
-  if (after) conds.push(gt(appeals.id, after));
+  const after = oldestFirst.after(input.cursor);
+  if (after) conds.push(after);
   const rows = await ctx.db
     .select()
     .from(appeals)
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(asc(appeals.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  return { items: page.map(appealView), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.id) : null };
+  const { items, nextCursor } = oldestFirst.page(rows, limit);
+  return { items: items.map(appealView), nextCursor };
 }

@@ -7,9 +7,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest } from '../core/errors.js';
-import { requireRole } from '../auth/tokens.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import { findRun, runPolicy, runView } from './run-model.js';
 

@@ -5,12 +5,11 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { gradingResults, gradingRuns, policies } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { conflict } from '../core/errors.js';
 import { newId, sha256Hex } from '../core/ids.js';
 import { commit, type Write } from '../audit/append.js';
 import { canonicalJson } from '../audit/canonical.js';
-import { requireRole } from '../auth/tokens.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import { defaultPolicy, type Policy } from '../../scoring/policy.js';
 import { activeRange, explainBasis, gradeOfficers, type ResultFigures } from '../../scoring/index.js';
@@ -18,7 +17,7 @@ import { inputDigest, loadEngineInput } from './inputs.js';
 import { insertMany } from '../../db/insert-many.js';
 import { packDetail, storedRun } from './detail.js';
 import { figuresText } from './digest.js';
-import { commitGuarded, guarded } from './guard.js';
+import { commitGuarded, guarded } from '../audit/guarded.js';
 import { assertMutable, findRun, parsePolicy, parseRunPeriod, runPolicy } from './run-model.js';
 
 export const startRunInput = z

@@ -1,9 +1,8 @@
 /** The payroll export of a published run. */
 import { asc, eq } from 'drizzle-orm';
 import { gradingResults, officers, units } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { conflict } from '../core/errors.js';
-import { requireRole } from '../auth/tokens.js';
 import { findRun } from './run-model.js';
 
 /** A CSV field: quoted when it holds a comma, quote, CR or LF (RFC 4180), quotes doubled. */

@@ -1,11 +1,10 @@
 /** Reading runs: one run with its counts, and the list of runs (officers: published only). */
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { gradingResults, gradingRuns } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest } from '../core/errors.js';
 import { periodPattern } from '../core/period.js';
-import { decodeCursor, encodeCursor } from '../core/http.js';
-import { requireRole } from '../auth/tokens.js';
+import { keyset } from '../core/pagination.js';
 import { runView, visibleRun } from './run-model.js';
 
 /** One run with its counts per status and tier (SQL aggregates). */
@@ -27,6 +26,8 @@ export async function getRun({ ctx, input }: { ctx: Ctx; input: { id: string } }
   return { ...runView(run), counts: { graded, notGraded }, tierCounts };
 }
 
+const runsNewestFirst = keyset('desc', [gradingRuns.id], (r: { id: string }) => [r.id]);
+
 /** Runs, newest first; officers see only published ones. Cursor: the last run id. */
 export async function listRuns({ ctx, input }: { ctx: Ctx; input: { period?: string; limit?: number; cursor?: string } }) {
   requireRole(ctx.actor, 'hr', 'officer');
@@ -34,17 +35,17 @@ export async function listRuns({ ctx, input }: { ctx: Ctx; input: { period?: str
     throw badRequest('The period must be a quarter like 2026Q3.', [{ path: 'period', message: 'expected YYYYQn' }]);
   }
   const limit = input.limit ?? 100;
-  const after = decodeCursor(input.cursor);
   const conds: SQL[] = [];
   if (input.period) conds.push(eq(gradingRuns.period, input.period));
   if (ctx.actor.role === 'officer') conds.push(eq(gradingRuns.status, 'published'));
-  if (after) conds.push(sql`${gradingRuns.id} < ${after}`);
+  const after = runsNewestFirst.after(input.cursor);
+  if (after) conds.push(after);
   const rows = await ctx.db
     .select()
     .from(gradingRuns)
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(desc(gradingRuns.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  return { items: page.map(runView), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.id) : null };
+  const { items, nextCursor } = runsNewestFirst.page(rows, limit);
+  return { items: items.map(runView), nextCursor };
 }

@@ -1,10 +1,9 @@
 /** Publishing a run: it becomes immutable and visible to officers. */
 import { and, eq, sql } from 'drizzle-orm';
 import { gradingRuns } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { conflict } from '../core/errors.js';
-import { requireRole } from '../auth/tokens.js';
-import { commitGuarded, guarded } from './guard.js';
+import { commitGuarded, guarded } from '../audit/guarded.js';
 import { assertMutable, findRun, runView } from './run-model.js';
 
 /**

@@ -2,13 +2,14 @@
  * Reading results: a run's results by officer code (the API) or sorted by any column (the HR
  * console), one officer's result with its breakdown, and the caller's own published results.
  */
-import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { gradingResults, gradingRuns, units } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { forbidden, notFound } from '../core/errors.js';
-import { decodeCursor, encodeCursor } from '../core/http.js';
-import { requireRole } from '../auth/tokens.js';
+import { keyset } from '../core/pagination.js';
 import { findRun, resultDetail, resultItem, visibleRun } from './run-model.js';
+
+const resultsByOfficer = keyset('asc', [gradingResults.officerCode], (r: { officerCode: string }) => [r.officerCode]);
 
 /** HR lists a run's results by officer code, paginated (cursor: the last officer code). */
 export async function listResults({ ctx, input }: { ctx: Ctx; input: { id: string; limit?: number; cursor?: string } }) {
@@ -16,15 +17,14 @@ export async function listResults({ ctx, input }: { ctx: Ctx; input: { id: strin
   if (ctx.actor.role !== 'hr') throw forbidden('Officers read only their own result: /api/v1/grading-runs/{id}/results/{officerCode}.');
   const run = await findRun(ctx, input.id);
   const limit = input.limit ?? 100;
-  const after = decodeCursor(input.cursor);
   const rows = await ctx.db
     .select()
     .from(gradingResults)
-    .where(and(eq(gradingResults.runId, run.id), after ? gt(gradingResults.officerCode, after) : undefined))
+    .where(and(eq(gradingResults.runId, run.id), resultsByOfficer.after(input.cursor)))
     .orderBy(asc(gradingResults.officerCode))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  return { items: page.map((r) => resultItem(r)), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.officerCode) : null };
+  const { items, nextCursor } = resultsByOfficer.page(rows, limit);
+  return { items: items.map((r) => resultItem(r)), nextCursor };
 }
 
 /**

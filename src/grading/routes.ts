@@ -1,5 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { allowRoles, createRouter } from '../core/http.js';
+import { createRouter } from '../core/http.js';
+import { pageSchema } from '../core/pagination.js';
+import { createSelectSchema, int } from '../core/rows.js';
+import { adjustments, appeals, gradingRuns } from '../../db/schema.js';
+import { allowRoles } from '../auth/middleware.js';
 import { ProblemSchema, bearerSecurity } from '../core/openapi.js';
 import { startRun, startRunInput } from './compute-run.js';
 import { getRun, listRuns } from './list-runs.js';
@@ -25,20 +29,8 @@ const limit = z.coerce.number().int().min(1).max(1000).optional();
 const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 
 const RunCreated = z.object({ id: z.string(), status: z.literal('computed'), inputDigest: z.string(), whatIf: z.boolean(), policyHash: z.string(), resultsDigest: z.string() }).openapi('GradingRunCreated');
-const Run = z
-  .object({
-    id: z.string(),
-    period: z.string(),
-    status: z.enum(['computed', 'published']),
-    whatIf: z.boolean(),
-    policyHash: z.string(),
-    inputDigest: z.string(),
-    createdBy: z.string(),
-    createdAt: z.string(),
-    publishedBy: z.string().nullable(),
-    publishedAt: z.string().nullable(),
-  })
-  .openapi('GradingRun');
+// Runs, adjustments and appeals are answered as their rows (runView, adjustmentView, appealView).
+const Run = createSelectSchema(gradingRuns).openapi('GradingRun');
 const Explanation = z.object({ 'zh-CN': z.array(z.string()), en: z.array(z.string()) });
 const ResultItem = z
   .object({
@@ -58,37 +50,9 @@ const ResultItem = z
     explanation: Explanation,
   })
   .openapi('GradingResult');
-const Adjustment = z
-  .object({
-    id: z.string(),
-    runId: z.string(),
-    officerCode: z.string(),
-    fromTier: z.number().int(),
-    toTier: z.number().int(),
-    reason: z.string(),
-    status: z.enum(['pending', 'approved', 'rejected']),
-    requestedBy: z.string(),
-    requestedAt: z.string(),
-    decidedBy: z.string().nullable(),
-    decidedAt: z.string().nullable(),
-    decisionReason: z.string().nullable(),
-    decisionId: z.string().nullable(),
-  })
-  .openapi('Adjustment');
-const Appeal = z
-  .object({
-    id: z.string(),
-    runId: z.string(),
-    officerCode: z.string(),
-    reason: z.string(),
-    filedAt: z.string(),
-    status: z.enum(['pending', 'upheld', 'dismissed']),
-    decidedBy: z.string().nullable(),
-    decidedAt: z.string().nullable(),
-    decisionReason: z.string().nullable(),
-    correctedTier: z.number().int().nullable(),
-  })
-  .openapi('Appeal');
+const Adjustment = createSelectSchema(adjustments, { fromTier: int, toTier: int }).openapi('Adjustment');
+// Not answered: who filed it, and `outcome` (the decided status again).
+const Appeal = createSelectSchema(appeals, { correctedTier: int }).omit({ filedBy: true, outcome: true }).openapi('Appeal');
 const idParam = z.object({ id: z.string().min(1) });
 
 const startRunRoute = createRoute({
@@ -119,7 +83,7 @@ const listRunsRoute = createRoute({
   summary: 'Grading runs, newest first (hr: all; officer: published).',
   security: bearerSecurity,
   request: { query: z.object({ period: z.string().optional(), limit, cursor: z.string().optional() }) },
-  responses: { 200: json(z.object({ items: z.array(Run), nextCursor: z.string().nullable() })), ...problems },
+  responses: { 200: json(pageSchema(Run)), ...problems },
 });
 
 const compareRoute = createRoute({
@@ -152,7 +116,7 @@ const resultsRoute = createRoute({
   summary: "A run's results by officer code (hr).",
   security: bearerSecurity,
   request: { params: idParam, query: z.object({ limit, cursor: z.string().optional() }) },
-  responses: { 200: json(z.object({ items: z.array(ResultItem), nextCursor: z.string().nullable() })), ...problems },
+  responses: { 200: json(pageSchema(ResultItem)), ...problems },
 });
 
 const resultRoute = createRoute({
@@ -251,7 +215,7 @@ const listAppealsRoute = createRoute({
   summary: 'Appeals (hr: all; officer: their own).',
   security: bearerSecurity,
   request: { query: z.object({ status: z.enum(['pending', 'upheld', 'dismissed']).optional(), runId: z.string().optional(), limit, cursor: z.string().optional() }) },
-  responses: { 200: json(z.object({ items: z.array(Appeal), nextCursor: z.string().nullable() })), ...problems },
+  responses: { 200: json(pageSchema(Appeal)), ...problems },
 });
 
 const myGradesRoute = createRoute({

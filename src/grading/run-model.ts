@@ -7,11 +7,10 @@
  */
 import { eq } from 'drizzle-orm';
 import { gradingResults, gradingRuns, policies } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, notFound } from '../core/errors.js';
 import { parsePeriod, periodPattern } from '../core/period.js';
 import { zodErrors } from '../core/http.js';
-import { requireRole } from '../auth/tokens.js';
 import { policySchema, type Policy } from '../../scoring/policy.js';
 import type { OfficerResult } from '../../scoring/index.js';
 import { expandDetail } from './detail.js';

@@ -10,9 +10,8 @@
  * `INSERT ... SELECT ... FROM json_each(?) ON CONFLICT DO UPDATE` statements whose rows travel
  * as one JSON parameter (under D1's 100-parameter and 1 MB-per-value limits; see upserts).
  */
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, type FieldError } from '../core/errors.js';
-import { requireRole } from '../auth/tokens.js';
 import { csvRows, decodeUtf8, parseRows } from './parse.js';
 import { checkReferences } from './references.js';
 import { writeImport } from './write.js';

@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { ApiError } from '../core/errors.js';
 import { createRouter } from '../core/http.js';
 import { bearerSecurity, problemResponses } from '../core/openapi.js';
+import { pageSchema } from '../core/pagination.js';
 import { importBody } from './import.js';
 import { importInput, importKinds, importResult } from './rows.js';
 import {
@@ -11,7 +12,6 @@ import {
   listTaxpayers,
   listUnits,
   officerItem,
-  page,
   pageQuery,
   periodItem,
   taxpayerItem,
@@ -83,7 +83,7 @@ const listRoute = <T extends z.ZodType>(path: string, item: T, summary: string, 
     security: bearerSecurity,
     request: { query },
     responses: {
-      200: { description: 'One page, ordered by code', content: { 'application/json': { schema: page(item) } } },
+      200: { description: 'One page, ordered by code', content: { 'application/json': { schema: pageSchema(item) } } },
       ...problemResponses,
     },
   });

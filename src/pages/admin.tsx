@@ -22,8 +22,8 @@ function NewToken(props: { c: PageContext; username: string; token: string }) {
 
 async function usersPage(c: PageContext, opts: { error?: unknown; created?: { username: string; token: string }; values?: Record<string, string>; status?: 200 | 201 | 400 | 403 | 404 | 409 } = {}) {
   const { lang, t } = pageT(c);
-  const after = c.req.query('after');
-  const { items, next } = await listUsers({ ctx: c.get('ctx'), after: after || undefined, limit: 200 });
+  const cursor = c.req.query('cursor');
+  const { items, nextCursor } = await listUsers({ ctx: c.get('ctx'), cursor: cursor || undefined, limit: 200 });
   const v = opts.values ?? {};
   const revoked = c.req.query('revoked');
   return renderPage(
@@ -50,9 +50,9 @@ async function usersPage(c: PageContext, opts: { error?: unknown; created?: { us
           ))}
         </Table>
       )}
-      {next && (
+      {nextCursor && (
         <p>
-          <a href={`/admin?after=${encodeURIComponent(next)}`}>{t('admin.more')}</a>
+          <a href={`/admin?cursor=${encodeURIComponent(nextCursor)}`}>{t('admin.more')}</a>
         </p>
       )}
 

@@ -7,6 +7,7 @@ import { ensureAdmin, createUser } from '../../src/auth/users.js';
 import { fixedClock } from '../../src/core/clock.js';
 import { randomSeed, signerFromSeed } from '../../src/audit/signer.js';
 import type { Ctx } from '../../src/core/context.js';
+import { resolveConfig, type AppConfig } from '../../src/core/config.js';
 import type { Role } from '../../db/schema.js';
 import { callInit, type CallOpts } from './request.js';
 import { closeAfter, once } from './cleanup.js';
@@ -45,14 +46,16 @@ export interface TestApp {
   call: (method: string, path: string, opts?: CallOpts) => Promise<Response>;
 }
 
-export async function makeTestApp(opts: { now?: string; config?: AppDeps['config'] } = {}): Promise<TestApp> {
+export async function makeTestApp(opts: { now?: string; config?: Partial<AppConfig> } = {}): Promise<TestApp> {
   const { db, close } = await makeDb();
   const clock = fixedClock(opts.now ?? '2026-10-15T08:00:00.000Z');
   const adminToken = `tgo_admin_${++counter}_${Math.random().toString(36).slice(2)}`;
   await ensureAdmin(db, clock, adminToken);
-  const deps: AppDeps = { db, clock, signer: signerFromSeed(randomSeed()), config: opts.config };
+  // The app and the verbs called directly share one config, resolved as an entry resolves its env.
+  const o = opts.config ?? {};
+  const config = resolveConfig({ PUBLIC_URL: o.publicUrl, BUREAU_NAME: o.bureauName, LOG_ORIGIN: o.logOrigin });
+  const deps: AppDeps = { db, clock, signer: signerFromSeed(randomSeed()), config };
   const app = createApp(deps);
-  const config = { publicUrl: 'http://localhost:8787', bureauName: '示范市税务局', logOrigin: 'test/audit', ...(opts.config ?? {}) };
   const ctx = (actor: Ctx['actor'] = { kind: 'system', name: 'test' }): Ctx => ({ db, clock, actor, config, signer: deps.signer });
   let users = 0;
   const call: TestApp['call'] = (method, path, o = {}) => Promise.resolve(app.request(path, callInit(method, o)));

@@ -1,25 +1,20 @@
 /**
- * Check-and-write inside one batch. A verb reads, checks and then commits; between the read and
- * the batch another request may have changed the row (two approvers at once, a publish racing an
- * approval). SQLite runs one write transaction at a time, so a condition evaluated inside the
+ * Check-and-write inside one batch, for every verb (grading's approvals and publishes, the flag
+ * workflow's transitions and reopens). A verb reads, checks and then commits; between the read
+ * and the batch another request may have changed the row (two approvers at once, a publish racing
+ * an approval). SQLite runs one write transaction at a time, so a condition evaluated inside the
  * batch is authoritative: `guarded(value, condition)` is `value` when the condition holds and
  * NULL otherwise, and written into a NOT NULL column it makes the whole batch fail, audit
  * entries included. `commitGuarded` turns that failure into a 409.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { isConstraintViolation } from '../../db/errors.js';
 import type { Ctx } from '../core/context.js';
 import { conflict } from '../core/errors.js';
-import { commit, type AuditEvent, type Write } from '../audit/append.js';
+import { commit, type AuditEvent, type Write } from './append.js';
 
 export function guarded(value: string | number, condition: SQL): SQL {
   return sql`(select ${value} where ${condition})`;
-}
-
-function isConstraintFailure(e: unknown): boolean {
-  for (let x: unknown = e, i = 0; x && i < 5; x = (x as { cause?: unknown }).cause, i++) {
-    if (/NOT NULL constraint failed|UNIQUE constraint failed|SQLITE_CONSTRAINT/i.test(String((x as Error).message ?? x))) return true;
-  }
-  return false;
 }
 
 /** `commit()`, with a failed guard reported as 409 `code` instead of a 500. */
@@ -27,7 +22,7 @@ export async function commitGuarded(ctx: Pick<Ctx, 'db' | 'actor' | 'clock'>, wr
   try {
     return await commit(ctx, writes, events);
   } catch (e) {
-    if (isConstraintFailure(e)) throw conflict(detail, code);
+    if (isConstraintViolation(e)) throw conflict(detail, code);
     throw e;
   }
 }

@@ -4,11 +4,11 @@
  * verdict (works without JavaScript), and /assets/verify.js repeats the check in the browser
  * from the public proof endpoints, so the verdict does not rest on the server's word alone.
  */
-import type { PageContext } from '../pages/layout.js';
-import { ErrorBox, Layout, Notice, pageT, renderPage } from '../pages/layout.js';
-import type { Messages } from '../pages/i18n.js';
+import type { PageContext } from './layout.js';
+import { ErrorBox, Layout, Notice, pageT, renderPage } from './layout.js';
+import type { Messages } from './i18n.js';
 import { ApiError } from '../core/errors.js';
-import { verifyReceipt, type ReceiptVerdict } from './service.js';
+import { verifyReceipt, type ReceiptVerdict } from '../audit/service.js';
 
 export { verifyScript } from './verify-script.js';
 
