@@ -8,25 +8,10 @@
  * signing key the service itself uses (AUDIT_SIGNING_KEY, or the key file beside a file
  * database; never created here).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { openDb } from '../db/client.js';
-import { signerFromSeed } from '../src/audit/signer.js';
 import { verifyLog } from '../src/audit/verify.js';
-
-function publicKey(argv: string[], env: NodeJS.ProcessEnv, url: string): { key: Uint8Array; from: string } {
-  const i = argv.indexOf('--key');
-  const given = i >= 0 ? argv[i + 1] : env.AUDIT_PUBLIC_KEY;
-  if (given) return { key: Uint8Array.from(Buffer.from(given, 'base64')), from: i >= 0 ? '--key' : 'AUDIT_PUBLIC_KEY' };
-  if (env.AUDIT_SIGNING_KEY) return { key: signerFromSeed(Uint8Array.from(Buffer.from(env.AUDIT_SIGNING_KEY, 'base64'))).publicKey, from: 'AUDIT_SIGNING_KEY' };
-  if (url.startsWith('file:')) {
-    const keyPath = join(dirname(resolve(url.slice('file:'.length))), 'audit-signing.key');
-    if (existsSync(keyPath)) {
-      return { key: signerFromSeed(Uint8Array.from(Buffer.from(readFileSync(keyPath, 'utf8').trim(), 'base64'))).publicKey, from: keyPath };
-    }
-  }
-  throw new Error('No public key: pass --key <base64> or set AUDIT_PUBLIC_KEY (GET /api/v1/audit/key publishes it).');
-}
+import { toolPublicKey } from '../src/ops/keys.js';
 
 async function main(): Promise<number> {
   const url = process.env.DATABASE_URL ?? 'file:./data/app.db';
@@ -34,7 +19,7 @@ async function main(): Promise<number> {
     console.error(`No database at ${url}.`);
     return 2;
   }
-  const { key, from } = publicKey(process.argv.slice(2), process.env, url);
+  const { key, from } = toolPublicKey(process.argv.slice(2), process.env, url);
   const { db, client } = await openDb({ url, authToken: process.env.DATABASE_AUTH_TOKEN });
   const t0 = performance.now();
   // The library's default SHA-256 is Node's native one here (see merkle.ts defaultSha256).
