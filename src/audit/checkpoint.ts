@@ -37,13 +37,16 @@ export function fromBase64(text: string): Uint8Array {
   return out;
 }
 
-/** C2SP signed-note key id for an Ed25519 key: SHA-256(name || 0x0A || 0x01 || key)[0:4]. */
-export function keyId(name: string, publicKey: Uint8Array): Uint8Array {
+/**
+ * C2SP signed-note key id: SHA-256(name || 0x0A || type || key)[0:4]; type 0x01 for our Ed25519
+ * note signatures, 0x04 for a witness's Ed25519 cosignatures (C2SP tlog-cosignature).
+ */
+export function keyId(name: string, publicKey: Uint8Array, type = ED25519): Uint8Array {
   const nameBytes = new TextEncoder().encode(name);
   const buf = new Uint8Array(nameBytes.length + 2 + publicKey.length);
   buf.set(nameBytes, 0);
   buf[nameBytes.length] = 0x0a;
-  buf[nameBytes.length + 1] = ED25519;
+  buf[nameBytes.length + 1] = type;
   buf.set(publicKey, nameBytes.length + 2);
   return sha256(buf).slice(0, 4);
 }

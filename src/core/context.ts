@@ -25,6 +25,14 @@ export interface AppConfig {
   bureauName: string;
   /** Checkpoint origin line (C2SP tlog-checkpoint). */
   logOrigin: string;
+  /** Witnesses that cosign checkpoints (`WITNESSES`; src/audit/witness.ts). */
+  witnesses?: readonly WitnessConfig[];
+}
+
+/** A witness of the audit log (C2SP tlog-witness): its submission URL and its C2SP verifier key. */
+export interface WitnessConfig {
+  url: string;
+  verifierKey: string;
 }
 
 export function actorLabel(actor: Actor): string {
