@@ -21,6 +21,8 @@ import { systemClock } from './core/clock.js';
 import type { AppConfig } from './core/context.js';
 import { signerFromSeed, type AuditSigner } from './audit/signer.js';
 import { runScheduled } from './scheduled.js';
+import { parseWitnesses } from './audit/witness.js';
+import { createLogger, type Telemetry } from './ops/telemetry.js';
 
 /** The slice of a D1 binding we rely on (the full type lives in @cloudflare/workers-types). */
 type D1Binding = Parameters<typeof drizzleD1>[0];
@@ -60,6 +62,16 @@ export const workerEnv = z
     PUBLIC_URL: z.url({ error: 'PUBLIC_URL must be an absolute URL' }),
     BUREAU_NAME: z.string().min(1).optional(),
     LOG_ORIGIN: z.string().min(1).optional(),
+    WITNESSES: z
+      .string()
+      .optional()
+      .superRefine((text, ctx) => {
+        try {
+          parseWitnesses(text);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      }),
     ASSETS: z.custom<AssetsBinding>(hasMethod('fetch'), 'ASSETS must be an assets binding').optional(),
   })
   .refine((e) => e.DB !== undefined || e.DATABASE_URL !== undefined, {
@@ -74,6 +86,8 @@ interface Built {
   db: Db;
   signer: AuditSigner;
   config: AppConfig;
+  /** JSON lines through console.log, which Workers Logs collect; no metrics (each isolate would count alone). */
+  telemetry: Telemetry;
   /** Resolves once the database has an admin (checked once per isolate). */
   ready: Promise<void>;
 }
@@ -139,12 +153,15 @@ function build(rawEnv: Record<string, unknown>): Built {
     publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''),
     bureauName: env.BUREAU_NAME ?? defaultConfig.bureauName,
     logOrigin: env.LOG_ORIGIN ?? defaultConfig.logOrigin,
+    witnesses: parseWitnesses(env.WITNESSES),
   };
+  const telemetry: Telemetry = { log: createLogger() };
   const assets = env.ASSETS;
   const app = createApp({
     db,
     signer,
     config,
+    telemetry,
     assets: assets
       ? async (path) => {
           const res = await assets.fetch(new Request(`https://assets.invalid/${path}`));
@@ -154,7 +171,7 @@ function build(rawEnv: Record<string, unknown>): Built {
       : undefined,
   });
   const ready = ensureAdminOnce(db, env.ADMIN_TOKEN);
-  built = { app, db, signer, config, ready };
+  built = { app, db, signer, config, telemetry, ready };
   // A failed check (database not migrated yet, say) is retried by the next request.
   ready.catch(() => {
     if (built?.ready === ready) built = null;
@@ -196,6 +213,6 @@ export default {
 
   async scheduled(_controller: unknown, env: Record<string, unknown>, ctx: ExecutionContext): Promise<void> {
     const b = build(env);
-    ctx.waitUntil(b.ready.then(() => runScheduled({ db: b.db, clock: systemClock, signer: b.signer, config: b.config })));
+    ctx.waitUntil(b.ready.then(() => runScheduled({ db: b.db, clock: systemClock, signer: b.signer, config: b.config, telemetry: b.telemetry })));
   },
 };

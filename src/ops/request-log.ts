@@ -20,7 +20,7 @@ export function requestLog(t: Telemetry): MiddlewareHandler<AppEnv> {
       route: routePath(c) || '(none)',
       status: c.res.status,
       durationMs: elapsed(started),
-      actorKind: actor?.kind ?? 'system',
+      actorKind: !actor || (actor.kind === 'system' && actor.name === 'anonymous') ? 'anonymous' : actor.kind,
       ...(actor?.kind === 'user' ? { userId: actor.userId, role: actor.role } : {}),
       ...(c.error ? { error: c.error instanceof ApiError ? c.error.code : c.error.name } : {}),
     };

@@ -20,7 +20,8 @@ export interface RequestRecord {
   route: string;
   status: number;
   durationMs: number;
-  actorKind: 'user' | 'taxpayer' | 'system';
+  /** `anonymous`: no token and no session (a taxpayer's form, a public page). */
+  actorKind: 'user' | 'taxpayer' | 'system' | 'anonymous';
   userId?: string;
   role?: string;
   /** The error's class or problem code when the request failed. */

@@ -51,7 +51,7 @@ export async function startWitness(opts: { name: string; logOrigin: string; logP
     state: (origin) => (existsSync(stateFile) ? ((JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, { size: number; root: string }>)[origin] ?? null) : null),
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
