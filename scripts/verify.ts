@@ -1,7 +1,8 @@
 /**
  * `npm run verify`: recomputes the audit log of DATABASE_URL from its stored entries and checks
- * every cached node and every signed checkpoint (src/audit/verify.ts). Prints a report; exits 1
- * when anything is wrong, 2 when it cannot run.
+ * every cached node and every signed checkpoint (src/audit/verify.ts). Prints a report, with a
+ * REWOUND line for each checkpoint a restore rewound and the reason recorded for it; exits 1 when
+ * anything is wrong, 2 when it cannot run.
  *
  * The public key that must have signed the checkpoints comes from, in order: `--key <base64>` or
  * AUDIT_PUBLIC_KEY (what GET /api/v1/audit/key published: the independent choice), else the
@@ -31,6 +32,12 @@ async function main(): Promise<number> {
   console.log(`  entries      ${report.size}`);
   console.log(`  nodes        ${report.nodes} checked`);
   console.log(`  checkpoints  ${report.checkpoints} checked`);
+  for (const r of report.rewinds) {
+    console.log(
+      `REWOUND: the checkpoint of size ${r.size} signed ${r.signedAt} (root ${r.rootHash}) ${r.diverges ? 'is not part of this log' : 'is still part of this log'}; ` +
+        `entry ${r.entryIndex} records the rewind: "${r.reason}"`,
+    );
+  }
   if (report.ok) {
     console.log(`  root         ${report.rootHash}`);
     console.log(`OK: every entry, node and checkpoint matches (${sec.toFixed(1)} s, ${Math.round(report.size / Math.max(sec, 1e-9))} entries/s).`);

@@ -182,6 +182,13 @@ async function checkNewLeaves(db: Db, from: number, to: number): Promise<void> {
  */
 export async function makeCheckpoint(deps: CheckpointDeps): Promise<CheckpointRecord> {
   const { db, signer, clock, config } = deps;
+  // A checkpoint kept from a rewound history must have the entry that records the rewind and its
+  // reason before anything new is signed (npm run restore writes both in one batch).
+  const unrecorded = await db.all<{ size: number }>(
+    sql`select r.size from audit_rewound_checkpoints r where not exists
+          (select 1 from audit_entries e where e.seq = r.rewind_seq and e.action = 'audit.rewind') limit 1`,
+  );
+  if (unrecorded[0]) refuse(`A checkpoint of size ${unrecorded[0].size} was kept from a rewound history without an audit entry recording the rewind.`);
   const size = await treeSize(db);
   const last = await latestCheckpoint(db);
   let lastRoot: Hash | null = null;

@@ -125,6 +125,9 @@ const verifyRoute = createRoute({
         nodes: z.number().int(),
         firstBadIndex: z.number().int().optional(),
         problem: z.string().optional(),
+        rewinds: z
+          .array(z.object({ size: z.number().int(), rootHash: z.string(), signedAt: z.string(), diverges: z.boolean(), entryIndex: z.number().int(), reason: z.string() }))
+          .openapi({ description: 'Signed checkpoints of a history a restore rewound, each with the audit entry that records the rewind and its reason' }),
       }),
     ),
     ...problemResponses,
