@@ -128,7 +128,9 @@ export async function witnessCheckpoint(deps: { db: Db; config: Pick<AppConfig, 
   const keys = witnessKeys(deps.config);
   if (keys.length === 0) return [];
   await syncTree(deps.db);
-  return Promise.all(keys.map((key) => submitTo(deps.db, key, cp)));
+  // A witness that has cosigned this very checkpoint already is not asked again.
+  const done = new Set((await cosignaturesOf(deps.db, cp.size)).map((c) => c.witness));
+  return Promise.all(keys.map((key) => (done.has(key.name) ? { witness: key.name, outcome: 'cosigned' as const, oldSize: cp.size } : submitTo(deps.db, key, cp))));
 }
 
 async function submitTo(db: Db, key: WitnessKey, cp: CheckpointRecord): Promise<WitnessResult> {
