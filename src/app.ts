@@ -22,6 +22,9 @@ import { pagesRoutes } from './pages/routes.js';
 import { pageSession } from './pages/session.js';
 import { pageCsrf } from './pages/csrf.js';
 import { methodNotAllowedPage, notFoundPage, pageAwareOnError } from './pages/errors.js';
+import { requestLog } from './ops/request-log.js';
+import { opsRoutes } from './ops/routes.js';
+import { quietTelemetry, type Telemetry } from './ops/telemetry.js';
 
 export interface AppDeps {
   db: Db;
@@ -31,6 +34,10 @@ export interface AppDeps {
   config?: AppConfig;
   /** Serves files of npm packages the pages need (the docs UI); the entry decides how. */
   assets?: (path: string) => Promise<Response | null>;
+  /** Request log lines and, on Node, metrics (src/ops); silent when absent. */
+  telemetry?: Telemetry;
+  /** The bearer token GET /metrics asks for (`METRICS_TOKEN`); no token, no metrics. */
+  metricsToken?: string;
 }
 
 /** Builds the whole service from its dependencies. Both entries (Node, Workers) call this. */
@@ -39,7 +46,9 @@ export function createApp(deps: AppDeps) {
   const config = deps.config ?? defaultConfig;
   const app = createRouter();
 
+  const telemetry = deps.telemetry ?? quietTelemetry;
   app.use('*', requestId());
+  app.use('*', requestLog(telemetry));
   app.use(
     '*',
     secureHeaders({
@@ -82,6 +91,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', auditRoutes);
   app.route('/', officerRoutes);
   app.route('/', pagesRoutes);
+  app.route('/', opsRoutes({ metrics: telemetry.metrics, metricsToken: deps.metricsToken }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

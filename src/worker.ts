@@ -22,6 +22,8 @@ import { configEnv, describeEnvIssues, resolveConfig, type AppConfig } from './c
 import type { AuditSigner } from './core/context.js';
 import { signerFromSeed } from './audit/signer.js';
 import { runScheduled } from './scheduled.js';
+import { parseWitnesses } from './audit/witness.js';
+import { createLogger, type Telemetry } from './ops/telemetry.js';
 
 /** The slice of a D1 binding we rely on (the full type lives in @cloudflare/workers-types). */
 type D1Binding = Parameters<typeof drizzleD1>[0];
@@ -60,6 +62,16 @@ export const workerEnv = configEnv
       .refine((s) => decodeSeed(s) !== null, 'AUDIT_SIGNING_KEY must be base64 of exactly 32 bytes'),
     // Required here: a Worker has no localhost to default to.
     PUBLIC_URL: configEnv.shape.PUBLIC_URL.unwrap(),
+    WITNESSES: z
+      .string()
+      .optional()
+      .superRefine((text, ctx) => {
+        try {
+          parseWitnesses(text);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      }),
     ASSETS: z.custom<AssetsBinding>(hasMethod('fetch'), 'ASSETS must be an assets binding').optional(),
   })
   .refine((e) => e.DB !== undefined || e.DATABASE_URL !== undefined, {
@@ -74,6 +86,8 @@ interface Built {
   db: Db;
   signer: AuditSigner;
   config: AppConfig;
+  /** JSON lines through console.log, which Workers Logs collect; no metrics (each isolate would count alone). */
+  telemetry: Telemetry;
   /** Resolves once the database has an admin (checked once per isolate). */
   ready: Promise<void>;
 }
@@ -133,12 +147,14 @@ function build(rawEnv: Record<string, unknown>): Built {
   const env = parsed.data;
   const db = openDatabase(env);
   const signer = signerFromSeed(decodeSeed(env.AUDIT_SIGNING_KEY)!);
-  const config = resolveConfig(env);
+  const config: AppConfig = { ...resolveConfig(env), witnesses: parseWitnesses(env.WITNESSES) };
+  const telemetry: Telemetry = { log: createLogger() };
   const assets = env.ASSETS;
   const app = createApp({
     db,
     signer,
     config,
+    telemetry,
     assets: assets
       ? async (path) => {
           const res = await assets.fetch(new Request(`https://assets.invalid/${path}`));
@@ -148,7 +164,7 @@ function build(rawEnv: Record<string, unknown>): Built {
       : undefined,
   });
   const ready = ensureAdminOnce(db, env.ADMIN_TOKEN);
-  built = { app, db, signer, config, ready };
+  built = { app, db, signer, config, telemetry, ready };
   // A failed check (database not migrated yet, say) is retried by the next request.
   ready.catch(() => {
     if (built?.ready === ready) built = null;
@@ -190,6 +206,6 @@ export default {
 
   async scheduled(_controller: unknown, env: Record<string, unknown>, ctx: ExecutionContext): Promise<void> {
     const b = build(env);
-    ctx.waitUntil(b.ready.then(() => runScheduled({ db: b.db, clock: systemClock, signer: b.signer, config: b.config })));
+    ctx.waitUntil(b.ready.then(() => runScheduled({ db: b.db, clock: systemClock, signer: b.signer, config: b.config, telemetry: b.telemetry })));
   },
 };

@@ -21,7 +21,10 @@ const Checkpoint = z
     size: z.number().int(),
     rootHash: hex.openapi({ description: 'RFC 9162 root, hex' }),
     timestamp: z.string(),
-    checkpoint: z.string().openapi({ description: 'C2SP tlog-checkpoint signed note' }),
+    checkpoint: z.string().openapi({ description: 'C2SP tlog-checkpoint signed note: our signature line, then one cosignature line per witness that cosigned it' }),
+    cosignatures: z
+      .array(z.object({ witness: z.string(), time: z.string() }))
+      .openapi({ description: 'The witnesses whose cosignature lines follow ours in `checkpoint` (C2SP tlog-cosignature/v1)' }),
   })
   .openapi('AuditCheckpoint');
 
@@ -121,6 +124,9 @@ const verifyRoute = createRoute({
         nodes: z.number().int(),
         firstBadIndex: z.number().int().optional(),
         problem: z.string().optional(),
+        rewinds: z
+          .array(z.object({ size: z.number().int(), rootHash: z.string(), signedAt: z.string(), diverges: z.boolean(), entryIndex: z.number().int(), reason: z.string() }))
+          .openapi({ description: 'Signed checkpoints of a history a restore rewound, each with the audit entry that records the rewind and its reason' }),
       }),
     ),
     ...problemResponses,
@@ -142,6 +148,9 @@ const receiptRoute = createRoute({
         problem: z.string().optional(),
         checkpoint: Checkpoint,
         path: z.array(z.string()),
+        witnesses: z
+          .array(z.object({ witness: z.string(), size: z.number().int(), time: z.string().nullable(), configured: z.boolean(), holdsReceipt: z.boolean() }))
+          .openapi({ description: 'Each witness: the largest tree it has cosigned and whether that tree holds this receipt' }),
       }),
     ),
     400: problemResponses[400],

@@ -13,6 +13,14 @@ export interface AppConfig {
   bureauName: string;
   /** Checkpoint origin line (C2SP tlog-checkpoint). */
   logOrigin: string;
+  /** Witnesses that cosign checkpoints (`WITNESSES`, parsed by the entries with src/audit/witness.ts). */
+  witnesses?: readonly WitnessConfig[];
+}
+
+/** A witness of the audit log (C2SP tlog-witness): its submission URL and its C2SP verifier key. */
+export interface WitnessConfig {
+  url: string;
+  verifierKey: string;
 }
 
 export const defaultConfig: AppConfig = {

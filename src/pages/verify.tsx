@@ -35,6 +35,21 @@ export const verifyMessages: Messages = {
   },
   'verify.checkpoint': { 'zh-CN': '检查点（C2SP 签名文本）', en: 'Checkpoint (C2SP signed text)' },
   'verify.path': { 'zh-CN': '包含证明（RFC 9162）', en: 'Inclusion proof (RFC 9162)' },
+  'verify.witnesses': { 'zh-CN': '见证方', en: 'Witnesses' },
+  'verify.witnessesIntro': {
+    'zh-CN': '见证方是运营方以外的机构：每收到一个检查点，先核对它延续了自己此前见过的日志，再加签。已见证到此回执的见证方，可以证明此回执之前的历史没有被改写。',
+    en: 'Witnesses are parties outside the operator: each checks that a checkpoint extends the log it saw before, then cosigns it. A witness that has seen the log up to this receipt can show that the history before it was not rewritten.',
+  },
+  'verify.witnessHolds': {
+    'zh-CN': '{witness}：已见证共 {size} 条的日志（{time}），包含此回执。',
+    en: '{witness}: has seen the log up to {size} entries ({time}), including this receipt.',
+  },
+  'verify.witnessBehind': {
+    'zh-CN': '{witness}：已见证共 {size} 条的日志（{time}），尚未包含此回执。',
+    en: '{witness}: has seen the log up to {size} entries ({time}), not yet this receipt.',
+  },
+  'verify.witnessNone': { 'zh-CN': '{witness}：尚未加签。', en: '{witness}: has not cosigned yet.' },
+  'verify.noWitnesses': { 'zh-CN': '本日志未配置见证方。', en: 'No witnesses are configured for this log.' },
   'js.checking': { 'zh-CN': '正在浏览器中核验……', en: 'Checking in your browser…' },
   'js.included': {
     'zh-CN': '浏览器核验：证明成立，记录在共 {size} 条的签名树中（根 {root}）。',
@@ -107,6 +122,21 @@ export async function verifyPage(c: PageContext) {
                 {verdict.problem}
               </span>
             </Notice>
+          )}
+          <h2>{t('verify.witnesses')}</h2>
+          <p>{t('verify.witnessesIntro')}</p>
+          {verdict.witnesses.length === 0 ? (
+            <p class="muted">{t('verify.noWitnesses')}</p>
+          ) : (
+            <ul id="receipt-witnesses">
+              {verdict.witnesses.map((w) => (
+                <li data-witness={w.witness} data-holds-receipt={String(w.holdsReceipt)}>
+                  {w.size === 0
+                    ? t('verify.witnessNone', { witness: w.witness })
+                    : t(w.holdsReceipt ? 'verify.witnessHolds' : 'verify.witnessBehind', { witness: w.witness, size: w.size, time: w.time ?? '' })}
+                </li>
+              ))}
+            </ul>
           )}
           <h2>{t('verify.browser')}</h2>
           <noscript>
