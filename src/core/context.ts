@@ -2,7 +2,7 @@ import type { Clock } from './clock.js';
 import type { AppConfig } from './config.js';
 import type { Db } from '../../db/client.js';
 import type { Role } from '../../db/schema.js';
-import { forbidden, unauthorized } from './errors.js';
+import { ApiError, forbidden, unauthorized } from './errors.js';
 
 /** Who is acting. Taxpayers and the scheduler act without a user. */
 export type Actor =
@@ -49,4 +49,29 @@ export function requireRole(actor: Actor, ...allowed: Role[]): asserts actor is 
   if (!allowed.includes(actor.role)) {
     throw forbidden(`This needs one of the roles: ${allowed.join(', ')}; the token's role is ${actor.role}.`);
   }
+}
+
+/**
+ * The officer an actor IS, for every rule about oneself (DESIGN 1): a user linked to an officer
+ * record is that officer whatever the user's role (an HR user who is also officer E0042 is E0042).
+ * null for users without a record, taxpayers and the system.
+ */
+export function actingOfficer(actor: Actor): string | null {
+  return actor.kind === 'user' ? actor.officerCode : null;
+}
+
+/** True when the case is about the actor themself: `subjectCode` is the officer the actor is. */
+export function isOwnCase(actor: Actor, subjectCode: string | null | undefined): boolean {
+  const me = actingOfficer(actor);
+  return me !== null && subjectCode != null && me === subjectCode;
+}
+
+/**
+ * The one refusal for acting on or reading one's own case (proposing or deciding an adjustment,
+ * deciding an appeal, reading individual feedback or complaints, reviewing a flag, voting on a
+ * panel...). Every verb that touches a case about an officer calls this with that officer.
+ * 403 `own_case`; `what` says what was refused, for the reader.
+ */
+export function refuseOwnCase(actor: Actor, subjectCode: string | null | undefined, what: string): void {
+  if (isOwnCase(actor, subjectCode)) throw new ApiError(403, 'own_case', `Nobody acts on their own case: ${what}.`);
 }
