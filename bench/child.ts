@@ -12,7 +12,7 @@ import { openDb } from '../db/client.js';
 import { defaultPolicy } from '../scoring/policy.js';
 import { randomSeed, signerFromSeed } from '../src/audit/signer.js';
 import type { Actor, Ctx } from '../src/core/context.js';
-import { defaultConfig } from '../src/app.js';
+import { defaultConfig } from '../src/core/config.js';
 import { findVerb } from './features.js';
 import { runningClock } from './clock.js';
 import { quarterRange, shiftQuarter } from '../scripts/synthetic/bureau.js';

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { openDb, migrateDb, type Db } from '../db/client.js';
-import { defaultConfig } from '../src/app.js';
+import { defaultConfig } from '../src/core/config.js';
 import { createUser, ensureAdmin } from '../src/auth/users.js';
 import { randomSeed, signerFromSeed } from '../src/audit/signer.js';
 import type { Actor, Ctx } from '../src/core/context.js';

@@ -22,6 +22,7 @@ import { openDb, migrateDb } from '../db/client.js';
 import { createApp } from '../src/app.js';
 import { submissionQueue } from '../src/feedback/submit.js';
 import { randomSeed, signerFromSeed } from '../src/audit/signer.js';
+import { resolveConfig } from '../src/core/config.js';
 import { runningClock } from './clock.js';
 
 async function main() {
@@ -32,7 +33,7 @@ async function main() {
   if (mode === 'app') {
     const { db } = await openDb({ url: `file:${a}` });
     await migrateDb(db);
-    const app = createApp({ db, signer: signerFromSeed(randomSeed()), clock: runningClock(b!), config: { publicUrl: 'http://127.0.0.1' } });
+    const app = createApp({ db, signer: signerFromSeed(randomSeed()), clock: runningClock(b!), config: resolveConfig({ PUBLIC_URL: 'http://127.0.0.1' }) });
     fetch = app.fetch;
     groups = () => submissionQueue(db).stats;
   } else if (mode === 'bare') {

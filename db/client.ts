@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import * as schema from './schema.js';
 import Database from 'libsql';
 import { coalescingSyncer, registerSyncer } from './durable.js';
-import { registerPreparingConnection } from './prepared.js';
+import { forgetPreparingConnection, registerPreparingConnection } from './prepared.js';
 import type { Db } from './handle.js';
 
 export type { Db } from './handle.js';
@@ -38,7 +38,7 @@ export async function openDb({ url, authToken }: OpenOptions): Promise<{ db: Db;
     // (the embedded driver is synchronous, so an fsync inside the commit would stop the event
     // loop); every write path then awaits `durable(db)`, which fsyncs the WAL on the thread pool
     // before the verb answers, so an acknowledged write is on disk exactly as with FULL.
-    // Checkpoints and WAL restarts still sync in NORMAL (db/durable.ts, ADR 0004).
+    // Checkpoints and WAL restarts still sync in NORMAL (db/durable.ts, ADR 0023).
     const mode = await client.execute('PRAGMA journal_mode = WAL');
     const wal = String(Object.values(mode.rows[0] ?? {})[0] ?? '').toLowerCase() === 'wal';
     if (wal && file) walPath = `${file}-wal`;
@@ -74,6 +74,7 @@ function registerHotPathConnection(db: Db, client: Client, file: string): void {
   client.close = () => {
     close();
     conn?.close();
+    forgetPreparingConnection(db);
   };
 }
 

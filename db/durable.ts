@@ -7,8 +7,8 @@
  * while the disk syncs. Every commit that finished before an fsync STARTED is on disk when that
  * fsync returns, so concurrent callers share fsyncs (group commit for every verb, not only the
  * feedback form). For acknowledged writes this is the durability of `synchronous = FULL` (which
- * fsyncs the WAL inside every commit); see docs/adr/0004-feedback-group-commit.md, "Throughput
- * and durability".
+ * fsyncs the WAL inside every commit); see
+ * docs/adr/0023-a-write-is-acknowledged-after-an-fsync-of-the-wal-off-the-event-loop.md.
  *
  * This module is runtime-neutral (no Node imports): the Node entry registers a syncer for its
  * libsql file handles (db/client.ts); D1 and remote libsql have none, their durability is the

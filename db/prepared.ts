@@ -49,6 +49,14 @@ export function registerPreparingConnection(db: object, open: () => PreparingCon
   connections.set(db, { open, conn: null, cache: new Map() });
 }
 
+/**
+ * Called by db/client.ts when the client closes: drops the kept statements with the connection.
+ * A closed `libsql` connection keeps its files open for as long as any of its statements lives.
+ */
+export function forgetPreparingConnection(db: object): void {
+  connections.delete(db);
+}
+
 /** Statement texts kept per connection. The hot paths use a handful; this only bounds mistakes. */
 const MAX_CACHED = 64;
 

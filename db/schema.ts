@@ -432,7 +432,7 @@ export const appeals = sqliteTable(
     decisionReason: text('decision_reason'),
     /**
      * An upheld appeal's corrected tier. The published run stays frozen; the correction is paid
-     * from here and recorded as a grade_adjustment decision (docs/adr/0003-grading-runs.md).
+     * from here and recorded as a grade_adjustment decision (docs/adr/0017-appeals-do-not-change-the-published-run.md).
      */
     correctedTier: integer('corrected_tier'),
   },
@@ -482,4 +482,45 @@ export const auditNodes = sqliteTable(
     hash: text('hash').notNull(),
   },
   (t) => [primaryKey({ columns: [t.level, t.idx] })],
+);
+
+/**
+ * Cosignatures of our checkpoints by the witnesses in `WITNESSES` (C2SP tlog-witness, signatures
+ * in the C2SP tlog-cosignature/v1 form), each checked against the witness's key before it is kept
+ * (src/audit/witness.ts). Served after our own signature line in GET /api/v1/audit/checkpoint.
+ * Append-only like the checkpoints (migration audit_witness_append_only).
+ */
+export const auditCosignatures = sqliteTable(
+  'audit_cosignatures',
+  {
+    /** The cosigned checkpoint (audit_checkpoints.size). */
+    size: integer('size').notNull(),
+    /** The witness's key name. */
+    witness: text('witness').notNull(),
+    /** The cosignature's own time (POSIX seconds), from its signed timestamp. */
+    timestamp: integer('timestamp').notNull(),
+    /** The note signature line as the witness sent it: `— <name> <base64>`. */
+    line: text('line').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.size, t.witness] }), index('audit_cosignatures_witness').on(t.witness, t.size)],
+);
+
+/**
+ * Signed checkpoints of a history that a restore rewound (`npm run restore -- --accept-rewind`):
+ * kept beside the restored log, each with the audit entry that records the rewind and its reason
+ * (`rewind_seq`), so the verifier can report the rewind (src/ops/restore.ts, docs/operations.md).
+ */
+export const auditRewoundCheckpoints = sqliteTable(
+  'audit_rewound_checkpoints',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    size: integer('size').notNull(),
+    rootHash: text('root_hash').notNull(),
+    at: text('at').notNull(),
+    /** The signed note with every cosignature line it had. */
+    text: text('text').notNull(),
+    /** Leaf index of the `audit.rewind` entry that records this rewind. */
+    rewindSeq: integer('rewind_seq').notNull(),
+  },
+  (t) => [index('audit_rewound_seq').on(t.rewindSeq)],
 );

@@ -5,7 +5,7 @@
  *
  * Rendered from the result's figures plus a small `ExplainBasis` (the period, the officer's
  * active range and the few policy facts the sentences quote), never from anything else, so a
- * stored breakdown renders the same text on read as the engine would have produced (ADR 0003).
+ * stored breakdown renders the same text on read as the engine would have produced (ADR 0013).
  */
 import type { Policy } from './policy.js';
 import type { CapUsage, OfficerInput, OfficerResult } from './types.js';

@@ -6,8 +6,12 @@
  * database is generated on the first run (about a minute) and reused after that; `--fresh`
  * deletes and regenerates it. Each start prints a fresh token per role and the URLs to open.
  * "Today" is the real date; the data covers the four quarters before it and today's quarter.
+ * Backups go to `<database>-backups/` (BACKUP_DIR), and /metrics answers the printed token
+ * (METRICS_TOKEN), unless the environment sets them.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { openDb, migrateDb } from '../db/client.js';
 import { ensureAdmin } from '../src/auth/users.js';
 import { fixedClock } from '../src/core/clock.js';
@@ -16,10 +20,21 @@ import { demoStart, demoTokens, fillDemo, isFilledDemo, type DemoStaff } from '.
 
 async function main() {
   const fresh = process.argv.includes('--fresh');
-  const cfg = readConfig({ ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? 'file:./data/demo.db' });
+  const databaseUrl = process.env.DATABASE_URL ?? 'file:./data/demo.db';
+  const demoFile = databaseUrl.startsWith('file:') ? databaseUrl.slice('file:'.length) : null;
+  // The demo shows the operations side too: scheduled backups beside its database (the first at
+  // start) and /metrics behind a token printed below, unless the environment sets its own.
+  const cfg = readConfig({
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    BACKUP_DIR: process.env.BACKUP_DIR ?? (demoFile ? `${demoFile}-backups` : undefined),
+    METRICS_TOKEN: process.env.METRICS_TOKEN ?? `demo-metrics-${randomBytes(12).toString('hex')}`,
+  });
   const file = cfg.databaseUrl.startsWith('file:') ? cfg.databaseUrl.slice('file:'.length) : null;
   const staffFile = file ? `${file}.staff.json` : null;
   if (fresh && file) for (const f of [file, `${file}-wal`, `${file}-shm`, staffFile!]) rmSync(f, { force: true });
+  // Backups of the demo that --fresh threw away are of another log: they go with it.
+  if (fresh && cfg.backupDir && !process.env.BACKUP_DIR) rmSync(cfg.backupDir, { recursive: true, force: true });
 
   const signer = loadSigner(cfg);
   const { db, client } = await openDb({ url: cfg.databaseUrl, authToken: cfg.databaseAuthToken });
@@ -35,7 +50,7 @@ async function main() {
     if (await isFilledDemo(db)) throw new Error(`${cfg.databaseUrl} holds a demo without its staff file; run npm run demo -- --fresh`);
     console.log(`Generating the demo bureau into ${cfg.databaseUrl} (today ${today}); this takes a minute or two...`);
     const t0 = Date.now();
-    const out = await fillDemo({ db, signer, today, config: { publicUrl: cfg.publicUrl }, log: (m) => console.log(`  ${m}`) });
+    const out = await fillDemo({ db, signer, today, config: cfg.config, log: (m) => console.log(`  ${m}`) });
     staff = out.staff;
     console.log(`Done in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${Object.entries(out.counts).map(([k, v]) => `${v} ${k}`).join(', ')}.`);
     if (Object.keys(out.failures).length) {
@@ -50,10 +65,10 @@ async function main() {
     );
     if (staffFile) writeFileSync(staffFile, JSON.stringify(staff, null, 2));
   }
-  const { tokens, invitationUrl } = await demoTokens({ db, signer, staff, config: { publicUrl: cfg.publicUrl } });
+  const { tokens, invitationUrl } = await demoTokens({ db, signer, staff, config: cfg.config });
   client.close();
 
-  const base = cfg.publicUrl.replace(/\/+$/, '');
+  const base = cfg.config.publicUrl;
   console.log('\nTokens (valid 30 days; paste one at /login):');
   for (const t of tokens) console.log(`  ${t.role.padEnd(10)} ${t.username.padEnd(18)} ${t.token}   ${t.label}`);
   console.log('\nOpen:');
@@ -66,6 +81,13 @@ async function main() {
     ['/verify', 'audit receipt / log verification'],
   ]) console.log(`  ${base}${path}`.padEnd(44) + what);
   if (invitationUrl) console.log(`  ${invitationUrl}   a taxpayer's feedback form (one use)`);
+  console.log('\nOperations (docs/operations.md):');
+  if (cfg.backupDir) {
+    console.log(`  backups      ${resolve(cfg.backupDir)} (one now, then every ${cfg.backupEveryHours} h, the newest ${cfg.backupKeep} kept; each verified)`);
+    console.log(`               restore one: stop the demo, then DATABASE_URL=${cfg.databaseUrl} npm run restore -- <file>`);
+  }
+  console.log(`  metrics      curl -H 'Authorization: Bearer ${cfg.metricsToken}' ${base}/metrics`);
+  console.log('  logs         one JSON line per request and per job run, below');
   console.log('');
   await startNode(cfg);
 }

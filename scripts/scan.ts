@@ -13,7 +13,7 @@ async function main() {
   const { db, client } = await openDb({ url: cfg.databaseUrl, authToken: cfg.databaseAuthToken });
   try {
     await migrateDb(db);
-    const out = await scanFlags({ ctx: scanCtx({ db, signer: loadSigner(cfg), config: { publicUrl: cfg.publicUrl } }) });
+    const out = await scanFlags({ ctx: scanCtx({ db, signer: loadSigner(cfg), config: cfg.config }) });
     const detail = Object.entries(out.byRule).map(([rule, n]) => `${rule} ${n}`).join(', ');
     console.log(`Raised ${out.raised} flag(s) of ${out.candidates} candidate(s)${detail ? `: ${detail}` : ''}.`);
   } finally {

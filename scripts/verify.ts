@@ -1,32 +1,18 @@
 /**
  * `npm run verify`: recomputes the audit log of DATABASE_URL from its stored entries and checks
- * every cached node and every signed checkpoint (src/audit/verify.ts). Prints a report; exits 1
- * when anything is wrong, 2 when it cannot run.
+ * every cached node and every signed checkpoint (src/audit/verify.ts). Prints a report, with a
+ * REWOUND line for each checkpoint a restore rewound and the reason recorded for it; exits 1 when
+ * anything is wrong, 2 when it cannot run.
  *
  * The public key that must have signed the checkpoints comes from, in order: `--key <base64>` or
  * AUDIT_PUBLIC_KEY (what GET /api/v1/audit/key published: the independent choice), else the
  * signing key the service itself uses (AUDIT_SIGNING_KEY, or the key file beside a file
  * database; never created here).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { openDb } from '../db/client.js';
-import { signerFromSeed } from '../src/audit/signer.js';
 import { verifyLog } from '../src/audit/verify.js';
-
-function publicKey(argv: string[], env: NodeJS.ProcessEnv, url: string): { key: Uint8Array; from: string } {
-  const i = argv.indexOf('--key');
-  const given = i >= 0 ? argv[i + 1] : env.AUDIT_PUBLIC_KEY;
-  if (given) return { key: Uint8Array.from(Buffer.from(given, 'base64')), from: i >= 0 ? '--key' : 'AUDIT_PUBLIC_KEY' };
-  if (env.AUDIT_SIGNING_KEY) return { key: signerFromSeed(Uint8Array.from(Buffer.from(env.AUDIT_SIGNING_KEY, 'base64'))).publicKey, from: 'AUDIT_SIGNING_KEY' };
-  if (url.startsWith('file:')) {
-    const keyPath = join(dirname(resolve(url.slice('file:'.length))), 'audit-signing.key');
-    if (existsSync(keyPath)) {
-      return { key: signerFromSeed(Uint8Array.from(Buffer.from(readFileSync(keyPath, 'utf8').trim(), 'base64'))).publicKey, from: keyPath };
-    }
-  }
-  throw new Error('No public key: pass --key <base64> or set AUDIT_PUBLIC_KEY (GET /api/v1/audit/key publishes it).');
-}
+import { toolPublicKey } from '../src/ops/keys.js';
 
 async function main(): Promise<number> {
   const url = process.env.DATABASE_URL ?? 'file:./data/app.db';
@@ -34,7 +20,7 @@ async function main(): Promise<number> {
     console.error(`No database at ${url}.`);
     return 2;
   }
-  const { key, from } = publicKey(process.argv.slice(2), process.env, url);
+  const { key, from } = toolPublicKey(process.argv.slice(2), process.env, url);
   const { db, client } = await openDb({ url, authToken: process.env.DATABASE_AUTH_TOKEN });
   const t0 = performance.now();
   // The library's default SHA-256 is Node's native one here (see merkle.ts defaultSha256).
@@ -46,6 +32,12 @@ async function main(): Promise<number> {
   console.log(`  entries      ${report.size}`);
   console.log(`  nodes        ${report.nodes} checked`);
   console.log(`  checkpoints  ${report.checkpoints} checked`);
+  for (const r of report.rewinds) {
+    console.log(
+      `REWOUND: the checkpoint of size ${r.size} signed ${r.signedAt} (root ${r.rootHash}) ${r.diverges ? 'is not part of this log' : 'is still part of this log'}; ` +
+        `entry ${r.entryIndex} records the rewind: "${r.reason}"`,
+    );
+  }
   if (report.ok) {
     console.log(`  root         ${report.rootHash}`);
     console.log(`OK: every entry, node and checkpoint matches (${sec.toFixed(1)} s, ${Math.round(report.size / Math.max(sec, 1e-9))} entries/s).`);

@@ -4,10 +4,12 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { systemClock, type Clock } from './core/clock.js';
-import type { AppConfig, Ctx } from './core/context.js';
+import { defaultConfig, type AppConfig } from './core/config.js';
+import type { AuditSigner, Ctx } from './core/context.js';
 import { problem } from './core/errors.js';
-import { bearerActor, createRouter, idempotency, problemResponse, type AppEnv } from './core/http.js';
-import type { AuditSigner } from './audit/signer.js';
+import { createRouter, problemResponse } from './core/http.js';
+import { bearerActor } from './auth/middleware.js';
+import { idempotency } from './idempotency/middleware.js';
 import { authRoutes } from './auth/routes.js';
 import { importsRoutes } from './imports/routes.js';
 import { gradingRoutes } from './grading/routes.js';
@@ -20,32 +22,36 @@ import { pagesRoutes } from './pages/routes.js';
 import { pageSession } from './pages/session.js';
 import { pageCsrf } from './pages/csrf.js';
 import { methodNotAllowedPage, notFoundPage, pageAwareOnError } from './pages/errors.js';
+import { requestLog } from './ops/request-log.js';
+import { opsRoutes } from './ops/routes.js';
+import { quietTelemetry, type Telemetry } from './ops/telemetry.js';
 import { renderJsxWithoutAsyncHooks } from './feedback/hot-path.js';
 
 export interface AppDeps {
   db: Db;
   signer: AuditSigner;
   clock?: Clock;
-  config?: Partial<AppConfig>;
+  /** From `resolveConfig` at the entry; omitted: `defaultConfig`. */
+  config?: AppConfig;
   /** Serves files of npm packages the pages need (the docs UI); the entry decides how. */
   assets?: (path: string) => Promise<Response | null>;
+  /** Request log lines and, on Node, metrics (src/ops); silent when absent. */
+  telemetry?: Telemetry;
+  /** The bearer token GET /metrics asks for (`METRICS_TOKEN`); no token, no metrics. */
+  metricsToken?: string;
 }
-
-export const defaultConfig: AppConfig = {
-  publicUrl: 'http://localhost:8787',
-  bureauName: '示范市税务局',
-  logOrigin: 'tax-grading.invalid/audit',
-};
 
 /** Builds the whole service from its dependencies. Both entries (Node, Workers) call this. */
 export function createApp(deps: AppDeps) {
   const clock = deps.clock ?? systemClock;
-  const config: AppConfig = { ...defaultConfig, ...deps.config };
-  // Before anything renders: pages must not switch async hooks on for every request (hot-path.tsx).
+  const config = deps.config ?? defaultConfig;
+  // Before anything renders: pages must not switch async hooks on for every request (hot-path.ts).
   renderJsxWithoutAsyncHooks();
   const app = createRouter();
 
+  const telemetry = deps.telemetry ?? quietTelemetry;
   app.use('*', requestId());
+  app.use('*', requestLog(telemetry));
   app.use(
     '*',
     secureHeaders({
@@ -68,7 +74,7 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   // Page paths: a `sid` cookie becomes ctx.actor; unsafe requests pass the Origin check and, with a
-  // session, the synchronizer token (docs/adr/0002-page-sessions-and-csrf.md).
+  // session, the synchronizer token (docs/adr: ADR 0002 on sessions, ADR 0011 on CSRF).
   app.use('*', pageSession());
   app.use('*', pageCsrf());
   app.use('/api/*', bearerActor());
@@ -88,6 +94,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', auditRoutes);
   app.route('/', officerRoutes);
   app.route('/', pagesRoutes);
+  app.route('/', opsRoutes({ metrics: telemetry.metrics, metricsToken: deps.metricsToken }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

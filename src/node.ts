@@ -10,21 +10,31 @@ import { openDb, migrateDb } from '../db/client.js';
 import { createApp } from './app.js';
 import { ensureAdmin } from './auth/users.js';
 import { systemClock } from './core/clock.js';
-import { randomSeed, signerFromSeed, type AuditSigner } from './audit/signer.js';
+import { randomSeed, signerFromSeed } from './audit/signer.js';
+import { resolveConfig, type AppConfig } from './core/config.js';
+import type { AuditSigner } from './core/context.js';
 import { runScheduled, type ScheduledDeps } from './scheduled.js';
-import { defaultConfig } from './app.js';
+import { parseWitnesses } from './audit/witness.js';
+import { createLogger } from './ops/telemetry.js';
+import { createMetrics } from './ops/metrics.js';
+import { startBackups } from './ops/backup-schedule.js';
 
 export interface NodeConfig {
   databaseUrl: string;
   databaseAuthToken?: string;
   port: number;
   adminToken?: string;
-  publicUrl: string;
   signingKey?: string;
-  bureauName?: string;
-  logOrigin?: string;
+  /** What the app is given (public URL, bureau name, log origin). */
+  config: AppConfig;
   /** Minutes between scheduled jobs (flag scan, checkpoint); 0 turns the schedule off. */
   scheduleMinutes: number;
+  /** Bearer token of GET /metrics; unset: no metrics. */
+  metricsToken?: string;
+  /** Scheduled backups: the directory (unset: none), the period and how many to keep. */
+  backupDir?: string;
+  backupEveryHours: number;
+  backupKeep: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
@@ -34,11 +44,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
     databaseAuthToken: env.DATABASE_AUTH_TOKEN,
     port,
     adminToken: env.ADMIN_TOKEN,
-    publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     signingKey: env.AUDIT_SIGNING_KEY,
     scheduleMinutes: Number(env.SCHEDULE_MINUTES ?? 15),
-    bureauName: env.BUREAU_NAME,
-    logOrigin: env.LOG_ORIGIN,
+    // On Node the public URL defaults to this server itself.
+    config: {
+      ...resolveConfig({ ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${port}` }),
+      // Parsed and checked here, so a bad entry stops the start naming it.
+      witnesses: parseWitnesses(env.WITNESSES),
+    },
+    metricsToken: env.METRICS_TOKEN || undefined,
+    backupDir: env.BACKUP_DIR || undefined,
+    backupEveryHours: Number(env.BACKUP_EVERY_HOURS ?? 24),
+    backupKeep: Number(env.BACKUP_KEEP ?? 7),
   };
 }
 
@@ -82,17 +99,22 @@ export async function startNode(cfg: NodeConfig = readConfig()) {
   const printed = await ensureAdmin(db, systemClock, cfg.adminToken);
   if (printed) console.log(`No admin existed: created user "admin" with token (shown once):\n  ${printed}`);
   const signer = loadSigner(cfg);
-  const config = {
-    ...defaultConfig,
-    publicUrl: cfg.publicUrl,
-    bureauName: cfg.bureauName ?? defaultConfig.bureauName,
-    logOrigin: cfg.logOrigin ?? defaultConfig.logOrigin,
-  };
-  const app = createApp({ db, signer, config, assets: packageAsset });
+  const { config } = cfg;
+  const telemetry = { log: createLogger(), metrics: cfg.metricsToken ? createMetrics({ db, config, backupDir: cfg.backupDir }) : undefined };
+  const app = createApp({ db, signer, config, assets: packageAsset, telemetry, metricsToken: cfg.metricsToken });
   const server = serve({ fetch: app.fetch, port: cfg.port });
-  console.log(`Listening on http://localhost:${cfg.port} (database ${cfg.databaseUrl})`);
-  const stopSchedule = startSchedule({ db, signer, clock: systemClock, config }, cfg.scheduleMinutes * 60_000);
-  return { app, db, client, server, stopSchedule };
+  // The URL without its query string, where a libsql URL may carry an auth token.
+  telemetry.log.info({ port: cfg.port, database: cfg.databaseUrl.split('?')[0] }, 'listening');
+  const stopSchedule = startSchedule({ db, signer, clock: systemClock, config, telemetry }, cfg.scheduleMinutes * 60_000);
+  const stopBackups = startBackups({
+    dir: cfg.backupDir ?? '',
+    everyHours: cfg.backupEveryHours,
+    keep: cfg.backupKeep,
+    databaseUrl: cfg.databaseUrl,
+    publicKey: signer.publicKey,
+    telemetry,
+  });
+  return { app, db, client, server, stopSchedule, stopBackups };
 }
 
 /**
@@ -106,8 +128,8 @@ export function startSchedule(deps: ScheduledDeps, everyMs: number): () => void 
   const tick = async () => {
     try {
       await runScheduled(deps);
-    } catch (err) {
-      console.error('scheduled jobs failed', err);
+    } catch {
+      // Each failed job has logged its own line (runJob, src/ops/telemetry.ts); the next tick retries.
     }
     if (!stopped) timer = setTimeout(tick, everyMs).unref();
   };

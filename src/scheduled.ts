@@ -1,26 +1,54 @@
 /**
- * Periodic work (flag scans, checkpoint signing, expiry sweeps). One function for both entries:
- * the Worker's cron trigger (`scheduled` in src/worker.ts, `[triggers] crons` in wrangler.toml)
- * and, on Node, a timer in the Node entry. Each job acts as a system actor and writes through
- * `commit()` like any verb, so a run that fails half-way leaves nothing behind.
+ * Periodic work (flag scans, checkpoint signing, witnessing, expiry sweeps). One function for both
+ * entries: the Worker's cron trigger (`scheduled` in src/worker.ts, `[triggers] crons` in
+ * wrangler.toml) and, on Node, a timer in the Node entry. Each job acts as a system actor and
+ * writes through `commit()` like any verb, so a run that fails half-way leaves nothing behind.
+ * Each job run is one log line with its figures, and counted in /metrics (runJob, src/ops).
  */
 import type { Db } from '../db/client.js';
 import type { Clock } from './core/clock.js';
-import type { AppConfig } from './core/context.js';
-import type { AuditSigner } from './audit/signer.js';
-import { runScheduledScan } from './flags/schedule.js';
+import type { AppConfig } from './core/config.js';
+import type { AuditSigner } from './core/context.js';
+import { scanCtx } from './flags/schedule.js';
+import { scanFlags } from './flags/scan.js';
 import { makeCheckpoint } from './audit/checkpoint.js';
+import { witnessCheckpoint } from './audit/witness.js';
+import { quietTelemetry, runJob, type Telemetry } from './ops/telemetry.js';
 
 export interface ScheduledDeps {
   db: Db;
   clock: Clock;
   signer: AuditSigner;
   config: AppConfig;
+  telemetry?: Telemetry;
 }
 
-/** Runs every periodic job once. Jobs are added here by their domains; none yet. */
+/**
+ * Runs every periodic job once; each runs even when an earlier one failed. Throws at the end if
+ * any failed (already logged), so the Worker's cron invocation shows the failure too.
+ */
 export async function runScheduled(deps: ScheduledDeps): Promise<void> {
-  await runScheduledScan(deps);
-  // Last, so the signed checkpoint covers what the jobs above wrote; a refusal throws (and logs).
-  await makeCheckpoint(deps);
+  const t = deps.telemetry ?? quietTelemetry;
+  const failed: string[] = [];
+  const scan = await runJob(t, 'scan', () => scanFlags({ ctx: scanCtx(deps) }), (o) => ({ raised: o.raised, candidates: o.candidates }));
+  if (!scan.ok) failed.push(`scan: ${scan.error}`);
+  // After the scan, so the signed checkpoint covers what it wrote; a refusal fails the job.
+  const cp = await runJob(t, 'checkpoint', () => makeCheckpoint(deps), (c) => ({ size: c.size, signedAt: c.timestamp }));
+  if (!cp.ok) failed.push(`checkpoint: ${cp.error}`);
+  if (cp.ok && deps.config.witnesses?.length) {
+    const witnessed = await runJob(
+      t,
+      'witness',
+      async () => {
+        const results = await witnessCheckpoint(deps, cp.value);
+        const bad = results.filter((r) => r.outcome !== 'cosigned');
+        // A refusal is the alarm witnesses exist for; an unreachable witness is worth one too.
+        if (bad.length) throw new Error(bad.map((r) => `${r.outcome}: ${r.problem}`).join('; '));
+        return results;
+      },
+      (results) => ({ size: cp.value.size, cosigned: results.length }),
+    );
+    if (!witnessed.ok) failed.push(`witness: ${witnessed.error}`);
+  }
+  if (failed.length) throw new Error(`scheduled jobs failed: ${failed.join('; ')}`);
 }

@@ -15,12 +15,15 @@ import { createClient } from '@libsql/client/web';
 import * as schema from '../db/schema.js';
 import { users } from '../db/schema.js';
 import type { Db } from '../db/client.js';
-import { createApp, defaultConfig, type App } from './app.js';
+import { createApp, type App } from './app.js';
 import { ensureAdmin } from './auth/users.js';
 import { systemClock } from './core/clock.js';
-import type { AppConfig } from './core/context.js';
-import { signerFromSeed, type AuditSigner } from './audit/signer.js';
+import { configEnv, describeEnvIssues, resolveConfig, type AppConfig } from './core/config.js';
+import type { AuditSigner } from './core/context.js';
+import { signerFromSeed } from './audit/signer.js';
 import { runScheduled } from './scheduled.js';
+import { parseWitnesses } from './audit/witness.js';
+import { createLogger, type Telemetry } from './ops/telemetry.js';
 
 /** The slice of a D1 binding we rely on (the full type lives in @cloudflare/workers-types). */
 type D1Binding = Parameters<typeof drizzleD1>[0];
@@ -45,8 +48,8 @@ function decodeSeed(b64: string): Uint8Array | null {
   }
 }
 
-export const workerEnv = z
-  .object({
+export const workerEnv = configEnv
+  .extend({
     DB: z.custom<D1Binding>(hasMethod('prepare'), 'DB must be a D1 binding').optional(),
     DATABASE_URL: z
       .string()
@@ -57,9 +60,18 @@ export const workerEnv = z
     AUDIT_SIGNING_KEY: z
       .string({ error: 'AUDIT_SIGNING_KEY (secret) is required: base64 of a 32-byte Ed25519 seed' })
       .refine((s) => decodeSeed(s) !== null, 'AUDIT_SIGNING_KEY must be base64 of exactly 32 bytes'),
-    PUBLIC_URL: z.url({ error: 'PUBLIC_URL must be an absolute URL' }),
-    BUREAU_NAME: z.string().min(1).optional(),
-    LOG_ORIGIN: z.string().min(1).optional(),
+    // Required here: a Worker has no localhost to default to.
+    PUBLIC_URL: configEnv.shape.PUBLIC_URL.unwrap(),
+    WITNESSES: z
+      .string()
+      .optional()
+      .superRefine((text, ctx) => {
+        try {
+          parseWitnesses(text);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      }),
     ASSETS: z.custom<AssetsBinding>(hasMethod('fetch'), 'ASSETS must be an assets binding').optional(),
   })
   .refine((e) => e.DB !== undefined || e.DATABASE_URL !== undefined, {
@@ -74,6 +86,8 @@ interface Built {
   db: Db;
   signer: AuditSigner;
   config: AppConfig;
+  /** JSON lines through console.log, which Workers Logs collect; no metrics (each isolate would count alone). */
+  telemetry: Telemetry;
   /** Resolves once the database has an admin (checked once per isolate). */
   ready: Promise<void>;
 }
@@ -128,23 +142,19 @@ function build(rawEnv: Record<string, unknown>): Built {
   if (built) return built;
   const parsed = workerEnv.safeParse(rawEnv);
   if (!parsed.success) {
-    const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`).join('; ');
-    throw new Error(`Worker configuration is invalid: ${why}`);
+    throw new Error(`Worker configuration is invalid: ${describeEnvIssues(parsed.error.issues)}`);
   }
   const env = parsed.data;
   const db = openDatabase(env);
   const signer = signerFromSeed(decodeSeed(env.AUDIT_SIGNING_KEY)!);
-  const config: AppConfig = {
-    ...defaultConfig,
-    publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''),
-    bureauName: env.BUREAU_NAME ?? defaultConfig.bureauName,
-    logOrigin: env.LOG_ORIGIN ?? defaultConfig.logOrigin,
-  };
+  const config: AppConfig = { ...resolveConfig(env), witnesses: parseWitnesses(env.WITNESSES) };
+  const telemetry: Telemetry = { log: createLogger() };
   const assets = env.ASSETS;
   const app = createApp({
     db,
     signer,
     config,
+    telemetry,
     assets: assets
       ? async (path) => {
           const res = await assets.fetch(new Request(`https://assets.invalid/${path}`));
@@ -154,7 +164,7 @@ function build(rawEnv: Record<string, unknown>): Built {
       : undefined,
   });
   const ready = ensureAdminOnce(db, env.ADMIN_TOKEN);
-  built = { app, db, signer, config, ready };
+  built = { app, db, signer, config, telemetry, ready };
   // A failed check (database not migrated yet, say) is retried by the next request.
   ready.catch(() => {
     if (built?.ready === ready) built = null;
@@ -196,6 +206,6 @@ export default {
 
   async scheduled(_controller: unknown, env: Record<string, unknown>, ctx: ExecutionContext): Promise<void> {
     const b = build(env);
-    ctx.waitUntil(b.ready.then(() => runScheduled({ db: b.db, clock: systemClock, signer: b.signer, config: b.config })));
+    ctx.waitUntil(b.ready.then(() => runScheduled({ db: b.db, clock: systemClock, signer: b.signer, config: b.config, telemetry: b.telemetry })));
   },
 };

@@ -20,8 +20,7 @@ async function memoryDb(): Promise<Db> {
 }
 
 async function fileDb(): Promise<Db> {
-  const { db, close } = await makeDb();
-  closers.push(close);
+  const { db } = await makeDb();
   await db.run(sql`create table scratch (id text primary key, amount real not null, note text)`);
   return db;
 }

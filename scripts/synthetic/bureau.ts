@@ -17,7 +17,7 @@
  * - feedback bursts and a few complaints;
  * - leavers and late hires, so some officers are not graded.
  */
-import type { ImportInput } from '../../src/imports/import.js';
+import type { ImportInput } from '../../src/imports/rows.js';
 import { createRng, type Rng } from './prng.js';
 import {
   cityNames,

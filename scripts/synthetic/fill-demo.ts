@@ -14,16 +14,17 @@
 import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import * as schema from '../../db/schema.js';
-import { createApp, defaultConfig } from '../../src/app.js';
-import type { AuditSigner } from '../../src/audit/signer.js';
+import { createApp } from '../../src/app.js';
+import { defaultConfig, type AppConfig } from '../../src/core/config.js';
 import { fixedClock } from '../../src/core/clock.js';
-import type { Actor, AppConfig, Ctx } from '../../src/core/context.js';
+import type { Actor, AuditSigner, Ctx } from '../../src/core/context.js';
 import { createUser, issueUserToken } from '../../src/auth/users.js';
 import { importData } from '../../src/imports/import.js';
 import { issueInvitation } from '../../src/feedback/invitations.js';
 import { recordDecision } from '../../src/decisions/record.js';
 import { scanFlags } from '../../src/flags/scan.js';
-import { publishRun, startRun } from '../../src/grading/grading-run.js';
+import { startRun } from '../../src/grading/compute-run.js';
+import { publishRun } from '../../src/grading/publish-run.js';
 import { decideAdjustment, proposeAdjustment } from '../../src/grading/adjustment.js';
 import { decideAppeal, fileAppeal } from '../../src/grading/appeal.js';
 import { transitionFlag } from '../../src/flags/workflow.js';
@@ -38,7 +39,7 @@ export interface FillOptions {
   today: string;
   seed?: string;
   size?: BureauSize;
-  config?: Partial<AppConfig>;
+  config?: AppConfig;
   log?: (msg: string) => void;
 }
 
@@ -93,7 +94,7 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
   const { db, signer } = opts;
   const size = opts.size ?? demoSize;
   const b = generateBureau({ size, seed: opts.seed ?? 'demo', today: opts.today });
-  const config: AppConfig = { ...defaultConfig, ...opts.config };
+  const config = opts.config ?? defaultConfig;
   const t0 = addDays(b.windowStart, -10);
   const clock = fixedClock(at(t0, '01:00'));
   const app = createApp({ db, clock, signer, config });
@@ -430,9 +431,9 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
  * A fresh token for each demo user (the admin issues them; the tokens of earlier starts stay
  * valid until they expire) and one fresh feedback invitation, for the printout.
  */
-export async function demoTokens(opts: { db: Db; signer: AuditSigner; staff: DemoStaff[]; config?: Partial<AppConfig> }) {
+export async function demoTokens(opts: { db: Db; signer: AuditSigner; staff: DemoStaff[]; config?: AppConfig }) {
   const { db, signer } = opts;
-  const config: AppConfig = { ...defaultConfig, ...opts.config };
+  const config = opts.config ?? defaultConfig;
   const clock = { now: () => new Date() };
   const [adminRow] = await db.select().from(schema.users).where(eq(schema.users.role, 'admin')).limit(1);
   const admin: Actor = { kind: 'user', userId: adminRow!.id, username: adminRow!.username, role: 'admin', officerCode: null, tokenId: 'demo' };

@@ -5,6 +5,7 @@ import { auditEntries } from '../../db/schema.js';
 import { durable } from '../../db/durable.js';
 import { asBatchItem, type Statement } from '../../db/prepared.js';
 import { groupPosition, jsonField, jsonRows, statementText, target } from '../../db/json-rows.js';
+import { isBusy, isUniqueViolation } from '../../db/errors.js';
 import { actorLabel, type Ctx } from '../core/context.js';
 import { canonicalJson } from './canonical.js';
 import { hashLeaf } from './merkle.js';
@@ -162,7 +163,7 @@ export async function commit(
   return { results: results.slice(0, writes.length), auditIndices, leafHashes: leaves.map((l) => l.leafHash) };
 }
 
-/** Attempts of a batch that lost the race for the next seq (docs/adr/0001-audit-log.md). */
+/** Attempts of a batch that lost the race for the next seq (docs/adr/0001-audit-seq-is-assigned-inside-the-writing-batch.md). */
 export const SEQ_RACE_ATTEMPTS = 3;
 
 /**
@@ -173,11 +174,7 @@ export const SEQ_RACE_ATTEMPTS = 3;
  * other constraint, is the verb's own and is never retried.
  */
 export function isSeqRace(err: unknown): boolean {
-  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const text = `${(e as { code?: unknown }).code ?? ''} ${(e as { message?: unknown }).message ?? ''}`;
-    if (/UNIQUE constraint failed: audit_entries\.seq|SQLITE_BUSY|database is locked/i.test(text)) return true;
-  }
-  return false;
+  return isUniqueViolation(err, 'audit_entries.seq') || isBusy(err);
 }
 
 /**

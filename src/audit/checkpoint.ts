@@ -13,10 +13,9 @@
 import { sql } from 'drizzle-orm';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import type { Ctx } from '../core/context.js';
+import type { AuditSigner, Ctx } from '../core/context.js';
 import { ApiError } from '../core/errors.js';
 import type { Db } from '../../db/client.js';
-import type { AuditSigner } from './signer.js';
 import { defaultSha256, equalHashes, hashToHex, verifyConsistency, type Hash } from './merkle.js';
 import { readLeafPage } from './leaf-pages.js';
 import { AuditIntegrityError, storedConsistencyProof, storedRoot, syncTree, treeSize } from './tree-store.js';
@@ -37,13 +36,16 @@ export function fromBase64(text: string): Uint8Array {
   return out;
 }
 
-/** C2SP signed-note key id for an Ed25519 key: SHA-256(name || 0x0A || 0x01 || key)[0:4]. */
-export function keyId(name: string, publicKey: Uint8Array): Uint8Array {
+/**
+ * C2SP signed-note key id: SHA-256(name || 0x0A || type || key)[0:4]; type 0x01 for our Ed25519
+ * note signatures, 0x04 for a witness's Ed25519 cosignatures (C2SP tlog-cosignature).
+ */
+export function keyId(name: string, publicKey: Uint8Array, type = ED25519): Uint8Array {
   const nameBytes = new TextEncoder().encode(name);
   const buf = new Uint8Array(nameBytes.length + 2 + publicKey.length);
   buf.set(nameBytes, 0);
   buf[nameBytes.length] = 0x0a;
-  buf[nameBytes.length + 1] = ED25519;
+  buf[nameBytes.length + 1] = type;
   buf.set(publicKey, nameBytes.length + 2);
   return sha256(buf).slice(0, 4);
 }
@@ -179,6 +181,13 @@ async function checkNewLeaves(db: Db, from: number, to: number): Promise<void> {
  */
 export async function makeCheckpoint(deps: CheckpointDeps): Promise<CheckpointRecord> {
   const { db, signer, clock, config } = deps;
+  // A checkpoint kept from a rewound history must have the entry that records the rewind and its
+  // reason before anything new is signed (npm run restore writes both in one batch).
+  const unrecorded = await db.all<{ size: number }>(
+    sql`select r.size from audit_rewound_checkpoints r where not exists
+          (select 1 from audit_entries e where e.seq = r.rewind_seq and e.action = 'audit.rewind') limit 1`,
+  );
+  if (unrecorded[0]) refuse(`A checkpoint of size ${unrecorded[0].size} was kept from a rewound history without an audit entry recording the rewind.`);
   const size = await treeSize(db);
   const last = await latestCheckpoint(db);
   let lastRoot: Hash | null = null;

@@ -10,7 +10,6 @@ import {
   verifyAuditLog,
   verifyReceipt,
 } from './service.js';
-import { verifyPage, verifyScript } from './verify-page.js';
 
 const tags = ['audit'];
 const index = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -22,7 +21,10 @@ const Checkpoint = z
     size: z.number().int(),
     rootHash: hex.openapi({ description: 'RFC 9162 root, hex' }),
     timestamp: z.string(),
-    checkpoint: z.string().openapi({ description: 'C2SP tlog-checkpoint signed note' }),
+    checkpoint: z.string().openapi({ description: 'C2SP tlog-checkpoint signed note: our signature line, then one cosignature line per witness that cosigned it' }),
+    cosignatures: z
+      .array(z.object({ witness: z.string(), time: z.string() }))
+      .openapi({ description: 'The witnesses whose cosignature lines follow ours in `checkpoint` (C2SP tlog-cosignature/v1)' }),
   })
   .openapi('AuditCheckpoint');
 
@@ -122,6 +124,9 @@ const verifyRoute = createRoute({
         nodes: z.number().int(),
         firstBadIndex: z.number().int().optional(),
         problem: z.string().optional(),
+        rewinds: z
+          .array(z.object({ size: z.number().int(), rootHash: z.string(), signedAt: z.string(), diverges: z.boolean(), entryIndex: z.number().int(), reason: z.string() }))
+          .openapi({ description: 'Signed checkpoints of a history a restore rewound, each with the audit entry that records the rewind and its reason' }),
       }),
     ),
     ...problemResponses,
@@ -143,13 +148,16 @@ const receiptRoute = createRoute({
         problem: z.string().optional(),
         checkpoint: Checkpoint,
         path: z.array(z.string()),
+        witnesses: z
+          .array(z.object({ witness: z.string(), size: z.number().int(), time: z.string().nullable(), configured: z.boolean(), holdsReceipt: z.boolean() }))
+          .openapi({ description: 'Each witness: the largest tree it has cosigned and whether that tree holds this receipt' }),
       }),
     ),
     400: problemResponses[400],
   },
 });
 
-/** The audit API, the public /verify page and its script. */
+/** The audit API (the public /verify page is one of the pages: src/pages/verify.tsx). */
 export const auditRoutes = createRouter()
   .openapi(keyRoute, (c) => c.json(getAuditKey({ ctx: c.get('ctx') }), 200))
   .openapi(checkpointRoute, async (c) => {
@@ -166,7 +174,3 @@ export const auditRoutes = createRouter()
   .openapi(verifyRoute, async (c) => c.json(await verifyAuditLog({ ctx: c.get('ctx') }), 200))
   .openapi(receiptRoute, async (c) => c.json(await verifyReceipt({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200));
 
-auditRoutes.get('/verify', verifyPage);
-auditRoutes.get('/assets/verify.js', (c) =>
-  c.body(verifyScript, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' }),
-);

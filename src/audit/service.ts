@@ -4,13 +4,13 @@
  * admin-only because it reads the whole log.
  */
 import { sql } from 'drizzle-orm';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest } from '../core/errors.js';
-import { requireRole } from '../auth/tokens.js';
 import { base64, makeCheckpoint, verifierKey, type CheckpointRecord } from './checkpoint.js';
 import { hashToHex, hexToHash, verifyInclusion } from './merkle.js';
 import { storedConsistencyProof, storedInclusionProof, syncTree, treeSize } from './tree-store.js';
 import { verifyLog, type VerifyReport } from './verify.js';
+import { withCosignatures, witnessViews, type WitnessView } from './witness.js';
 
 /** Entries returned per call at most. */
 export const MAX_ENTRIES = 1000;
@@ -29,9 +29,12 @@ export function getAuditKey({ ctx }: { ctx: Pick<Ctx, 'signer' | 'config'> }): A
   return { algorithm: 'Ed25519', publicKey: base64(ctx.signer.publicKey), keyName: name, verifierKey: verifierKey(name, ctx.signer.publicKey) };
 }
 
-/** The latest checkpoint, signed now if the log has grown since the last one (public). */
-export function getCheckpoint({ ctx }: { ctx: Ctx }): Promise<CheckpointRecord> {
-  return makeCheckpoint(ctx);
+/**
+ * The latest checkpoint, signed now if the log has grown since the last one (public), with the
+ * cosignature lines of the witnesses that have cosigned it after our own signature.
+ */
+export async function getCheckpoint({ ctx }: { ctx: Ctx }) {
+  return withCosignatures(ctx.db, await makeCheckpoint(ctx));
 }
 
 export interface AuditEntryView {
@@ -119,8 +122,10 @@ export interface ReceiptVerdict {
   included: boolean;
   /** Why not, when not included. */
   problem?: string;
-  checkpoint: CheckpointRecord;
+  checkpoint: CheckpointRecord & { cosignatures: Array<{ witness: string; time: string }> };
   path: string[];
+  /** Each witness: the largest tree it has cosigned, and whether that tree holds this receipt. */
+  witnesses: Array<WitnessView & { holdsReceipt: boolean }>;
 }
 
 /**
@@ -131,9 +136,13 @@ export interface ReceiptVerdict {
 export async function verifyReceipt({ ctx, input }: { ctx: Ctx; input: { index: number; hash: string } }): Promise<ReceiptVerdict> {
   const hash = input.hash.trim().toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(hash)) throw badRequest('The receipt hash must be 64 hexadecimal characters.', [{ path: 'hash', message: 'expected 64 hex characters' }]);
-  const checkpoint = await makeCheckpoint(ctx);
+  const checkpoint = await withCosignatures(ctx.db, await makeCheckpoint(ctx));
+  // A witness that cosigned a tree larger than the index has seen the log up to this receipt:
+  // every stored checkpoint is consistent with the latest one (makeCheckpoint refuses otherwise).
+  const views = await witnessViews(ctx.db, ctx.config);
+  const witnesses = views.map((v) => ({ ...v, holdsReceipt: v.size > input.index }));
   if (input.index >= checkpoint.size) {
-    return { index: input.index, leafHash: hash, included: false, problem: `The log has ${checkpoint.size} entries; leaf ${input.index} is not among them.`, checkpoint, path: [] };
+    return { index: input.index, leafHash: hash, included: false, problem: `The log has ${checkpoint.size} entries; leaf ${input.index} is not among them.`, checkpoint, path: [], witnesses: witnesses.map((w) => ({ ...w, holdsReceipt: false })) };
   }
   await syncTree(ctx.db);
   const path = await storedInclusionProof(ctx.db, input.index, checkpoint.size);
@@ -145,5 +154,6 @@ export async function verifyReceipt({ ctx, input }: { ctx: Ctx; input: { index: 
     ...(included ? {} : { problem: `No entry with this hash is at index ${input.index} in the signed tree of ${checkpoint.size} entries.` }),
     checkpoint,
     path: path.map(hashToHex),
+    witnesses: included ? witnesses : witnesses.map((w) => ({ ...w, holdsReceipt: false })),
   };
 }

@@ -1,11 +1,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
+import type { AuditSigner } from '../core/context.js';
 
 /** Signs checkpoints with Ed25519 (portable: the same code on Node and Workers). */
-export interface AuditSigner {
-  /** Raw 32-byte public key. */
-  publicKey: Uint8Array;
-  sign(message: Uint8Array): Uint8Array;
-}
 
 export function signerFromSeed(seed: Uint8Array): AuditSigner {
   if (seed.length !== 32) throw new Error('audit signing key: expected a 32-byte Ed25519 seed');

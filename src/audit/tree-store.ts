@@ -9,7 +9,7 @@
  * The node cache is extended lazily (`syncTree`) rather than in the writing batch: the writers
  * stay one INSERT per entry, and the cache can always be rebuilt from the log. Node values are
  * deterministic, so concurrent syncs writing the same node (INSERT OR IGNORE) agree.
- * docs/adr/0001-audit-log.md explains the trade-offs.
+ * docs/adr/0008-audit-node-cache-is-derived-and-never-trusted.md explains the trade-offs.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';

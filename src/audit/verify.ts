@@ -13,6 +13,10 @@
  * - a checkpoint whose signature does not verify, whose row disagrees with its signed text, or
  *   whose signed root differs from the recomputed root at its size: for a root mismatch, the size
  *   of the last checkpoint that did match (the first index no matching checkpoint vouches for).
+ *
+ * It also reports every rewind a restore recorded (`rewinds`): the checkpoints of the replaced
+ * history kept in audit_rewound_checkpoints, each checked for our signature and for the
+ * `audit.rewind` entry that gives its reason.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
@@ -33,6 +37,23 @@ export interface VerifyReport {
   nodes: number;
   firstBadIndex?: number;
   problem?: string;
+  /**
+   * Signed checkpoints of a history that a restore rewound, kept beside the log, each with the
+   * entry that records the rewind and its reason (src/ops/restore.ts).
+   */
+  rewinds: Rewind[];
+}
+
+export interface Rewind {
+  /** The rewound checkpoint: its size, root and signing time. */
+  size: number;
+  rootHash: string;
+  signedAt: string;
+  /** False when this log does hold that tree after all (a rewind that lost no signed history). */
+  diverges: boolean;
+  /** The `audit.rewind` entry and the reason it gives. */
+  entryIndex: number;
+  reason: string;
 }
 
 export interface VerifyOptions {
@@ -88,6 +109,12 @@ export async function verifyLog(db: Db, publicKey: Uint8Array, opts: VerifyOptio
     }
   };
   const stack = new MerkleStack(sha, onNode);
+  // Rewound checkpoints: the recomputed root at each of their sizes says whether they diverge.
+  const rewound = await db.all<{ size: number; root_hash: string; at: string; text: string; rewind_seq: number }>(
+    sql`select size, root_hash, at, text, rewind_seq from audit_rewound_checkpoints order by size, id`,
+  );
+  const rootsAtRewound = new Map<number, string>();
+  let rwAt = 0;
 
   const checkCheckpoint = (row: CheckpointRow, root: Hash) => {
     const cp = verifyCheckpoint(row.text, publicKey);
@@ -133,6 +160,10 @@ export async function verifyLog(db: Db, publicKey: Uint8Array, opts: VerifyOptio
       for (let i = 0; i < hashes.length; i++) {
         stack.push(hashes[i]!);
         while (cpAt < cps.length && Number(cps[cpAt]!.size) === a + i + 1) checkCheckpoint(cps[cpAt++]!, stack.root());
+        while (rwAt < rewound.length && Number(rewound[rwAt]!.size) <= a + i + 1) {
+          if (Number(rewound[rwAt]!.size) === a + i + 1) rootsAtRewound.set(a + i + 1, hashToHex(stack.root()));
+          rwAt++;
+        }
       }
       if (!page.ok) throw new Bad(page.problem, page.index);
     }
@@ -153,7 +184,27 @@ export async function verifyLog(db: Db, publicKey: Uint8Array, opts: VerifyOptio
       }
     }
 
-    return { ok: true, size, rootHash: hashToHex(stack.root()), checkpoints: checkpointsChecked, nodes: nodesChecked };
+    const rewinds: Rewind[] = [];
+    for (const r of rewound) {
+      const cp = verifyCheckpoint(r.text, publicKey);
+      if (!cp || cp.size !== Number(r.size) || hashToHex(cp.rootHash) !== r.root_hash) {
+        throw new Bad(`The rewound checkpoint kept at size ${r.size} does not carry a valid signature by the audit key, or disagrees with its row.`);
+      }
+      const [entry] = await db.all<{ action: string; leaf: string }>(sql`select action, leaf from audit_entries where seq = ${r.rewind_seq}`);
+      if (!entry || entry.action !== 'audit.rewind') {
+        throw new Bad(`The rewound checkpoint kept at size ${r.size} names entry ${r.rewind_seq}, which does not record a rewind.`, Number(r.rewind_seq));
+      }
+      let reason = '';
+      try {
+        reason = String((JSON.parse(entry.leaf) as { payload?: { reason?: unknown } }).payload?.reason ?? '');
+      } catch {
+        reason = ''; // the leaf itself was checked above; an unreadable payload just has no reason to show
+      }
+      const root = rootsAtRewound.get(Number(r.size));
+      rewinds.push({ size: Number(r.size), rootHash: r.root_hash, signedAt: r.at, diverges: root !== r.root_hash, entryIndex: Number(r.rewind_seq), reason });
+    }
+
+    return { ok: true, size, rootHash: hashToHex(stack.root()), checkpoints: checkpointsChecked, nodes: nodesChecked, rewinds };
   } catch (err) {
     if (!(err instanceof Bad)) throw err;
     return {
@@ -163,6 +214,7 @@ export async function verifyLog(db: Db, publicKey: Uint8Array, opts: VerifyOptio
       nodes: nodesChecked,
       ...(err.index !== undefined ? { firstBadIndex: err.index } : {}),
       problem: err.problem,
+      rewinds: [],
     };
   }
 }

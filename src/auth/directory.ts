@@ -1,8 +1,8 @@
 import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { tokens, users } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { notFound } from '../core/errors.js';
-import { requireRole } from './tokens.js';
+import { keyset } from '../core/pagination.js';
 
 export interface UserSummary {
   id: string;
@@ -15,11 +15,13 @@ export interface UserSummary {
   activeTokens: number;
 }
 
+const byUsername = keyset('asc', [users.username], (u: { username: string }) => [u.username]);
+
 /**
  * Admin read: users by username with their count of usable tokens, one page at a time (keyset on
  * username). The count is a SQL aggregate, so the page never loads token rows.
  */
-export async function listUsers({ ctx, after, limit = 100 }: { ctx: Ctx; after?: string; limit?: number }): Promise<{ items: UserSummary[]; next: string | null }> {
+export async function listUsers({ ctx, cursor, limit = 100 }: { ctx: Ctx; cursor?: string; limit?: number }): Promise<{ items: UserSummary[]; nextCursor: string | null }> {
   requireRole(ctx.actor, 'admin');
   const now = ctx.clock.now().toISOString();
   const n = Math.min(Math.max(limit, 1), 1000);
@@ -36,12 +38,12 @@ export async function listUsers({ ctx, after, limit = 100 }: { ctx: Ctx; after?:
     })
     .from(users)
     .leftJoin(tokens, and(eq(tokens.userId, users.id), isNull(tokens.revokedAt), or(isNull(tokens.expiresAt), gt(tokens.expiresAt, now))))
-    .where(after ? gt(users.username, after) : undefined)
+    .where(byUsername.after(cursor))
     .groupBy(users.id)
     .orderBy(asc(users.username))
     .limit(n + 1);
-  const items = rows.slice(0, n).map((r) => ({ ...r, activeTokens: Number(r.activeTokens) }));
-  return { items, next: rows.length > n ? items[items.length - 1]!.username : null };
+  const { items, nextCursor } = byUsername.page(rows, n);
+  return { items: items.map((r) => ({ ...r, activeTokens: Number(r.activeTokens) })), nextCursor };
 }
 
 export interface TokenSummary {
@@ -72,4 +74,12 @@ export async function getUserTokens({ ctx, userId }: { ctx: Ctx; userId: string 
     status: r.revokedAt ? 'revoked' : r.expiresAt && r.expiresAt <= now ? 'expired' : 'active',
   }));
   return { user, tokens: items };
+}
+
+/** Usernames for user ids (pages show who did what). */
+export async function usernames(ctx: Ctx, ids: (string | null | undefined)[]): Promise<Map<string, string>> {
+  const want = [...new Set(ids.filter((x): x is string => !!x))];
+  if (!want.length) return new Map();
+  const rows = await ctx.db.select({ id: users.id, username: users.username }).from(users).where(sql`${users.id} in ${want}`);
+  return new Map(rows.map((r) => [r.id, r.username]));
 }

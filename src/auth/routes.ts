@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { allowRoles, createRouter } from '../core/http.js';
+import { createRouter } from '../core/http.js';
+import { allowRoles } from './middleware.js';
 import { createUser, createUserInput, issueUserToken, revokeToken } from './users.js';
-import { requireRole } from './tokens.js';
+import { requireRole } from '../core/context.js';
 import { ProblemSchema } from '../core/openapi.js';
 
 const security = [{ bearer: [] }];

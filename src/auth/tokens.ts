@@ -3,7 +3,7 @@ import { tokens, users, type Role } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../core/clock.js';
 import type { Actor } from '../core/context.js';
-import { forbidden, unauthorized } from '../core/errors.js';
+import { unauthorized } from '../core/errors.js';
 import { newId, randomToken, sha256Hex } from '../core/ids.js';
 
 /** Bearer tokens are 256 random bits; only their SHA-256 is stored. */
@@ -66,12 +66,4 @@ export async function authenticate(db: Db, clock: Clock, token: string): Promise
   const actor = tokenActor(row, clock.now().toISOString());
   if (!actor) throw unauthorized('The token is unknown, expired or revoked.');
   return actor;
-}
-
-/** Role check for service verbs: 401 without a user, 403 with the wrong role. */
-export function requireRole(actor: Actor, ...allowed: Role[]): asserts actor is Actor & { kind: 'user' } {
-  if (actor.kind !== 'user') throw unauthorized();
-  if (!allowed.includes(actor.role)) {
-    throw forbidden(`This needs one of the roles: ${allowed.join(', ')}; the token's role is ${actor.role}.`);
-  }
 }

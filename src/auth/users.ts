@@ -3,11 +3,12 @@ import { z } from '@hono/zod-openapi';
 import { officers, roles, tokens, users } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../core/clock.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { commit } from '../audit/append.js';
-import { generateToken, requireRole, tokenRow } from './tokens.js';
+import { generateToken, tokenRow } from './tokens.js';
+import { parseInput, type Unchecked } from '../core/validate.js';
 
 export const createUserInput = z
   .object({
@@ -22,8 +23,9 @@ export const createUserInput = z
 export type CreateUserInput = z.infer<typeof createUserInput>;
 
 /** Admin creates a user and its first token; the token is returned once and never again. */
-export async function createUser({ ctx, input }: { ctx: Ctx; input: CreateUserInput }) {
+export async function createUser({ ctx, input: given }: { ctx: Ctx; input: Unchecked<z.input<typeof createUserInput>> }) {
   requireRole(ctx.actor, 'admin');
+  const input = parseInput(createUserInput, given);
   if (input.officerCode) {
     // HR staff are bureau officers too; a linked hr user may record decisions as that officer.
     if (input.role === 'admin' || input.role === 'intake') {

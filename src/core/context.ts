@@ -1,7 +1,8 @@
 import type { Clock } from './clock.js';
+import type { AppConfig } from './config.js';
 import type { Db } from '../../db/client.js';
 import type { Role } from '../../db/schema.js';
-import type { AuditSigner } from '../audit/signer.js';
+import { ApiError, forbidden, unauthorized } from './errors.js';
 
 /** Who is acting. Taxpayers and the scheduler act without a user. */
 export type Actor =
@@ -18,13 +19,14 @@ export interface Ctx {
   signer: AuditSigner;
 }
 
-export interface AppConfig {
-  /** Base URL used in invitation links, e.g. https://grading.example.gov.cn */
-  publicUrl: string;
-  /** Bureau name printed on slips and reports. */
-  bureauName: string;
-  /** Checkpoint origin line (C2SP tlog-checkpoint). */
-  logOrigin: string;
+/**
+ * Signs checkpoints of the audit log. Declared here, where `Ctx` carries it, so the context
+ * needs nothing from the audit module; `audit/signer.ts` makes one from an Ed25519 seed.
+ */
+export interface AuditSigner {
+  /** Raw 32-byte public key. */
+  publicKey: Uint8Array;
+  sign(message: Uint8Array): Uint8Array;
 }
 
 export function actorLabel(actor: Actor): string {
@@ -36,4 +38,40 @@ export function actorLabel(actor: Actor): string {
     case 'system':
       return `system:${actor.name}`;
   }
+}
+
+/**
+ * Role check for service verbs: 401 without a user, 403 with the wrong role. Here, beside the
+ * actor it checks, so every domain (the audit log included) can check roles without importing auth.
+ */
+export function requireRole(actor: Actor, ...allowed: Role[]): asserts actor is Actor & { kind: 'user' } {
+  if (actor.kind !== 'user') throw unauthorized();
+  if (!allowed.includes(actor.role)) {
+    throw forbidden(`This needs one of the roles: ${allowed.join(', ')}; the token's role is ${actor.role}.`);
+  }
+}
+
+/**
+ * The officer an actor IS, for every rule about oneself (DESIGN 1): a user linked to an officer
+ * record is that officer whatever the user's role (an HR user who is also officer E0042 is E0042).
+ * null for users without a record, taxpayers and the system.
+ */
+export function actingOfficer(actor: Actor): string | null {
+  return actor.kind === 'user' ? actor.officerCode : null;
+}
+
+/** True when the case is about the actor themself: `subjectCode` is the officer the actor is. */
+export function isOwnCase(actor: Actor, subjectCode: string | null | undefined): boolean {
+  const me = actingOfficer(actor);
+  return me !== null && subjectCode != null && me === subjectCode;
+}
+
+/**
+ * The one refusal for acting on or reading one's own case (proposing or deciding an adjustment,
+ * deciding an appeal, reading individual feedback or complaints, reviewing a flag, voting on a
+ * panel...). Every verb that touches a case about an officer calls this with that officer.
+ * 403 `own_case`; `what` says what was refused, for the reader.
+ */
+export function refuseOwnCase(actor: Actor, subjectCode: string | null | undefined, what: string): void {
+  if (isOwnCase(actor, subjectCode)) throw new ApiError(403, 'own_case', `Nobody acts on their own case: ${what}.`);
 }

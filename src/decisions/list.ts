@@ -2,10 +2,10 @@
 import { and, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { decisionReviewers, decisions } from '../../db/schema.js';
-import { requireRole } from '../auth/tokens.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { forbidden, notFound } from '../core/errors.js';
-import { keysetCursor } from '../core/http.js';
+import { keyset } from '../core/pagination.js';
+import { createSelectSchema, int, num } from '../core/rows.js';
 import { isValidDate } from '../core/period.js';
 
 export const listDecisionsQuery = z.object({
@@ -22,27 +22,14 @@ export const listDecisionsQuery = z.object({
 export type ListDecisionsQuery = z.infer<typeof listDecisionsQuery>;
 
 export const decisionReviewerSchema = z.object({ officerCode: z.string(), vote: z.enum(['approve', 'reject']).nullable(), investigated: z.boolean() });
-export const decisionSchema = z
-  .object({
-    id: z.string(),
-    type: z.string(),
-    deciderCode: z.string().nullable(),
-    deciderUserId: z.string(),
-    subjectOfficerCode: z.string().nullable(),
-    taxpayerCode: z.string().nullable(),
-    amount: z.number().nullable(),
-    threshold: z.number().nullable(),
-    justification: z.string(),
-    decidedAt: z.string(),
-    recordedAt: z.string(),
-    violationType: z.string().nullable(),
-    amends: z.string().nullable(),
-    amendReason: z.string().nullable(),
-    auditIndex: z.number().int().nullable(),
-    reviewers: z.array(decisionReviewerSchema),
-  })
+/** A decision row with its panel. */
+export const decisionSchema = createSelectSchema(decisions, { amount: num, threshold: num, auditIndex: int })
+  .extend({ reviewers: z.array(decisionReviewerSchema) })
   .openapi('Decision');
 export type DecisionView = z.infer<typeof decisionSchema>;
+
+/** Newest first; the id breaks ties between decisions of the same time. */
+const newestFirst = keyset('desc', [decisions.decidedAt, decisions.id], (r: { decidedAt: string; id: string }) => [r.decidedAt, r.id]);
 
 const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
@@ -75,7 +62,7 @@ export async function listDecisions({ ctx, query }: { ctx: Ctx; query: ListDecis
   if (query.taxpayerCode) where.push(eq(decisions.taxpayerCode, query.taxpayerCode));
   if (query.from) where.push(gte(decisions.decidedAt, query.from));
   if (query.to) where.push(lt(decisions.decidedAt, nextDay(query.to)));
-  const after = keysetCursor.after(query.cursor, decisions.decidedAt, decisions.id);
+  const after = newestFirst.after(query.cursor);
   if (after) where.push(after);
   const rows = await ctx.db
     .select()
@@ -83,8 +70,8 @@ export async function listDecisions({ ctx, query }: { ctx: Ctx; query: ListDecis
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(decisions.decidedAt), desc(decisions.id))
     .limit(limit + 1);
-  const { page, nextCursor } = keysetCursor.page(rows, limit, (r) => ({ time: r.decidedAt, id: r.id }));
-  return { items: await withReviewers(ctx, page), nextCursor };
+  const { items, nextCursor } = newestFirst.page(rows, limit);
+  return { items: await withReviewers(ctx, items), nextCursor };
 }
 
 /** One decision with its panel and the records that amend it. */

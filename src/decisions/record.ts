@@ -6,8 +6,8 @@ import { and, desc, eq, inArray, isNull, lte, or, gte } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { decisionReviewers, decisions, officers, taxpayers, thresholds } from '../../db/schema.js';
 import { commit, nextLeafSeq } from '../audit/append.js';
-import { requireRole } from '../auth/tokens.js';
-import type { Ctx } from '../core/context.js';
+import { parseInput, type Unchecked } from '../core/validate.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, type FieldError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { isValidDate } from '../core/period.js';
@@ -75,9 +75,10 @@ export function requireDecider(actor: Ctx['actor']): string {
   return actor.officerCode;
 }
 
-export async function recordDecision({ ctx, input }: { ctx: Ctx; input: RecordDecisionInput }) {
+export async function recordDecision({ ctx, input: given }: { ctx: Ctx; input: Unchecked<z.input<typeof recordDecisionInput>> }) {
   requireRole(ctx.actor, 'officer', 'hr');
   const deciderCode = requireDecider(ctx.actor);
+  const input = parseInput(recordDecisionInput, given);
   const rule = decisionPolicy.types[input.type as DecisionType];
   const errors: FieldError[] = [];
   const decidedAt = normaliseDecidedAt(input.decidedAt);

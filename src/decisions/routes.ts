@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
 import { createRouter, type AppEnv } from '../core/http.js';
+import { pageSchema } from '../core/pagination.js';
 import { bearerSecurity, problemResponses, ProblemSchema } from '../core/openapi.js';
 import { recordDecision, recordDecisionInput, requireDecider } from './record.js';
 import { decisionSchema, getDecision, listDecisions, listDecisionsQuery } from './list.js';
@@ -41,7 +42,7 @@ const listRoute = createRoute({
   security: bearerSecurity,
   request: { query: listDecisionsQuery },
   responses: {
-    200: { description: 'A page', content: { 'application/json': { schema: z.object({ items: z.array(decisionSchema), nextCursor: z.string().nullable() }) } } },
+    200: { description: 'A page', content: { 'application/json': { schema: pageSchema(decisionSchema) } } },
     ...problemResponses,
   },
 });

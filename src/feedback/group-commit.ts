@@ -1,5 +1,5 @@
 /**
- * Group commit for feedback submissions (docs/adr/0004-feedback-group-commit.md).
+ * Group commit for feedback submissions (docs/adr/0004-feedback-submissions-are-committed-in-groups.md).
  *
  * A 200 must mean "on disk": after its commit a write waits for an fsync of the WAL (`durable`,
  * db/durable.ts). One batch per submission would cost one commit and a share of an fsync each;

@@ -6,14 +6,14 @@ import { eq, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { invitations, officers, taxpayers } from '../../db/schema.js';
 import { jsonRows, statementText } from '../../db/json-rows.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import { coalescedRead } from './hot-path.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { ApiError, badRequest } from '../core/errors.js';
 import { newId, randomToken } from '../core/ids.js';
 import { sha256HexSync } from '../core/sha256.js';
 import { isoDate } from '../core/clock.js';
 import { commit, type AuditEvent, type Write } from '../audit/append.js';
-import { requireRole } from '../auth/tokens.js';
 import { INVITATION_TOKEN_BYTES, INVITATION_TTL_DAYS } from './policy.js';
 
 export const issueInvitationInput = z
@@ -103,14 +103,6 @@ export function planInvitation(
       },
     },
   };
-}
-
-export function isUniqueViolation(err: unknown, column: string): boolean {
-  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
-    const msg = String((e as { message?: unknown }).message ?? '');
-    if (/UNIQUE constraint failed/i.test(msg) && msg.includes(column)) return true;
-  }
-  return false;
 }
 
 /** Intake or HR invites the taxpayer of one interaction to rate it (201 with the token, once). */

@@ -4,15 +4,15 @@
  * single responses, comments or who rated. HR and supervisors see responses with comments (never
  * the taxpayer); a supervisor never sees, nor voids, responses about themselves.
  */
-import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { feedbackResponses } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { ApiError, badRequest, forbidden, notFound } from '../core/errors.js';
-import { decodeCursor, encodeCursor } from '../core/http.js';
+import { keyset, pageSchema } from '../core/pagination.js';
+import { createSelectSchema, int, num } from '../core/rows.js';
 import { periodPattern } from '../core/period.js';
 import { commit } from '../audit/append.js';
-import { requireRole } from '../auth/tokens.js';
 import { SUMMARY_MIN_RESPONSES } from './policy.js';
 
 const periodField = z.string().regex(periodPattern, 'a quarter like 2026Q3');
@@ -81,34 +81,27 @@ export const responsesQuery = z.object({
   cursor: z.string().optional(),
 });
 
-export const responseItem = z
-  .object({
-    id: z.string(),
-    officerCode: z.string(),
-    period: z.string(),
-    submittedAt: z.string(),
-    professionalism: z.number().int(),
-    attitude: z.number().int(),
-    efficiency: z.number().int(),
-    integrity: z.number().int(),
-    mean: z.number(),
-    comment: z.string().nullable(),
-    complaint: z.string().nullable(),
-    status: z.enum(['accepted', 'voided']),
-    voidReason: z.string().nullable(),
-    voidedAt: z.string().nullable(),
-    auditIndex: z.number().int().nullable(),
-  })
+/** A response row without what links it to the taxpayer (invitation, commitment nonce) or names who voided it. */
+export const responseItem = createSelectSchema(feedbackResponses, {
+  professionalism: int,
+  attitude: int,
+  efficiency: int,
+  integrity: int,
+  mean: num,
+  auditIndex: int,
+})
+  .omit({ invitationId: true, voidedBy: true, commitmentNonce: true })
   .openapi('FeedbackResponse');
 
-export const responsesOutput = z.object({ items: z.array(responseItem), nextCursor: z.string().nullable() }).openapi('FeedbackResponses');
+export const responsesOutput = pageSchema(responseItem).openapi('FeedbackResponses');
+
+const byId = keyset('asc', [feedbackResponses.id], (r: { id: string }) => [r.id]);
 
 /** Single responses with comments (HR, supervisors), by id, paginated. Never the taxpayer. */
 export async function listResponses({ ctx, input }: { ctx: Ctx; input: z.infer<typeof responsesQuery> }) {
   requireRole(ctx.actor, 'hr', 'supervisor');
   const self = ctx.actor.role === 'supervisor' ? ctx.actor.officerCode : null;
   if (self && input.officerCode === self) throw forbidden('A supervisor does not read the responses about themselves.');
-  const after = decodeCursor(input.cursor);
   const rows = await ctx.db
     .select({
       id: feedbackResponses.id,
@@ -133,14 +126,12 @@ export async function listResponses({ ctx, input }: { ctx: Ctx; input: z.infer<t
         input.officerCode ? eq(feedbackResponses.officerCode, input.officerCode) : undefined,
         input.period ? eq(feedbackResponses.period, input.period) : undefined,
         self ? ne(feedbackResponses.officerCode, self) : undefined,
-        after ? gt(feedbackResponses.id, after) : undefined,
+        byId.after(input.cursor),
       ),
     )
     .orderBy(asc(feedbackResponses.id))
     .limit(input.limit + 1);
-  const more = rows.length > input.limit;
-  const items = more ? rows.slice(0, input.limit) : rows;
-  return { items, nextCursor: more ? encodeCursor(items.at(-1)!.id) : null };
+  return byId.page(rows, input.limit);
 }
 
 export const voidInput = z.object({ reason: z.string().trim().min(3).max(1000) }).openapi('VoidResponse');

@@ -9,13 +9,12 @@ import { z } from '@hono/zod-openapi';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { invitations, returnVisitSamples } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, notFound } from '../core/errors.js';
 import { newId, randomToken } from '../core/ids.js';
 import { isoDate } from '../core/clock.js';
 import { parsePeriod, periodPattern } from '../core/period.js';
 import { commit, type AuditEvent, type Write } from '../audit/append.js';
-import { requireRole } from '../auth/tokens.js';
 import { planInvitation, type InvitationOut } from './invitations.js';
 import { RETURN_VISIT_MAX_PER_OFFICER } from './policy.js';
 

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { allowRoles, createRouter } from '../core/http.js';
+import { createRouter } from '../core/http.js';
+import { allowRoles } from '../auth/middleware.js';
 import { ProblemSchema, bearerSecurity, problemResponses } from '../core/openapi.js';
 import { invitationOutput, issueInvitation, issueInvitationInput } from './invitations.js';
 import { checkReturnVisits, drawInput, drawOutput, drawReturnVisits, sampleCheckOutput } from './return-visits.js';

@@ -2,12 +2,12 @@
 import { and, asc, desc, eq, lt, ne, sql, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { flags, flagTransitions, officers, users } from '../../db/schema.js';
-import { requireRole } from '../auth/tokens.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { notFound } from '../core/errors.js';
-import { keysetCursor } from '../core/http.js';
+import { keyset } from '../core/pagination.js';
+import { createSelectSchema } from '../core/rows.js';
 import { defaultOversightPolicy } from './policy.js';
-import { flagOutcomes, flagStatuses } from './workflow.js';
+import { flagStatuses } from './workflow.js';
 
 export const listFlagsQuery = z.object({
   status: z.enum(flagStatuses).optional(),
@@ -24,30 +24,14 @@ export const listFlagsQuery = z.object({
 });
 export type ListFlagsQuery = z.infer<typeof listFlagsQuery>;
 
-export const flagSchema = z
-  .object({
-    id: z.string(),
-    rule: z.string(),
-    subjectCode: z.string(),
-    unitCode: z.string().nullable(),
-    conditionKey: z.string(),
-    severity: z.enum(['low', 'medium', 'high', 'critical']),
-    status: z.enum(flagStatuses),
-    outcome: z.enum(flagOutcomes).nullable(),
-    reviewerUserId: z.string().nullable(),
-    reviewerUsername: z.string().nullable(),
-    raisedAt: z.string(),
-    updatedAt: z.string(),
-    closedAt: z.string().nullable(),
-    overdue: z.boolean(),
-    evidence: z.record(z.string(), z.unknown()),
-  })
+/** A flag row without its draw, with the subject's unit, the reviewer's name and whether it is overdue. */
+export const flagSchema = createSelectSchema(flags, { evidence: z.record(z.string(), z.unknown()) })
+  .omit({ draw: true })
+  .extend({ unitCode: z.string().nullable(), reviewerUsername: z.string().nullable(), overdue: z.boolean() })
   .openapi('Flag');
 export type FlagView = z.infer<typeof flagSchema>;
 
-export const transitionSchema = z
-  .object({ id: z.string(), from: z.string().nullable(), to: z.string(), outcome: z.string().nullable(), reason: z.string(), actor: z.string(), at: z.string() })
-  .openapi('FlagTransitionRecord');
+export const transitionSchema = createSelectSchema(flagTransitions).omit({ flagId: true }).openapi('FlagTransitionRecord');
 
 const columns = {
   id: flags.id,
@@ -66,6 +50,9 @@ const columns = {
   evidence: flags.evidence,
   draw: flags.draw,
 };
+
+/** Newest first; the id breaks ties between flags raised at the same time. */
+const newestFirst = keyset('desc', [flags.raisedAt, flags.id], (r: { raisedAt: string; id: string }) => [r.raisedAt, r.id]);
 
 const overdueSince = (ctx: Ctx) => new Date(ctx.clock.now().getTime() - defaultOversightPolicy.overdueDays * 86_400_000).toISOString();
 
@@ -89,7 +76,7 @@ export async function listFlags({ ctx, query }: { ctx: Ctx; query: ListFlagsQuer
     where.push(lt(flags.raisedAt, new Date(ctx.clock.now().getTime() - query.minAgeDays * 86_400_000 + 1).toISOString()));
   }
   if (query.overdue === 'true') where.push(sql`${flags.status} <> 'closed'`, lt(flags.raisedAt, overdueSince(ctx)));
-  const after = keysetCursor.after(query.cursor, flags.raisedAt, flags.id);
+  const after = newestFirst.after(query.cursor);
   if (after) where.push(after);
   const rows = await ctx.db
     .select(columns)
@@ -99,8 +86,8 @@ export async function listFlags({ ctx, query }: { ctx: Ctx; query: ListFlagsQuer
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(flags.raisedAt), desc(flags.id))
     .limit(limit + 1);
-  const { page, nextCursor } = keysetCursor.page(rows, limit, (r) => ({ time: r.raisedAt, id: r.id }));
-  return { items: page.map(({ draw: _draw, ...r }) => ({ ...r, ...view(ctx, r) })), nextCursor };
+  const { items, nextCursor } = newestFirst.page(rows, limit);
+  return { items: items.map(({ draw: _draw, ...r }) => ({ ...r, ...view(ctx, r) })), nextCursor };
 }
 
 /** One flag with its draw and its transitions, oldest first. */

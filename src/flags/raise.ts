@@ -6,6 +6,7 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { decisionReviewers, decisions, flags, flagTransitions } from '../../db/schema.js';
 import type { Write, AuditEvent } from '../audit/append.js';
+import { guarded } from '../audit/guarded.js';
 import { canonicalJson } from '../audit/canonical.js';
 import { actorLabel, type Ctx } from '../core/context.js';
 import { newId } from '../core/ids.js';
@@ -289,10 +290,11 @@ export interface TransitionRow {
 }
 
 /**
- * INSERT of a transition row that only succeeds while `guard` holds: otherwise its id is NULL,
- * the NOT NULL primary key fails, and the batch it is in rolls back whole (D1 and libsql alike).
+ * INSERT of a transition row that only succeeds while `guard` holds: otherwise its id is NULL
+ * (`guarded`), the NOT NULL primary key fails, and the batch it is in rolls back whole (D1 and
+ * libsql alike).
  */
 export function guardedTransitionInsert(ctx: Pick<Ctx, 'db'>, t: TransitionRow, guard: SQL) {
   return ctx.db.run(sql`insert into flag_transitions (id, flag_id, from_status, to_status, outcome, reason, actor, at)
-    select case when ${guard} then ${t.id} else null end, ${t.flagId}, ${t.from}, ${t.to}, ${t.outcome}, ${t.reason}, ${t.actor}, ${t.at}`);
+    select ${guarded(t.id, guard)}, ${t.flagId}, ${t.from}, ${t.to}, ${t.outcome}, ${t.reason}, ${t.actor}, ${t.at}`);
 }

@@ -1,10 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { allowRoles, createRouter } from '../core/http.js';
+import { createRouter } from '../core/http.js';
+import { pageSchema } from '../core/pagination.js';
+import { allowRoles } from '../auth/middleware.js';
 import { bearerSecurity, problemResponses, ProblemSchema } from '../core/openapi.js';
 import { scanFlags } from './scan.js';
 import { flagSchema, getFlag, listFlags, listFlagsQuery, transitionSchema } from './list.js';
 import { flagOutcomes, flagStatuses, transitionFlag, transitionInput } from './workflow.js';
-import { flagsPages } from './pages.js';
+import { flagsPages } from './page-routes.js';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 
@@ -31,7 +33,7 @@ const listRoute = createRoute({
   security: bearerSecurity,
   request: { query: listFlagsQuery },
   responses: {
-    200: { description: 'A page', content: { 'application/json': { schema: z.object({ items: z.array(flagSchema), nextCursor: z.string().nullable() }) } } },
+    200: { description: 'A page', content: { 'application/json': { schema: pageSchema(flagSchema) } } },
     ...problemResponses,
   },
 });

@@ -2,9 +2,9 @@
  * The scan: runs every enabled rule (each a set of SQL aggregates) and raises what they find,
  * in a few commit() batches.
  */
+import { isConstraintViolation } from '../../db/errors.js';
 import { commit } from '../audit/append.js';
-import { requireRole } from '../auth/tokens.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { defaultOversightPolicy, type OversightPolicy, type RuleId } from './policy.js';
 import { combinedWrites, planRaises, type FlagCandidate } from './raise.js';
 import { ruleContext, type Rule } from './rules/common.js';
@@ -68,8 +68,7 @@ export async function scanFlags({ ctx, policy = defaultOversightPolicy }: { ctx:
       } catch (err) {
         // A concurrent scan or complaint may win a race on a condition (the unique index on
         // unclosed flags, or a guarded reopen, then fails this batch whole): plan these again.
-        const message = String((err as Error & { cause?: Error }).cause?.message ?? (err as Error).message);
-        if (attempt < 2 && /UNIQUE|NOT NULL|constraint/i.test(message)) {
+        if (attempt < 2 && isConstraintViolation(err)) {
           chunk = await planRaises(ctx, chunk.map((p) => p.candidate));
           continue;
         }

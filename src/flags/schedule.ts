@@ -1,20 +1,17 @@
 /**
- * The scan as a scheduled job: src/scheduled.ts runs it from the Worker's cron trigger and from
- * the Node entry's timer (startSchedule in src/node.ts).
+ * The scan as a scheduled job: src/scheduled.ts runs it (as the `scan` job) from the Worker's
+ * cron trigger and from the Node entry's timer (startSchedule in src/node.ts); `npm run scan` too.
  */
 import type { Db } from '../../db/client.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import type { AppConfig, Ctx } from '../core/context.js';
-import type { AuditSigner } from '../audit/signer.js';
-import { defaultConfig } from '../app.js';
-import { scanFlags } from './scan.js';
+import type { AppConfig } from '../core/config.js';
+import type { AuditSigner, Ctx } from '../core/context.js';
 
 export interface ScanDeps {
   db: Db;
   signer: AuditSigner;
   clock?: Clock;
-  config?: Partial<AppConfig>;
-  log?: (line: string) => void;
+  config: AppConfig;
 }
 
 /** The scheduler acts as a system actor, named in the audit log as `system:flag-scan`. */
@@ -23,20 +20,7 @@ export function scanCtx(deps: ScanDeps): Ctx {
     db: deps.db,
     clock: deps.clock ?? systemClock,
     signer: deps.signer,
-    config: { ...defaultConfig, ...deps.config },
+    config: deps.config,
     actor: { kind: 'system', name: 'flag-scan' },
   };
-}
-
-/** One scheduled scan; errors are logged, never thrown into the timer. */
-export async function runScheduledScan(deps: ScanDeps) {
-  const log = deps.log ?? ((l: string) => console.log(l));
-  try {
-    const out = await scanFlags({ ctx: scanCtx(deps) });
-    log(`flag scan: ${out.raised} raised of ${out.candidates} candidates`);
-    return out;
-  } catch (err) {
-    console.error('flag scan failed', err);
-    return null;
-  }
 }

@@ -10,11 +10,10 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { flags, users } from '../../db/schema.js';
-import { commit } from '../audit/append.js';
-import { requireRole } from '../auth/tokens.js';
-import { actorLabel, type Ctx } from '../core/context.js';
+import { commitGuarded } from '../audit/guarded.js';
+import { parseInput, type Unchecked } from '../core/validate.js';
+import { requireRole, actorLabel, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
-import { zodErrors } from '../core/http.js';
 import { newId } from '../core/ids.js';
 import { eligibleReviewers } from './draw.js';
 import { guardedTransitionInsert, involvedIn } from './raise.js';
@@ -51,12 +50,9 @@ export async function mayReview(ctx: Ctx, flag: typeof flags.$inferSelect): Prom
     : { ok: false, why: 'You are not eligible to review this flag (supervisor chain of the subject, or involved in its decisions).' };
 }
 
-export async function transitionFlag({ ctx, flagId, input: raw }: { ctx: Ctx; flagId: string; input: TransitionInput }) {
+export async function transitionFlag({ ctx, flagId, input: given }: { ctx: Ctx; flagId: string; input: Unchecked<TransitionInput> }) {
   requireRole(ctx.actor, 'supervisor', 'hr');
-  // Pages hand over form strings: the verb validates whatever it is given.
-  const parsed = transitionInput.safeParse(raw);
-  if (!parsed.success) throw badRequest('The transition is not valid.', zodErrors(parsed.error.issues));
-  const input = parsed.data;
+  const input = parseInput(transitionInput, given);
   const [flag] = await ctx.db.select().from(flags).where(eq(flags.id, flagId));
   if (!flag) throw notFound(`No flag ${flagId}.`);
   if (ctx.actor.officerCode && ctx.actor.officerCode === flag.subjectCode) throw forbidden('Nobody transitions a flag about themselves.');
@@ -72,7 +68,7 @@ export async function transitionFlag({ ctx, flagId, input: raw }: { ctx: Ctx; fl
   const transitionId = newId('ftr', ctx.clock.now());
   const outcome = input.outcome ?? null;
   const closing = input.to === 'closed';
-  await commit(
+  await commitGuarded(
     ctx,
     [
       // First, and only while the flag is still where we read it: a concurrent transition makes
@@ -103,9 +99,8 @@ export async function transitionFlag({ ctx, flagId, input: raw }: { ctx: Ctx; fl
         payload: { transitionId, from: flag.status, to: input.to, outcome, reason: input.reason, severity: flag.severity, subjectCode: flag.subjectCode },
       },
     ],
-  ).catch((err: Error & { cause?: Error }) => {
-    if (/NOT NULL/i.test(String(err.cause?.message ?? err.message))) throw conflict('The flag changed meanwhile; reload it.', 'stale_flag');
-    throw err;
-  });
+    'stale_flag',
+    'The flag changed meanwhile; reload it.',
+  );
   return { id: flagId, status: input.to, outcome, transitionId, at: now };
 }

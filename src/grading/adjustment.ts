@@ -8,12 +8,12 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { adjustments, decisions, gradingResults } from '../../db/schema.js';
 import { nextLeafSeq } from '../audit/append.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import { requireRole } from '../auth/tokens.js';
-import { commitGuarded, guarded } from './guard.js';
-import { assertMutable, findRun, payoutFor, resultDetail, runPolicy, type ResultDetail } from './grading-run.js';
+import { parseInput, type Unchecked } from '../core/validate.js';
+import { commitGuarded, guarded } from '../audit/guarded.js';
+import { assertMutable, findRun, payoutFor, resultDetail, runPolicy, type ResultDetail } from './run-model.js';
 import type { Policy } from '../../scoring/policy.js';
 
 export const proposeAdjustmentInput = z
@@ -44,8 +44,9 @@ export function tierOf(policy: Policy, level: number) {
 }
 
 /** HR proposes moving one officer of a computed (unpublished, not what-if) run to another tier. */
-export async function proposeAdjustment({ ctx, input }: { ctx: Ctx; input: { runId: string } & z.infer<typeof proposeAdjustmentInput> }) {
+export async function proposeAdjustment({ ctx, input: given }: { ctx: Ctx; input: { runId: string } & Unchecked<z.input<typeof proposeAdjustmentInput>> }) {
   requireRole(ctx.actor, 'hr');
+  const input = { runId: given.runId, ...parseInput(proposeAdjustmentInput, given) };
   const run = await findRun(ctx, input.runId);
   assertMutable(run, 'an adjustment');
   if (run.whatIf) throw conflict(`Run ${run.id} is a what-if run; adjust a real run.`, 'what_if_run');
@@ -103,8 +104,9 @@ export async function proposeAdjustment({ ctx, input }: { ctx: Ctx; input: { run
  * subject = the officer, amount = the new tier, justification = the proposal's reason and the
  * approver's.
  */
-export async function decideAdjustment({ ctx, input }: { ctx: Ctx; input: { id: string } & z.infer<typeof decideAdjustmentInput> }) {
+export async function decideAdjustment({ ctx, input: given }: { ctx: Ctx; input: { id: string } & Unchecked<z.input<typeof decideAdjustmentInput>> }) {
   requireRole(ctx.actor, 'hr');
+  const input = { id: given.id, ...parseInput(decideAdjustmentInput, given) };
   const [adj] = await ctx.db.select().from(adjustments).where(eq(adjustments.id, input.id));
   if (!adj) throw notFound(`No adjustment ${input.id}.`);
   const run = await findRun(ctx, adj.runId);

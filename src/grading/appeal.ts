@@ -4,17 +4,17 @@
  * or decided an adjustment) decides. The run stays frozen: an upheld appeal records a corrected
  * tier on the appeal and a `grade_adjustment` decision, never a change to the published result.
  */
-import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { adjustments, appeals, decisions, gradingResults } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { isoDate } from '../core/clock.js';
-import { decodeCursor, encodeCursor } from '../core/http.js';
-import { commitGuarded, guarded } from './guard.js';
-import { requireRole } from '../auth/tokens.js';
-import { findRun, runPolicy } from './grading-run.js';
+import { keyset } from '../core/pagination.js';
+import { commitGuarded, guarded } from '../audit/guarded.js';
+import { parseInput, type Unchecked } from '../core/validate.js';
+import { findRun, runPolicy } from './run-model.js';
 import { tierOf } from './adjustment.js';
 import { nextLeafSeq } from '../audit/append.js';
 
@@ -42,8 +42,9 @@ export function daysBetween(fromIso: string, toIso: string): number {
 }
 
 /** The officer appeals their own result of a published run, once, within the window. */
-export async function fileAppeal({ ctx, input }: { ctx: Ctx; input: { runId: string } & z.infer<typeof fileAppealInput> }) {
+export async function fileAppeal({ ctx, input: given }: { ctx: Ctx; input: { runId: string } & Unchecked<z.input<typeof fileAppealInput>> }) {
   requireRole(ctx.actor, 'officer');
+  const input = { runId: given.runId, ...parseInput(fileAppealInput, given) };
   const code = ctx.actor.officerCode;
   if (!code) throw forbidden('This user does not act as an officer.');
   const run = await findRun(ctx, input.runId);
@@ -91,8 +92,9 @@ export async function fileAppeal({ ctx, input }: { ctx: Ctx; input: { runId: str
  * An HR user decides a pending appeal. Refused (403) to whoever started or published the run,
  * proposed or decided an adjustment for that officer in it, or is the officer.
  */
-export async function decideAppeal({ ctx, input }: { ctx: Ctx; input: { id: string } & z.infer<typeof decideAppealInput> }) {
+export async function decideAppeal({ ctx, input: given }: { ctx: Ctx; input: { id: string } & Unchecked<z.input<typeof decideAppealInput>> }) {
   requireRole(ctx.actor, 'hr');
+  const input = { id: given.id, ...parseInput(decideAppealInput, given) };
   const [appeal] = await ctx.db.select().from(appeals).where(eq(appeals.id, input.id));
   if (!appeal) throw notFound(`No appeal ${input.id}.`);
   if (appeal.status !== 'pending') throw conflict(`Appeal ${appeal.id} was already ${appeal.status}.`, 'appeal_decided');
@@ -174,22 +176,24 @@ export function appealView(a: AppealRow) {
   };
 }
 
+const oldestFirst = keyset('asc', [appeals.id], (a: { id: string }) => [a.id]);
+
 /** Appeals (HR: all; an officer: their own), oldest first, paginated by id. */
 export async function listAppeals({ ctx, input }: { ctx: Ctx; input: { status?: AppealRow['status']; runId?: string; limit?: number; cursor?: string } }) {
   requireRole(ctx.actor, 'hr', 'officer');
   const limit = input.limit ?? 100;
-  const after = decodeCursor(input.cursor);
   const conds: SQL[] = [];
   if (input.status) conds.push(eq(appeals.status, input.status));
   if (input.runId) conds.push(eq(appeals.runId, input.runId));
   if (ctx.actor.role === 'officer') conds.push(ctx.actor.officerCode ? eq(appeals.officerCode, ctx.actor.officerCode) : sql`0`);
-  if (after) conds.push(gt(appeals.id, after));
+  const after = oldestFirst.after(input.cursor);
+  if (after) conds.push(after);
   const rows = await ctx.db
     .select()
     .from(appeals)
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(asc(appeals.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  return { items: page.map(appealView), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.id) : null };
+  const { items, nextCursor } = oldestFirst.page(rows, limit);
+  return { items: items.map(appealView), nextCursor };
 }

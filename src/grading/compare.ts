@@ -6,10 +6,11 @@
  * inputs) and tallies in one pass.
  */
 import { sql } from 'drizzle-orm';
-import type { Ctx } from '../core/context.js';
+import { z } from '@hono/zod-openapi';
+import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest } from '../core/errors.js';
-import { requireRole } from '../auth/tokens.js';
-import { findRun, runPolicy, runView } from './grading-run.js';
+import { parseInput, type Unchecked } from '../core/validate.js';
+import { findRun, runPolicy, runView } from './run-model.js';
 
 const components = ['workload', 'assessment', 'feedback', 'tenure'] as const;
 type Component = (typeof components)[number];
@@ -116,9 +117,12 @@ function weightsOf(json: string | null): Record<Component, number> | null {
   return Array.isArray(w) ? { workload: w[0], assessment: w[1], feedback: w[2], tenure: w[3] } : w;
 }
 
+export const compareRunsQuery = z.object({ a: z.string().min(1), b: z.string().min(1) });
+
 /** Both runs must be of the same period; HR only. */
-export async function compareRuns({ ctx, input }: { ctx: Ctx; input: { a: string; b: string } }) {
+export async function compareRuns({ ctx, input: given }: { ctx: Ctx; input: Unchecked<z.input<typeof compareRunsQuery>> }) {
   requireRole(ctx.actor, 'hr');
+  const input = parseInput(compareRunsQuery, given);
   const [runA, runB] = [await findRun(ctx, input.a), await findRun(ctx, input.b)];
   if (runA.period !== runB.period) {
     throw badRequest(`Runs of different periods (${runA.period}, ${runB.period}) are not compared.`, [{ path: 'b', message: `must be a run of ${runA.period}` }]);

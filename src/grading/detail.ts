@@ -1,6 +1,6 @@
 /**
- * The stored form of a result's breakdown (`grading_results.detail`, ADR 0003 "Cost of a large
- * run"). A run stores the figures the explanation is made of, not the explanation: the text is
+ * The stored form of a result's breakdown (`grading_results.detail`, ADR 0013; measurements in
+ * docs/bench.md, "Grading run history"). A run stores the figures the explanation is made of, not the explanation: the text is
  * rendered on read by the pure `explainResult` (scoring/explain.ts), so a 10,000-officer run
  * writes ~4 MB instead of ~27 MB and the engine does no string work.
  *

@@ -7,7 +7,7 @@ import { feedbackResponses, gradingResults } from '../../db/schema.js';
 import type { Ctx } from '../core/context.js';
 import { levelCap } from '../../scoring/index.js';
 import type { Policy } from '../../scoring/policy.js';
-import type { RunRow } from './grading-run.js';
+import type { RunRow } from './run-model.js';
 
 /** Below this many responses per-dimension averages are withheld (too few to be fair or anonymous). */
 export const MIN_RESPONSES_FOR_AVERAGES = 5;

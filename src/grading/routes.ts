@@ -1,20 +1,19 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { allowRoles, createRouter } from '../core/http.js';
+import { createRouter } from '../core/http.js';
+import { pageSchema } from '../core/pagination.js';
+import { createSelectSchema, int } from '../core/rows.js';
+import { adjustments, appeals, gradingRuns } from '../../db/schema.js';
+import { allowRoles } from '../auth/middleware.js';
 import { ProblemSchema, bearerSecurity } from '../core/openapi.js';
-import {
-  exportRunCsv,
-  getResult,
-  getRun,
-  listResults,
-  listRuns,
-  myGrades,
-  publishRun,
-  startRun,
-} from './grading-run.js';
+import { startRun, startRunInput } from './compute-run.js';
+import { getRun, listRuns } from './list-runs.js';
+import { getResult, listResults, myGrades } from './results.js';
+import { publishRun } from './publish-run.js';
+import { exportRunCsv } from './export-run.js';
 import { decideAdjustment, decideAdjustmentInput, listAdjustments, proposeAdjustment, proposeAdjustmentInput } from './adjustment.js';
 import { decideAppeal, decideAppealInput, fileAppeal, fileAppealInput, listAppeals } from './appeal.js';
-import { compareRuns } from './compare.js';
-import { gradingPages } from './pages.js';
+import { compareRuns, compareRunsQuery } from './compare.js';
+import { gradingPages } from './page-routes.js';
 
 const problems = {
   400: { description: 'Invalid input', content: { 'application/problem+json': { schema: ProblemSchema } } },
@@ -30,20 +29,8 @@ const limit = z.coerce.number().int().min(1).max(1000).optional();
 const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 
 const RunCreated = z.object({ id: z.string(), status: z.literal('computed'), inputDigest: z.string(), whatIf: z.boolean(), policyHash: z.string(), resultsDigest: z.string() }).openapi('GradingRunCreated');
-const Run = z
-  .object({
-    id: z.string(),
-    period: z.string(),
-    status: z.enum(['computed', 'published']),
-    whatIf: z.boolean(),
-    policyHash: z.string(),
-    inputDigest: z.string(),
-    createdBy: z.string(),
-    createdAt: z.string(),
-    publishedBy: z.string().nullable(),
-    publishedAt: z.string().nullable(),
-  })
-  .openapi('GradingRun');
+// Runs, adjustments and appeals are answered as their rows (runView, adjustmentView, appealView).
+const Run = createSelectSchema(gradingRuns).openapi('GradingRun');
 const Explanation = z.object({ 'zh-CN': z.array(z.string()), en: z.array(z.string()) });
 const ResultItem = z
   .object({
@@ -63,37 +50,9 @@ const ResultItem = z
     explanation: Explanation,
   })
   .openapi('GradingResult');
-const Adjustment = z
-  .object({
-    id: z.string(),
-    runId: z.string(),
-    officerCode: z.string(),
-    fromTier: z.number().int(),
-    toTier: z.number().int(),
-    reason: z.string(),
-    status: z.enum(['pending', 'approved', 'rejected']),
-    requestedBy: z.string(),
-    requestedAt: z.string(),
-    decidedBy: z.string().nullable(),
-    decidedAt: z.string().nullable(),
-    decisionReason: z.string().nullable(),
-    decisionId: z.string().nullable(),
-  })
-  .openapi('Adjustment');
-const Appeal = z
-  .object({
-    id: z.string(),
-    runId: z.string(),
-    officerCode: z.string(),
-    reason: z.string(),
-    filedAt: z.string(),
-    status: z.enum(['pending', 'upheld', 'dismissed']),
-    decidedBy: z.string().nullable(),
-    decidedAt: z.string().nullable(),
-    decisionReason: z.string().nullable(),
-    correctedTier: z.number().int().nullable(),
-  })
-  .openapi('Appeal');
+const Adjustment = createSelectSchema(adjustments, { fromTier: int, toTier: int }).openapi('Adjustment');
+// Not answered: who filed it, and `outcome` (the decided status again).
+const Appeal = createSelectSchema(appeals, { correctedTier: int }).omit({ filedBy: true, outcome: true }).openapi('Appeal');
 const idParam = z.object({ id: z.string().min(1) });
 
 const startRunRoute = createRoute({
@@ -108,13 +67,7 @@ const startRunRoute = createRoute({
       required: true,
       content: {
         'application/json': {
-          schema: z
-            .object({
-              period: z.string().openapi({ example: '2026Q3' }),
-              policy: z.unknown().optional().openapi({ description: 'A full policy document; omitted: the default policy v1.' }),
-              whatIf: z.boolean().optional(),
-            })
-            .openapi('StartGradingRun'),
+          schema: startRunInput,
         },
       },
     },
@@ -130,7 +83,7 @@ const listRunsRoute = createRoute({
   summary: 'Grading runs, newest first (hr: all; officer: published).',
   security: bearerSecurity,
   request: { query: z.object({ period: z.string().optional(), limit, cursor: z.string().optional() }) },
-  responses: { 200: json(z.object({ items: z.array(Run), nextCursor: z.string().nullable() })), ...problems },
+  responses: { 200: json(pageSchema(Run)), ...problems },
 });
 
 const compareRoute = createRoute({
@@ -140,7 +93,7 @@ const compareRoute = createRoute({
   tags,
   summary: 'Compare two runs of one period (hr): tier transition matrix, movers and why, distribution by peer group and team.',
   security: bearerSecurity,
-  request: { query: z.object({ a: z.string().min(1), b: z.string().min(1) }) },
+  request: { query: compareRunsQuery },
   responses: { 200: json(z.object({ period: z.string(), labels: z.array(z.string()), matrix: z.array(z.array(z.number().int())), moved: z.number().int() }).passthrough().openapi('RunComparison')), ...problems },
 });
 
@@ -163,7 +116,7 @@ const resultsRoute = createRoute({
   summary: "A run's results by officer code (hr).",
   security: bearerSecurity,
   request: { params: idParam, query: z.object({ limit, cursor: z.string().optional() }) },
-  responses: { 200: json(z.object({ items: z.array(ResultItem), nextCursor: z.string().nullable() })), ...problems },
+  responses: { 200: json(pageSchema(ResultItem)), ...problems },
 });
 
 const resultRoute = createRoute({
@@ -262,7 +215,7 @@ const listAppealsRoute = createRoute({
   summary: 'Appeals (hr: all; officer: their own).',
   security: bearerSecurity,
   request: { query: z.object({ status: z.enum(['pending', 'upheld', 'dismissed']).optional(), runId: z.string().optional(), limit, cursor: z.string().optional() }) },
-  responses: { 200: json(z.object({ items: z.array(Appeal), nextCursor: z.string().nullable() })), ...problems },
+  responses: { 200: json(pageSchema(Appeal)), ...problems },
 });
 
 const myGradesRoute = createRoute({

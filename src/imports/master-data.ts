@@ -3,12 +3,12 @@
  * Keyset pagination by code: the opaque cursor is the last code of the previous page, so a page
  * costs one indexed range scan however deep the caller has paged.
  */
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
-import { officers, periods, taxpayerCategories, taxpayers, units } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
-import { decodeCursor, encodeCursor } from '../core/http.js';
-import { requireRole } from '../auth/tokens.js';
+import { officers, periods, taxpayers, units } from '../../db/schema.js';
+import { requireRole, type Ctx } from '../core/context.js';
+import { keyset } from '../core/pagination.js';
+import { createSelectSchema } from '../core/rows.js';
 
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ description: 'Page size (default 100, max 1000).' }),
@@ -16,48 +16,36 @@ export const pageQuery = z.object({
 });
 export type PageQuery = z.infer<typeof pageQuery>;
 
-export const unitItem = z.object({ code: z.string(), name: z.string(), peerGroup: z.string() }).openapi('Unit');
-export const officerItem = z
-  .object({
-    code: z.string(),
-    name: z.string(),
-    unitCode: z.string(),
-    team: z.string(),
-    hireDate: z.string(),
-    positionStartDate: z.string(),
-    leaveDate: z.string().nullable(),
-    supervisorCode: z.string().nullable(),
-  })
-  .openapi('Officer');
-export const taxpayerItem = z.object({ code: z.string(), name: z.string(), category: z.enum(taxpayerCategories) }).openapi('Taxpayer');
-export const periodItem = z.object({ code: z.string(), startDate: z.string(), endDate: z.string() }).openapi('Period');
-
-export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+// The lists return whole rows.
+export const unitItem = createSelectSchema(units).openapi('Unit');
+export const officerItem = createSelectSchema(officers).openapi('Officer');
+export const taxpayerItem = createSelectSchema(taxpayers).openapi('Taxpayer');
+export const periodItem = createSelectSchema(periods).openapi('Period');
 
 const readers = ['hr', 'supervisor', 'admin'] as const;
 
-function pageOf<T extends { code: string }>(rows: T[], limit: number) {
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: rows.length > limit ? encodeCursor(items.at(-1)!.code) : null };
-}
+const byCode = (column: AnyColumn) => keyset('asc', [column], (r: { code: string }) => [r.code]);
+const unitsByCode = byCode(units.code);
+const officersByCode = byCode(officers.code);
+const taxpayersByCode = byCode(taxpayers.code);
+const periodsByCode = byCode(periods.code);
 
 export async function listUnits({ ctx, input }: { ctx: Ctx; input: PageQuery }) {
   requireRole(ctx.actor, ...readers);
-  const after = decodeCursor(input.cursor);
   const rows = await ctx.db
     .select()
     .from(units)
-    .where(after === undefined ? undefined : gt(units.code, after))
+    .where(unitsByCode.after(input.cursor))
     .orderBy(asc(units.code))
     .limit(input.limit + 1);
-  return pageOf(rows, input.limit);
+  return unitsByCode.page(rows, input.limit);
 }
 
 export async function listOfficers({ ctx, input }: { ctx: Ctx; input: PageQuery & { unitCode?: string } }) {
   requireRole(ctx.actor, ...readers);
-  const after = decodeCursor(input.cursor);
   const conds: SQL[] = [];
-  if (after !== undefined) conds.push(gt(officers.code, after));
+  const after = officersByCode.after(input.cursor);
+  if (after) conds.push(after);
   if (input.unitCode) conds.push(eq(officers.unitCode, input.unitCode));
   const rows = await ctx.db
     .select()
@@ -65,29 +53,39 @@ export async function listOfficers({ ctx, input }: { ctx: Ctx; input: PageQuery 
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(asc(officers.code))
     .limit(input.limit + 1);
-  return pageOf(rows, input.limit);
+  return officersByCode.page(rows, input.limit);
 }
 
 export async function listTaxpayers({ ctx, input }: { ctx: Ctx; input: PageQuery }) {
   requireRole(ctx.actor, ...readers);
-  const after = decodeCursor(input.cursor);
   const rows = await ctx.db
     .select()
     .from(taxpayers)
-    .where(after === undefined ? undefined : gt(taxpayers.code, after))
+    .where(taxpayersByCode.after(input.cursor))
     .orderBy(asc(taxpayers.code))
     .limit(input.limit + 1);
-  return pageOf(rows, input.limit);
+  return taxpayersByCode.page(rows, input.limit);
 }
 
 export async function listPeriods({ ctx, input }: { ctx: Ctx; input: PageQuery }) {
   requireRole(ctx.actor, ...readers);
-  const after = decodeCursor(input.cursor);
   const rows = await ctx.db
     .select()
     .from(periods)
-    .where(after === undefined ? undefined : gt(periods.code, after))
+    .where(periodsByCode.after(input.cursor))
     .orderBy(asc(periods.code))
     .limit(input.limit + 1);
-  return pageOf(rows, input.limit);
+  return periodsByCode.page(rows, input.limit);
+}
+
+/** How many units, officers, taxpayers and periods are on record (the import page's summary). */
+export async function masterDataCounts(ctx: Ctx): Promise<{ units: number; officers: number; taxpayers: number; periods: number }> {
+  requireRole(ctx.actor, ...readers);
+  const [[u], [o], [tp], [p]] = await Promise.all([
+    ctx.db.select({ n: count() }).from(units),
+    ctx.db.select({ n: count() }).from(officers),
+    ctx.db.select({ n: count() }).from(taxpayers),
+    ctx.db.select({ n: count() }).from(periods),
+  ]);
+  return { units: u!.n, officers: o!.n, taxpayers: tp!.n, periods: p!.n };
 }

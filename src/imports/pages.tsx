@@ -4,13 +4,13 @@
  * with its line and field, exactly as the API reports it.
  */
 import { Hono } from 'hono';
-import { count } from 'drizzle-orm';
 import type { AppEnv } from '../core/http.js';
 import { ApiError } from '../core/errors.js';
-import { officers, periods, taxpayers, units } from '../../db/schema.js';
 import { CsrfInput, ErrorBox, Layout, Notice, pageT, renderPage, Table, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
-import { importBody, importKinds, rowSchemas, type ImportKind } from './import.js';
+import { importBody } from './import.js';
+import { importKinds, rowSchemas, type ImportKind } from './rows.js';
+import { masterDataCounts } from './master-data.js';
 import { importMessages } from './messages.js';
 
 const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
@@ -18,13 +18,7 @@ const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 async function importPage(c: PageContext, opts: { kind?: string; error?: unknown; done?: { kind: string; n: number }; status?: 200 | 400 | 413 } = {}) {
   requireStaffPage(c, 'hr');
   const { lang, t } = pageT(c, importMessages);
-  const { db } = c.get('ctx');
-  const [[u], [o], [tp], [p]] = await Promise.all([
-    db.select({ n: count() }).from(units),
-    db.select({ n: count() }).from(officers),
-    db.select({ n: count() }).from(taxpayers),
-    db.select({ n: count() }).from(periods),
-  ]);
+  const counts = await masterDataCounts(c.get('ctx'));
   const selected = opts.kind && (importKinds as readonly string[]).includes(opts.kind) ? opts.kind : 'officers';
   return renderPage(
     c,
@@ -57,10 +51,10 @@ async function importPage(c: PageContext, opts: { kind?: string; error?: unknown
       <Table head={['', t('import.count')]} numeric={[1]}>
         {(
           [
-            ['units', u?.n],
-            ['officers', o?.n],
-            ['taxpayers', tp?.n],
-            ['periods', p?.n],
+            ['units', counts.units],
+            ['officers', counts.officers],
+            ['taxpayers', counts.taxpayers],
+            ['periods', counts.periods],
           ] as const
         ).map(([k, n]) => (
           <tr>

@@ -3,14 +3,15 @@ import { bodyLimit } from 'hono/body-limit';
 import { ApiError } from '../core/errors.js';
 import { createRouter } from '../core/http.js';
 import { bearerSecurity, problemResponses } from '../core/openapi.js';
-import { importBody, importInput, importKinds, importResult } from './import.js';
+import { pageSchema } from '../core/pagination.js';
+import { importBody } from './import.js';
+import { importInput, importKinds, importResult } from './rows.js';
 import {
   listOfficers,
   listPeriods,
   listTaxpayers,
   listUnits,
   officerItem,
-  page,
   pageQuery,
   periodItem,
   taxpayerItem,
@@ -82,7 +83,7 @@ const listRoute = <T extends z.ZodType>(path: string, item: T, summary: string, 
     security: bearerSecurity,
     request: { query },
     responses: {
-      200: { description: 'One page, ordered by code', content: { 'application/json': { schema: page(item) } } },
+      200: { description: 'One page, ordered by code', content: { 'application/json': { schema: pageSchema(item) } } },
       ...problemResponses,
     },
   });

@@ -5,10 +5,9 @@
  */
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { auditEntries, gradingResults, gradingRuns, officers, units } from '../../db/schema.js';
-import type { Ctx } from '../core/context.js';
+import { requireRole, type Ctx } from '../core/context.js';
 import { forbidden } from '../core/errors.js';
-import { requireRole } from '../auth/tokens.js';
-import { resultItem } from '../grading/grading-run.js';
+import { resultItem } from '../grading/run-model.js';
 
 /** Roles that act as an officer on the self-service pages (a supervisor only with an officer record). */
 export const selfServiceRoles = ['officer', 'supervisor'] as const;

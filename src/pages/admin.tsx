@@ -1,22 +1,12 @@
 import { Hono } from 'hono';
 import { roles } from '../../db/schema.js';
 import type { AppEnv } from '../core/http.js';
-import { zodErrors } from '../core/http.js';
-import { ApiError, badRequest } from '../core/errors.js';
-import { createUser, createUserInput, issueUserToken, revokeToken } from '../auth/users.js';
+import { badRequest } from '../core/errors.js';
+import { createUser, issueUserToken, revokeToken } from '../auth/users.js';
 import { getUserTokens, listUsers } from '../auth/directory.js';
 import { CsrfInput, ErrorBox, Layout, Notice, pageT, renderPage, Table, type PageContext } from './layout.js';
 import { requireStaffPage } from './errors.js';
-
-type Form = Record<string, string | File | (string | File)[]>;
-const str = (f: Form, k: string) => (typeof f[k] === 'string' ? (f[k] as string).trim() : '');
-
-function statusOf(e: unknown): 400 | 403 | 404 | 409 {
-  if (e instanceof ApiError && (e.status === 403 || e.status === 404 || e.status === 409)) return e.status;
-  return 400;
-}
-
-const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
+import { formRefusal, num, recoverable, statusOf, str, when } from './page-helpers.js';
 
 function NewToken(props: { c: PageContext; username: string; token: string }) {
   const { t } = pageT(props.c);
@@ -32,8 +22,8 @@ function NewToken(props: { c: PageContext; username: string; token: string }) {
 
 async function usersPage(c: PageContext, opts: { error?: unknown; created?: { username: string; token: string }; values?: Record<string, string>; status?: 200 | 201 | 400 | 403 | 404 | 409 } = {}) {
   const { lang, t } = pageT(c);
-  const after = c.req.query('after');
-  const { items, next } = await listUsers({ ctx: c.get('ctx'), after: after || undefined, limit: 200 });
+  const cursor = c.req.query('cursor');
+  const { items, nextCursor } = await listUsers({ ctx: c.get('ctx'), cursor: cursor || undefined, limit: 200 });
   const v = opts.values ?? {};
   const revoked = c.req.query('revoked');
   return renderPage(
@@ -60,9 +50,9 @@ async function usersPage(c: PageContext, opts: { error?: unknown; created?: { us
           ))}
         </Table>
       )}
-      {next && (
+      {nextCursor && (
         <p>
-          <a href={`/admin?after=${encodeURIComponent(next)}`}>{t('admin.more')}</a>
+          <a href={`/admin?cursor=${encodeURIComponent(nextCursor)}`}>{t('admin.more')}</a>
         </p>
       )}
 
@@ -177,19 +167,18 @@ export const adminRoutes = new Hono<AppEnv>()
     requireStaffPage(c, 'admin');
     const form = await c.req.parseBody();
     const values = { username: str(form, 'username'), role: str(form, 'role'), officerCode: str(form, 'officerCode'), tokenTtlDays: str(form, 'tokenTtlDays') };
-    const parsed = createUserInput.safeParse({
+    const input = {
       username: values.username,
       role: values.role,
       officerCode: values.officerCode || undefined,
-      tokenTtlDays: values.tokenTtlDays ? Number(values.tokenTtlDays) : undefined,
-    });
+      tokenTtlDays: num(form, 'tokenTtlDays'),
+    };
     try {
-      if (!parsed.success) throw badRequest('The form has errors.', zodErrors(parsed.error.issues));
-      const out = await createUser({ ctx: c.get('ctx'), input: parsed.data });
-      return usersPage(c, { created: { username: parsed.data.username, token: out.token }, status: 201 });
+      const out = await createUser({ ctx: c.get('ctx'), input });
+      return usersPage(c, { created: { username: values.username, token: out.token }, status: 201 });
     } catch (e) {
-      if (!(e instanceof ApiError) || e.status >= 500 || e.status === 401) throw e;
-      return usersPage(c, { error: e, values, status: statusOf(e) });
+      const err = formRefusal(c, e);
+      return usersPage(c, { error: err, values, status: statusOf(err) });
     }
   })
   .post('/admin/tokens/revoke', async (c) => {
@@ -202,8 +191,8 @@ export const adminRoutes = new Hono<AppEnv>()
       if (!tokenId) throw badRequest('The form has errors.', [{ path: 'tokenId', message: 'required' }]);
       await revokeToken({ ctx: c.get('ctx'), tokenId });
     } catch (e) {
-      if (!(e instanceof ApiError) || e.status >= 500 || e.status === 401) throw e;
-      return usersPage(c, { error: e, status: statusOf(e) });
+      const err = recoverable(e);
+      return usersPage(c, { error: err, status: statusOf(err) });
     }
     return c.redirect(`${target}?revoked=${encodeURIComponent(tokenId)}`, 303);
   })

@@ -1,5 +1,5 @@
 /**
- * What "a 200 means it is on disk" rests on (db/durable.ts, ADR 0004 "Throughput and durability"):
+ * What "a 200 means it is on disk" rests on (db/durable.ts, ADR 0023):
  * commits run with synchronous=NORMAL, and nothing answers before an fsync of the WAL that started
  * after its commit has finished.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { chunkRows } from '../../db/insert-many.js';
-import { csvField } from '../../src/grading/grading-run.js';
+import { csvField } from '../../src/grading/export-run.js';
 import { daysBetween } from '../../src/grading/appeal.js';
 import { nextDay } from '../../src/grading/inputs.js';
 import { assessmentWindow, defaultPolicy } from '../../scoring/index.js';

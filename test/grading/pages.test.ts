@@ -96,6 +96,23 @@ describe('HR console pages', () => {
     void runId;
   });
 
+  it('refuses a 2,001-character reason on the page as the API does, naming the field, and writes nothing', async () => {
+    const { t, hr1, hr2 } = await setup();
+    const loc = (await pageRequest(t, 'POST', '/hr/runs', { session: hr1, form: { period: '2026Q3' } })).headers.get('location')!;
+    const long = 'x'.repeat(2001);
+    const propose = await pageRequest(t, 'POST', `${loc}/adjustments`, { session: hr1, form: { officerCode: 'O004', toTier: '1', reason: long }, headers: en });
+    expect(propose.status).toBe(400);
+    expect(await propose.text()).toContain('<code>reason</code>');
+    expect(await t.db.all(sql`select id from adjustments`)).toEqual([]);
+
+    await pageRequest(t, 'POST', `${loc}/adjustments`, { session: hr1, form: { officerCode: 'O004', toTier: '1', reason: 'Test reason' } });
+    const [adj] = await t.db.all<{ id: string }>(sql`select id from adjustments`);
+    const decide = await pageRequest(t, 'POST', `/hr/adjustments/${adj!.id}/decision`, { session: hr2, form: { decision: 'approve', reason: long }, headers: en });
+    expect(decide.status).toBe(400);
+    expect(await decide.text()).toContain('<code>reason</code>');
+    expect((await t.db.all<{ status: string }>(sql`select status from adjustments`))[0]!.status).toBe('pending');
+  });
+
   it('prints the officer report, with feedback averages only from 5 responses up, to HR and the officer', async () => {
     const { t, hr1 } = await setup();
     const loc = (await pageRequest(t, 'POST', '/hr/runs', { session: hr1, form: { period: '2026Q3' } })).headers.get('location')!;

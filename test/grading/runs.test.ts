@@ -189,7 +189,7 @@ describe('publication', () => {
 
   it('recomputes an unpublished, unadjusted run in place; refuses once adjusted or published', async () => {
     const { t, hr1, hr2 } = await setup();
-    const { recomputeRun } = await import('../../src/grading/grading-run.js');
+    const { recomputeRun } = await import('../../src/grading/compute-run.js');
     const hrActor = { kind: 'user', userId: 'u-hr', username: 'hrx', role: 'hr', officerCode: null, tokenId: 'x' } as const;
     const run = await start(t, hr1);
     await addResponse(t.db, 'O001', '2026Q3', [5, 5, 5, 5]);
@@ -462,7 +462,7 @@ describe('races are decided inside the batch', () => {
     const run = await start(t, hr1);
     const adj = await body(await t.call('POST', `/api/v1/grading-runs/${run.id}/adjustments`, { token: hr1, json: { officerCode: 'O004', toTier: 1, reason: 'r' } }));
     const { decideAdjustment } = await import('../../src/grading/adjustment.js');
-    const { publishRun } = await import('../../src/grading/grading-run.js');
+    const { publishRun } = await import('../../src/grading/publish-run.js');
     // A db whose batch() first lets "another request" publish the run and decide the adjustment.
     const interfering = (stmt: ReturnType<typeof sql>) =>
       new Proxy(t.db, {

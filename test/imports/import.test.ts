@@ -4,7 +4,8 @@ import { assignments, auditEntries, officers, periods, thresholds, units, worklo
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { canonicalJson } from '../../src/audit/canonical.js';
 import { sha256Hex } from '../../src/core/ids.js';
-import { canonicalRows, importData } from '../../src/imports/import.js';
+import { importData } from '../../src/imports/import.js';
+import { canonicalRows } from '../../src/imports/write.js';
 
 type Problem = { status: number; code: string; detail: string; errors?: { path: string; message: string }[] };
 

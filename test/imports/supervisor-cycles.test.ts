@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { officers } from '../../db/schema.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { MAX_REPORTED_ERRORS } from '../../src/imports/import.js';
+import { MAX_REPORTED_ERRORS } from '../../src/imports/rows.js';
 
 type Problem = { status: number; detail: string; errors: { path: string; message: string }[] };
 

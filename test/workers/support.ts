@@ -17,9 +17,12 @@ export const SIGNING_KEY = Buffer.from(Array.from({ length: 32 }, (_, i) => i + 
  */
 export async function startWorker(
   vars: Record<string, string> = { ADMIN_TOKEN, AUDIT_SIGNING_KEY: SIGNING_KEY, PUBLIC_URL: 'https://grading.test' },
-  opts: { d1?: boolean } = {},
+  opts: { d1?: boolean; onStdout?: (text: string) => void } = {},
 ) {
+  const onStdout = opts.onStdout;
   const mf = new Miniflare({
+    // The Worker's console output (its JSON log lines), for tests that read them.
+    ...(onStdout ? { handleRuntimeStdio: (stdout: NodeJS.ReadableStream) => void stdout.on('data', (d) => onStdout(String(d))) } : {}),
     modules: true,
     scriptPath: join(root, 'dist/worker-test/worker.js'),
     compatibilityDate: compatibilityDate(),

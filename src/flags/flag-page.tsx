@@ -1,0 +1,285 @@
+/**
+ * /flags/:id: one flag with its evidence, the bunching chart, the decisions involved, the
+ * reviewer draw and the actions. Every action calls the same verb as the API (transitionFlag).
+ */
+import { Hono } from 'hono';
+import type { AppEnv } from '../core/http.js';
+import type { ApiError } from '../core/errors.js';
+import { CsrfInput, ErrorBox, Layout, Notice, renderPage, Table, type PageContext } from '../pages/layout.js';
+import { requireStaffPage } from '../pages/errors.js';
+import { enc, money, recoverable, statusOf, str, when } from '../pages/page-helpers.js';
+import { usernames } from '../auth/directory.js';
+import { decisionsByIds } from '../decisions/list.js';
+import { getFlag } from './list.js';
+import { defaultOversightPolicy } from './policy.js';
+import { flagOutcomes, mayReview, transitionFlag } from './workflow.js';
+import { bunchingHistogram, type BunchingHistogram } from './rules/bunching.js';
+import type { Draw } from './draw.js';
+import { flagRow } from './queries.js';
+import { BunchingChart } from './bunching-chart.js';
+import { FlagsStyle, tt } from './page-parts.js';
+
+// ---------------------------------------------------------------------------------------------
+// One flag
+
+/** The evidence's own figures (scalars and short lists of scalars), as the rule wrote them. */
+function EvidenceFigures(props: { ev: Record<string, unknown> }) {
+  const show = (v: unknown): string | null => {
+    if (typeof v === 'number') return Number.isInteger(v) ? String(v) : Math.abs(v) < 1e-4 && v !== 0 ? v.toExponential(3) : String(Number(v.toPrecision(6)));
+    if (typeof v === 'string') return v;
+    if (typeof v === 'boolean') return String(v);
+    if (Array.isArray(v) && v.length > 0 && v.length <= 12 && v.every((x) => typeof x !== 'object' || x === null)) return v.map((x) => show(x) ?? '').join(', ');
+    return null;
+  };
+  const rows = Object.entries(props.ev)
+    .filter(([k]) => !['decisionIds', 'itemKeys', 'involvedOfficerCodes'].includes(k))
+    .map(([k, v]) => [k, show(v)] as const)
+    .filter((r): r is readonly [string, string] => r[1] !== null);
+  if (!rows.length) return <></>;
+  return (
+    <dl class="facts" data-testid="evidence-figures">
+      {rows.map(([k, v]) => (
+        <>
+          <dt>
+            <code>{k}</code>
+          </dt>
+          <dd>{v}</dd>
+        </>
+      ))}
+    </dl>
+  );
+}
+
+const fmtP = (p: unknown) => (typeof p === 'number' ? (p < 1e-4 ? p.toExponential(3) : p.toPrecision(4)) : '–');
+
+async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; notice?: string; values?: Record<string, string> } = {}) {
+  requireStaffPage(c, 'supervisor', 'hr');
+  const { lang, t } = tt(c);
+  const ctx = c.get('ctx');
+  const flag = await getFlag({ ctx, id });
+  const ev = flag.evidence;
+  const decisionIds = Array.isArray(ev.decisionIds) ? (ev.decisionIds as string[]) : [];
+  const involved = await decisionsByIds(ctx, decisionIds);
+  const draw = flag.draw as unknown as Draw | null;
+  const names = await usernames(ctx, [...(draw?.candidates ?? []), flag.reviewerUserId]);
+  const who = (uid: string | null | undefined) => (uid ? `${names.get(uid) ?? '?'} (${uid})` : '');
+  let histogram: BunchingHistogram | null = null;
+  if (flag.rule === 'threshold_bunching' && typeof ev.threshold === 'number' && typeof ev.officerCode === 'string' && typeof ev.decisionType === 'string') {
+    const window = (ev.window as { from: string; to: string } | undefined) ?? { from: '0000-01-01', to: ctx.clock.now().toISOString().slice(0, 10) };
+    histogram = await bunchingHistogram(ctx, { officerCode: ev.officerCode, decisionType: ev.decisionType, threshold: ev.threshold, window });
+  }
+  const row = await flagRow(ctx, id);
+  const may = flag.status === 'closed' || !row ? null : await mayReview(ctx, row);
+  const values = opts.values ?? {};
+  const window = ev.window as { from: string; to: string } | undefined;
+  return renderPage(
+    c,
+    <Layout c={c} title={t('flag.title', { id: flag.id })} lang={lang}>
+      <FlagsStyle />
+      <p>
+        <a href="/flags">{t('flag.back')}</a>
+      </p>
+      <h1>
+        {t(`rule.${flag.rule}`)} · {flag.subjectCode}
+      </h1>
+      {opts.notice && <Notice kind="ok">{opts.notice}</Notice>}
+      <ErrorBox error={opts.error} lang={lang} />
+      <h2>{t('flag.summary')}</h2>
+      <dl class="facts">
+        <dt>{t('flags.col.flag')}</dt>
+        <dd>
+          <code>{flag.id}</code>
+        </dd>
+        <dt>{t('flags.col.subject')}</dt>
+        <dd>{`${flag.subjectCode}${flag.unitCode ? ` · ${flag.unitCode}` : ''}`}</dd>
+        <dt>{t('flags.col.severity')}</dt>
+        <dd class={`sev-${flag.severity}`}>{t(`severity.${flag.severity}`)}</dd>
+        <dt>{t('flags.col.status')}</dt>
+        <dd data-testid="flag-status">
+          {t(`status.${flag.status}`)}
+          {flag.overdue && (
+            <>
+              {' '}
+              <span class="badge overdue">{t('flags.overdue')}</span>
+            </>
+          )}
+        </dd>
+        {flag.outcome && (
+          <>
+            <dt>{t('flag.outcome')}</dt>
+            <dd data-testid="flag-outcome">{t(`outcome.${flag.outcome}`)}</dd>
+            <dt>{t('flag.closedAt')}</dt>
+            <dd>{when(flag.closedAt)}</dd>
+          </>
+        )}
+        <dt>{t('flags.col.reviewer')}</dt>
+        <dd>{flag.reviewerUserId ? who(flag.reviewerUserId) : t('flags.unassigned')}</dd>
+        <dt>{t('flags.col.raised')}</dt>
+        <dd>{when(flag.raisedAt)}</dd>
+        <dt>{t('flag.condition')}</dt>
+        <dd>
+          <code>{flag.conditionKey}</code>
+        </dd>
+      </dl>
+      <p class="muted">{t('flag.penaltyNote')}</p>
+
+      <h2>{t('flag.evidence')}</h2>
+      {window && <p>{t('flag.window', { from: window.from, to: window.to })}</p>}
+      {flag.rule === 'threshold_bunching' && (
+        <p data-testid="bunching-figures">
+          {t('flag.bunching.figures', { below: String(ev.below), above: String(ev.above), n: String(ev.n), p: fmtP(ev.pValue), max: String(ev.maxPValue) })}
+        </p>
+      )}
+      <EvidenceFigures ev={ev} />
+      {histogram && <BunchingChart h={histogram} t={t} officer={flag.subjectCode} />}
+      <details>
+        <summary>{t('flag.evidence.raw')}</summary>
+        <pre class="evidence">{JSON.stringify(ev, null, 2)}</pre>
+      </details>
+
+      {involved.length > 0 && (
+        <>
+          <h2>{t('flag.decisions')}</h2>
+          {decisionIds.length >= defaultOversightPolicy.maxEvidenceDecisions && <p class="muted">{t('flag.decisions.more', { n: decisionIds.length })}</p>}
+          <Table
+            head={[t('flag.col.decision'), t('flag.col.type'), t('flag.col.decider'), t('flag.col.taxpayer'), t('flag.col.amount'), t('flag.col.threshold'), t('flag.col.decidedAt'), t('flag.col.panel')]}
+            numeric={[4, 5]}
+          >
+            {involved.map((d) => (
+              <tr data-testid="decision-row">
+                <td>
+                  <code>{d.id}</code>
+                  {d.amends ? <span class="muted">{` ← ${d.amends}`}</span> : ''}
+                </td>
+                <td>{d.type}</td>
+                <td>{d.deciderCode ?? ''}</td>
+                <td>{d.taxpayerCode ?? ''}</td>
+                <td class="num">{money(d.amount)}</td>
+                <td class="num">{money(d.threshold)}</td>
+                <td>{d.decidedAt.slice(0, 10)}</td>
+                <td>{d.reviewers.map((r) => `${r.officerCode}${r.vote ? ` (${r.vote})` : ' (–)'}${r.investigated ? '*' : ''}`).join(', ')}</td>
+              </tr>
+            ))}
+          </Table>
+        </>
+      )}
+
+      <h2>{t('flag.draw')}</h2>
+      {draw ? (
+        <>
+          <p class="muted">{t('flag.draw.explain')}</p>
+          <dl class="facts" data-testid="draw">
+            <dt>{t('flag.draw.flagId')}</dt>
+            <dd>
+              <code>{draw.seedInputs.flagId}</code>
+            </dd>
+            <dt>{t('flag.draw.auditSize')}</dt>
+            <dd>
+              <code>{String(draw.seedInputs.auditSize)}</code>
+            </dd>
+            <dt>{t('flag.draw.head')}</dt>
+            <dd>
+              <code>{draw.seedInputs.auditHeadHash}</code>
+            </dd>
+            <dt>{t('flag.draw.seed')}</dt>
+            <dd>
+              <code>{draw.seed}</code>
+            </dd>
+            <dt>{t('flag.draw.candidates')}</dt>
+            <dd>
+              {draw.candidates.length ? (
+                <ol start={0}>
+                  {draw.candidates.map((u) => (
+                    <li>{who(u)}</li>
+                  ))}
+                </ol>
+              ) : (
+                '–'
+              )}
+            </dd>
+            <dt>{t('flag.draw.picked')}</dt>
+            <dd>{draw.picked ? who(draw.picked) : t('flag.draw.none')}</dd>
+          </dl>
+        </>
+      ) : (
+        <p>–</p>
+      )}
+
+      <h2>{t('flag.history')}</h2>
+      <Table head={[t('flag.col.at'), t('flag.col.move'), t('flag.col.actor'), t('flag.col.reason')]}>
+        {flag.transitions.map((x) => (
+          <tr data-testid="transition-row">
+            <td>{when(x.at)}</td>
+            <td>{`${x.from ? t(`status.${x.from}`) : '∅'} → ${t(`status.${x.to}`)}${x.outcome ? ` (${t(`outcome.${x.outcome}`)})` : ''}`}</td>
+            <td>{x.actor}</td>
+            <td>{x.reason}</td>
+          </tr>
+        ))}
+      </Table>
+
+      <h2>{t('flag.actions')}</h2>
+      <div class="actions">
+        {flag.status === 'closed' ? (
+          <p>{t('flag.closedNote')}</p>
+        ) : may && !may.ok ? (
+          <Notice kind="warn">{t('flag.cannot', { why: may.why })}</Notice>
+        ) : flag.status === 'open' ? (
+          <form method="post" action={`/flags/${enc(flag.id)}/transition`}>
+            <CsrfInput c={c} />
+            <input type="hidden" name="to" value="in_review" />
+            <label for="reason-start">
+              {t('flag.reason')} <span class="hint">{t('flag.reason.hint')}</span>
+            </label>
+            <textarea id="reason-start" name="reason" required>
+              {values.reason ?? ''}
+            </textarea>
+            <button type="submit">{t('flag.start')}</button>
+          </form>
+        ) : (
+          <form method="post" action={`/flags/${enc(flag.id)}/transition`}>
+            <CsrfInput c={c} />
+            <input type="hidden" name="to" value="closed" />
+            <fieldset class="outcomes">
+              <legend>{t('flag.close.outcome')}</legend>
+              {flagOutcomes.map((o) => (
+                <label>
+                  <input type="radio" name="outcome" value={o} required checked={values.outcome === o} /> {t(`outcome.${o}`)}
+                </label>
+              ))}
+            </fieldset>
+            <label for="reason-close">
+              {t('flag.reason')} <span class="hint">{t('flag.reason.hint')}</span>
+            </label>
+            <textarea id="reason-close" name="reason" required>
+              {values.reason ?? ''}
+            </textarea>
+            <button type="submit">{t('flag.close')}</button>
+          </form>
+        )}
+      </div>
+    </Layout>,
+    opts.error ? statusOf(opts.error) : 200,
+  );
+}
+
+export const flagPages = new Hono<AppEnv>()
+  .get('/flags/:id', (c) => {
+    const { t } = tt(c);
+    return flagPage(c, c.req.param('id'), { notice: c.req.query('done') === '1' ? t('flag.done') : undefined });
+  })
+  .post('/flags/:id/transition', async (c) => {
+    requireStaffPage(c, 'supervisor', 'hr');
+    const id = c.req.param('id');
+    const form = await c.req.parseBody();
+    const values = { to: str(form, 'to'), outcome: str(form, 'outcome'), reason: str(form, 'reason') };
+    try {
+      await transitionFlag({
+        ctx: c.get('ctx'),
+        flagId: id,
+        input: { to: values.to, outcome: values.outcome || undefined, reason: values.reason },
+      });
+    } catch (e) {
+      return flagPage(c, id, { error: recoverable(e), values });
+    }
+    return c.redirect(`/flags/${enc(id)}?done=1`, 303);
+  });

@@ -1,0 +1,7 @@
+/** The supervisor console: one file a page, mounted here. */
+import { Hono } from 'hono';
+import type { AppEnv } from '../core/http.js';
+import { queuePages } from './queue-page.js';
+import { flagPages } from './flag-page.js';
+
+export const flagsPages = new Hono<AppEnv>().route('/', queuePages).route('/', flagPages);

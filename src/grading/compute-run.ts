@@ -1,0 +1,163 @@
+/**
+ * Computing a run: HR starts one for a period (or a what-if with a candidate policy), or
+ * recomputes a computed one in place against the inputs as they are now.
+ */
+import { eq, sql } from 'drizzle-orm';
+import { z } from '@hono/zod-openapi';
+import { gradingResults, gradingRuns, policies } from '../../db/schema.js';
+import { requireRole, type Ctx } from '../core/context.js';
+import { conflict } from '../core/errors.js';
+import { newId, sha256Hex } from '../core/ids.js';
+import { commit, type Write } from '../audit/append.js';
+import { canonicalJson } from '../audit/canonical.js';
+import { parseInput, type Unchecked } from '../core/validate.js';
+import { defaultPolicy, type Policy } from '../../scoring/policy.js';
+import { activeRange, explainBasis, gradeOfficers, type ResultFigures } from '../../scoring/index.js';
+import { inputDigest, loadEngineInput } from './inputs.js';
+import { insertMany } from '../../db/insert-many.js';
+import { packDetail, storedRun } from './detail.js';
+import { figuresText } from './digest.js';
+import { commitGuarded, guarded } from '../audit/guarded.js';
+import { assertMutable, findRun, parsePolicy, parseRunPeriod, runPolicy } from './run-model.js';
+
+export const startRunInput = z
+  .object({
+    period: z.string().openapi({ example: '2026Q3' }),
+    policy: z.unknown().optional().openapi({ description: 'A full policy document; omitted: the default policy v1.' }),
+    whatIf: z.boolean().optional(),
+  })
+  .openapi('StartGradingRun');
+
+/**
+ * HR computes a run for a period: aggregates the inputs per officer in SQL, grades them with the
+ * pure engine and stores policy, run, results and one audit entry (plus one for a policy
+ * document seen for the first time) in one batch. The audit payload commits to every result
+ * through `resultsDigest` = SHA-256 of the canonical JSON of each result's figures
+ * (`resultFigures`) sorted by officer code, instead of one leaf per officer (ADR 0012).
+ */
+export async function startRun({ ctx, input: given }: { ctx: Ctx; input: Unchecked<z.input<typeof startRunInput>> }) {
+  requireRole(ctx.actor, 'hr');
+  const input = parseInput(startRunInput, given);
+  const period = parseRunPeriod(input.period);
+  const policy = input.policy === undefined ? defaultPolicy : parsePolicy(input.policy);
+  const whatIf = input.whatIf === true;
+  const now = ctx.clock.now();
+  const id = newId('run', now);
+  const c = await computeResults(ctx, id, period, policy);
+
+  const [known] = await ctx.db.select({ hash: policies.hash }).from(policies).where(eq(policies.hash, c.policyHash));
+  const writes: Write[] = [];
+  const events = [];
+  if (!known) {
+    writes.push(ctx.db.insert(policies).values({ hash: c.policyHash, version: policy.version, document: c.policyDoc, createdAt: now.toISOString() }).onConflictDoNothing());
+    events.push({ action: 'policy.store', entity: 'policy', entityId: c.policyHash, payload: { version: policy.version, document: policy } });
+  }
+  writes.push(
+    ctx.db.insert(gradingRuns).values({ id, period: period.code, policyHash: c.policyHash, inputDigest: c.inputDigest, status: 'computed', whatIf, createdBy: ctx.actor.userId, createdAt: now.toISOString() }),
+  );
+  writes.push(...c.inserts);
+  events.push({ action: whatIf ? 'grading_run.what_if' : 'grading_run.compute', entity: 'grading_run', entityId: id, payload: { ...c.payload, whatIf } });
+  await commit(ctx, writes, events);
+  return { id, status: 'computed' as const, inputDigest: c.inputDigest, whatIf, policyHash: c.policyHash, resultsDigest: c.resultsDigest };
+}
+
+/**
+ * Aggregates, grades and prepares the result INSERTs of one run (as many rows per statement as
+ * the driver's bound-parameter limit allows: 7 rows of 14 columns on D1), plus the audit payload
+ * that commits to them. The engine runs without its explanation text: the rows store the
+ * compact breakdown (detail.ts) and reads render the text from it.
+ */
+async function computeResults(ctx: Ctx, runId: string, period: ReturnType<typeof parseRunPeriod>, policy: Policy) {
+  const engineInput = await loadEngineInput(ctx.db, period, policy);
+  const digest = await inputDigest(engineInput);
+  const output = gradeOfficers(policy, engineInput, { explain: false });
+  const policyDoc = canonicalJson(policy);
+  const policyHash = await sha256Hex(policyDoc);
+
+  const dates = new Map(engineInput.officers.map((o) => [o.code, o]));
+  const ctxExplain = { policy, period, window: output.assessmentWindow, prior: output.prior, graded: output.graded, caps: output.caps };
+  const runBasis = explainBasis(ctxExplain, { hireDate: period.start, leaveDate: null });
+  const run = storedRun(runBasis, output.assessmentWindow, output.prior, policy.feedback.priorWeight);
+  const sorted = [...output.results].sort((a, b) => (a.officerCode < b.officerCode ? -1 : a.officerCode > b.officerCode ? 1 : 0));
+  const rows = sorted.map((r) => {
+    const { from, to } = activeRange(dates.get(r.officerCode)!, period);
+    const caps = r.placement && r.placement.cappedAt.length > 0 ? explainBasis(ctxExplain, dates.get(r.officerCode)!, r.placement.cappedAt).caps : [];
+    return {
+      runId,
+      officerCode: r.officerCode,
+      status: r.status,
+      composite: r.composite,
+      workload: r.components?.workload ?? null,
+      assessment: r.components?.assessment ?? null,
+      feedback: r.components?.feedback ?? null,
+      tenure: r.components?.tenure ?? null,
+      penalty: r.status === 'graded' ? r.penalty : null,
+      rank: r.rank,
+      tier: r.tier,
+      coefficient: r.coefficient,
+      payout: r.payout,
+      detail: packDetail(r, { activeFrom: from, activeTo: to, caps }, run),
+    };
+  });
+  const resultsDigest = await sha256Hex(figuresText(sorted.map(resultFigures)));
+  const graded = sorted.filter((r) => r.status === 'graded').length;
+  const tierCounts: Record<string, number> = {};
+  for (const r of sorted) if (r.tier !== null) tierCounts[String(r.tier)] = (tierCounts[String(r.tier)] ?? 0) + 1;
+  const inserts: Write[] = insertMany(ctx.db, gradingResults, rows);
+  return {
+    inputDigest: digest,
+    policyHash,
+    policyDoc,
+    resultsDigest,
+    inserts,
+    payload: {
+      period: period.code,
+      policyHash,
+      policyVersion: policy.version,
+      inputDigest: digest,
+      resultsDigest,
+      counts: { officers: sorted.length, graded, notGraded: sorted.length - graded },
+      tierCounts,
+      prior: output.prior,
+      caps: output.caps,
+    },
+  };
+}
+
+/**
+ * HR recomputes a computed run in place with its own policy against the inputs as they are now
+ * (e.g. after a corrected import). Refused (409) once published, and once any adjustment was
+ * proposed, since recomputing would silently drop a four-eyes decision; start a new run instead.
+ */
+export async function recomputeRun({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
+  requireRole(ctx.actor, 'hr');
+  const run = await findRun(ctx, input.id);
+  assertMutable(run, 'recomputing it');
+  const [adjusted] = await ctx.db.all<{ n: number }>(sql`select count(*) as n from adjustments where run_id = ${run.id}`);
+  if (adjusted!.n > 0) throw conflict(`Run ${run.id} has adjustments; start a new run instead of recomputing this one.`, 'run_adjusted');
+  const policy = await runPolicy(ctx, run);
+  const c = await computeResults(ctx, run.id, parseRunPeriod(run.period), policy);
+  const untouched = sql`(select status from grading_runs where id = ${run.id}) = 'computed'
+    and not exists (select 1 from adjustments where run_id = ${run.id})`;
+  await commitGuarded(
+    ctx,
+    [
+      ctx.db.update(gradingRuns).set({ status: guarded('computed', untouched) as never, inputDigest: c.inputDigest }).where(eq(gradingRuns.id, run.id)),
+      ctx.db.delete(gradingResults).where(eq(gradingResults.runId, run.id)),
+      ...c.inserts,
+    ],
+    [{ action: 'grading_run.recompute', entity: 'grading_run', entityId: run.id, payload: { ...c.payload, whatIf: run.whatIf, previousInputDigest: run.inputDigest } }],
+    'run_changed',
+    `Run ${run.id} was published or adjusted meanwhile.`,
+  );
+  return { id: run.id, status: 'computed' as const, inputDigest: c.inputDigest, whatIf: run.whatIf, policyHash: run.policyHash, resultsDigest: c.resultsDigest };
+}
+
+/**
+ * The figures a results digest commits to, per officer: everything that decides pay and rank,
+ * without the explanation text (which is derived from them and would make the digest of a
+ * 10,000-officer run hash some 25 MB).
+ */
+export function resultFigures(r: ResultFigures): Parameters<typeof figuresText>[0][number] {
+  return [r.officerCode, r.status, r.composite, r.components, r.weights, r.penalty, r.rank, r.tier, r.coefficient, r.payout];
+}

@@ -1,0 +1,203 @@
+/**
+ * What the HR console's pages share: their translator and stylesheet, the charts (drawn here as
+ * SVG, so they print and work without JavaScript), the result facts and the adjustment form.
+ */
+import type { Child } from 'hono/jsx';
+import { CsrfInput, type PageContext } from '../pages/layout.js';
+import { PageStyle, domainT, enc, fmt } from '../pages/page-helpers.js';
+import type { Translate, Lang } from '../pages/i18n.js';
+import { gradingMessages } from './messages.js';
+import type { ResultDetail, RunRow } from './run-model.js';
+import type { getResult } from './results.js';
+import type { TierUsage } from './report.js';
+import type { Policy } from '../../scoring/policy.js';
+
+export const tt = domainT(gradingMessages);
+
+/** Definition lists as two columns; the shell's stylesheet leaves dl alone. */
+const gradingCss = `dl.facts,dl.run-meta{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0 1rem}
+dl.facts dt,dl.run-meta dt{font-weight:600}dl.facts dd,dl.run-meta dd{margin:0;word-break:break-all}
+.adjustment{border:1px solid var(--line);border-radius:6px;padding:.5rem 1rem;margin:.5rem 0}
+pre.policy-json{max-height:20rem;overflow:auto;background:#f3f5f8;padding:.5rem;font-size:.85rem}`;
+
+export function GradingStyle() {
+  return <PageStyle css={gradingCss} />;
+}
+
+
+/**
+ * The histogram of composites as an SVG drawn here: one bar per 5-point bin, the tier minimum
+ * scores as dashed vertical lines with their level. Works in print and without JavaScript.
+ */
+export function Histogram(props: { bins: number[]; tiers: TierUsage[]; label: string }) {
+  const W = 640;
+  const H = 240;
+  const left = 36;
+  const bottom = 28;
+  const top = 22;
+  const plotW = W - left - 10;
+  const plotH = H - top - bottom;
+  const max = Math.max(1, ...props.bins);
+  const bw = plotW / props.bins.length;
+  const x = (score: number) => left + (score / 100) * plotW;
+  const ticks = [0, 20, 40, 60, 80, 100];
+  return (
+    <svg class="histogram" role="img" aria-label={props.label} viewBox={`0 0 ${W} ${H}`} width="100%" style="max-width:40rem;height:auto" xmlns="http://www.w3.org/2000/svg">
+      <title>{props.label}</title>
+      <line x1={left} y1={top + plotH} x2={left + plotW} y2={top + plotH} stroke="#1a1a1a" />
+      <line x1={left} y1={top} x2={left} y2={top + plotH} stroke="#1a1a1a" />
+      <text x={left - 6} y={top + 4} text-anchor="end" font-size="11">{max}</text>
+      <text x={left - 6} y={top + plotH} text-anchor="end" font-size="11">0</text>
+      {props.bins.map((n, i) => {
+        const h = (n / max) * plotH;
+        return (
+          <rect data-bin={i * 5} data-count={n} x={left + i * bw + 1} y={top + plotH - h} width={Math.max(0, bw - 2)} height={h} fill="#0b4f8a">
+            <title>{`${i * 5}–${i * 5 + 5}: ${n}`}</title>
+          </rect>
+        );
+      })}
+      {ticks.map((s) => (
+        <text x={x(s)} y={H - 8} text-anchor="middle" font-size="11">{s}</text>
+      ))}
+      {props.tiers
+        .filter((t) => t.minScore > 0)
+        .map((t) => (
+          <g class="tier-boundary" data-level={t.level}>
+            <line x1={x(t.minScore)} y1={top - 4} x2={x(t.minScore)} y2={top + plotH} stroke="#8a1111" stroke-width="1.5" stroke-dasharray="5 3" />
+            <text x={x(t.minScore) + 3} y={top - 8} font-size="11" fill="#8a1111">{`${t.level} ≥${t.minScore}`}</text>
+          </g>
+        ))}
+    </svg>
+  );
+}
+
+/** Horizontal bars for the four components and the composite (0–100). */
+export function ComponentBars(props: { t: Translate; detail: ResultDetail }) {
+  const { t, detail } = props;
+  const rows: { key: string; score: number | null; weight: number | null }[] = [
+    { key: 'workload', score: detail.components?.workload ?? null, weight: detail.weights?.workload ?? null },
+    { key: 'assessment', score: detail.components?.assessment ?? null, weight: detail.weights?.assessment ?? null },
+    { key: 'feedback', score: detail.components?.feedback ?? null, weight: detail.weights?.feedback ?? null },
+    { key: 'tenure', score: detail.components?.tenure ?? null, weight: detail.weights?.tenure ?? null },
+    { key: 'composite', score: detail.composite, weight: null },
+  ];
+  const W = 600;
+  const rowH = 30;
+  const labelW = 110;
+  const barW = W - labelW - 150;
+  return (
+    <svg class="components" role="img" aria-label={t('officer.components')} viewBox={`0 0 ${W} ${rows.length * rowH + 6}`} width="100%" style="max-width:36rem;height:auto" xmlns="http://www.w3.org/2000/svg">
+      {rows.map((r, i) => {
+        const y = i * rowH + 4;
+        const w = r.score === null ? 0 : (Math.max(0, Math.min(100, r.score)) / 100) * barW;
+        return (
+          <g data-component={r.key} data-score={r.score ?? ''}>
+            <text x={0} y={y + 17} font-size="13">{t(`col.${r.key}`)}</text>
+            <rect x={labelW} y={y + 4} width={barW} height={18} fill="#eef1f5" />
+            <rect x={labelW} y={y + 4} width={w} height={18} fill={r.key === 'composite' ? '#0f5c2e' : '#0b4f8a'} />
+            <text x={labelW + barW + 6} y={y + 17} font-size="13">
+              {r.score === null ? t('officer.missing') : r.score.toFixed(2)}
+              {r.weight !== null ? ` × ${r.weight.toFixed(3)}` : ''}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
+/** The engine's explanation, plus the approved adjustment that overrides its tier, if any. */
+export function Explanation(props: { lang: Lang; t: Translate; detail: ResultDetail }) {
+  const lines = props.detail.explanation?.[props.lang] ?? [];
+  const a = props.detail.adjustment;
+  return (
+    <ul class="explanation">
+      {lines.map((l) => (
+        <li>{l}</li>
+      ))}
+      {a && (
+        <li data-testid="adjustment-line">
+          {props.t('officer.adjustedLine', { from: a.fromTier, to: a.toTier, coefficient: a.coefficient.toFixed(2), payout: a.payout.toFixed(2), reason: a.reason })}
+        </li>
+      )}
+    </ul>
+  );
+}
+
+export function RunStatus(props: { t: Translate; run: RunRow }) {
+  return (
+    <span>
+      {props.t(`run.status.${props.run.status}`)}
+      {props.run.whatIf ? ` · ${props.t('run.whatIf')}` : ''}
+    </span>
+  );
+}
+
+export function ProposeForm(props: { c: PageContext; t: Translate; runId: string; policy: Policy; officerCode?: string; back?: string }) {
+  const { t } = props;
+  return (
+    <form method="post" action={`/hr/runs/${enc(props.runId)}/adjustments`} class="no-print">
+      <fieldset>
+        <legend>{t('adj.propose')}</legend>
+        <CsrfInput c={props.c} />
+        {props.back && <input type="hidden" name="back" value={props.back} />}
+        <label for="adj-officer">{t('adj.officer')}</label>
+        <input id="adj-officer" name="officerCode" type="text" required value={props.officerCode ?? ''} />
+        <label for="adj-tier">{t('adj.toTier')}</label>
+        <select id="adj-tier" name="toTier" required>
+          {props.policy.tiers.map((x) => (
+            <option value={String(x.level)}>{x.level}</option>
+          ))}
+        </select>
+        <label for="adj-reason">{t('adj.reason')}</label>
+        <textarea id="adj-reason" name="reason" required maxlength={2000}></textarea>
+        <div>
+          <button type="submit">{t('adj.submit')}</button>
+        </div>
+      </fieldset>
+    </form>
+  );
+}
+
+export function OfficerFacts(props: { t: Translate; result: Awaited<ReturnType<typeof getResult>> }) {
+  const { t, result } = props;
+  const d = result.detail;
+  const facts: [string, Child][] = [
+    [t('officer.unit'), result.unitName ? `${result.unitName} (${d.unitCode})` : d.unitCode],
+    [t('officer.peerGroup'), `${d.peerGroup}${d.raw?.peerFallback ? ` (→ ${d.raw.peerGroupUsed})` : ''}`],
+    [t('officer.team'), d.team],
+    [t('col.status'), t(`status.${result.status}`)],
+  ];
+  if (result.status === 'graded') {
+    facts.push([t('col.composite'), fmt(result.composite)], [t('col.penalty'), fmt(result.penalty)], [t('col.rank'), String(result.rank ?? '')]);
+    facts.push([t('col.tier'), `${result.tier ?? ''}${result.adjusted ? t('adjusted.mark', { from: result.adjusted.fromTier }) : ''}`], [t('col.payout'), fmt(result.incentive)]);
+  } else {
+    facts.push([t('officer.reason'), result.reason ?? '']);
+  }
+  return (
+    <dl class="facts" data-testid="officer-facts">
+      {facts.map(([k, v]) => (
+        <>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </>
+      ))}
+    </dl>
+  );
+}
+
+/** The result's facts and, once graded, its component bars (the officer page and the report). */
+export function ResultSummary(props: { t: Translate; result: Awaited<ReturnType<typeof getResult>> }) {
+  const { t, result } = props;
+  return (
+    <>
+      <OfficerFacts t={t} result={result} />
+      {result.detail.status === 'graded' && (
+        <>
+          <h2>{t('officer.components')}</h2>
+          <ComponentBars t={t} detail={result.detail} />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,15 @@
+/** The HR console and the printable officer report: one file a page, mounted here. */
+import { Hono } from 'hono';
+import type { AppEnv } from '../core/http.js';
+import { runsPages } from './runs-page.js';
+import { comparePages } from './compare-page.js';
+import { runPages } from './run-page.js';
+import { officerResultPages } from './officer-page.js';
+import { reportPages } from './report-page.js';
+
+export const gradingPages = new Hono<AppEnv>()
+  .route('/', runsPages)
+  .route('/', comparePages)
+  .route('/', runPages)
+  .route('/', officerResultPages)
+  .route('/', reportPages);

@@ -1,0 +1,25 @@
+/**
+ * Small named reads the HR console's pages need beside the verbs (which periods exist, what a
+ * decision is about). Pages hold no SQL: they call these or the verbs.
+ */
+import { desc, eq } from 'drizzle-orm';
+import { adjustments, appeals, periods } from '../../db/schema.js';
+import type { Ctx } from '../core/context.js';
+
+/** The codes of the latest `limit` periods on record, newest first (the start form's suggestions). */
+export async function knownPeriods(ctx: Ctx, limit: number): Promise<string[]> {
+  const rows = await ctx.db.select({ code: periods.code }).from(periods).orderBy(desc(periods.code)).limit(limit);
+  return rows.map((p) => p.code);
+}
+
+/** The run an adjustment belongs to (to show that run again when deciding it is refused), or null. */
+export async function adjustmentRunId(ctx: Ctx, id: string): Promise<string | null> {
+  const [row] = await ctx.db.select({ runId: adjustments.runId }).from(adjustments).where(eq(adjustments.id, id));
+  return row?.runId ?? null;
+}
+
+/** The run and officer an appeal is about (to show that officer's page again), or null. */
+export async function appealSubject(ctx: Ctx, id: string): Promise<{ runId: string; officerCode: string } | null> {
+  const [row] = await ctx.db.select({ runId: appeals.runId, officerCode: appeals.officerCode }).from(appeals).where(eq(appeals.id, id));
+  return row ?? null;
+}

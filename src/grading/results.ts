@@ -1,0 +1,97 @@
+/**
+ * Reading results: a run's results by officer code (the API) or sorted by any column (the HR
+ * console), one officer's result with its breakdown, and the caller's own published results.
+ */
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { gradingResults, gradingRuns, units } from '../../db/schema.js';
+import { requireRole, type Ctx } from '../core/context.js';
+import { forbidden, notFound } from '../core/errors.js';
+import { keyset } from '../core/pagination.js';
+import { findRun, resultDetail, resultItem, visibleRun } from './run-model.js';
+
+const resultsByOfficer = keyset('asc', [gradingResults.officerCode], (r: { officerCode: string }) => [r.officerCode]);
+
+/** HR lists a run's results by officer code, paginated (cursor: the last officer code). */
+export async function listResults({ ctx, input }: { ctx: Ctx; input: { id: string; limit?: number; cursor?: string } }) {
+  requireRole(ctx.actor, 'hr', 'officer');
+  if (ctx.actor.role !== 'hr') throw forbidden('Officers read only their own result: /api/v1/grading-runs/{id}/results/{officerCode}.');
+  const run = await findRun(ctx, input.id);
+  const limit = input.limit ?? 100;
+  const rows = await ctx.db
+    .select()
+    .from(gradingResults)
+    .where(and(eq(gradingResults.runId, run.id), resultsByOfficer.after(input.cursor)))
+    .orderBy(asc(gradingResults.officerCode))
+    .limit(limit + 1);
+  const { items, nextCursor } = resultsByOfficer.page(rows, limit);
+  return { items: items.map((r) => resultItem(r)), nextCursor };
+}
+
+/**
+ * One officer's result. HR: any. An officer: only their own, only of a published run (403 for
+ * another officer's, 404 while the run is unpublished).
+ */
+export async function getResult({ ctx, input }: { ctx: Ctx; input: { id: string; officerCode: string } }) {
+  requireRole(ctx.actor, 'hr', 'officer');
+  if (ctx.actor.role === 'officer' && ctx.actor.officerCode !== input.officerCode) {
+    throw forbidden('An officer sees only their own result.');
+  }
+  const run = await visibleRun(ctx, input.id);
+  const [row] = await ctx.db
+    .select()
+    .from(gradingResults)
+    .where(and(eq(gradingResults.runId, run.id), eq(gradingResults.officerCode, input.officerCode)));
+  if (!row) throw notFound(`Officer ${input.officerCode} has no result in run ${run.id}.`);
+  const detail = resultDetail(row);
+  const [unit] = await ctx.db.select({ name: units.name }).from(units).where(eq(units.code, detail.unitCode));
+  return { runId: run.id, period: run.period, runStatus: run.status, publishedAt: run.publishedAt, ...resultItem(row, detail), unitName: unit?.name ?? null, detail };
+}
+
+/**
+ * The caller's own results in published runs, newest first. Supervisors are graded like any
+ * officer, so a supervisor linked to an officer record reads theirs here too.
+ */
+export async function myGrades({ ctx }: { ctx: Ctx }) {
+  requireRole(ctx.actor, 'officer', 'supervisor');
+  const code = ctx.actor.officerCode;
+  if (!code) return { items: [] };
+  const rows = await ctx.db
+    .select({ result: gradingResults, period: gradingRuns.period, publishedAt: gradingRuns.publishedAt })
+    .from(gradingResults)
+    .innerJoin(gradingRuns, eq(gradingRuns.id, gradingResults.runId))
+    .where(and(eq(gradingResults.officerCode, code), eq(gradingRuns.status, 'published')))
+    .orderBy(desc(gradingRuns.period), desc(gradingRuns.id));
+  return { items: rows.map((r) => ({ runId: r.result.runId, period: r.period, publishedAt: r.publishedAt, ...resultItem(r.result) })) };
+}
+
+const sortColumns = {
+  code: gradingResults.officerCode,
+  rank: gradingResults.rank,
+  composite: gradingResults.composite,
+  workload: gradingResults.workload,
+  assessment: gradingResults.assessment,
+  feedback: gradingResults.feedback,
+  tenure: gradingResults.tenure,
+  penalty: gradingResults.penalty,
+  tier: gradingResults.tier,
+  payout: gradingResults.payout,
+} as const;
+export type ResultSort = keyof typeof sortColumns;
+export const resultSorts = Object.keys(sortColumns) as ResultSort[];
+
+/** A page of results sorted by any column (the HR console's table), with the total count. */
+export async function browseResults({ ctx, input }: { ctx: Ctx; input: { id: string; sort: ResultSort; dir: 'asc' | 'desc'; offset: number; limit: number } }) {
+  requireRole(ctx.actor, 'hr');
+  const run = await findRun(ctx, input.id);
+  const col = sortColumns[input.sort] ?? gradingResults.officerCode;
+  // Nulls (not graded) always last, whatever the direction; officer code breaks ties.
+  const order = input.dir === 'desc' ? [sql`${col} is null`, desc(col), asc(gradingResults.officerCode)] : [sql`${col} is null`, asc(col), asc(gradingResults.officerCode)];
+  const [rows, [total]] = await Promise.all([
+    ctx.db.select().from(gradingResults).where(eq(gradingResults.runId, run.id)).orderBy(...order).limit(input.limit).offset(input.offset),
+    ctx.db.select({ n: sql<number>`count(*)` }).from(gradingResults).where(eq(gradingResults.runId, run.id)),
+  ]);
+  return { run, rows: rows.map((r) => {
+    const detail = resultDetail(r);
+    return { ...resultItem(r, detail), detail };
+  }), total: total!.n };
+}

@@ -1,0 +1,347 @@
+/**
+ * /hr/runs/:id: one run with its distribution, cap usage, adjustments and sortable results, and
+ * the actions on it (publish with confirmation, recompute, propose and decide adjustments).
+ */
+import { Hono } from 'hono';
+import type { AppEnv } from '../core/http.js';
+import { CsrfInput, ErrorBox, Layout, Notice, renderPage, Table, type PageContext } from '../pages/layout.js';
+import { requireStaffPage } from '../pages/errors.js';
+import { enc, fmt, formRefusal, num, recoverable, statusOf, str, when, type PageStatus } from '../pages/page-helpers.js';
+import { findRun, runPolicy } from './run-model.js';
+import { getRun, listRuns } from './list-runs.js';
+import { browseResults, resultSorts, type ResultSort } from './results.js';
+import { recomputeRun } from './compute-run.js';
+import { publishRun } from './publish-run.js';
+import { exportRunCsv } from './export-run.js';
+import { decideAdjustment, listAdjustments, proposeAdjustment } from './adjustment.js';
+import { runHistogram, tierUsage } from './report.js';
+import { usernames } from '../auth/directory.js';
+import { adjustmentRunId } from './queries.js';
+import { GradingStyle, Histogram, ProposeForm, RunStatus, tt } from './page-parts.js';
+
+const PAGE_SIZE = 50;
+
+async function runPage(c: PageContext, id: string, opts: { error?: unknown; notice?: string; status?: PageStatus } = {}) {
+  const me = requireStaffPage(c, 'hr');
+  const { lang, t } = tt(c);
+  const ctx = c.get('ctx');
+  const sortQ = c.req.query('sort') ?? 'rank';
+  const sort: ResultSort = (resultSorts as string[]).includes(sortQ) ? (sortQ as ResultSort) : 'rank';
+  const dir = c.req.query('dir') === 'desc' ? 'desc' : 'asc';
+  const page = Math.max(0, Math.floor(Number(c.req.query('page') ?? 0)) || 0);
+  const run = await getRun({ ctx, input: { id } });
+  const runRow = await findRun(ctx, id);
+  const policy = await runPolicy(ctx, runRow);
+  const [{ rows, total }, bins, usage, adjustments, names, siblings] = await Promise.all([
+    browseResults({ ctx, input: { id, sort, dir, offset: page * PAGE_SIZE, limit: PAGE_SIZE } }),
+    runHistogram(ctx, id),
+    tierUsage(ctx, runRow, policy),
+    listAdjustments({ ctx, input: { runId: id } }),
+    usernames(ctx, [run.createdBy, run.publishedBy]),
+    listRuns({ ctx, input: { period: run.period, limit: 50 } }),
+  ]);
+  const adjNames = await usernames(ctx, adjustments.items.flatMap((a) => [a.requestedBy, a.decidedBy]));
+  const mutable = run.status === 'computed' && !run.whatIf;
+  const base = `/hr/runs/${enc(id)}`;
+  const sortHref = (col: ResultSort) => {
+    const nextDir = sort === col && dir === 'asc' ? 'desc' : sort === col ? 'asc' : col === 'code' || col === 'rank' ? 'asc' : 'desc';
+    return `${base}?sort=${col}&dir=${nextDir}`;
+  };
+  const head = (col: ResultSort, key: string, num = true) => (
+    <a href={sortHref(col)} title={t('sort.by', { col: t(key) })} class={num ? 'num' : undefined}>
+      {t(key)}
+      {sort === col ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}
+    </a>
+  );
+  const pending = adjustments.items.filter((a) => a.status === 'pending');
+  const decided = adjustments.items.filter((a) => a.status !== 'pending');
+  return renderPage(
+    c,
+    <Layout c={c} title={t('run.title', { period: run.period })} lang={lang}>
+      <GradingStyle />
+      <h1>{t('run.title', { period: run.period })}</h1>
+      {opts.notice && <Notice kind="ok">{opts.notice}</Notice>}
+      <ErrorBox error={opts.error} lang={lang} />
+      <dl class="run-meta">
+        <dt>{t('run.id')}</dt>
+        <dd>
+          <code>{run.id}</code>
+        </dd>
+        <dt>{t('run.status')}</dt>
+        <dd data-testid="run-status">
+          <RunStatus t={t} run={runRow} />
+        </dd>
+        <dt>{t('run.policy')}</dt>
+        <dd>
+          {policy.version} · <code>{run.policyHash.slice(0, 16)}</code>
+        </dd>
+        <dt>{t('run.digest')}</dt>
+        <dd>
+          <code>{run.inputDigest}</code>
+        </dd>
+        <dt>{t('run.created')}</dt>
+        <dd>{t('run.by', { at: when(run.createdAt), user: names.get(run.createdBy) ?? run.createdBy })}</dd>
+        {run.publishedAt && (
+          <>
+            <dt>{t('run.published')}</dt>
+            <dd>{t('run.by', { at: when(run.publishedAt), user: names.get(run.publishedBy ?? '') ?? run.publishedBy ?? '' })}</dd>
+          </>
+        )}
+      </dl>
+      <p>{t('run.counts', { graded: usage.graded, notGraded: usage.notGraded })}</p>
+      <p class="no-print">
+        {mutable && (
+          <a class="button" href={`${base}/publish`}>
+            {t('run.publish')}
+          </a>
+        )}{' '}
+        {run.status === 'computed' && adjustments.items.length === 0 && (
+          <form method="post" action={`${base}/recompute`} class="inline-form">
+            <CsrfInput c={c} />
+            <button type="submit" class="secondary" title={t('run.recomputeHint')}>
+              {t('run.recompute')}
+            </button>
+          </form>
+        )}{' '}
+        {run.status === 'published' && (
+          <a class="button secondary" href={`${base}/export.csv`} download>
+            {t('run.export')}
+          </a>
+        )}
+      </p>
+      {run.status === 'published' && <Notice>{t('run.frozen')}</Notice>}
+      {run.whatIf && <Notice kind="warn">{t('run.whatIfNote')}</Notice>}
+
+      <h2>{t('run.distribution')}</h2>
+      <Histogram bins={bins} tiers={usage.tiers} label={t('run.chartLabel')} />
+      <details class="no-print">
+        <summary>{t('run.chartData')}</summary>
+        <Table head={[t('col.composite'), t('cmp.n')]}>
+          {bins.map((n, i) => (
+            <tr>
+              <td>{`${i * 5}–${i === bins.length - 1 ? 100 : i * 5 + 5}`}</td>
+              <td class="num">{n}</td>
+            </tr>
+          ))}
+        </Table>
+      </details>
+      <h3>{t('run.caps')}</h3>
+      <ul data-testid="cap-usage">
+        {usage.tiers.map((u) =>
+          u.cap === null ? <li>{t('run.noCap', { level: u.level, used: u.used })}</li> : <li>{t('run.capUsed', { level: u.level, used: u.used, cap: u.cap })}</li>,
+        )}
+      </ul>
+
+      {siblings.items.length > 1 && (
+        <form method="get" action="/hr/compare" class="no-print">
+          <input type="hidden" name="a" value={run.id} />
+          <label for="cmp-b">{t('run.compareWith')}</label>
+          <select id="cmp-b" name="b">
+            {siblings.items
+              .filter((r) => r.id !== run.id)
+              .map((r) => (
+                <option value={r.id}>{`${r.id} · ${t(`run.status.${r.status}`)}${r.whatIf ? ` · ${t('run.whatIf')}` : ''}`}</option>
+              ))}
+          </select>
+          <button type="submit" class="secondary">
+            {t('run.compareGo')}
+          </button>
+        </form>
+      )}
+
+      {!run.whatIf && (
+        <section id="adjustments">
+          <h2>{t('adj.title')}</h2>
+          {adjustments.items.length === 0 && <p>{t('adj.none')}</p>}
+          {pending.length > 0 && <h3>{t('adj.pending')}</h3>}
+          {pending.map((a) => (
+            <div class="adjustment" data-adjustment={a.id}>
+              <p>
+                <strong>{t('adj.line', { officer: a.officerCode, from: a.fromTier, to: a.toTier, user: adjNames.get(a.requestedBy) ?? a.requestedBy })}</strong>
+                <br />
+                {a.reason}
+              </p>
+              {a.requestedBy === me.userId ? (
+                <p class="muted">{t('adj.own')}</p>
+              ) : (
+                mutable && (
+                  <form method="post" action={`/hr/adjustments/${enc(a.id)}/decision`}>
+                    <CsrfInput c={c} />
+                    <label for={`reason-${a.id}`}>{t('adj.decisionReason')}</label>
+                    <input id={`reason-${a.id}`} name="reason" type="text" required maxlength={2000} />
+                    <button type="submit" name="decision" value="approve">
+                      {t('adj.approve')}
+                    </button>{' '}
+                    <button type="submit" name="decision" value="reject" class="secondary">
+                      {t('adj.reject')}
+                    </button>
+                  </form>
+                )
+              )}
+            </div>
+          ))}
+          {decided.length > 0 && (
+            <>
+              <h3>{t('adj.decided')}</h3>
+              <Table head={[t('adj.officer'), t('col.tier'), t('adj.reason'), t('run.status'), t('adj.decisionReason')]}>
+                {decided.map((a) => (
+                  <tr>
+                    <td>{a.officerCode}</td>
+                    <td>{`${a.fromTier} → ${a.toTier}`}</td>
+                    <td>{a.reason}</td>
+                    <td>{`${t(`adj.status.${a.status}`)} · ${adjNames.get(a.decidedBy ?? '') ?? ''}`}</td>
+                    <td>{a.decisionReason}</td>
+                  </tr>
+                ))}
+              </Table>
+            </>
+          )}
+          {mutable && <ProposeForm c={c} t={t} runId={run.id} policy={policy} />}
+        </section>
+      )}
+
+      <h2 id="results">{t('run.results')}</h2>
+      <p>{t('run.page', { from: total === 0 ? 0 : page * PAGE_SIZE + 1, to: Math.min(total, (page + 1) * PAGE_SIZE), total })}</p>
+      <Table
+        head={[
+          head('rank', 'col.rank'),
+          head('code', 'col.code', false),
+          t('col.name'),
+          head('composite', 'col.composite'),
+          head('workload', 'col.workload'),
+          head('assessment', 'col.assessment'),
+          head('feedback', 'col.feedback'),
+          head('tenure', 'col.tenure'),
+          head('penalty', 'col.penalty'),
+          head('tier', 'col.tier'),
+          head('payout', 'col.payout'),
+        ]}
+      >
+        {rows.map((r) => (
+          <tr data-officer={r.officerCode}>
+            <td class="num">{r.rank ?? ''}</td>
+            <td>
+              <a href={`${base}/officers/${enc(r.officerCode)}`}>{r.officerCode}</a>
+            </td>
+            <td>{r.name ?? ''}</td>
+            <td class="num">
+              {r.status === 'graded' ? fmt(r.composite) : t('status.not_graded')}
+              {r.incomplete ? t('incomplete.mark') : ''}
+            </td>
+            <td class="num">{fmt(r.components.workload)}</td>
+            <td class="num">{fmt(r.components.assessment)}</td>
+            <td class="num">{fmt(r.components.feedback)}</td>
+            <td class="num">{fmt(r.components.tenure)}</td>
+            <td class="num">{r.status === 'graded' ? fmt(r.penalty) : ''}</td>
+            <td class="num" data-tier={r.tier ?? ''}>
+              {r.tier ?? ''}
+              {r.adjusted ? t('adjusted.mark', { from: r.adjusted.fromTier }) : ''}
+            </td>
+            <td class="num">{fmt(r.incentive)}</td>
+          </tr>
+        ))}
+      </Table>
+      <p class="no-print">
+        {page > 0 && <a href={`${base}?sort=${sort}&dir=${dir}&page=${page - 1}#results`}>{t('run.prev')}</a>}{' '}
+        {(page + 1) * PAGE_SIZE < total && <a href={`${base}?sort=${sort}&dir=${dir}&page=${page + 1}#results`}>{t('run.next')}</a>}
+      </p>
+    </Layout>,
+    opts.status ?? 200,
+  );
+}
+
+/** Only same-site paths of the HR console are followed after a form post. */
+const safeBack = (back: string, fallback: string) => (/^\/hr\/runs\/[A-Za-z0-9_%-]+(\/officers\/[A-Za-z0-9_%.-]+)?$/.test(back) ? back : fallback);
+
+export const runPages = new Hono<AppEnv>()
+  .get('/hr/runs/:id', (c) => {
+    const q = c.req.query('done');
+    const { t } = tt(c);
+    const notice = q === 'proposed' ? t('adj.proposed') : q === 'approved' || q === 'rejected' ? t('adj.done', { status: t(`adj.status.${q}`) }) : q === 'published' ? t('publish.done') : q === 'recomputed' ? t('run.recomputed') : undefined;
+    return runPage(c, c.req.param('id'), { notice });
+  })
+  .get('/hr/runs/:id/export.csv', async (c) => {
+    requireStaffPage(c, 'hr');
+    const { filename, body } = await exportRunCsv({ ctx: c.get('ctx'), input: { id: c.req.param('id') } });
+    c.header('cache-control', 'no-store');
+    return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` });
+  })
+  .get('/hr/runs/:id/publish', async (c) => {
+    requireStaffPage(c, 'hr');
+    const { lang, t } = tt(c);
+    const id = c.req.param('id');
+    const run = await getRun({ ctx: c.get('ctx'), input: { id } });
+    return renderPage(
+      c,
+      <Layout c={c} title={t('publish.title')} lang={lang}>
+      <GradingStyle />
+        <h1>{t('publish.title')}</h1>
+        <Notice kind="warn">{t('publish.warning')}</Notice>
+        <p>{t('publish.summary', { period: run.period, graded: run.counts.graded })}</p>
+        <p>
+          <code>{run.id}</code>
+        </p>
+        <form method="post" action={`/hr/runs/${enc(id)}/publish`}>
+          <CsrfInput c={c} />
+          <input type="hidden" name="confirm" value="yes" />
+          <button type="submit" class="danger">
+            {t('publish.confirm')}
+          </button>{' '}
+          <a class="button secondary" href={`/hr/runs/${enc(id)}`}>
+            {t('publish.cancel')}
+          </a>
+        </form>
+      </Layout>,
+    );
+  })
+  .post('/hr/runs/:id/publish', async (c) => {
+    requireStaffPage(c, 'hr');
+    const id = c.req.param('id');
+    const form = await c.req.parseBody();
+    if (str(form, 'confirm') !== 'yes') return c.redirect(`/hr/runs/${enc(id)}/publish`, 303);
+    try {
+      await publishRun({ ctx: c.get('ctx'), input: { id } });
+    } catch (e) {
+      const err = recoverable(e);
+      return runPage(c, id, { error: err, status: statusOf(err) });
+    }
+    return c.redirect(`/hr/runs/${enc(id)}?done=published`, 303);
+  })
+  .post('/hr/runs/:id/recompute', async (c) => {
+    requireStaffPage(c, 'hr');
+    const id = c.req.param('id');
+    try {
+      await recomputeRun({ ctx: c.get('ctx'), input: { id } });
+    } catch (e) {
+      const err = recoverable(e);
+      return runPage(c, id, { error: err, status: statusOf(err) });
+    }
+    return c.redirect(`/hr/runs/${enc(id)}?done=recomputed`, 303);
+  })
+  .post('/hr/runs/:id/adjustments', async (c) => {
+    requireStaffPage(c, 'hr');
+    const id = c.req.param('id');
+    const form = await c.req.parseBody();
+    const back = safeBack(str(form, 'back'), `/hr/runs/${enc(id)}`);
+    try {
+      await proposeAdjustment({ ctx: c.get('ctx'), input: { runId: id, officerCode: str(form, 'officerCode'), toTier: num(form, 'toTier'), reason: str(form, 'reason') } });
+    } catch (e) {
+      const err = formRefusal(c, e);
+      return runPage(c, id, { error: err, status: statusOf(err) });
+    }
+    return c.redirect(`${back}${back.includes('/officers/') ? '' : '?done=proposed#adjustments'}`, 303);
+  })
+  .post('/hr/adjustments/:id/decision', async (c) => {
+    requireStaffPage(c, 'hr');
+    const form = await c.req.parseBody();
+    const ctx = c.get('ctx');
+    const runId = await adjustmentRunId(ctx, c.req.param('id'));
+    try {
+      const out = await decideAdjustment({ ctx, input: { id: c.req.param('id'), decision: str(form, 'decision'), reason: str(form, 'reason') } });
+      return c.redirect(`/hr/runs/${enc(out.runId)}?done=${out.status}#adjustments`, 303);
+    } catch (e) {
+      const err = formRefusal(c, e);
+      if (!runId) throw err;
+      return runPage(c, runId, { error: err, status: statusOf(err) });
+    }
+  });

@@ -1,0 +1,259 @@
+/**
+ * The officer's decision register: the list, recording a new decision, one decision with its
+ * audit receipt, and amending it. Every action calls the same verb as the API (recordDecision).
+ */
+import { Hono } from 'hono';
+import type { Child } from 'hono/jsx';
+import type { AppEnv } from '../core/http.js';
+import { ApiError } from '../core/errors.js';
+import { CsrfInput, ErrorBox, Layout, Notice, renderPage, Table, type PageContext } from '../pages/layout.js';
+import { PageError } from '../pages/errors.js';
+import type { Translate } from '../pages/i18n.js';
+import { Facts, enc, money, recoverable, statusOf, valuesOf, when, type Form, type PageStatus } from '../pages/page-helpers.js';
+import { recordDecision } from '../decisions/record.js';
+import { getDecision, listDecisions, type DecisionView } from '../decisions/list.js';
+import { leafHashAt } from './queries.js';
+import { DecisionFields, decisionFormError, decisionInput, type DecisionValues } from './decision-form.js';
+import { OfficerStyle, selfActor, tt } from './page-parts.js';
+
+const DECISIONS_PER_PAGE = 20;
+
+export function DecisionTable(props: { t: Translate; items: DecisionView[] }) {
+  const { t } = props;
+  if (props.items.length === 0) return <p>{t('dec.none')}</p>;
+  return (
+    <Table
+      head={[t('dec.col.decidedAt'), t('dec.col.type'), t('dec.col.taxpayer'), t('dec.col.amount'), t('dec.col.threshold'), t('dec.col.reviewers'), t('dec.col.receipt')]}
+      numeric={[3, 4, 5, 6]}
+    >
+      {props.items.map((d) => (
+        <tr data-testid="decision-row" data-id={d.id}>
+          <td>
+            <a href={`/me/decisions/${enc(d.id)}`}>{d.decidedAt.slice(0, 10)}</a>
+          </td>
+          <td>
+            {t(`dec.type.${d.type}`)}
+            {d.amends ? ` · ${t('dec.col.amends')}` : ''}
+          </td>
+          <td>{d.taxpayerCode ?? ''}</td>
+          <td class="num">{money(d.amount)}</td>
+          <td class="num">{money(d.threshold)}</td>
+          <td class="num">{d.reviewers.length}</td>
+          <td class="num">{d.auditIndex ?? ''}</td>
+        </tr>
+      ))}
+    </Table>
+  );
+}
+
+async function decisionsPage(c: PageContext) {
+  const me = selfActor(c);
+  const { lang, t } = tt(c);
+  const cursor = c.req.query('cursor') || undefined;
+  const page = await listDecisions({ ctx: c.get('ctx'), query: { officerCode: me.officerCode, limit: DECISIONS_PER_PAGE, cursor } });
+  return renderPage(
+    c,
+    <Layout c={c} title={t('dec.title')} lang={lang}>
+      <OfficerStyle />
+      <p class="no-print">
+        <a href="/me">{t('dec.backMe')}</a>
+      </p>
+      <h1>{t('dec.title')}</h1>
+      {me.role === 'officer' ? (
+        <p>
+          <a class="button" href="/me/decisions/new">
+            {t('dec.new')}
+          </a>
+        </p>
+      ) : (
+        <p class="muted">{t('dec.supervisorNote')}</p>
+      )}
+      <DecisionTable t={t} items={page.items} />
+      <p>
+        {cursor && <a href="/me/decisions">{t('dec.first')}</a>}
+        {cursor && page.nextCursor && ' · '}
+        {page.nextCursor && (
+          <a href={`/me/decisions?cursor=${enc(page.nextCursor)}`} rel="next">
+            {t('dec.older')}
+          </a>
+        )}
+      </p>
+    </Layout>,
+  );
+}
+
+async function newDecisionPage(c: PageContext, opts: { error?: unknown; values?: DecisionValues; status?: PageStatus } = {}) {
+  const me = selfActor(c);
+  const { lang, t } = tt(c);
+  // recordDecision serves officers (and linked HR users); a supervisor gets the verb's own refusal.
+  if (me.role !== 'officer') throw new PageError(403, t('dec.supervisorNote'));
+  const v = opts.values ?? { decidedAt: c.get('ctx').clock.now().toISOString().slice(0, 10) };
+  return renderPage(
+    c,
+    <Layout c={c} title={t('dec.new')} lang={lang}>
+      <OfficerStyle />
+      <p class="no-print">
+        <a href="/me/decisions">{t('dec.back')}</a>
+      </p>
+      <h1>{t('dec.new')}</h1>
+      <form method="post" action="/me/decisions">
+        <ErrorBox error={opts.error} lang={lang} />
+        <CsrfInput c={c} />
+        <DecisionFields t={t} v={v} />
+        <button type="submit">{t('dec.submit')}</button>
+      </form>
+    </Layout>,
+    opts.status ?? 200,
+  );
+}
+
+/** The caller's own decision, or a 404 page (another officer's decision is not theirs to see here). */
+async function ownDecision(c: PageContext, officerCode: string, id: string) {
+  const { t } = tt(c);
+  try {
+    const d = await getDecision({ ctx: c.get('ctx'), id });
+    if (d.deciderCode !== officerCode) throw new PageError(404, t('dec.notYours', { id }));
+    return d;
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 403 || e.status === 404)) throw new PageError(404, t('dec.notYours', { id }));
+    throw e;
+  }
+}
+
+async function decisionPage(c: PageContext, id: string, opts: { error?: unknown; values?: DecisionValues; status?: PageStatus } = {}) {
+  const me = selfActor(c);
+  const { lang, t } = tt(c);
+  const ctx = c.get('ctx');
+  const d = await ownDecision(c, me.officerCode, id);
+  const hash = d.auditIndex !== null ? await leafHashAt(ctx, d.auditIndex) : null;
+  const recorded = c.req.query('recorded') === '1';
+  const canAmend = me.role === 'officer' && d.amendedBy.length === 0;
+  const v: DecisionValues = opts.values ?? {
+    amount: d.amount === null ? '' : String(d.amount),
+    threshold: d.threshold === null ? '' : String(d.threshold),
+    violationType: d.violationType ?? '',
+    justification: d.justification,
+    decidedAt: d.decidedAt.slice(0, 10),
+    ...Object.fromEntries(d.reviewers.flatMap((r, i) => [[`reviewer_code_${i}`, r.officerCode], [`reviewer_vote_${i}`, r.vote ?? '']])),
+  };
+  return renderPage(
+    c,
+    <Layout c={c} title={t('dec.detailTitle', { id: d.id })} lang={lang}>
+      <OfficerStyle />
+      <p class="no-print">
+        <a href="/me/decisions">{t('dec.back')}</a>
+      </p>
+      <h1>{t('dec.detailTitle', { id: d.id })}</h1>
+      {recorded && <Notice kind="ok">{t('dec.recorded')}</Notice>}
+      {!canAmend && <ErrorBox error={opts.error} lang={lang} />}
+      {d.auditIndex !== null && hash && (
+        <section id="receipt" data-testid="receipt" data-index={String(d.auditIndex)} data-hash={hash}>
+          <h2>{t('dec.receipt')}</h2>
+          <Facts
+            rows={[
+              [t('dec.receiptIndex'), <strong>{d.auditIndex}</strong>],
+              [t('dec.receiptHash'), <code class="hash">{hash}</code>],
+            ]}
+          />
+          <p class="muted">{t('dec.receiptNote')}</p>
+          <p>
+            <a data-testid="verify-link" href={`/verify?index=${d.auditIndex}&hash=${hash}`}>
+              {t('dec.receiptVerify')}
+            </a>
+          </p>
+        </section>
+      )}
+      <Facts
+        testid="decision-facts"
+        rows={[
+          [t('dec.type'), t(`dec.type.${d.type}`)],
+          [t('dec.taxpayer'), d.taxpayerCode ?? ''],
+          [t('dec.amount'), money(d.amount)],
+          [t('dec.col.threshold'), money(d.threshold)],
+          ...(d.violationType ? ([[t('dec.violationType'), d.violationType]] as [string, Child][]) : []),
+          [t('dec.justification'), d.justification],
+          [t('dec.decidedAt'), when(d.decidedAt)],
+          [t('dec.recordedAt'), when(d.recordedAt)],
+          ...(d.amends
+            ? ([
+                [t('dec.col.amends'), <a href={`/me/decisions/${enc(d.amends)}`}>{t('dec.amendsLink', { id: d.amends })}</a>],
+                [t('dec.amendReason'), d.amendReason ?? ''],
+              ] as [string, Child][])
+            : []),
+        ]}
+      />
+      {d.amendedBy.map((a) => (
+        <Notice kind="warn">
+          <a href={`/me/decisions/${enc(a)}`}>{t('dec.amendedBy', { id: a })}</a>
+        </Notice>
+      ))}
+      <h2>{t('dec.panel')}</h2>
+      {d.reviewers.length === 0 ? (
+        <p>{t('dec.noPanel')}</p>
+      ) : (
+        <ul>
+          {d.reviewers.map((r) => (
+            <li>
+              {r.officerCode}: {t(`dec.vote.${r.vote ?? 'none'}`)}
+              {r.investigated ? t('dec.investigated') : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+      {canAmend && (
+        <form method="post" action={`/me/decisions/${enc(d.id)}/amend`} id="amend">
+          <fieldset>
+            <legend>{t('amend.title')}</legend>
+            <p>{t('amend.intro')}</p>
+            <ErrorBox error={opts.error} lang={lang} />
+            <CsrfInput c={c} />
+            <DecisionFields t={t} v={v} amend />
+            <label for="dec-amend-reason">{t('dec.amendReason')}</label>
+            <textarea id="dec-amend-reason" name="amendReason" required maxlength={2000}>
+              {v.amendReason ?? ''}
+            </textarea>
+            <div>
+              <button type="submit">{t('amend.submit')}</button>
+            </div>
+          </fieldset>
+        </form>
+      )}
+    </Layout>,
+    opts.status ?? 200,
+  );
+}
+
+export const decisionPages = new Hono<AppEnv>()
+  .get('/me/decisions', (c) => decisionsPage(c))
+  .get('/me/decisions/new', (c) => newDecisionPage(c))
+  .post('/me/decisions', async (c) => {
+    selfActor(c);
+    const { t } = tt(c);
+    const form = (await c.req.parseBody()) as Form;
+    const input = decisionInput(form);
+    let out: Awaited<ReturnType<typeof recordDecision>>;
+    try {
+      out = await recordDecision({ ctx: c.get('ctx'), input });
+    } catch (e) {
+      const error = decisionFormError(recoverable(e), input, t);
+      return newDecisionPage(c, { error, values: valuesOf(form), status: statusOf(error) });
+    }
+    return c.redirect(`/me/decisions/${enc(out.id)}?recorded=1`, 303);
+  })
+  .get('/me/decisions/:id', (c) => decisionPage(c, c.req.param('id')))
+  .post('/me/decisions/:id/amend', async (c) => {
+    const me = selfActor(c);
+    const { t } = tt(c);
+    const id = c.req.param('id');
+    const orig = await ownDecision(c, me.officerCode, id);
+    const form = (await c.req.parseBody()) as Form;
+    const input = decisionInput(form, { type: orig.type, taxpayerCode: orig.taxpayerCode ?? '', amends: orig.id });
+    let out: Awaited<ReturnType<typeof recordDecision>>;
+    try {
+      out = await recordDecision({ ctx: c.get('ctx'), input });
+    } catch (e) {
+      const error = decisionFormError(recoverable(e), input, t);
+      return decisionPage(c, id, { error, values: valuesOf(form), status: statusOf(error) });
+    }
+    return c.redirect(`/me/decisions/${enc(out.id)}?recorded=1`, 303);
+  });

@@ -1,0 +1,245 @@
+/**
+ * /me: the officer's own record, published results with the appeal form, appeals, feedback
+ * averages (never single responses) and latest decisions.
+ */
+import { Hono } from 'hono';
+import type { Child } from 'hono/jsx';
+import type { AppEnv } from '../core/http.js';
+import { periodOf, shiftPeriod } from '../core/period.js';
+import { CsrfInput, ErrorBox, Layout, Notice, renderPage, Table, type PageContext } from '../pages/layout.js';
+import type { Lang, Translate } from '../pages/i18n.js';
+import { Facts, enc, fmt, formRefusal, money, statusOf, str, when, type Form, type PageStatus } from '../pages/page-helpers.js';
+import { myGrades } from '../grading/results.js';
+import { APPEAL_WINDOW_DAYS, daysBetween, fileAppeal, listAppeals } from '../grading/appeal.js';
+import { feedbackSummary } from '../feedback/reports.js';
+import { SUMMARY_MIN_RESPONSES } from '../feedback/policy.js';
+import { listDecisions } from '../decisions/list.js';
+import { gradedCounts, ownOfficerRecord } from './queries.js';
+import { DecisionTable } from './decision-pages.js';
+import { OfficerStyle, selfActor, tt } from './page-parts.js';
+
+const addDays = (isoDay: string, n: number) => new Date(Date.parse(`${isoDay.slice(0, 10)}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+type ResultItem = Awaited<ReturnType<typeof myGrades>>['items'][number];
+type AppealItem = Awaited<ReturnType<typeof listAppeals>>['items'][number];
+
+async function mePage(c: PageContext, opts: { error?: unknown; errorRun?: string; values?: Record<string, string>; status?: PageStatus } = {}) {
+  const me = selfActor(c);
+  const { lang, t } = tt(c);
+  const ctx = c.get('ctx');
+  const now = ctx.clock.now().toISOString();
+  const record = await ownOfficerRecord(ctx);
+  const results: ResultItem[] = (await myGrades({ ctx })).items;
+  const counts = await gradedCounts(ctx, results.map((r) => r.runId));
+  // listAppeals serves officers; one appeal per result at most, so one page of 1000 holds them all.
+  const appeals: AppealItem[] = me.role === 'officer' ? (await listAppeals({ ctx, input: { limit: 1000 } })).items : [];
+  const appealByRun = new Map(appeals.map((a) => [a.runId, a]));
+  const periodByRun = new Map(results.map((r) => [r.runId, r.period]));
+  const current = periodOf(now);
+  const fbPeriods = [0, -1, -2, -3].map((n) => shiftPeriod(current, n));
+  const feedback = await Promise.all(fbPeriods.map((period) => feedbackSummary({ ctx, input: { officerCode: me.officerCode, period } })));
+  const latest = await listDecisions({ ctx, query: { officerCode: me.officerCode, limit: 5 } });
+  const appealed = c.req.query('appealed');
+
+  return renderPage(
+    c,
+    <Layout c={c} title={t('me.title')} lang={lang}>
+      <OfficerStyle />
+      <h1>{t('me.title')}</h1>
+      <h2 id="record">{t('me.record')}</h2>
+      {record ? (
+        <Facts
+          testid="own-record"
+          rows={[
+            [t('me.name'), record.name],
+            [t('me.code'), record.code],
+            [t('me.unit'), record.unitName ? `${record.unitName} (${record.unitCode})` : record.unitCode],
+            [t('me.team'), record.team],
+            [t('me.hireDate'), record.hireDate],
+            [t('me.positionStart'), record.positionStartDate],
+            ...(record.leaveDate ? ([[t('me.leaveDate'), record.leaveDate]] as [string, Child][]) : []),
+          ]}
+        />
+      ) : (
+        <Notice kind="warn">{t('me.noRecord', { code: me.officerCode })}</Notice>
+      )}
+
+      <h2 id="results">{t('me.results')}</h2>
+      {appealed && <Notice kind="ok">{t('appeal.filed')}</Notice>}
+      {/* A refused appeal whose card has no form to show it in (another role, an unknown run). */}
+      {opts.error !== undefined && (me.role !== 'officer' || !results.some((r) => r.runId === opts.errorRun)) && <ErrorBox error={opts.error} lang={lang} />}
+      {results.length === 0 ? (
+        <p>{t('me.noResults')}</p>
+      ) : (
+        results.map((r) => (
+          <ResultCard
+            c={c}
+            t={t}
+            lang={lang}
+            r={r}
+            of={counts.get(r.runId)}
+            appeal={appealByRun.get(r.runId)}
+            canAppeal={me.role === 'officer'}
+            now={now}
+            error={opts.errorRun === r.runId ? opts.error : undefined}
+            reason={opts.errorRun === r.runId ? opts.values?.reason : undefined}
+          />
+        ))
+      )}
+      {me.role !== 'officer' && results.length > 0 && <p class="muted">{t('appeal.supervisorNote')}</p>}
+
+      {appeals.length > 0 && (
+        <>
+          <h2 id="appeals">{t('appeal.mine')}</h2>
+          <Table head={[t('appeal.col.period'), t('appeal.col.filed'), t('appeal.col.status'), t('appeal.col.decision')]}>
+            {appeals.map((a) => (
+              <tr data-testid="appeal-row">
+                <td>{periodByRun.get(a.runId) ?? a.runId}</td>
+                <td>{when(a.filedAt)}</td>
+                <td>{t(`appeal.status.${a.status}`)}</td>
+                <td>
+                  {a.decisionReason ? t('appeal.decision', { reason: a.decisionReason }) : ''}
+                  {a.correctedTier !== null ? ` ${t('appeal.corrected', { tier: a.correctedTier })}` : ''}
+                </td>
+              </tr>
+            ))}
+          </Table>
+        </>
+      )}
+
+      <h2 id="feedback">{t('fb.title')}</h2>
+      <p class="muted">{t('fb.intro', { min: SUMMARY_MIN_RESPONSES })}</p>
+      <Table
+        head={[t('fb.period'), t('fb.n'), t('fb.professionalism'), t('fb.attitude'), t('fb.efficiency'), t('fb.integrity'), t('fb.overall')]}
+        numeric={[1, 2, 3, 4, 5, 6]}
+      >
+        {feedback.map((f) => (
+          <tr data-testid="feedback-row" data-period={f.period}>
+            <td>{f.period}</td>
+            <td class="num">{f.n}</td>
+            {f.averages ? (
+              (['professionalism', 'attitude', 'efficiency', 'integrity', 'overall'] as const).map((k) => <td class="num">{f.averages![k].toFixed(2)}</td>)
+            ) : (
+              <td colspan={5} class="muted">
+                {f.n === 0 ? '–' : t('fb.withheld', { min: SUMMARY_MIN_RESPONSES })}
+              </td>
+            )}
+          </tr>
+        ))}
+      </Table>
+
+      <h2 id="decisions">{t('dec.latest')}</h2>
+      <DecisionTable t={t} items={latest.items} />
+      <p>
+        <a href="/me/decisions">{t('dec.all')}</a>
+        {me.role === 'officer' && (
+          <>
+            {' · '}
+            <a href="/me/decisions/new">{t('dec.new')}</a>
+          </>
+        )}
+      </p>
+
+      <h2 id="flags">{t('flags.title')}</h2>
+      <p data-testid="flags-note">{t('flags.note')}</p>
+    </Layout>,
+    opts.status ?? 200,
+  );
+}
+
+function ResultCard(props: {
+  c: PageContext;
+  t: Translate;
+  lang: Lang;
+  r: ResultItem;
+  of: number | undefined;
+  appeal: AppealItem | undefined;
+  canAppeal: boolean;
+  now: string;
+  error?: unknown;
+  reason?: string;
+}) {
+  const { c, t, r } = props;
+  const graded = r.status === 'graded';
+  const rows: [string, Child][] = [];
+  if (graded) {
+    rows.push(
+      [t('me.tier'), `${r.tier ?? ''}${r.adjusted ? t('me.adjusted', { from: r.adjusted.fromTier }) : ''}`],
+      [t('me.composite'), `${fmt(r.composite)}${r.incomplete ? t('me.incomplete') : ''}`],
+      [
+        t('me.components'),
+        t('me.componentsLine', {
+          w: fmt(r.components.workload),
+          a: r.components.assessment === null ? t('me.missing') : fmt(r.components.assessment),
+          f: fmt(r.components.feedback),
+          t: fmt(r.components.tenure),
+        }),
+      ],
+      [t('me.penalty'), fmt(r.penalty)],
+      [t('me.rank'), r.rank !== null && props.of !== undefined ? t('me.rankOf', { rank: r.rank, of: props.of }) : String(r.rank ?? '–')],
+      [t('me.payout'), money(r.incentive)],
+    );
+  } else {
+    rows.push([t('me.notGradedReason'), r.reason ?? '']);
+  }
+  if (r.publishedAt) rows.push([t('me.published'), r.publishedAt.slice(0, 10)]);
+  const deadline = r.publishedAt ? addDays(r.publishedAt, APPEAL_WINDOW_DAYS) : null;
+  const windowOpen = r.publishedAt !== null && daysBetween(r.publishedAt, props.now) <= APPEAL_WINDOW_DAYS;
+  const a = props.appeal;
+  return (
+    <section class="result" data-testid="result" data-run={r.runId} data-period={r.period}>
+      <h3>{graded ? t('me.resultTitle', { period: r.period, tier: r.tier ?? '–' }) : t('me.resultNotGraded', { period: r.period })}</h3>
+      <Facts rows={rows} />
+      {props.canAppeal && (
+        <p class="no-print">
+          <a href={`/reports/${enc(r.runId)}/${enc(r.officerCode)}`}>{t('me.report')}</a>
+        </p>
+      )}
+      {props.canAppeal && (a || !windowOpen) && <ErrorBox error={props.error} lang={props.lang} />}
+      {props.canAppeal &&
+        (a ? (
+          <p data-testid="appeal-status">
+            {t('appeal.status', { status: t(`appeal.status.${a.status}`), at: when(a.filedAt) })}
+            {a.correctedTier !== null ? ` · ${t('appeal.corrected', { tier: a.correctedTier })}` : ''}
+          </p>
+        ) : windowOpen ? (
+          <form method="post" action={`/me/appeals/${enc(r.runId)}`} class="no-print">
+            <fieldset>
+              <legend>{t('appeal.title')}</legend>
+              <p>{t('appeal.open', { deadline: deadline ?? '' })}</p>
+              <ErrorBox error={props.error} lang={props.lang} />
+              <CsrfInput c={c} />
+              <label for={`appeal-${r.runId}`}>
+                {t('appeal.reason')}
+                <span class="hint">{t('appeal.reasonHint')}</span>
+              </label>
+              <textarea id={`appeal-${r.runId}`} name="reason" required maxlength={4000}>
+                {props.reason ?? ''}
+              </textarea>
+              <div>
+                <button type="submit">{t('appeal.submit')}</button>
+              </div>
+            </fieldset>
+          </form>
+        ) : (
+          deadline && <p class="muted">{t('appeal.closed', { deadline })}</p>
+        ))}
+    </section>
+  );
+}
+
+export const mePages = new Hono<AppEnv>()
+  .get('/me', (c) => mePage(c))
+  .post('/me/appeals/:runId', async (c) => {
+    selfActor(c);
+    const runId = c.req.param('runId');
+    const form = (await c.req.parseBody()) as Form;
+    const reason = str(form, 'reason');
+    try {
+      await fileAppeal({ ctx: c.get('ctx'), input: { runId, reason } });
+    } catch (e) {
+      const error = formRefusal(c, e);
+      return mePage(c, { error, errorRun: runId, values: { reason }, status: statusOf(error) });
+    }
+    return c.redirect(`/me?appealed=${enc(runId)}#results`, 303);
+  });
