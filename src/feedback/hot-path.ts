@@ -1,8 +1,11 @@
 /**
- * The performance devices of the taxpayer form's POST, all in this one module, each with its line
- * (what it saves, measured) in docs/adr/0030-form-hot-path-devices.md. Everything else on the
- * path (form-routes.tsx -> submit.ts -> group-commit.ts -> audit/append.ts) is the plain
- * mechanism; remove a device here and the form still works, only slower.
+ * The performance devices of the taxpayer form's POST, in this one module, each with its line
+ * (what it saves in the bench) in docs/adr/0030-the-form-post-devices-live-in-one-module-and-
+ * each-earns-its-keep.md. Everything else on the path (form-routes.tsx -> submit.ts ->
+ * group-commit.ts -> audit/append.ts) is the plain mechanism; take a device out and the form
+ * still works, only slower. One device lives in db/ instead: the statements kept prepared on a
+ * second connection (db/prepared.ts), because only db/client.ts, on Node, may open a native
+ * connection (this module is in the Worker bundle).
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
