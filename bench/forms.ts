@@ -29,7 +29,7 @@ export interface FormArgs {
    * comparisons and the one-device-removed variants of docs/adr/0030. Reported as extra rows.
    */
   compare: { name: string; dir: string }[];
-  /** Measured rounds per side and connection count (default 2, quick 1). */
+  /** Measured rounds per side and connection count (default 4, quick 1). */
   rounds?: number;
 }
 
@@ -154,7 +154,7 @@ async function measuredRound(server: Server, side: Side, path: () => string, opt
 export async function formScenario(ctxFor: (role: 'intake') => Ctx, db: Db, info: BenchDbInfo, file: string, today: string, args: FormArgs, judged: boolean): Promise<ScenarioRow[]> {
   const { duration, connections } = args;
   const warm = 1;
-  const rounds = args.rounds ?? (args.quick ? 1 : 2);
+  const rounds = args.rounds ?? (args.quick ? 1 : 4);
   // Fresh tokens are issued between rounds (never while one is measured), enough for the round
   // ahead at the best rate seen so far plus half; a reused token would be a 410, and the note says so.
   const intake = ctxFor('intake');

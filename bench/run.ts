@@ -9,7 +9,7 @@
  * Options: --quick, --out <dir>, --seed <s>, --today <YYYY-MM-DD> (the data's "today"),
  * --duration <s> (autocannon seconds), --connections <n,...> (the form's, default 10,64),
  * --compare name=dir,... (other checkouts of the service measured beside ours, bench/forms.ts),
- * --rounds <n> (the form's measured rounds per side, default 2),
+ * --rounds <n> (the form's measured rounds per side, default 4),
  * --only <scenario,...> (the other scenarios' rows are then carried over from the existing files).
  * docs/bench.md explains each scenario and its baseline.
  */
