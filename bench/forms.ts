@@ -153,7 +153,8 @@ async function measuredRound(server: Server, side: Side, path: () => string, opt
 
 export async function formScenario(ctxFor: (role: 'intake') => Ctx, db: Db, info: BenchDbInfo, file: string, today: string, args: FormArgs, judged: boolean): Promise<ScenarioRow[]> {
   const { duration, connections } = args;
-  const warm = 1;
+  // Long enough for the JIT and the page cache to settle: the first rounds after 1 s ran 1.5x slower.
+  const warm = args.quick ? 1 : 3;
   const rounds = args.rounds ?? (args.quick ? 1 : 4);
   // Fresh tokens are issued between rounds (never while one is measured), enough for the round
   // ahead at the best rate seen so far plus half; a reused token would be a 410, and the note says so.
