@@ -1,5 +1,5 @@
 import { createClient, type Client } from '@libsql/client';
-import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
+import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
@@ -9,13 +9,9 @@ import * as schema from './schema.js';
 import Database from 'libsql';
 import { coalescingSyncer, registerSyncer } from './durable.js';
 import { forgetPreparingConnection, registerPreparingConnection } from './prepared.js';
+import type { Db } from './handle.js';
 
-/**
- * The database handle every service verb uses. On Workers the D1 driver is typed the same way
- * (`src/worker.ts`): both are drizzle's async SQLite dialect and both have `batch`, which is the
- * only way this code writes more than one statement.
- */
-export type Db = LibSQLDatabase<typeof schema>;
+export type { Db } from './handle.js';
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -30,9 +26,14 @@ export async function openDb({ url, authToken }: OpenOptions): Promise<{ db: Db;
   const fileUrl = url.startsWith('file:') ? url.slice('file:'.length).split('?')[0]! : '';
   const file = fileUrl && !fileUrl.startsWith(':') ? fileUrl : null;
   if (file) mkdirSync(dirname(file), { recursive: true });
-  const client = createClient({ url, authToken });
+  // One connection for a local database. @libsql/client 0.18 pools connections and opens another
+  // whenever two calls overlap (every call awaits before it runs); a pooled connection would come
+  // without the pragmas below (busy_timeout 0, synchronous FULL). The embedded driver runs each
+  // call synchronously, so a second connection never ran anything in parallel anyway.
+  const local = url.startsWith('file:') || url === ':memory:';
+  const client = createClient({ url, authToken, ...(local ? { concurrency: 1 } : {}) });
   let walPath: string | null = null;
-  if (url.startsWith('file:') || url === ':memory:') {
+  if (local) {
     // WAL lets readers run beside the one writer. NORMAL: a commit writes the WAL without an fsync
     // (the embedded driver is synchronous, so an fsync inside the commit would stop the event
     // loop); every write path then awaits `durable(db)`, which fsyncs the WAL on the thread pool

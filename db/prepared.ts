@@ -19,7 +19,8 @@
  * `durable(db)` fsyncs is shared by both (db/durable.ts).
  */
 import { SQL } from 'drizzle-orm';
-import type { Db } from './client.js';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { Db } from './handle.js';
 
 /** One statement: its text with `?` placeholders and the values; `rows` when it returns rows. */
 export interface Statement {
@@ -94,9 +95,17 @@ export async function runStatements(db: Db, statements: Statement[]): Promise<(R
 }
 
 async function viaDrizzle(db: Db, statements: Statement[]) {
-  const items = statements.map((s) => (s.rows ? db.all(prebuilt(s.sql, s.args)) : db.run(prebuilt(s.sql, s.args))));
-  const results = (await db.batch(items as [(typeof items)[number], ...(typeof items)[number][]])) as unknown[];
+  const items = statements.map((s) => asBatchItem(db, s));
+  const results = (await db.batch(items as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])) as unknown[];
   return statements.map((s, i) => (s.rows ? (results[i] as Record<string, unknown>[]) : undefined));
+}
+
+/**
+ * A statement as an item of drizzle's `db.batch` (so it can share a transaction with a verb's
+ * other writes in `commit()`): its rows when `rows` is set, else its run result.
+ */
+export function asBatchItem(db: Db, s: Statement): BatchItem<'sqlite'> {
+  return s.rows ? db.all(prebuilt(s.sql, s.args)) : db.run(prebuilt(s.sql, s.args));
 }
 
 /**

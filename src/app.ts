@@ -25,6 +25,7 @@ import { methodNotAllowedPage, notFoundPage, pageAwareOnError } from './pages/er
 import { requestLog } from './ops/request-log.js';
 import { opsRoutes } from './ops/routes.js';
 import { quietTelemetry, type Telemetry } from './ops/telemetry.js';
+import { renderJsxWithoutAsyncHooks } from './feedback/hot-path.js';
 
 export interface AppDeps {
   db: Db;
@@ -44,6 +45,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const clock = deps.clock ?? systemClock;
   const config = deps.config ?? defaultConfig;
+  // Before anything renders: pages must not switch async hooks on for every request (hot-path.ts).
+  renderJsxWithoutAsyncHooks();
   const app = createRouter();
 
   const telemetry = deps.telemetry ?? quietTelemetry;

@@ -1,8 +1,10 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { auditEntries } from '../../db/schema.js';
-import type { Db } from '../../db/client.js';
 import { durable } from '../../db/durable.js';
+import { asBatchItem, type Statement } from '../../db/prepared.js';
+import { groupPosition, jsonField, jsonRows, statementText, target } from '../../db/json-rows.js';
 import { isBusy, isUniqueViolation } from '../../db/errors.js';
 import { actorLabel, type Ctx } from '../core/context.js';
 import { canonicalJson } from './canonical.js';
@@ -63,24 +65,72 @@ export async function buildLeaf(ctx: Pick<Ctx, 'actor' | 'clock'>, event: AuditE
 }
 
 /**
- * The INSERT that appends one leaf. Its seq is `max(seq) + 1` evaluated inside the batch's
- * transaction: SQLite (libsql, D1, Turso) runs one writer at a time, so concurrent batches get
- * consecutive, gap-free indices and a failed batch leaves no hole.
+ * The seq of a leaf about to be appended: `max(seq) + position`, evaluated inside the batch's
+ * transaction. SQLite (libsql, D1, Turso) runs one writer at a time, so concurrent batches get
+ * consecutive, gap-free indices and a failed batch leaves no hole. `position` counts the leaves
+ * appended in this transaction so far, 1 for the first. The one numbering rule: a write that
+ * records its own leaf index (a response's `audit_index`) computes it with the same expression.
  */
-export function appendStatement(db: Db, leaf: AuditLeaf) {
-  return db
-    .insert(auditEntries)
-    .values({
-      seq: sql`(select coalesce(max(${auditEntries.seq}), -1) + 1 from ${auditEntries})`,
-      at: leaf.at,
-      actor: leaf.actor,
-      action: leaf.action,
-      entity: leaf.entity,
-      entityId: leaf.entityId,
-      leaf: leaf.leaf,
-      leafHash: leaf.leafHash,
-    })
-    .returning({ seq: auditEntries.seq });
+export function leafSeq(position: SQL): SQL {
+  return sql`(select coalesce(max(${auditEntries.seq}), -1) from ${auditEntries}) + ${position}`;
+}
+
+/** The seq the first leaf of this batch's `commit()` gets, for a write placed before it. */
+export const nextLeafSeq = (): SQL => leafSeq(sql`1`);
+
+/** A leaf's fields as its JSON carries them: the property names of the audit_entries table. */
+const LEAF_FIELDS = ['at', 'actor', 'action', 'entity', 'entityId', 'leaf', 'leafHash'] as const satisfies readonly (keyof AuditLeaf)[];
+
+/**
+ * The statement text that appends the leaves of its JSON parameter in order, numbered by
+ * `leafSeq`, and returns `seq` and `entityId` of each appended leaf. With `onlyIfStored`, a leaf is
+ * appended only if a row with its entityId exists in that column's table: the leaf of a write
+ * that turned out a no-op (the form's conditional group write) is left out, and the leaves after
+ * it are numbered without a gap.
+ */
+function appendText(onlyIfStored?: SQLiteColumn): string {
+  const e = auditEntries;
+  const stored = onlyIfStored
+    ? sql`where exists (select 1 from ${onlyIfStored.table} where ${onlyIfStored} = ${jsonField('entityId')})`
+    : sql``;
+  return statementText(sql`
+    insert into ${e} (${target(e.seq)}, ${sql.join(LEAF_FIELDS.map((f) => target(e[f])), sql`, `)})
+    select ${leafSeq(groupPosition)}, ${sql.join(LEAF_FIELDS.map(jsonField), sql`, `)}
+    from ${jsonRows}
+    ${stored}
+    returning ${target(e.seq)}, ${target(e.entityId)} as "entityId"`);
+}
+
+const appendTexts = new Map<SQLiteColumn | undefined, string>();
+
+/** JSON text per statement at most: D1 caps a value at 2 MB; the rest is a margin. */
+const MAX_JSON_CHARS = 500_000;
+
+/**
+ * The statements that append `leaves`, in order: one statement per ~0.5 MB of leaves (usually
+ * one), whatever their number. The only way leaves are appended: `commit()` puts these into a
+ * verb's batch, and the feedback form's group write (src/feedback/submit.ts) into its own.
+ * Each statement returns `{ seq, entityId }` per appended leaf, in no particular order.
+ */
+export function appendLeaves(leaves: readonly AuditLeaf[], opts: { onlyIfStored?: SQLiteColumn } = {}): Statement[] {
+  let text = appendTexts.get(opts.onlyIfStored);
+  if (!text) appendTexts.set(opts.onlyIfStored, (text = appendText(opts.onlyIfStored)));
+  const statements: Statement[] = [];
+  let chunk: string[] = [];
+  let chars = 0;
+  const flush = () => {
+    if (chunk.length) statements.push({ sql: text, args: [`[${chunk.join(',')}]`], rows: true });
+    chunk = [];
+    chars = 0;
+  };
+  for (const l of leaves) {
+    const json = JSON.stringify({ at: l.at, actor: l.actor, action: l.action, entity: l.entity, entityId: l.entityId, leaf: l.leaf, leafHash: l.leafHash });
+    if (chars + json.length > MAX_JSON_CHARS) flush();
+    chunk.push(json);
+    chars += json.length;
+  }
+  flush();
+  return statements;
 }
 
 export type Write = BatchItem<'sqlite'>;
@@ -98,15 +148,18 @@ export async function commit(
 ): Promise<{ results: unknown[]; auditIndices: number[]; leafHashes: string[] }> {
   if (events.length === 0) throw new Error('commit: every write must be audited');
   const at = ctx.clock.now().toISOString();
-  const leaves = await Promise.all(events.map((e) => buildLeaf(ctx, e, at)));
-  const appends = leaves.map((l) => appendStatement(ctx.db, l));
+  const leaves = events.map((e) => buildLeafSync(ctx, e, at));
+  const appends = appendLeaves(leaves).map((s) => asBatchItem(ctx.db, s));
   const all = [...writes, ...appends] as [Write, ...Write[]];
-  const results = await batchWithSeqRetry(ctx.db, all);
+  const results = await withSeqRetry(async () => (await ctx.db.batch(all)) as unknown[]);
   // A verb answers only once its commit is on disk (db/durable.ts: an fsync off the event loop).
   await durable(ctx.db);
+  // Every leaf was appended (no condition), numbered in event order: the seqs sorted.
   const auditIndices = results
     .slice(writes.length)
-    .map((r) => (r as { seq: number }[])[0]!.seq);
+    .flatMap((rows) => (rows as { seq: number }[]).map((r) => Number(r.seq)))
+    .sort((a, b) => a - b);
+  if (auditIndices.length !== leaves.length) throw new Error(`commit: ${leaves.length} leaves, ${auditIndices.length} appended`);
   return { results: results.slice(0, writes.length), auditIndices, leafHashes: leaves.map((l) => l.leafHash) };
 }
 
@@ -125,14 +178,15 @@ export function isSeqRace(err: unknown): boolean {
 }
 
 /**
- * `db.batch` with a bounded retry when it lost the race for the next seq. Safe because a failed
- * batch is rolled back whole (nothing of it is visible) and the statements recompute seq as
- * max + 1 when they run again.
+ * Runs `write` (a batch or group write that appends leaves) again, a bounded number of times, when
+ * it lost the race for the next seq. Safe because a failed batch is rolled back whole (nothing of
+ * it is visible) and the statements recompute seq as max + 1 when they run again. Used by
+ * `commit()` and by the feedback form's group write alike.
  */
-async function batchWithSeqRetry(db: Db, all: [Write, ...Write[]]): Promise<unknown[]> {
+export async function withSeqRetry<T>(write: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return (await db.batch(all)) as unknown[];
+      return await write();
     } catch (err) {
       if (attempt >= SEQ_RACE_ATTEMPTS || !isSeqRace(err)) throw err;
       await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));

@@ -2,10 +2,10 @@
  * The decision register: discretionary decisions are recorded by their decider and never edited;
  * an amendment is a new record pointing at the one it amends.
  */
-import { and, desc, eq, inArray, isNull, lte, or, gte, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lte, or, gte } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
-import { auditEntries, decisionReviewers, decisions, officers, taxpayers, thresholds } from '../../db/schema.js';
-import { commit } from '../audit/append.js';
+import { decisionReviewers, decisions, officers, taxpayers, thresholds } from '../../db/schema.js';
+import { commit, nextLeafSeq } from '../audit/append.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, type FieldError } from '../core/errors.js';
@@ -155,7 +155,7 @@ export async function recordDecision({ ctx, input: given }: { ctx: Ctx; input: U
     [
       // The decision's own audit entry is the first event of this batch, so its leaf index is the
       // log size before the batch: stored here because the row is written before the entry.
-      ctx.db.insert(decisions).values({ ...row, auditIndex: sql`(select coalesce(max(${auditEntries.seq}), -1) + 1 from ${auditEntries})` }),
+      ctx.db.insert(decisions).values({ ...row, auditIndex: nextLeafSeq() }),
       ...(panel.length ? [ctx.db.insert(decisionReviewers).values(panel)] : []),
     ],
     [

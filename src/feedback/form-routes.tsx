@@ -2,9 +2,8 @@
  * The taxpayer pages under /f: the form, its submission, the QR code and the printable slip.
  * Public (no account): the invitation token in the path is the only credential.
  */
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import QRCode from 'qrcode';
-import { bodyLimit } from 'hono/body-limit';
 import { createRouter, type AppEnv } from '../core/http.js';
 import { ApiError } from '../core/errors.js';
 import { invitationUrl } from './invitations.js';
@@ -12,6 +11,7 @@ import { openFeedbackForm, submitFeedback, type FeedbackForm } from './submit.js
 import { clientAddress } from './guessing.js';
 import { langOf, parseLang, type Lang } from '../pages/i18n.js';
 import { FormPage, RefusalPage, SlipPage, ThanksPage, type RefusalKind } from './pages.js';
+import { formBodyLimit, thanksPage } from './hot-path.js';
 import { GUESS_WINDOW_MS } from './policy.js';
 
 /** The shell's langOf (?lang=, the lang cookie, Accept-Language); a posted form keeps its own. */
@@ -37,33 +37,6 @@ function refusalPage(c: Context<AppEnv>, lang: Lang, err: unknown) {
   throw err;
 }
 
-/** A rendered page cut at its placeholders: odd entries name the value that goes there. */
-type Template = string[];
-const thanksTemplates = new WeakMap<object, Map<Lang, Template>>();
-
-/**
- * The thank-you page is the hot path's only page, and it is the same for every submission but for
- * the token (in the language switch link) and the receipt. It is rendered once per app and
- * language with the request's own values, which are then swapped for placeholders (the token is
- * 256 random bits, the receipt a number and a hex hash: none can collide with other page text).
- */
-async function thanksHtml(c: Context<AppEnv>, lang: Lang, token: string, auditIndex: number, leafHash: string): Promise<string> {
-  const key = c.get('ctx').config;
-  let byLang = thanksTemplates.get(key);
-  if (!byLang) thanksTemplates.set(key, (byLang = new Map()));
-  let tpl = byLang.get(lang);
-  if (!tpl) {
-    const html = String(await (<ThanksPage c={c} lang={lang} receipt={{ auditIndex, leafHash }} />).toString());
-    const marked = html.split(token).join('\u0000T\u0000').split(leafHash).join('\u0000H\u0000').split(`>${auditIndex}<`).join('>\u0000I\u0000<').split(`index=${auditIndex}&`).join('index=\u0000I\u0000&');
-    tpl = marked.split('\u0000');
-    byLang.set(lang, tpl);
-  }
-  const values: Record<string, string> = { T: token, H: leafHash, I: String(auditIndex) };
-  let out = tpl[0]!;
-  for (let i = 1; i < tpl.length; i += 2) out += values[tpl[i]!]! + tpl[i + 1]!;
-  return out;
-}
-
 const formString = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 export const formRoutes = createRouter();
@@ -80,34 +53,9 @@ formRoutes.get('/f/:token', async (c) => {
   }
 });
 
-/**
- * The form is four digits and two short texts; a body far beyond that is refused before it is
- * read into memory (64 KiB leaves room for 3,000 characters of CJK text, percent-encoded).
- */
-const FORM_MAX_BYTES = 64 * 1024;
-
-const formBodyLimit = bodyLimit({
-  maxSize: FORM_MAX_BYTES,
-  onError: (c) => c.html(<RefusalPage c={c} lang={langOf(c)} kind="tooLarge" />, 413),
-});
-
-/**
- * Hono's bodyLimit decides by Content-Length when there is one and no Transfer-Encoding, but it
- * first asks for the request's body stream, which on @hono/node-server builds a whole WHATWG
- * Request (a measurable share of a submission's CPU). The same decision from the headers alone;
- * chunked bodies still go through bodyLimit, which counts their bytes.
- */
-const formSizeLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const length = c.req.header('content-length');
-  if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
-    return parseInt(length || '0', 10) > FORM_MAX_BYTES ? formBodyLimit(c, next) : next();
-  }
-  return formBodyLimit(c, next);
-};
-
 formRoutes.post(
   '/f/:token',
-  formSizeLimit,
+  formBodyLimit((c) => c.html(<RefusalPage c={c} lang={langOf(c)} kind="tooLarge" />, 413)),
   async (c) => {
     const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const lang = pageLang(c, formString(body.lang));
@@ -127,7 +75,8 @@ formRoutes.post(
     try {
       const out = await submitFeedback({ ctx, input: { token, address: clientAddress(c), form } });
       if (out.status === 'ignored') return c.html(<ThanksPage c={c} lang={lang} />, 200);
-      return c.html(await thanksHtml(c, lang, token, out.auditIndex, out.leafHash), 200);
+      const page = await thanksPage(c, lang, token, out, async () => String(await (<ThanksPage c={c} lang={lang} receipt={out} />).toString()));
+      return c.body(page, 200, { 'content-type': 'text/html; charset=UTF-8' });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'validation_failed') {
         const inv = await openFeedbackForm({ ctx, input: { token, address: clientAddress(c) } }).catch((e: unknown) => refusalPage(c, lang, e));

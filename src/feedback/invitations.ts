@@ -5,10 +5,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { invitations, officers, taxpayers } from '../../db/schema.js';
-import type { Db } from '../../db/client.js';
-import { runStatements } from '../../db/prepared.js';
+import { jsonRows, statementText } from '../../db/json-rows.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import { GroupQueue, queueFor } from './group-commit.js';
+import { coalescedRead } from './hot-path.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { ApiError, badRequest } from '../core/errors.js';
 import { newId, randomToken } from '../core/ids.js';
@@ -153,30 +152,20 @@ interface InvitationRow {
   usedAt: string | null;
 }
 
-const lookupQueues = new WeakMap<Db, GroupQueue<string, InvitationRow | undefined>>();
+const i = invitations;
 
-const LOOKUP_TOKENS = `
-  select i.token_hash as tokenHash, i.id, i.officer_code as officerCode, o.name as officerName,
-         i.expires_at as expiresAt, i.used_at as usedAt
-  from invitations i join officers o on o.code = i.officer_code
-  where i.token_hash in (select value from json_each(?))`;
-
-/**
- * Token look-ups of requests that arrive together are one query (the same queue as the group
- * commit): under load the form's read costs one statement per group, not one per request.
- */
-function lookupQueue(db: Db) {
-  return queueFor(lookupQueues, db, () => async (hashes) => {
-    const [rows] = (await runStatements(db, [{ sql: LOOKUP_TOKENS, args: [JSON.stringify([...new Set(hashes)])], rows: true }])) as unknown as [(InvitationRow & { tokenHash: string })[]];
-    const byHash = new Map(rows.map((r) => [r.tokenHash, r]));
-    return hashes.map((h) => byHash.get(h));
-  });
-}
+/** The invitations (with their officer's name) of a JSON array of token hashes. */
+const LOOKUP_TOKENS = statementText(sql`
+  select ${i.tokenHash} as "tokenHash", ${i.id} as "id", ${i.officerCode} as "officerCode",
+         ${officers.name} as "officerName", ${i.expiresAt} as "expiresAt", ${i.usedAt} as "usedAt"
+  from ${i} join ${officers} on ${officers.code} = ${i.officerCode}
+  where ${i.tokenHash} in (select j.value from ${jsonRows})`);
 
 /** Looks a token up (by hash) and says whether it can still be used. */
 export async function resolveInvitation(ctx: Pick<Ctx, 'db' | 'clock'>, token: string): Promise<ResolvedInvitation> {
   if (!tokenPattern.test(token)) return { state: 'unknown' };
-  const found = await lookupQueue(ctx.db).submit(invitationTokenHash(token));
+  // Read together with the look-ups of the requests that arrive with this one (hot-path.ts).
+  const found = await coalescedRead<InvitationRow & { tokenHash: string }>(ctx.db, LOOKUP_TOKENS, 'tokenHash', invitationTokenHash(token));
   if (!found) return { state: 'unknown' };
   const row = { id: found.id, officerCode: found.officerCode, officerName: found.officerName, expiresAt: found.expiresAt, usedAt: found.usedAt };
   if (row.usedAt) return { state: 'used', invitation: row };

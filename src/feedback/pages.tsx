@@ -151,7 +151,9 @@ export const FormPage: FC<{
             </ul>
           </div>
         ) : null}
-        <form method="post" action={`/f/${token}`} accept-charset="utf-8">
+        {/* multipart: the texts travel as UTF-8, not percent-encoded (three times longer), so the
+            longest answers fit the form's 16 KiB body limit (hot-path.tsx) */}
+        <form method="post" action={`/f/${token}`} accept-charset="utf-8" enctype="multipart/form-data">
           <input type="hidden" name="lang" value={lang} />
           {DIMENSIONS.map((d) => (
             <RatingGroup lang={lang} dim={d} value={values[d]} error={has(d)} />

@@ -6,7 +6,8 @@
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
-import { adjustments, auditEntries, decisions, gradingResults } from '../../db/schema.js';
+import { adjustments, decisions, gradingResults } from '../../db/schema.js';
+import { nextLeafSeq } from '../audit/append.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
@@ -41,12 +42,6 @@ export function tierOf(policy: Policy, level: number) {
   }
   return tier;
 }
-
-/**
- * The leaf index the first audit entry of a batch will get, as a SQL expression: evaluated by a
- * write placed before the appends, it names the entry that records that write.
- */
-export const nextAuditIndex = () => sql`(select coalesce(max(${auditEntries.seq}), -1) + 1 from ${auditEntries})`;
 
 /** HR proposes moving one officer of a computed (unpublished, not what-if) run to another tier. */
 export async function proposeAdjustment({ ctx, input: given }: { ctx: Ctx; input: { runId: string } & Unchecked<z.input<typeof proposeAdjustmentInput>> }) {
@@ -168,7 +163,7 @@ export async function decideAdjustment({ ctx, input: given }: { ctx: Ctx; input:
         justification,
         decidedAt: at,
         recordedAt: at,
-        auditIndex: nextAuditIndex(),
+        auditIndex: nextLeafSeq(),
       }),
       ctx.db
         .update(gradingResults)

@@ -15,7 +15,8 @@ import { keyset } from '../core/pagination.js';
 import { commitGuarded, guarded } from '../audit/guarded.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import { findRun, runPolicy } from './run-model.js';
-import { nextAuditIndex, tierOf } from './adjustment.js';
+import { tierOf } from './adjustment.js';
+import { nextLeafSeq } from '../audit/append.js';
 
 /** Days after publication on which an appeal may still be filed (publication day is day 0). */
 export const APPEAL_WINDOW_DAYS = 15;
@@ -146,7 +147,7 @@ export async function decideAppeal({ ctx, input: given }: { ctx: Ctx; input: { i
           justification,
           decidedAt: at,
           recordedAt: at,
-          auditIndex: nextAuditIndex(),
+          auditIndex: nextLeafSeq(),
         }),
       ],
       [

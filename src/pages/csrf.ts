@@ -9,31 +9,13 @@ import { csrfOf, isApiPath, sameSecret, type PageContext } from './session.js';
 
 const unsafe = (method: string) => !/^(GET|HEAD|OPTIONS)$/.test(method);
 
-/**
- * `new URL(url).origin`, remembered per scheme and authority: an origin depends on nothing else,
- * and parsing a URL on every form post was a measurable part of the taxpayer form's cost. Bounded,
- * since the authority comes from the Host header.
- */
-const origins = new Map<string, string | null>();
+/** The origin of a URL, or null when it does not parse. */
 function originOf(url: string): string | null {
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(url);
-  const end = scheme ? url.indexOf('/', scheme[0].length) : -1;
-  // Without a leading "scheme://" the authority is not delimited by the next slash: parse, do not
-  // remember.
-  const head = !scheme ? null : end < 0 ? url : url.slice(0, end);
-  let o = head === null ? undefined : origins.get(head);
-  if (o === undefined) {
-    try {
-      o = new URL(url).origin;
-    } catch {
-      o = null;
-    }
-    if (head !== null) {
-      if (origins.size >= 64) origins.clear();
-      origins.set(head, o);
-    }
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
   }
-  return o;
 }
 
 /** The origins a page form may come from: the request's own and the configured public URL's. */

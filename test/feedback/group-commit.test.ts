@@ -2,17 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { invite, seedFeedbackWorld } from '../support/feedback.js';
-import { submissionQueue, type QueuedSubmission } from '../../src/feedback/submit.js';
+import { submissionQueue, type Submission } from '../../src/feedback/submit.js';
 import { buildLeafSync } from '../../src/audit/append.js';
 import { GroupQueue } from '../../src/feedback/group-commit.js';
 import { newId } from '../../src/core/ids.js';
 
 /** A submission as submitFeedback queues it, but without the pre-read: the race is the DB's. */
-function item(t: TestApp, invitationId: string, officerCode: string): QueuedSubmission {
+function item(t: TestApp, invitationId: string, officerCode: string): Submission {
   const at = t.clock.now().toISOString();
-  const rid = newId('fbr');
-  const leaf = buildLeafSync({ actor: { kind: 'taxpayer' } }, { action: 'feedback.submit', entity: 'feedback_response', entityId: rid, payload: { period: '2026Q4' } }, at);
-  return { rid, inv: invitationId, off: officerCode, per: '2026Q4', at, p: 5, a: 5, e: 5, i: 5, mean: 5, com: null, non: `nonce-${rid}`, leaf };
+  const id = newId('fbr');
+  const leaf = buildLeafSync({ actor: { kind: 'taxpayer' } }, { action: 'feedback.submit', entity: 'feedback_response', entityId: id, payload: { period: '2026Q4' } }, at);
+  const ratings = { professionalism: 5, attitude: 5, efficiency: 5, integrity: 5 };
+  return {
+    response: { id, invitationId, officerCode, period: '2026Q4', submittedAt: at, ...ratings, mean: 5, comment: null, complaint: null, commitmentNonce: `nonce-${id}` },
+    leaf,
+  };
 }
 
 describe('group commit', () => {

@@ -4,7 +4,7 @@ import { makeTestApp } from '../support/app.js';
 import { goodForm, invite, postForm, seedFeedbackWorld } from '../support/feedback.js';
 import { leafHash } from '../../src/audit/append.js';
 import { toHex } from '../../src/core/ids.js';
-import { submissionQueue } from '../../src/feedback/submit.js';
+import { submissionQueue, submitFeedback } from '../../src/feedback/submit.js';
 import { responseCommitment } from '../../src/feedback/commitment.js';
 
 const count = async (t: Awaited<ReturnType<typeof makeTestApp>>, table: string) =>
@@ -205,6 +205,29 @@ describe('the form', () => {
     expect(r).toMatchObject({ id: c!.response_id, audit_index: index, complaint: '办事时暗示要好处' });
     const actions = await t.db.all<{ action: string }>(sql`select action from audit_entries where seq >= ${index} order by seq`);
     expect(actions.map((a) => a.action)).toEqual(['feedback.submit', 'complaint.file', 'flag.raise']);
+  });
+});
+
+describe('a complaint that loses its token to the clock or to another submission', () => {
+  it('is refused by the write itself (410), storing no response, complaint, flag or leaf', async () => {
+    const t = await makeTestApp();
+    const w = await seedFeedbackWorld(t);
+    const inv = await invite(t, w, 'O2');
+    const before = await count(t, 'audit_entries');
+    // The look-up sees a usable token (the clock's first reading); by the write it has expired.
+    const t0 = t.clock.now().getTime();
+    let readings = 0;
+    const clock = { now: () => new Date(readings++ === 0 ? t0 : t0 + 31 * 86_400_000) };
+    const err = await submitFeedback({
+      ctx: { ...t.ctx(), clock },
+      input: { token: inv.token, address: '127.0.0.1', form: { ...goodForm, complaint: '索要好处' } },
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ status: 410, code: 'invitation_expired' });
+    for (const table of ['feedback_responses', 'complaints', 'flags']) expect(await count(t, table)).toBe(0);
+    expect(await count(t, 'audit_entries')).toBe(before);
   });
 });
 
