@@ -78,8 +78,8 @@ export async function listDecisions({ ctx, query }: { ctx: Ctx; query: ListDecis
 export async function getDecision({ ctx, id }: { ctx: Ctx; id: string }) {
   requireRole(ctx.actor, 'hr', 'supervisor', 'officer');
   const [row] = await ctx.db.select().from(decisions).where(eq(decisions.id, id));
-  if (!row) throw notFound(`No decision ${id}.`);
-  if (ctx.actor.role === 'officer' && row.deciderCode !== ctx.actor.officerCode) throw forbidden('Officers see only their own decisions.');
+  // Another officer's decision is answered as if it did not exist: a 403 would tell the caller it does.
+  if (!row || (ctx.actor.role === 'officer' && row.deciderCode !== ctx.actor.officerCode)) throw notFound(`No decision ${id}.`);
   const [view] = await withReviewers(ctx, [row]);
   const amendedBy = await ctx.db.select({ id: decisions.id }).from(decisions).where(eq(decisions.amends, id));
   return { ...view!, amendedBy: amendedBy.map((a) => a.id) };

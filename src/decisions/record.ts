@@ -115,15 +115,13 @@ export async function recordDecision({ ctx, input: given }: { ctx: Ctx; input: U
   }
   if (input.amends) {
     const [orig] = await ctx.db.select().from(decisions).where(eq(decisions.id, input.amends));
-    if (!orig) {
+    // Another officer's decision is one this officer may not know exists: the same answer as none.
+    if (!orig || orig.deciderCode !== deciderCode) {
       errors.push({ path: 'amends', message: `no decision ${input.amends}` });
     } else {
       if (orig.type !== input.type) errors.push({ path: 'type', message: `an amendment keeps the type of the original (${orig.type})` });
       if (orig.taxpayerCode !== input.taxpayerCode) errors.push({ path: 'taxpayerCode', message: `an amendment keeps the taxpayer of the original (${orig.taxpayerCode})` });
       if (errors.length === 0) {
-        // Only the officer who decided may amend: anyone else records their own decision, so the
-        // register never shows one officer's figures changed under another's name.
-        if (orig.deciderCode !== deciderCode) throw forbidden('Only the officer who took a decision may amend it.');
         const [later] = await ctx.db.select({ id: decisions.id }).from(decisions).where(eq(decisions.amends, orig.id)).limit(1);
         if (later) throw conflict(`Decision ${orig.id} was already amended by ${later.id}; amend the latest record.`, 'already_amended');
       }
