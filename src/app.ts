@@ -1,13 +1,12 @@
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { methodNotAllowed } from 'hono/method-not-allowed';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { defaultConfig, type AppConfig } from './core/config.js';
 import type { AuditSigner, Ctx } from './core/context.js';
 import { problem } from './core/errors.js';
-import { createRouter, problemResponse } from './core/http.js';
+import { createRouter, methodNotAllowed, problemResponse } from './core/http.js';
 import { bearerActor } from './auth/middleware.js';
 import { idempotency } from './idempotency/middleware.js';
 import { authRoutes } from './auth/routes.js';
@@ -60,11 +59,10 @@ export function createApp(deps: AppDeps) {
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
       },
+      // The same rule as frame-ancestors 'none', for browsers that only read X-Frame-Options.
+      xFrameOptions: 'DENY',
     }),
   );
-  // Runs after routing (on a 404 for a path some other method serves), so ctx and the page session
-  // are set: page paths answer browsers with an HTML 405 page, everyone else problem+json.
-  app.use('*', methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedPage }));
   app.use('*', async (c, next) => {
     const ctx: Ctx = { db: deps.db, clock, config, signer: deps.signer, actor: { kind: 'system', name: 'anonymous' } };
     c.set('ctx', ctx);
@@ -73,6 +71,9 @@ export function createApp(deps: AppDeps) {
   // Page paths: a `sid` cookie becomes ctx.actor; unsafe requests pass the Origin check and, with a
   // session, the synchronizer token (docs/adr: ADR 0002 on sessions, ADR 0011 on CSRF).
   app.use('*', pageSession());
+  // Before the CSRF check and the handlers (which would answer 403 or 404 first), after the session
+  // (page paths answer browsers with an HTML 405 page in the shell), everyone else problem+json.
+  app.use('*', methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedPage }));
   app.use('*', pageCsrf());
   app.use('/api/*', bearerActor());
   app.use('/api/*', idempotency());

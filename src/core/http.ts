@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context, ErrorHandler } from 'hono';
+import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { TrieRouter } from 'hono/router/trie-router';
 import type { Ctx } from './context.js';
 import { ApiError, problem, type FieldError } from './errors.js';
 
@@ -58,3 +59,43 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   console.error(`[${instance}]`, err);
   return problemResponse(c, problem(500, 'internal', 'Something went wrong on our side; the request id names it in our logs.', undefined, instance));
 };
+
+/** What `methodNotAllowed` needs of the app: its routes (Hono's `app.routes`). */
+interface RouteTable {
+  routes: readonly { method: string; path: string }[];
+}
+
+/**
+ * 405 with `Allow` for a path that other methods serve, decided before anything else handles the
+ * request. Hono's own `methodNotAllowed` looks after the handlers ran (on their 404), so a
+ * middleware that answers first (the page CSRF check refusing an unsafe TRACE on /f/...) answered
+ * 403 instead. The table of methods per path is built once, at the first request, from the app's
+ * routes (middleware, registered as ALL, serves no method). HEAD is allowed wherever GET is.
+ */
+export function methodNotAllowed(options: {
+  app: RouteTable;
+  onMethodNotAllowed: (c: Context<AppEnv>, methods: string[]) => Response | Promise<Response>;
+}): MiddlewareHandler<AppEnv> {
+  let router: TrieRouter<string[]> | undefined;
+  const build = () => {
+    const byPath = new Map<string, Set<string>>();
+    for (const r of options.app.routes) {
+      if (r.method === 'ALL') continue;
+      const set = byPath.get(r.path) ?? new Set<string>();
+      set.add(r.method);
+      if (r.method === 'GET') set.add('HEAD');
+      byPath.set(r.path, set);
+    }
+    const trie = new TrieRouter<string[]>();
+    for (const [path, methods] of byPath) trie.add('ALL', path, [...methods]);
+    return trie;
+  };
+  return async (c, next) => {
+    router ??= build();
+    const allowed = new Set<string>();
+    for (const [methods] of router.match('ALL', c.req.path)[0]) for (const m of methods) allowed.add(m);
+    if (allowed.size === 0 || allowed.has(c.req.method)) return next();
+    const methods = [...allowed].sort();
+    return options.onMethodNotAllowed(c, methods);
+  };
+}
