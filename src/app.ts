@@ -7,6 +7,8 @@ import { defaultConfig, type AppConfig } from './core/config.js';
 import type { AuditSigner, Ctx } from './core/context.js';
 import { problem } from './core/errors.js';
 import { createRouter, methodNotAllowed, problemResponse } from './core/http.js';
+import { BodyBudget, DEFAULT_BODY_LIMIT, MiB, bodyLimits } from './core/body.js';
+import { contractOf, contractsFrom, type Contract } from './core/contract.js';
 import { bearerActor } from './auth/middleware.js';
 import { idempotency } from './idempotency/middleware.js';
 import { authRoutes } from './auth/routes.js';
@@ -37,7 +39,15 @@ export interface AppDeps {
   telemetry?: Telemetry;
   /** The bearer token GET /metrics asks for (`METRICS_TOKEN`); no token, no metrics. */
   metricsToken?: string;
+  /**
+   * Bytes of request bodies this process admits at once (core/body.ts, docs/limits.md); a request
+   * that would pass it is answered 429. Omitted: `DEFAULT_BODY_BUDGET`.
+   */
+  bodyBudgetBytes?: number;
 }
+
+/** Room for one 64 MiB import and 64 ordinary 1 MiB bodies at once (docs/limits.md). */
+export const DEFAULT_BODY_BUDGET = 128 * MiB;
 
 /** Builds the whole service from its dependencies. Both entries (Node, Workers) call this. */
 export function createApp(deps: AppDeps) {
@@ -46,6 +56,10 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
 
   const telemetry = deps.telemetry ?? quietTelemetry;
+  // What each documented operation accepts, from the same registry /openapi.json is made of;
+  // read at the first request, when every router is mounted.
+  let contracts: Map<string, Contract> | undefined;
+  const contractFor = (c: Parameters<typeof contractOf>[0]) => contractOf(c, (contracts ??= contractsFrom(app.openAPIRegistry.definitions as never)));
   app.use('*', requestId());
   app.use('*', requestLog(telemetry));
   app.use(
@@ -68,6 +82,9 @@ export function createApp(deps: AppDeps) {
     c.set('ctx', ctx);
     await next();
   });
+  // Before anything can read a body: the route's limit (413) and the process's budget (429).
+  const budget = new BodyBudget(deps.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET);
+  app.use('*', bodyLimits({ budget, limitOf: (c) => contractFor(c)?.maxBodyBytes ?? DEFAULT_BODY_LIMIT }));
   // Page paths: a `sid` cookie becomes ctx.actor; unsafe requests pass the Origin check and, with a
   // session, the synchronizer token (docs/adr: ADR 0002 on sessions, ADR 0011 on CSRF).
   app.use('*', pageSession());

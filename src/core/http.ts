@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { TrieRouter } from 'hono/router/trie-router';
+import { bodyTooLarge, type BodyState } from './body.js';
 import type { Ctx } from './context.js';
 import { ApiError, problem, type FieldError } from './errors.js';
 
@@ -9,6 +10,8 @@ export type AppEnv = {
   Variables: {
     ctx: Ctx;
     requestId: string;
+    /** Set by the body limit for a streamed body (core/body.ts). */
+    body?: BodyState;
   };
 };
 
@@ -44,13 +47,19 @@ export function problemResponse(c: Context, p: ReturnType<typeof problem>, heade
   });
 }
 
+const httpCodes: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 413: 'too_large', 415: 'unsupported_media_type', 429: 'busy' };
+
 /** RFC 9457 for everything: our errors, Hono's, and the unexpected (logged, never leaked). */
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   const instance = c.get('requestId');
-  if (err instanceof ApiError) return problemResponse(c, err.problem(instance));
+  // A streamed body passed its route's limit: whoever was reading it (a validator that calls it
+  // malformed JSON, a form parser) failed because of that, so the answer is the 413.
+  const body = c.get('body');
+  if (body?.overflowed) return problemResponse(c, bodyTooLarge(body.limit).problem(instance));
+  if (err instanceof ApiError) return problemResponse(c, err.problem(instance), err.headers);
   if (err instanceof HTTPException) {
     const status = err.status;
-    const code = status === 403 ? 'forbidden' : status === 401 ? 'unauthorized' : status === 413 ? 'too_large' : 'http_error';
+    const code = httpCodes[status] ?? 'http_error';
     return problemResponse(c, problem(status, code, err.message || 'Request refused.', undefined, instance));
   }
   if (err instanceof SyntaxError) {
