@@ -6,7 +6,7 @@ import { systemClock, type Clock } from './core/clock.js';
 import { defaultConfig, type AppConfig } from './core/config.js';
 import type { AuditSigner, Ctx } from './core/context.js';
 import { problem } from './core/errors.js';
-import { createRouter, methodNotAllowed, problemResponse } from './core/http.js';
+import { createRouter, methodNotAllowed, problemResponse, wellFormedUrl } from './core/http.js';
 import { BodyBudget, DEFAULT_BODY_LIMIT, MiB, bodyLimits } from './core/body.js';
 import { contractOf, contractsFrom, type Contract } from './core/contract.js';
 import { bearerActor } from './auth/middleware.js';
@@ -85,6 +85,8 @@ export function createApp(deps: AppDeps) {
   // Before anything can read a body: the route's limit (413) and the process's budget (429).
   const budget = new BodyBudget(deps.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET);
   app.use('*', bodyLimits({ budget, limitOf: (c) => contractFor(c)?.maxBodyBytes ?? DEFAULT_BODY_LIMIT }));
+  // Every path segment and query value is well-formed single-line text (core/text.ts), or 400.
+  app.use('*', wellFormedUrl());
   // Page paths: a `sid` cookie becomes ctx.actor; unsafe requests pass the Origin check and, with a
   // session, the synchronizer token (docs/adr: ADR 0002 on sessions, ADR 0011 on CSRF).
   app.use('*', pageSession());

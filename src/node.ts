@@ -18,6 +18,7 @@ import { parseWitnesses } from './audit/witness.js';
 import { createLogger } from './ops/telemetry.js';
 import { createMetrics } from './ops/metrics.js';
 import { startBackups } from './ops/backup-schedule.js';
+import { repairStoredText } from './ops/text-repair.js';
 
 export interface NodeConfig {
   databaseUrl: string;
@@ -101,6 +102,10 @@ export async function startNode(cfg: NodeConfig = readConfig()) {
   const signer = loadSigner(cfg);
   const { config } = cfg;
   const telemetry = { log: createLogger(), metrics: cfg.metricsToken ? createMetrics({ db, config, backupDir: cfg.backupDir }) : undefined };
+  // Before the first request: text an older version stored as invalid UTF-8 would abort the
+  // process when read (libsql), so it is repaired, audited, first (src/ops/text-repair.ts).
+  const repaired = await repairStoredText({ db, clock: systemClock });
+  if (repaired.length) telemetry.log.warn({ cells: repaired.length, tables: [...new Set(repaired.map((r) => r.table))] }, 'repaired stored text that was not UTF-8');
   const app = createApp({ db, signer, config, assets: packageAsset, telemetry, metricsToken: cfg.metricsToken });
   const server = serve({ fetch: app.fetch, port: cfg.port });
   // The URL without its query string, where a libsql URL may carry an auth token.

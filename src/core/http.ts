@@ -1,10 +1,11 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { TrieRouter } from 'hono/router/trie-router';
 import { bodyTooLarge, type BodyState } from './body.js';
 import type { Ctx } from './context.js';
 import { ApiError, problem, type FieldError } from './errors.js';
+import { badText, textProblem } from './text.js';
 
 export type AppEnv = {
   Variables: {
@@ -29,15 +30,53 @@ export function zodErrors(issues: readonly { path: readonly PropertyKey[]; messa
   return issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
 }
 
-/** Every router of the service: zod validation failures become 400 problem+json naming fields. */
+/** 400 naming each string that is not well-formed text (core/text.ts), or nothing. */
+export function refuseBadText(schema: unknown, value: unknown, prefix: PropertyKey[] = []): void {
+  const issues = badText(schema, value, prefix);
+  if (issues.length) {
+    throw new ApiError(400, 'validation_failed', 'The request holds text the service does not accept.', issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  }
+}
+
+type ValidationResult = { success: true; data: unknown; target: string } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+
+function refuseInvalid(result: ValidationResult): void {
+  if (!result.success) {
+    throw new ApiError(400, 'validation_failed', 'The request does not match the schema.', zodErrors(result.error.issues));
+  }
+}
+
+/** The zod schema a route declares for its JSON or form body. */
+function bodySchema(route: RouteConfig, target: string): unknown {
+  const content = route.request?.body?.content as Record<string, { schema?: unknown }> | undefined;
+  if (!content) return undefined;
+  for (const [type, media] of Object.entries(content)) {
+    const json = /json/i.test(type);
+    if ((target === 'json') === json) return media.schema;
+  }
+  return undefined;
+}
+
+/**
+ * Every router of the service. Its `openapi()` validates as @hono/zod-openapi does, and then:
+ * a zod failure is a 400 problem+json naming the fields; a JSON or form body that passed is
+ * checked for well-formed text (core/text.ts) against the same schema, which says which fields
+ * are free text. (Query and path values are checked for every request by `wellFormedUrl`.)
+ */
 export function createRouter() {
-  return new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (!result.success) {
-        throw new ApiError(400, 'validation_failed', 'The request does not match the schema.', zodErrors(result.error.issues));
-      }
-    },
-  });
+  const router = new OpenAPIHono<AppEnv>({ defaultHook: (result) => refuseInvalid(result as ValidationResult) });
+  const openapi = router.openapi;
+  router.openapi = ((route: RouteConfig, handler: never, hook?: never) =>
+    openapi(
+      route as never,
+      handler,
+      hook ??
+        (((result: ValidationResult) => {
+          refuseInvalid(result);
+          if (result.success && (result.target === 'json' || result.target === 'form')) refuseBadText(bodySchema(route, result.target), result.data);
+        }) as never),
+    )) as typeof router.openapi;
+  return router;
 }
 
 export function problemResponse(c: Context, p: ReturnType<typeof problem>, headers?: Record<string, string>) {
@@ -106,5 +145,54 @@ export function methodNotAllowed(options: {
     if (allowed.size === 0 || allowed.has(c.req.method)) return next();
     const methods = [...allowed].sort();
     return options.onMethodNotAllowed(c, methods);
+  };
+}
+
+/** `decodeURIComponent`, leaving malformed escapes as they are (as Hono does for params). */
+function decodeTolerant(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s.replace(/(%[0-9a-f]{2})+/gi, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+  }
+}
+
+/**
+ * 400 for a path segment, a query parameter's name or a value that is not well-formed
+ * single-line text (core/text.ts), for every request: what a handler would read from the URL is
+ * checked once, here, before anything uses it.
+ */
+export function wellFormedUrl(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const errors: FieldError[] = [];
+    const path = c.req.path;
+    for (const segment of path.includes('%') ? path.split('/').map(decodeTolerant) : [path]) {
+      const p = textProblem(segment);
+      if (p) {
+        errors.push({ path: 'path', message: `a path segment ${p}` });
+        break;
+      }
+    }
+    if (c.req.url.includes('?')) {
+      for (const [name, values] of Object.entries(c.req.queries())) {
+        const p = textProblem(name);
+        if (p) {
+          errors.push({ path: 'query', message: `a parameter name ${p}` });
+          continue;
+        }
+        for (const v of values) {
+          const pv = textProblem(v);
+          if (pv) errors.push({ path: name, message: `query parameter ${pv}` });
+        }
+      }
+    }
+    if (errors.length) throw new ApiError(400, 'validation_failed', 'The URL holds text the service does not accept.', errors);
+    await next();
   };
 }

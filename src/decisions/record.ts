@@ -12,6 +12,7 @@ import { badRequest, conflict, forbidden, type FieldError } from '../core/errors
 import { newId } from '../core/ids.js';
 import { isValidDate } from '../core/period.js';
 import { decisionPolicy, recordableTypes, type DecisionType } from './policy.js';
+import { freeText } from '../core/text.js';
 
 const dateOrTime = z
   .string()
@@ -34,11 +35,11 @@ export const recordDecisionInput = z
     amount: z.number().finite().nonnegative().optional(),
     /** Omitted: looked up in the thresholds reference data for the type and decidedAt. */
     threshold: z.number().finite().positive().optional(),
-    justification: z.string().trim().min(1).max(4000),
+    justification: freeText(z.string().trim().min(1).max(4000)),
     decidedAt: dateOrTime,
     reviewers: z.array(reviewerInput).max(50).optional(),
     amends: z.string().min(1).max(64).optional(),
-    amendReason: z.string().trim().min(1).max(2000).optional(),
+    amendReason: freeText(z.string().trim().min(1).max(2000)).optional(),
     violationType: z.string().trim().min(1).max(100).optional(),
   })
   .openapi('RecordDecision');

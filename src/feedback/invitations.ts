@@ -7,6 +7,7 @@ import { z } from '@hono/zod-openapi';
 import { invitations, officers, taxpayers } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
 import { runStatements } from '../../db/prepared.js';
+import { jsonParam } from '../../db/json-param.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { GroupQueue, queueFor } from './group-commit.js';
 import { requireRole, type Ctx } from '../core/context.js';
@@ -167,7 +168,7 @@ const LOOKUP_TOKENS = `
  */
 function lookupQueue(db: Db) {
   return queueFor(lookupQueues, db, () => async (hashes) => {
-    const [rows] = (await runStatements(db, [{ sql: LOOKUP_TOKENS, args: [JSON.stringify([...new Set(hashes)])], rows: true }])) as unknown as [(InvitationRow & { tokenHash: string })[]];
+    const [rows] = (await runStatements(db, [{ sql: LOOKUP_TOKENS, args: [jsonParam([...new Set(hashes)])], rows: true }])) as unknown as [(InvitationRow & { tokenHash: string })[]];
     const byHash = new Map(rows.map((r) => [r.tokenHash, r]));
     return hashes.map((h) => byHash.get(h));
   });

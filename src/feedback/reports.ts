@@ -14,6 +14,7 @@ import { createSelectSchema, int, num } from '../core/rows.js';
 import { periodPattern } from '../core/period.js';
 import { commit } from '../audit/append.js';
 import { SUMMARY_MIN_RESPONSES } from './policy.js';
+import { freeText } from '../core/text.js';
 
 const periodField = z.string().regex(periodPattern, 'a quarter like 2026Q3');
 
@@ -134,7 +135,7 @@ export async function listResponses({ ctx, input }: { ctx: Ctx; input: z.infer<t
   return byId.page(rows, input.limit);
 }
 
-export const voidInput = z.object({ reason: z.string().trim().min(3).max(1000) }).openapi('VoidResponse');
+export const voidInput = z.object({ reason: freeText(z.string().trim().min(3).max(1000)) }).openapi('VoidResponse');
 
 /** A supervisor voids a response with a reason: kept, but excluded from grading. Audited. */
 export async function voidResponse({ ctx, input }: { ctx: Ctx; input: { id: string; reason: string } }) {
