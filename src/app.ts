@@ -8,7 +8,7 @@ import type { AuditSigner, Ctx } from './core/context.js';
 import { problem } from './core/errors.js';
 import { createRouter, methodNotAllowed, problemResponse, wellFormedUrl } from './core/http.js';
 import { BodyBudget, DEFAULT_BODY_LIMIT, MiB, bodyLimits } from './core/body.js';
-import { contractOf, contractsFrom, type Contract } from './core/contract.js';
+import { contractOf, contractsFrom, knownQueryParameters, type Contract } from './core/contract.js';
 import { bearerActor } from './auth/middleware.js';
 import { idempotency } from './idempotency/middleware.js';
 import { authRoutes } from './auth/routes.js';
@@ -95,6 +95,8 @@ export function createApp(deps: AppDeps) {
   app.use('*', methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedPage }));
   app.use('*', pageCsrf());
   app.use('/api/*', bearerActor());
+  // A query parameter the operation does not declare in /openapi.json is a 400 naming it.
+  app.use('*', knownQueryParameters(contractFor));
   app.use('/api/*', idempotency());
 
   app.get('/healthz', async (c) => {

@@ -4,11 +4,12 @@
  * request goes through before its handler cannot drift from the document: the body limit
  * (`x-max-body-bytes`, ADR 0055) and the query parameters a route knows (ADR 0058).
  *
- * A request is matched to its operation by the route Hono itself chose for it (the last handler
- * route of `matchedRoutes`), so `/api/v1/grading-runs/compare` is the compare operation and not
+ * A request is matched to its operation by the route Hono itself chose for it (the first route of
+ * its method in `matchedRoutes`), so `/api/v1/grading-runs/compare` is the compare operation and not
  * `/api/v1/grading-runs/{id}`, exactly as the router decides.
  */
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { ApiError } from './errors.js';
 import { matchedRoutes } from 'hono/route';
 
 /** What one documented operation accepts. */
@@ -70,11 +71,33 @@ export function openApiPath(honoPath: string): string {
  */
 export function contractOf(c: Context, contracts: ReadonlyMap<string, Contract>): Contract | undefined {
   const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
-  const routes = matchedRoutes(c);
-  for (let i = routes.length - 1; i >= 0; i--) {
-    const r = routes[i]!;
-    if (r.method !== method) continue;
-    return contracts.get(`${method} ${openApiPath(r.path)}`);
+  // The first route of this method is the one that answers (`/grading-runs/compare` before
+  // `/grading-runs/{id}`); middleware is registered for ALL methods.
+  for (const r of matchedRoutes(c)) {
+    if (r.method === method) return contracts.get(`${method} ${openApiPath(r.path)}`);
   }
   return undefined;
+}
+
+/**
+ * 400 naming every query parameter the operation does not declare (API.md: a misspelt filter
+ * must not silently return everything). Routes the document does not describe are left alone.
+ */
+export function knownQueryParameters(contractFor: (c: Context) => Contract | undefined): MiddlewareHandler {
+  return async (c, next) => {
+    if (!c.req.url.includes('?')) return next();
+    const contract = contractFor(c);
+    if (!contract) return next();
+    const unknown = Object.keys(c.req.queries()).filter((name) => !contract.query.has(name));
+    if (unknown.length) {
+      const known = [...contract.query].join(', ') || 'none';
+      throw new ApiError(
+        400,
+        'unknown_query_parameter',
+        `${contract.method} ${contract.path} does not know the query parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; it accepts: ${known}.`,
+        unknown.map((name) => ({ path: name, message: `unknown query parameter; this route accepts: ${known}` })),
+      );
+    }
+    await next();
+  };
 }

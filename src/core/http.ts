@@ -6,6 +6,7 @@ import { bodyTooLarge, type BodyState } from './body.js';
 import type { Ctx } from './context.js';
 import { ApiError, problem, type FieldError } from './errors.js';
 import { badText, textProblem } from './text.js';
+import { completeRoute } from './openapi.js';
 
 export type AppEnv = {
   Variables: {
@@ -65,6 +66,11 @@ function bodySchema(route: RouteConfig, target: string): unknown {
  */
 export function createRouter() {
   const router = new OpenAPIHono<AppEnv>({ defaultHook: (result) => refuseInvalid(result as ValidationResult) });
+  // Every route this router documents (through openapi() or registerPath) gets the statuses the
+  // shared request stack can answer (core/openapi.ts completeRoute, ADR 0058).
+  const registry = router.openAPIRegistry;
+  const registerPath = registry.registerPath.bind(registry);
+  registry.registerPath = (route) => registerPath(completeRoute(route as never));
   const openapi = router.openapi;
   router.openapi = ((route: RouteConfig, handler: never, hook?: never) =>
     openapi(

@@ -7,17 +7,18 @@ import { forbidden, notFound } from '../core/errors.js';
 import { keyset } from '../core/pagination.js';
 import { createSelectSchema, int, num } from '../core/rows.js';
 import { isValidDate } from '../core/period.js';
+import { codeParam, cursorParam, limitParam } from '../core/openapi.js';
 
 export const listDecisionsQuery = z.object({
-  officerCode: z.string().min(1).optional(),
+  officerCode: codeParam.optional(),
   type: z.string().min(1).optional(),
   /** Decided on or after this date (YYYY-MM-DD). */
   from: z.string().refine(isValidDate, 'YYYY-MM-DD').optional(),
   /** Decided on or before this date (YYYY-MM-DD). */
   to: z.string().refine(isValidDate, 'YYYY-MM-DD').optional(),
-  taxpayerCode: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-  cursor: z.string().optional(),
+  taxpayerCode: codeParam.optional(),
+  limit: limitParam.optional(),
+  cursor: cursorParam.optional(),
 });
 export type ListDecisionsQuery = z.infer<typeof listDecisionsQuery>;
 

@@ -15,6 +15,7 @@ import { periodPattern } from '../core/period.js';
 import { commit } from '../audit/append.js';
 import { SUMMARY_MIN_RESPONSES } from './policy.js';
 import { freeText } from '../core/text.js';
+import { cursorParam, limitParam } from '../core/openapi.js';
 
 const periodField = z.string().regex(periodPattern, 'a quarter like 2026Q3');
 
@@ -78,8 +79,8 @@ export async function feedbackSummary({ ctx, input }: { ctx: Ctx; input: z.infer
 export const responsesQuery = z.object({
   officerCode: z.string().min(1).optional(),
   period: periodField.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().optional(),
+  limit: limitParam.default(100),
+  cursor: cursorParam.optional(),
 });
 
 /** A response row without what links it to the taxpayer (invitation, commitment nonce) or names who voided it. */

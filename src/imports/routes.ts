@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { MiB } from '../core/body.js';
+import { codeParam } from '../core/openapi.js';
 import { createRouter } from '../core/http.js';
 import { bearerSecurity, problemResponses } from '../core/openapi.js';
 import { pageSchema } from '../core/pagination.js';
@@ -90,7 +91,7 @@ importsRoutes
     c.json(await listUnits({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
   )
   .openapi(
-    listRoute('/api/v1/officers', officerItem, 'Officers, optionally of one unit (hr, supervisor, admin).', pageQuery.extend({ unitCode: z.string().optional() })),
+    listRoute('/api/v1/officers', officerItem, 'Officers, optionally of one unit (hr, supervisor, admin).', pageQuery.extend({ unitCode: codeParam.optional() })),
     async (c) => c.json(await listOfficers({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
   )
   .openapi(listRoute('/api/v1/taxpayers', taxpayerItem, 'Taxpayers (hr, supervisor, admin).'), async (c) =>
