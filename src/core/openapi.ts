@@ -85,10 +85,10 @@ export function completeRoute<T extends RouteLike>(route: T): T {
   const api = route.path.startsWith('/api/');
   const content = api ? problemContent : { ...problemContent, ...htmlContent };
   const add: Record<number, string> = { 400: 'Invalid input: an unknown query parameter (named), text that is not well-formed, or a body that does not match the schema' };
-  if (route.security && route.security.length) {
-    add[401] = 'No valid bearer token';
-    add[403] = 'The token’s role may not do this, or it is about oneself';
-  }
+  // Under /api an Authorization header is always checked: one that is not a valid token is a 401
+  // even on a public route.
+  if (api || route.security?.length) add[401] = route.security?.length ? 'No valid bearer token' : 'An Authorization header that is not a valid bearer token (the route needs none)';
+  if (route.security?.length) add[403] = 'The token’s role may not do this, or it is about oneself';
   if (route.request?.params || /\{[^}]+\}/.test(route.path)) add[404] = 'Not found, or not visible to the caller';
   const takesBody = method !== 'get' && method !== 'head' && method !== 'delete';
   if (takesBody) {
@@ -97,6 +97,8 @@ export function completeRoute<T extends RouteLike>(route: T): T {
     add[429] = 'Too many large request bodies are being received at once; see Retry-After';
   }
   if (route.request?.body) add[415] = 'The body is not of a declared media type';
+  // A page form post from another origin is refused by the CSRF check (src/pages/csrf.ts).
+  if (!api && takesBody) add[403] = 'A form post from another origin (the CSRF check)';
   const idempotent = api && method === 'post';
   if (idempotent) {
     add[409] = 'The Idempotency-Key is in use by a request still running (idempotency_key_in_use), or the route’s own conflict';
@@ -105,6 +107,16 @@ export function completeRoute<T extends RouteLike>(route: T): T {
   const responses: Record<string | number, unknown> = { ...route.responses };
   for (const [status, description] of Object.entries(add)) {
     if (!(status in responses)) responses[status] = { description, content };
+  }
+  if (!api) {
+    // A page's own refusals are HTML for browsers; the shared stack answers other clients with
+    // problem+json for the same statuses (src/pages/errors.tsx).
+    for (const [status, r] of Object.entries(responses)) {
+      const declared = r as { description: string; content?: Record<string, unknown> };
+      if (Number(status) >= 400 && declared.content && !declared.content['application/problem+json']) {
+        responses[status] = { ...declared, content: { ...declared.content, ...problemContent } };
+      }
+    }
   }
   const request = { ...(route.request ?? {}) };
   if (idempotent && !request.headers) {
