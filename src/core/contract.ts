@@ -60,9 +60,16 @@ export function contractsFrom(definitions: readonly RouteDefinition[]): Map<stri
   return out;
 }
 
-/** `/f/:token` (Hono, with an optional `{regex}`) -> `/f/{token}` (OpenAPI). */
+const converted = new Map<string, string>();
+
+/** `/f/:token` (Hono, with an optional `{regex}`) -> `/f/{token}` (OpenAPI); remembered, routes are few. */
 export function openApiPath(honoPath: string): string {
-  return honoPath.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?\??/g, '{$1}');
+  let out = converted.get(honoPath);
+  if (out === undefined) {
+    out = honoPath.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?\??/g, '{$1}');
+    converted.set(honoPath, out);
+  }
+  return out;
 }
 
 /**
