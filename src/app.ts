@@ -1,13 +1,14 @@
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { methodNotAllowed } from 'hono/method-not-allowed';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { defaultConfig, type AppConfig } from './core/config.js';
 import type { AuditSigner, Ctx } from './core/context.js';
 import { problem } from './core/errors.js';
-import { createRouter, problemResponse } from './core/http.js';
+import { createRouter, methodNotAllowed, problemResponse, wellFormedUrl } from './core/http.js';
+import { BodyBudget, DEFAULT_BODY_LIMIT, MiB, bodyLimits } from './core/body.js';
+import { contractOf, contractsFrom, knownQueryParameters, type Contract } from './core/contract.js';
 import { bearerActor } from './auth/middleware.js';
 import { idempotency } from './idempotency/middleware.js';
 import { authRoutes } from './auth/routes.js';
@@ -39,7 +40,15 @@ export interface AppDeps {
   telemetry?: Telemetry;
   /** The bearer token GET /metrics asks for (`METRICS_TOKEN`); no token, no metrics. */
   metricsToken?: string;
+  /**
+   * Bytes of request bodies this process admits at once (core/body.ts, docs/limits.md); a request
+   * that would pass it is answered 429. Omitted: `DEFAULT_BODY_BUDGET`.
+   */
+  bodyBudgetBytes?: number;
 }
+
+/** Room for one 64 MiB import and 64 ordinary 1 MiB bodies at once (docs/limits.md). */
+export const DEFAULT_BODY_BUDGET = 128 * MiB;
 
 /** Builds the whole service from its dependencies. Both entries (Node, Workers) call this. */
 export function createApp(deps: AppDeps) {
@@ -50,6 +59,10 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
 
   const telemetry = deps.telemetry ?? quietTelemetry;
+  // What each documented operation accepts, from the same registry /openapi.json is made of;
+  // read at the first request, when every router is mounted.
+  let contracts: Map<string, Contract> | undefined;
+  const contractFor = (c: Parameters<typeof contractOf>[0]) => contractOf(c, (contracts ??= contractsFrom(app.openAPIRegistry.definitions as never)));
   app.use('*', requestId());
   app.use('*', requestLog(telemetry));
   app.use(
@@ -63,21 +76,30 @@ export function createApp(deps: AppDeps) {
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
       },
+      // The same rule as frame-ancestors 'none', for browsers that only read X-Frame-Options.
+      xFrameOptions: 'DENY',
     }),
   );
-  // Runs after routing (on a 404 for a path some other method serves), so ctx and the page session
-  // are set: page paths answer browsers with an HTML 405 page, everyone else problem+json.
-  app.use('*', methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedPage }));
   app.use('*', async (c, next) => {
     const ctx: Ctx = { db: deps.db, clock, config, signer: deps.signer, actor: { kind: 'system', name: 'anonymous' } };
     c.set('ctx', ctx);
     await next();
   });
+  // Before anything can read a body: the route's limit (413) and the process's budget (429).
+  const budget = new BodyBudget(deps.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET);
+  app.use('*', bodyLimits({ budget, limitOf: (c) => contractFor(c)?.maxBodyBytes ?? DEFAULT_BODY_LIMIT }));
+  // Every path segment and query value is well-formed single-line text (core/text.ts), or 400.
+  app.use('*', wellFormedUrl());
   // Page paths: a `sid` cookie becomes ctx.actor; unsafe requests pass the Origin check and, with a
   // session, the synchronizer token (docs/adr: ADR 0002 on sessions, ADR 0011 on CSRF).
   app.use('*', pageSession());
+  // Before the CSRF check and the handlers (which would answer 403 or 404 first), after the session
+  // (page paths answer browsers with an HTML 405 page in the shell), everyone else problem+json.
+  app.use('*', methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedPage }));
   app.use('*', pageCsrf());
   app.use('/api/*', bearerActor());
+  // A query parameter the operation does not declare in /openapi.json is a 400 naming it.
+  app.use('*', knownQueryParameters(contractFor));
   app.use('/api/*', idempotency());
 
   app.get('/healthz', async (c) => {

@@ -18,6 +18,7 @@ import { parseWitnesses } from './audit/witness.js';
 import { createLogger } from './ops/telemetry.js';
 import { createMetrics } from './ops/metrics.js';
 import { startBackups } from './ops/backup-schedule.js';
+import { repairStoredText } from './ops/text-repair.js';
 
 export interface NodeConfig {
   databaseUrl: string;
@@ -35,6 +36,8 @@ export interface NodeConfig {
   backupDir?: string;
   backupEveryHours: number;
   backupKeep: number;
+  /** Bytes of request bodies admitted at once (`BODY_BUDGET_MIB`; docs/limits.md); unset: the app's default. */
+  bodyBudgetBytes?: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
@@ -56,6 +59,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
     backupDir: env.BACKUP_DIR || undefined,
     backupEveryHours: Number(env.BACKUP_EVERY_HOURS ?? 24),
     backupKeep: Number(env.BACKUP_KEEP ?? 7),
+    bodyBudgetBytes: env.BODY_BUDGET_MIB ? Number(env.BODY_BUDGET_MIB) * 1024 * 1024 : undefined,
   };
 }
 
@@ -101,7 +105,11 @@ export async function startNode(cfg: NodeConfig = readConfig()) {
   const signer = loadSigner(cfg);
   const { config } = cfg;
   const telemetry = { log: createLogger(), metrics: cfg.metricsToken ? createMetrics({ db, config, backupDir: cfg.backupDir }) : undefined };
-  const app = createApp({ db, signer, config, assets: packageAsset, telemetry, metricsToken: cfg.metricsToken });
+  // Before the first request: text an older version stored as invalid UTF-8 would abort the
+  // process when read (libsql), so it is repaired, audited, first (src/ops/text-repair.ts).
+  const repaired = await repairStoredText({ db, clock: systemClock });
+  if (repaired.length) telemetry.log.warn({ cells: repaired.length, tables: [...new Set(repaired.map((r) => r.table))] }, 'repaired stored text that was not UTF-8');
+  const app = createApp({ db, signer, config, assets: packageAsset, telemetry, metricsToken: cfg.metricsToken, bodyBudgetBytes: cfg.bodyBudgetBytes });
   const server = serve({ fetch: app.fetch, port: cfg.port });
   // The URL without its query string, where a libsql URL may carry an auth token.
   telemetry.log.info({ port: cfg.port, database: cfg.databaseUrl.split('?')[0] }, 'listening');

@@ -13,6 +13,7 @@ import { scanCtx } from './flags/schedule.js';
 import { scanFlags } from './flags/scan.js';
 import { makeCheckpoint } from './audit/checkpoint.js';
 import { witnessCheckpoint } from './audit/witness.js';
+import { purgeIdempotencyKeys } from './idempotency/purge.js';
 import { quietTelemetry, runJob, type Telemetry } from './ops/telemetry.js';
 
 export interface ScheduledDeps {
@@ -50,5 +51,7 @@ export async function runScheduled(deps: ScheduledDeps): Promise<void> {
     );
     if (!witnessed.ok) failed.push(`witness: ${witnessed.error}`);
   }
+  const purged = await runJob(t, 'idempotency-purge', () => purgeIdempotencyKeys(deps), (n) => ({ purged: n }));
+  if (!purged.ok) failed.push(`idempotency-purge: ${purged.error}`);
   if (failed.length) throw new Error(`scheduled jobs failed: ${failed.join('; ')}`);
 }

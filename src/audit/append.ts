@@ -5,6 +5,7 @@ import { auditEntries } from '../../db/schema.js';
 import { durable } from '../../db/durable.js';
 import { asBatchItem, type Statement } from '../../db/prepared.js';
 import { groupPosition, jsonField, jsonRows, statementText, target } from '../../db/json-rows.js';
+import { jsonParamText } from '../../db/json-param.js';
 import { isBusy, isUniqueViolation } from '../../db/errors.js';
 import { actorLabel, type Ctx } from '../core/context.js';
 import { canonicalJson } from './canonical.js';
@@ -119,7 +120,7 @@ export function appendLeaves(leaves: readonly AuditLeaf[], opts: { onlyIfStored?
   let chunk: string[] = [];
   let chars = 0;
   const flush = () => {
-    if (chunk.length) statements.push({ sql: text, args: [`[${chunk.join(',')}]`], rows: true });
+    if (chunk.length) statements.push({ sql: text, args: [jsonParamText(`[${chunk.join(',')}]`)], rows: true });
     chunk = [];
     chars = 0;
   };

@@ -4,6 +4,7 @@ import { allowRoles } from './middleware.js';
 import { createUser, createUserInput, issueUserToken, revokeToken } from './users.js';
 import { requireRole } from '../core/context.js';
 import { ProblemSchema } from '../core/openapi.js';
+import { idPath } from '../core/openapi.js';
 
 const security = [{ bearer: [] }];
 
@@ -37,7 +38,7 @@ const issueTokenRoute = createRoute({
   security,
   middleware: allowRoles('admin'),
   request: {
-    params: z.object({ id: z.string() }),
+    params: idPath,
     body: { content: { 'application/json': { schema: z.object({ ttlDays: z.number().int().min(1).max(3650).optional() }) } }, required: false },
   },
   responses: {
@@ -51,7 +52,7 @@ const revokeRoute = createRoute({
   tags: ['users'],
   summary: 'Revoke a token (admin, or its own user). Its page sessions end with it.',
   security,
-  request: { params: z.object({ id: z.string() }) },
+  request: { params: idPath },
   responses: { 200: { description: 'Revoked', content: { 'application/json': { schema: z.object({ tokenId: z.string(), revokedAt: z.string() }) } } } },
 });
 

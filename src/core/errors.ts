@@ -29,11 +29,14 @@ const titles: Record<number, string> = {
 export class ApiError extends HTTPException {
   readonly code: string;
   readonly errors?: FieldError[];
+  /** Response headers the refusal needs (`Retry-After` on a 429). */
+  readonly headers?: Record<string, string>;
 
-  constructor(status: ContentfulStatusCode, code: string, detail: string, errors?: FieldError[]) {
+  constructor(status: ContentfulStatusCode, code: string, detail: string, errors?: FieldError[], headers?: Record<string, string>) {
     super(status, { message: detail });
     this.code = code;
     this.errors = errors;
+    this.headers = headers;
   }
 
   problem(instance?: string): Problem {

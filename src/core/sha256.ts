@@ -52,3 +52,23 @@ const utf8 = new TextEncoder();
 export function sha256HexSync(text: string): string {
   return toHex(defaultSha256(utf8.encode(text)));
 }
+
+/** An incremental SHA-256: fed chunk by chunk, so a large body is never copied into one buffer. */
+export interface Sha256Stream {
+  update(data: Uint8Array): void;
+  digest(): Uint8Array;
+}
+
+/** node:crypto's incremental hash where the runtime has it (Node), else @noble/hashes' (Workers). */
+export function sha256Stream(): Sha256Stream {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const mod = proc?.getBuiltinModule?.('node:crypto') as
+    | { createHash(alg: string): { update(d: Uint8Array): unknown; digest(): Uint8Array } }
+    | undefined;
+  if (mod && typeof mod.createHash === 'function') {
+    const h = mod.createHash('sha256');
+    return { update: (d) => void h.update(d), digest: () => new Uint8Array(h.digest()) };
+  }
+  const h = sha256.create();
+  return { update: (d) => void h.update(d), digest: () => h.digest() };
+}

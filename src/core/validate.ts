@@ -6,7 +6,7 @@
  */
 import type { z } from '@hono/zod-openapi';
 import { ApiError, type FieldError } from './errors.js';
-import { zodErrors } from './http.js';
+import { refuseBadText, zodErrors } from './http.js';
 
 /**
  * A verb's input as a caller hands it over, before the verb's own check: the schema's fields,
@@ -21,9 +21,14 @@ export class InputError extends ApiError {
   }
 }
 
-/** The schema's output for `input`, or an {@link InputError} naming every bad field. */
+/**
+ * The schema's output for `input`, or an {@link InputError} naming every bad field; then every
+ * string of it must be well-formed text (core/text.ts: free text only where the schema says so),
+ * so a page or script calling the verb meets the same boundary as the API.
+ */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new InputError(zodErrors(parsed.error.issues));
+  refuseBadText(schema, parsed.data);
   return parsed.data;
 }

@@ -7,17 +7,18 @@ import { forbidden, notFound } from '../core/errors.js';
 import { keyset } from '../core/pagination.js';
 import { createSelectSchema, int, num } from '../core/rows.js';
 import { isValidDate } from '../core/period.js';
+import { codeParam, cursorParam, limitParam } from '../core/openapi.js';
 
 export const listDecisionsQuery = z.object({
-  officerCode: z.string().min(1).optional(),
+  officerCode: codeParam.optional(),
   type: z.string().min(1).optional(),
   /** Decided on or after this date (YYYY-MM-DD). */
   from: z.string().refine(isValidDate, 'YYYY-MM-DD').optional(),
   /** Decided on or before this date (YYYY-MM-DD). */
   to: z.string().refine(isValidDate, 'YYYY-MM-DD').optional(),
-  taxpayerCode: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-  cursor: z.string().optional(),
+  taxpayerCode: codeParam.optional(),
+  limit: limitParam.optional(),
+  cursor: cursorParam.optional(),
 });
 export type ListDecisionsQuery = z.infer<typeof listDecisionsQuery>;
 
@@ -78,8 +79,8 @@ export async function listDecisions({ ctx, query }: { ctx: Ctx; query: ListDecis
 export async function getDecision({ ctx, id }: { ctx: Ctx; id: string }) {
   requireRole(ctx.actor, 'hr', 'supervisor', 'officer');
   const [row] = await ctx.db.select().from(decisions).where(eq(decisions.id, id));
-  if (!row) throw notFound(`No decision ${id}.`);
-  if (ctx.actor.role === 'officer' && row.deciderCode !== ctx.actor.officerCode) throw forbidden('Officers see only their own decisions.');
+  // Another officer's decision is answered as if it did not exist: a 403 would tell the caller it does.
+  if (!row || (ctx.actor.role === 'officer' && row.deciderCode !== ctx.actor.officerCode)) throw notFound(`No decision ${id}.`);
   const [view] = await withReviewers(ctx, [row]);
   const amendedBy = await ctx.db.select({ id: decisions.id }).from(decisions).where(eq(decisions.amends, id));
   return { ...view!, amendedBy: amendedBy.map((a) => a.id) };

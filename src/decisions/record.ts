@@ -12,6 +12,7 @@ import { badRequest, conflict, forbidden, type FieldError } from '../core/errors
 import { newId } from '../core/ids.js';
 import { isValidDate } from '../core/period.js';
 import { decisionPolicy, recordableTypes, type DecisionType } from './policy.js';
+import { freeText } from '../core/text.js';
 
 const dateOrTime = z
   .string()
@@ -34,11 +35,11 @@ export const recordDecisionInput = z
     amount: z.number().finite().nonnegative().optional(),
     /** Omitted: looked up in the thresholds reference data for the type and decidedAt. */
     threshold: z.number().finite().positive().optional(),
-    justification: z.string().trim().min(1).max(4000),
+    justification: freeText(z.string().trim().min(1).max(4000)),
     decidedAt: dateOrTime,
     reviewers: z.array(reviewerInput).max(50).optional(),
     amends: z.string().min(1).max(64).optional(),
-    amendReason: z.string().trim().min(1).max(2000).optional(),
+    amendReason: freeText(z.string().trim().min(1).max(2000)).optional(),
     violationType: z.string().trim().min(1).max(100).optional(),
   })
   .openapi('RecordDecision');
@@ -115,15 +116,13 @@ export async function recordDecision({ ctx, input: given }: { ctx: Ctx; input: U
   }
   if (input.amends) {
     const [orig] = await ctx.db.select().from(decisions).where(eq(decisions.id, input.amends));
-    if (!orig) {
+    // Another officer's decision is one this officer may not know exists: the same answer as none.
+    if (!orig || orig.deciderCode !== deciderCode) {
       errors.push({ path: 'amends', message: `no decision ${input.amends}` });
     } else {
       if (orig.type !== input.type) errors.push({ path: 'type', message: `an amendment keeps the type of the original (${orig.type})` });
       if (orig.taxpayerCode !== input.taxpayerCode) errors.push({ path: 'taxpayerCode', message: `an amendment keeps the taxpayer of the original (${orig.taxpayerCode})` });
       if (errors.length === 0) {
-        // Only the officer who decided may amend: anyone else records their own decision, so the
-        // register never shows one officer's figures changed under another's name.
-        if (orig.deciderCode !== deciderCode) throw forbidden('Only the officer who took a decision may amend it.');
         const [later] = await ctx.db.select({ id: decisions.id }).from(decisions).where(eq(decisions.amends, orig.id)).limit(1);
         if (later) throw conflict(`Decision ${orig.id} was already amended by ${later.id}; amend the latest record.`, 'already_amended');
       }

@@ -5,6 +5,7 @@ import { pageSchema } from '../core/pagination.js';
 import { bearerSecurity, problemResponses, ProblemSchema } from '../core/openapi.js';
 import { recordDecision, recordDecisionInput, requireDecider } from './record.js';
 import { decisionSchema, getDecision, listDecisions, listDecisionsQuery } from './list.js';
+import { idPath } from '../core/openapi.js';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 
@@ -53,7 +54,7 @@ const getRoute = createRoute({
   tags: ['decisions'],
   summary: 'One decision with its review panel and the records amending it.',
   security: bearerSecurity,
-  request: { params: z.object({ id: z.string() }) },
+  request: { params: idPath },
   responses: {
     200: { description: 'The decision', content: { 'application/json': { schema: decisionSchema.extend({ amendedBy: z.array(z.string()) }) } } },
     ...problemResponses,

@@ -13,6 +13,7 @@ import { jsx } from 'hono/jsx/jsx-runtime';
 import type { AppEnv } from '../core/http.js';
 import type { Db } from '../../db/client.js';
 import { runStatements } from '../../db/prepared.js';
+import { jsonParam } from '../../db/json-param.js';
 import { GroupQueue } from './group-commit.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -107,7 +108,7 @@ export function coalescedRead<T extends object>(db: Db, statement: string, keyFi
   let queue = byStatement.get(statement);
   if (!queue) {
     queue = new GroupQueue(async (keys: string[]) => {
-      const [rows] = await runStatements(db, [{ sql: statement, args: [JSON.stringify([...new Set(keys)])], rows: true }]);
+      const [rows] = await runStatements(db, [{ sql: statement, args: [jsonParam([...new Set(keys)])], rows: true }]);
       const byKey = new Map(rows!.map((r) => [r[keyField] as string, r]));
       return keys.map((k) => byKey.get(k));
     });

@@ -14,6 +14,8 @@ import { createSelectSchema, int, num } from '../core/rows.js';
 import { periodPattern } from '../core/period.js';
 import { commit } from '../audit/append.js';
 import { SUMMARY_MIN_RESPONSES } from './policy.js';
+import { freeText } from '../core/text.js';
+import { cursorParam, limitParam } from '../core/openapi.js';
 
 const periodField = z.string().regex(periodPattern, 'a quarter like 2026Q3');
 
@@ -77,8 +79,8 @@ export async function feedbackSummary({ ctx, input }: { ctx: Ctx; input: z.infer
 export const responsesQuery = z.object({
   officerCode: z.string().min(1).optional(),
   period: periodField.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().optional(),
+  limit: limitParam.default(100),
+  cursor: cursorParam.optional(),
 });
 
 /** A response row without what links it to the taxpayer (invitation, commitment nonce) or names who voided it. */
@@ -134,7 +136,7 @@ export async function listResponses({ ctx, input }: { ctx: Ctx; input: z.infer<t
   return byId.page(rows, input.limit);
 }
 
-export const voidInput = z.object({ reason: z.string().trim().min(3).max(1000) }).openapi('VoidResponse');
+export const voidInput = z.object({ reason: freeText(z.string().trim().min(3).max(1000)) }).openapi('VoidResponse');
 
 /** A supervisor voids a response with a reason: kept, but excluded from grading. Audited. */
 export async function voidResponse({ ctx, input }: { ctx: Ctx; input: { id: string; reason: string } }) {

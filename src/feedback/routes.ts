@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../core/http.js';
 import { allowRoles } from '../auth/middleware.js';
 import { ProblemSchema, bearerSecurity, problemResponses } from '../core/openapi.js';
-import { invitationOutput, issueInvitation, issueInvitationInput } from './invitations.js';
+import { invitationOutput, issueInvitation, issueInvitationInput, tokenPattern } from './invitations.js';
 import { checkReturnVisits, drawInput, drawOutput, drawReturnVisits, sampleCheckOutput } from './return-visits.js';
 import {
   feedbackSummary,
@@ -15,6 +15,7 @@ import {
   voidResponse,
 } from './reports.js';
 import { formRoutes } from './form-routes.js';
+import { idPath } from '../core/openapi.js';
 
 
 const problems = (...codes: number[]) =>
@@ -53,7 +54,7 @@ const checkDrawRoute = createRoute({
   tags: ['feedback'],
   summary: 'A recorded draw re-run from its seed beside the invitations it produced (hr, supervisor).',
   security: bearerSecurity,
-  request: { params: z.object({ id: z.string() }) },
+  request: { params: idPath },
   responses: { 200: { description: 'The check', content: { 'application/json': { schema: sampleCheckOutput } } }, ...problemResponses, ...problems(404) },
 });
 
@@ -87,7 +88,7 @@ const voidRoute = createRoute({
   summary: 'Void a response with a reason (supervisor; not about oneself). Excluded from grading.',
   security: bearerSecurity,
   request: {
-    params: z.object({ id: z.string() }),
+    params: idPath,
     body: { content: { 'application/json': { schema: voidInput } }, required: true },
   },
   responses: {
@@ -118,7 +119,9 @@ export const feedbackRoutes = createRouter()
 
 // The taxpayer pages are HTML, served by form-routes.tsx; described here so that /openapi.json
 // lists the whole public contract of API.md "Feedback".
-const tokenParam = z.object({ token: z.string().openapi({ description: 'The invitation token from the link or QR code.' }) });
+const tokenParam = z.object({ token: z.string().regex(tokenPattern).openapi({ description: 'The invitation token from the link or QR code.' }) });
+// The page language (src/pages/i18n.ts): ?lang= over the cookie and Accept-Language.
+const langQuery = z.object({ lang: z.enum(['zh-CN', 'en']).optional() });
 const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
 const pageRefusals = {
   404: html('Unknown or malformed token: a friendly page.'),
@@ -130,7 +133,7 @@ feedbackRoutes.openAPIRegistry.registerPath({
   path: '/f/{token}',
   tags: ['feedback'],
   summary: 'The rating form (public; zh-CN by default, ?lang=en, Accept-Language).',
-  request: { params: tokenParam },
+  request: { params: tokenParam, query: langQuery },
   responses: { 200: html('The form.'), ...pageRefusals },
 });
 feedbackRoutes.openAPIRegistry.registerPath({
@@ -140,6 +143,7 @@ feedbackRoutes.openAPIRegistry.registerPath({
   summary: 'Submit the form; 200 is the thank-you page with the audit receipt (leaf index and hash).',
   request: {
     params: tokenParam,
+    query: langQuery,
     body: {
       required: true,
       content: {
@@ -164,7 +168,7 @@ feedbackRoutes.openAPIRegistry.registerPath({
   path: '/f/{token}/qr.svg',
   tags: ['feedback'],
   summary: 'The QR code of the form link, as SVG.',
-  request: { params: tokenParam },
+  request: { params: tokenParam, query: langQuery },
   responses: { 200: { description: 'SVG', content: { 'image/svg+xml': { schema: z.string() } } }, ...pageRefusals },
 });
 feedbackRoutes.openAPIRegistry.registerPath({
@@ -172,6 +176,6 @@ feedbackRoutes.openAPIRegistry.registerPath({
   path: '/f/{token}/slip',
   tags: ['feedback'],
   summary: 'A printable slip: bureau, officer, QR code and short link.',
-  request: { params: tokenParam },
+  request: { params: tokenParam, query: langQuery },
   responses: { 200: html('The slip.'), ...pageRefusals },
 });

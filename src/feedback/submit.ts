@@ -16,6 +16,7 @@ import type { Db } from '../../db/client.js';
 import { asBatchItem, runStatements, type Statement } from '../../db/prepared.js';
 import { groupPosition, jsonField, jsonRows, statementText, target } from '../../db/json-rows.js';
 import { durable } from '../../db/durable.js';
+import { jsonParam } from '../../db/json-param.js';
 import { planRaise } from '../flags/raise.js';
 import { GroupQueue, queueFor } from './group-commit.js';
 import { noteBadToken } from './guessing.js';
@@ -205,8 +206,8 @@ const MARK_USED = statementText(sql`
  */
 function responseStatements(rows: readonly ResponseRow[]): { insert: Statement; markUsed: Statement } {
   return {
-    insert: { sql: INSERT_RESPONSES, args: [JSON.stringify(rows)] },
-    markUsed: { sql: MARK_USED, args: [JSON.stringify(rows.map((x) => x.invitationId))] },
+    insert: { sql: INSERT_RESPONSES, args: [jsonParam(rows)] },
+    markUsed: { sql: MARK_USED, args: [jsonParam(rows.map((x) => x.invitationId))] },
   };
 }
 

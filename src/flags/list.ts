@@ -8,6 +8,7 @@ import { keyset } from '../core/pagination.js';
 import { createSelectSchema } from '../core/rows.js';
 import { defaultOversightPolicy } from './policy.js';
 import { flagStatuses } from './workflow.js';
+import { cursorParam, limitParam } from '../core/openapi.js';
 
 export const listFlagsQuery = z.object({
   status: z.enum(flagStatuses).optional(),
@@ -19,8 +20,8 @@ export const listFlagsQuery = z.object({
   minAgeDays: z.coerce.number().int().min(0).max(36500).optional(),
   /** Only unclosed flags older than the overdue limit (14 days). */
   overdue: z.enum(['true', 'false']).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-  cursor: z.string().optional(),
+  limit: limitParam.optional(),
+  cursor: cursorParam.optional(),
 });
 export type ListFlagsQuery = z.infer<typeof listFlagsQuery>;
 

@@ -5,6 +5,7 @@
  */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { decisionReviewers, decisions, flags, flagTransitions } from '../../db/schema.js';
+import { jsonParam } from '../../db/json-param.js';
 import type { Write, AuditEvent } from '../audit/append.js';
 import { guarded } from '../audit/guarded.js';
 import { canonicalJson } from '../audit/canonical.js';
@@ -78,7 +79,7 @@ async function decisionPeople(ctx: Pick<Ctx, 'db'>, ids: readonly string[]) {
   // One JSON parameter per chunk (json_each, which D1 has too) instead of thousands of binds;
   // CROSS JOIN keeps the id list outermost, so each id is one primary-key probe.
   for (let i = 0; i < list.length; i += 5000) {
-    const chunk = JSON.stringify(list.slice(i, i + 5000));
+    const chunk = jsonParam(list.slice(i, i + 5000));
     const ds = await ctx.db.all<{ id: string; decider_code: string | null; decider_user_id: string }>(
       sql`select d.id as id, d.decider_code as decider_code, d.decider_user_id as decider_user_id
           from json_each(${chunk}) j cross join decisions d on d.id = j.value`,

@@ -7,6 +7,7 @@ import { scanFlags } from './scan.js';
 import { flagSchema, getFlag, listFlags, listFlagsQuery, transitionSchema } from './list.js';
 import { flagOutcomes, flagStatuses, transitionFlag, transitionInput } from './workflow.js';
 import { flagsPages } from './page-routes.js';
+import { idPath } from '../core/openapi.js';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 
@@ -44,7 +45,7 @@ const getRoute = createRoute({
   tags: ['flags'],
   summary: 'One flag with its evidence, its reviewer draw and its transitions.',
   security: bearerSecurity,
-  request: { params: z.object({ id: z.string() }) },
+  request: { params: idPath },
   responses: {
     200: {
       description: 'The flag',
@@ -66,7 +67,7 @@ const transitionRoute = createRoute({
   summary: 'Move a flag open -> in_review -> closed (with outcome when closing) with a reason (the drawn reviewer).',
   security: bearerSecurity,
   middleware: allowRoles('supervisor', 'hr'),
-  request: { params: z.object({ id: z.string() }), body: { content: { 'application/json': { schema: transitionInput } }, required: true } },
+  request: { params: idPath, body: { content: { 'application/json': { schema: transitionInput } }, required: true } },
   responses: {
     200: {
       description: 'Moved',

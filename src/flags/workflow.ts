@@ -17,6 +17,7 @@ import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { eligibleReviewers } from './draw.js';
 import { guardedTransitionInsert, involvedIn } from './raise.js';
+import { freeText } from '../core/text.js';
 
 export const flagStatuses = ['open', 'in_review', 'closed'] as const;
 export const flagOutcomes = ['confirmed', 'false_positive', 'escalated'] as const;
@@ -25,7 +26,7 @@ export const transitionInput = z
   .object({
     to: z.enum(['in_review', 'closed']),
     outcome: z.enum(flagOutcomes).optional(),
-    reason: z.string().trim().min(1, 'a reason is required').max(4000),
+    reason: freeText(z.string().trim().min(1, 'a reason is required').max(4000)),
   })
   .openapi('FlagTransition');
 export type TransitionInput = z.infer<typeof transitionInput>;

@@ -15,19 +15,20 @@ import { parseInput, type Unchecked } from '../core/validate.js';
 import { commitGuarded, guarded } from '../audit/guarded.js';
 import { assertMutable, findRun, payoutFor, resultDetail, runPolicy, type ResultDetail } from './run-model.js';
 import type { Policy } from '../../scoring/policy.js';
+import { freeText } from '../core/text.js';
 
 export const proposeAdjustmentInput = z
   .object({
     officerCode: z.string().min(1),
     toTier: z.number().int(),
-    reason: z.string().trim().min(1).max(2000),
+    reason: freeText(z.string().trim().min(1).max(2000)),
   })
   .openapi('ProposeAdjustment');
 
 export const decideAdjustmentInput = z
   .object({
     decision: z.enum(['approve', 'reject']),
-    reason: z.string().trim().min(1).max(2000),
+    reason: freeText(z.string().trim().min(1).max(2000)),
   })
   .openapi('DecideAdjustment');
 

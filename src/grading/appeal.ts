@@ -17,16 +17,17 @@ import { parseInput, type Unchecked } from '../core/validate.js';
 import { findRun, runPolicy } from './run-model.js';
 import { tierOf } from './adjustment.js';
 import { nextLeafSeq } from '../audit/append.js';
+import { freeText } from '../core/text.js';
 
 /** Days after publication on which an appeal may still be filed (publication day is day 0). */
 export const APPEAL_WINDOW_DAYS = 15;
 
-export const fileAppealInput = z.object({ reason: z.string().trim().min(1).max(4000) }).openapi('FileAppeal');
+export const fileAppealInput = z.object({ reason: freeText(z.string().trim().min(1).max(4000)) }).openapi('FileAppeal');
 
 export const decideAppealInput = z
   .object({
     outcome: z.enum(['upheld', 'dismissed']),
-    reason: z.string().trim().min(1).max(4000),
+    reason: freeText(z.string().trim().min(1).max(4000)),
     /** Required when upheld: the tier the officer should have had. */
     correctedTier: z.number().int().optional(),
   })

@@ -11,6 +11,7 @@ import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest } from '../core/errors.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import { findRun, runPolicy, runView } from './run-model.js';
+import { idParam } from '../core/openapi.js';
 
 const components = ['workload', 'assessment', 'feedback', 'tenure'] as const;
 type Component = (typeof components)[number];
@@ -117,7 +118,7 @@ function weightsOf(json: string | null): Record<Component, number> | null {
   return Array.isArray(w) ? { workload: w[0], assessment: w[1], feedback: w[2], tenure: w[3] } : w;
 }
 
-export const compareRunsQuery = z.object({ a: z.string().min(1), b: z.string().min(1) });
+export const compareRunsQuery = z.object({ a: idParam, b: idParam });
 
 /** Both runs must be of the same period; HR only. */
 export async function compareRuns({ ctx, input: given }: { ctx: Ctx; input: Unchecked<z.input<typeof compareRunsQuery>> }) {

@@ -3,13 +3,8 @@ import { asc, eq } from 'drizzle-orm';
 import { gradingResults, officers, units } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { conflict } from '../core/errors.js';
+import { csvDocument, numeral } from '../core/csv.js';
 import { findRun } from './run-model.js';
-
-/** A CSV field: quoted when it holds a comma, quote, CR or LF (RFC 4180), quotes doubled. */
-export function csvField(v: string | number | null | undefined): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export const exportHeader = ['工号 Officer code', '姓名 Name', '单位 Unit', '能级 Tier', '系数 Coefficient', '绩效奖金 Payout (yuan)'];
 
@@ -28,11 +23,10 @@ export async function exportRunCsv({ ctx, input }: { ctx: Ctx; input: { id: stri
     .innerJoin(units, eq(units.code, officers.unitCode))
     .where(eq(gradingResults.runId, run.id))
     .orderBy(asc(gradingResults.officerCode));
-  const lines = [exportHeader.map(csvField).join(',')];
-  for (const r of rows) {
-    lines.push(
-      [r.code, r.name, r.unit, r.tier, r.coefficient === null ? null : r.coefficient.toFixed(2), r.payout === null ? null : r.payout.toFixed(2)].map(csvField).join(','),
-    );
-  }
-  return { filename: `grading-${run.period}-${run.id}.csv`, body: `\uFEFF${lines.join('\r\n')}\r\n` };
+  // core/csv.ts writes every CSV: quoting, the formula prefix for names like `=HYPERLINK(...)`, BOM and CRLF.
+  const body = csvDocument(
+    exportHeader,
+    rows.map((r) => [r.code, r.name, r.unit, r.tier, numeral(r.coefficient, 2), numeral(r.payout, 2)]),
+  );
+  return { filename: `grading-${run.period}-${run.id}.csv`, body };
 }

@@ -28,20 +28,19 @@ export async function listResults({ ctx, input }: { ctx: Ctx; input: { id: strin
 }
 
 /**
- * One officer's result. HR: any. An officer: only their own, only of a published run (403 for
- * another officer's, 404 while the run is unpublished).
+ * One officer's result. HR: any. An officer: only their own, only of a published run; another
+ * officer's result is answered exactly as a missing one (404), since a 403 would say it exists.
  */
 export async function getResult({ ctx, input }: { ctx: Ctx; input: { id: string; officerCode: string } }) {
   requireRole(ctx.actor, 'hr', 'officer');
-  if (ctx.actor.role === 'officer' && ctx.actor.officerCode !== input.officerCode) {
-    throw forbidden('An officer sees only their own result.');
-  }
   const run = await visibleRun(ctx, input.id);
+  const noResult = () => notFound(`Officer ${input.officerCode} has no result in run ${run.id}.`);
+  if (ctx.actor.role === 'officer' && ctx.actor.officerCode !== input.officerCode) throw noResult();
   const [row] = await ctx.db
     .select()
     .from(gradingResults)
     .where(and(eq(gradingResults.runId, run.id), eq(gradingResults.officerCode, input.officerCode)));
-  if (!row) throw notFound(`Officer ${input.officerCode} has no result in run ${run.id}.`);
+  if (!row) throw noResult();
   const detail = resultDetail(row);
   const [unit] = await ctx.db.select({ name: units.name }).from(units).where(eq(units.code, detail.unitCode));
   return { runId: run.id, period: run.period, runStatus: run.status, publishedAt: run.publishedAt, ...resultItem(row, detail), unitName: unit?.name ?? null, detail };

@@ -14,6 +14,7 @@ import { decideAdjustment, decideAdjustmentInput, listAdjustments, proposeAdjust
 import { decideAppeal, decideAppealInput, fileAppeal, fileAppealInput, listAppeals } from './appeal.js';
 import { compareRuns, compareRunsQuery } from './compare.js';
 import { gradingPages } from './page-routes.js';
+import { codeParam, cursorParam, idParam as idField, idPath, limitParam, periodParam } from '../core/openapi.js';
 
 const problems = {
   400: { description: 'Invalid input', content: { 'application/problem+json': { schema: ProblemSchema } } },
@@ -25,7 +26,7 @@ const problems = {
 
 const tags = ['grading'];
 
-const limit = z.coerce.number().int().min(1).max(1000).optional();
+const limit = limitParam.optional();
 const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 
 const RunCreated = z.object({ id: z.string(), status: z.literal('computed'), inputDigest: z.string(), whatIf: z.boolean(), policyHash: z.string(), resultsDigest: z.string() }).openapi('GradingRunCreated');
@@ -53,7 +54,7 @@ const ResultItem = z
 const Adjustment = createSelectSchema(adjustments, { fromTier: int, toTier: int }).openapi('Adjustment');
 // Not answered: who filed it, and `outcome` (the decided status again).
 const Appeal = createSelectSchema(appeals, { correctedTier: int }).omit({ filedBy: true, outcome: true }).openapi('Appeal');
-const idParam = z.object({ id: z.string().min(1) });
+const idParam = idPath;
 
 const startRunRoute = createRoute({
   middleware: allowRoles('hr'),
@@ -82,7 +83,7 @@ const listRunsRoute = createRoute({
   tags,
   summary: 'Grading runs, newest first (hr: all; officer: published).',
   security: bearerSecurity,
-  request: { query: z.object({ period: z.string().optional(), limit, cursor: z.string().optional() }) },
+  request: { query: z.object({ period: periodParam.optional(), limit, cursor: cursorParam.optional() }) },
   responses: { 200: json(pageSchema(Run)), ...problems },
 });
 
@@ -115,7 +116,7 @@ const resultsRoute = createRoute({
   tags,
   summary: "A run's results by officer code (hr).",
   security: bearerSecurity,
-  request: { params: idParam, query: z.object({ limit, cursor: z.string().optional() }) },
+  request: { params: idParam, query: z.object({ limit, cursor: cursorParam.optional() }) },
   responses: { 200: json(pageSchema(ResultItem)), ...problems },
 });
 
@@ -126,7 +127,7 @@ const resultRoute = createRoute({
   tags,
   summary: "One officer's result with the full breakdown (hr; the officer, once published).",
   security: bearerSecurity,
-  request: { params: z.object({ id: z.string().min(1), officerCode: z.string().min(1) }) },
+  request: { params: z.object({ id: idField, officerCode: codeParam }) },
   responses: { 200: json(ResultItem.extend({ runId: z.string(), period: z.string(), runStatus: z.string(), publishedAt: z.string().nullable(), unitName: z.string().nullable(), detail: z.unknown() })), ...problems },
 });
 
@@ -214,7 +215,7 @@ const listAppealsRoute = createRoute({
   tags,
   summary: 'Appeals (hr: all; officer: their own).',
   security: bearerSecurity,
-  request: { query: z.object({ status: z.enum(['pending', 'upheld', 'dismissed']).optional(), runId: z.string().optional(), limit, cursor: z.string().optional() }) },
+  request: { query: z.object({ status: z.enum(['pending', 'upheld', 'dismissed']).optional(), runId: idField.optional(), limit, cursor: cursorParam.optional() }) },
   responses: { 200: json(pageSchema(Appeal)), ...problems },
 });
 

@@ -9,10 +9,11 @@ import { officers, periods, taxpayers, units } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { keyset } from '../core/pagination.js';
 import { createSelectSchema } from '../core/rows.js';
+import { cursorParam, limitParam } from '../core/openapi.js';
 
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ description: 'Page size (default 100, max 1000).' }),
-  cursor: z.string().optional().openapi({ description: 'The nextCursor of the previous page.' }),
+  limit: limitParam.default(100),
+  cursor: cursorParam.optional(),
 });
 export type PageQuery = z.infer<typeof pageQuery>;
 

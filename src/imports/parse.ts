@@ -6,6 +6,7 @@
  */
 import type { z } from '@hono/zod-openapi';
 import { badRequest, type FieldError } from '../core/errors.js';
+import { badText } from '../core/text.js';
 import { parseCsv } from './csv.js';
 import { importKinds, isKind, rowSchemas, type ImportKind, type Problems, type Rows } from './rows.js';
 
@@ -102,9 +103,14 @@ export function parseRows(raw: unknown, problems: Problems): ParsedImport {
     const schema = rowSchemas[kind];
     for (let i = 0; i < list.length; i++) {
       const r = schema.safeParse(list[i]);
-      if (r.success) {
+      // A row that parses must also hold only well-formed, single-line text (core/text.ts): a
+      // lone surrogate would be written as bytes that are not UTF-8 (ADR 0056).
+      const bad = r.success ? badText(schema, r.data) : [];
+      if (r.success && bad.length === 0) {
         (rows[kind] as unknown[]).push(r.data);
         at[kind].push(i);
+      } else if (r.success) {
+        for (const issue of bad) add(kind, i, issue.path.map(String).join('.') || null, issue.message);
       } else {
         for (const issue of r.error.issues) {
           const field = issue.path.length ? issue.path.map(String).join('.') : null;

@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { assignments, officers, taxpayers, thresholds, units } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
+import { jsonParam } from '../../db/json-param.js';
 import type { ImportKind, Problems, AssignmentRow, ThresholdRow } from './rows.js';
 import { rowPlace, rowProblem, type ParsedImport } from './parse.js';
 
@@ -89,7 +90,7 @@ const LOOKUP_CHUNK = 2000;
  */
 async function lookUpInChunks<T>(keys: string[], query: (list: string) => Promise<T[]>): Promise<T[]> {
   const out: T[] = [];
-  for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) out.push(...(await query(JSON.stringify(keys.slice(i, i + LOOKUP_CHUNK)))));
+  for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) out.push(...(await query(jsonParam(keys.slice(i, i + LOOKUP_CHUNK)))));
   return out;
 }
 

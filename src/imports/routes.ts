@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
-import { ApiError } from '../core/errors.js';
+import { MiB } from '../core/body.js';
+import { codeParam } from '../core/openapi.js';
 import { createRouter } from '../core/http.js';
 import { bearerSecurity, problemResponses } from '../core/openapi.js';
 import { pageSchema } from '../core/pagination.js';
@@ -23,6 +23,12 @@ import { importPages } from './pages.js';
 export const importsRoutes = createRouter();
 importsRoutes.route('/', importPages);
 
+/**
+ * Far above 100,000 rows of JSON (about 20 MB). Declared on the operation (`x-max-body-bytes`), so
+ * the app's body limit (core/body.ts) refuses a larger body before anything reads it.
+ */
+export const MAX_IMPORT_BYTES = 64 * MiB;
+
 // The import body is validated by the verb, not by the router: the verb must check the role
 // before reading the body, read JSON and CSV alike, and report row errors together with the
 // errors only the database can find (references, assignment history). So the route is documented
@@ -36,6 +42,7 @@ importsRoutes.openAPIRegistry.registerPath({
     'A JSON body with any of the arrays, or a `text/csv` body with `?kind=` (a header row with the field names). ' +
     'Every bad row is reported (`officers[3].hireDate` or `line 12: hireDate`) and nothing is written then. See docs/import.md.',
   security: bearerSecurity,
+  'x-max-body-bytes': MAX_IMPORT_BYTES,
   request: {
     query: z.object({ kind: z.enum(importKinds).optional().openapi({ description: 'Required for text/csv bodies.' }) }),
     body: {
@@ -52,17 +59,8 @@ importsRoutes.openAPIRegistry.registerPath({
   },
 });
 
-/** Far above 100,000 rows of JSON (about 20 MB), far below what would exhaust a Worker's memory. */
-export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
-
 importsRoutes.post(
   '/api/v1/import',
-  bodyLimit({
-    maxSize: MAX_IMPORT_BYTES,
-    onError: () => {
-      throw new ApiError(413, 'too_large', `An import body is at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB; split it into several imports.`);
-    },
-  }),
   async (c) => {
     const out = await importBody({
       ctx: c.get('ctx'),
@@ -93,7 +91,7 @@ importsRoutes
     c.json(await listUnits({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
   )
   .openapi(
-    listRoute('/api/v1/officers', officerItem, 'Officers, optionally of one unit (hr, supervisor, admin).', pageQuery.extend({ unitCode: z.string().optional() })),
+    listRoute('/api/v1/officers', officerItem, 'Officers, optionally of one unit (hr, supervisor, admin).', pageQuery.extend({ unitCode: codeParam.optional() })),
     async (c) => c.json(await listOfficers({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
   )
   .openapi(listRoute('/api/v1/taxpayers', taxpayerItem, 'Taxpayers (hr, supervisor, admin).'), async (c) =>

@@ -6,6 +6,7 @@ import { getTableColumns, getTableName, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { assessments, assignments, officers, periods, taxpayers, thresholds, units, workload } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
+import { jsonParamText } from '../../db/json-param.js';
 import type { Ctx } from '../core/context.js';
 import { newId, sha256Hex } from '../core/ids.js';
 import { parsePeriod } from '../core/period.js';
@@ -135,13 +136,13 @@ function upserts(db: Db, table: SQLiteTable, target: SQLiteColumn[], rows: Recor
     // undefined has no JSON form inside an array (it would become null anyway); say null.
     const one = JSON.stringify(props.map((p) => r[p] ?? null));
     if (parts.length && size + one.length + 1 > maxJsonChars) {
-      out.push(db.run(statement(`[${parts.join(',')}]`)) as unknown as Write);
+      out.push(db.run(statement(jsonParamText(`[${parts.join(',')}]`))) as unknown as Write);
       parts = [];
       size = 2;
     }
     parts.push(one);
     size += one.length + 1;
   }
-  if (parts.length) out.push(db.run(statement(`[${parts.join(',')}]`)) as unknown as Write);
+  if (parts.length) out.push(db.run(statement(jsonParamText(`[${parts.join(',')}]`))) as unknown as Write);
   return out;
 }

@@ -8,21 +8,38 @@ import { CsrfInput, ErrorBox, Layout, Notice, pageT, renderPage, type PageContex
 import { renderErrorPage } from './errors.js';
 import { clearSessionCookie, endSession, isHttps, sessionIdOf, setSessionCookie, staffOf, startSession } from './session.js';
 
+const SENTINEL = 'http://same.invalid';
+
 /**
- * A same-site relative path to return to, or undefined. Rejects absolute URLs, protocol-relative
- * `//host`, backslash tricks (`/\host`, which browsers treat as `//host`) and control characters.
+ * A same-origin path to return to after sign-in (`?next=`, `/lang?back=`), or undefined. What a
+ * browser would do with the value decides, not how it looks: the value is percent-decoded (up to
+ * three times, for double encoding; malformed escapes stay as they are) and must then be a path (`/...`) with no backslash (browsers
+ * read `/\host` as `//host`) and no control character; it is normalised as a browser resolves it
+ * (`/.//evil.example` and `/a/..//evil.example` become `//evil.example`, a host), and the result
+ * must still be a path on this origin that does not start with `//`, and resolve to itself.
  */
 export function safeLocalPath(value: string | undefined | null): string | undefined {
   if (!value || value.length > 2000) return undefined;
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return undefined;
-  if (/[\u0000-\u001f\u007f\\]/.test(value)) return undefined;
+  // Each %XX as its byte (enough to see slashes, backslashes and controls), three times over.
+  let decoded = value;
+  for (let i = 0; i < 3 && decoded.includes('%'); i++) decoded = decoded.replace(/%([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  for (const form of [value, decoded]) {
+    if (!form.startsWith('/') || form.startsWith('//')) return undefined;
+    if (/[\u0000-\u001f\u007f\\]/.test(form)) return undefined;
+  }
+  let out: string;
   try {
-    const u = new URL(value, 'http://same.invalid');
-    if (u.origin !== 'http://same.invalid') return undefined;
-    return u.pathname + u.search + u.hash;
+    const u = new URL(value, SENTINEL);
+    if (u.origin !== SENTINEL) return undefined;
+    out = u.pathname + u.search + u.hash;
   } catch {
     return undefined;
   }
+  if (!out.startsWith('/') || out.startsWith('//') || out.startsWith('/\\')) return undefined;
+  // Resolving the normalised path again must give the same path on the same origin.
+  const again = new URL(out, SENTINEL);
+  if (again.origin !== SENTINEL || again.pathname + again.search + again.hash !== out) return undefined;
+  return out;
 }
 
 function LoginPage(props: { c: PageContext; next?: string; error?: string; info?: string }) {

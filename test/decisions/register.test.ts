@@ -81,8 +81,9 @@ describe('decision register', () => {
     const orig = await json(await post(t, o1, base));
     const noReason = await post(t, o1, { ...base, amount: 18_000, amends: orig.id });
     expect(noReason.status).toBe(400);
+    // Another officer's decision is not one o2 may know of: the same 400 as an unknown id.
     const other = await post(t, o2, { ...base, amount: 18_000, amends: orig.id, amendReason: 'x' });
-    expect(other.status).toBe(403);
+    expect(other.status).toBe(400);
     const am = await post(t, o1, { ...base, amount: 18_000, amends: orig.id, amendReason: 'Corrected ledger.' });
     expect(am.status).toBe(201);
     const amId = (await json(am)).id;
@@ -109,7 +110,7 @@ describe('decision register', () => {
     const own = await json(await t.call('GET', '/api/v1/decisions', { token: o2 }));
     expect(own.items.every((d: { deciderCode: string }) => d.deciderCode === 'O2')).toBe(true);
     expect((await t.call('GET', '/api/v1/decisions?officerCode=O1', { token: o2 })).status).toBe(403);
-    expect((await t.call('GET', `/api/v1/decisions/${page1.items[0].id}`, { token: o2 })).status).toBe(403);
+    expect((await t.call('GET', `/api/v1/decisions/${page1.items[0].id}`, { token: o2 })).status).toBe(404);
     expect((await t.call('GET', '/api/v1/decisions', { token: await t.userToken('intake') })).status).toBe(403);
   });
 });

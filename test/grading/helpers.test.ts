@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { chunkRows } from '../../db/insert-many.js';
-import { csvField } from '../../src/grading/export-run.js';
 import { daysBetween } from '../../src/grading/appeal.js';
 import { nextDay } from '../../src/grading/inputs.js';
 import { assessmentWindow, defaultPolicy } from '../../scoring/index.js';
@@ -17,22 +16,6 @@ describe('grading helpers', () => {
       }),
     );
     expect(chunkRows(Array.from({ length: 15 }, (_, i) => i), 14).map((c) => c.length)).toEqual([7, 7, 1]);
-  });
-
-  it('quotes CSV fields per RFC 4180 only when needed', () => {
-    expect(csvField('O001')).toBe('O001');
-    expect(csvField('张三, "小张"')).toBe('"张三, ""小张"""');
-    expect(csvField('a\r\nb')).toBe('"a\r\nb"');
-    expect(csvField(null)).toBe('');
-    expect(csvField(1.3)).toBe('1.3');
-    fc.assert(
-      fc.property(fc.string(), (s) => {
-        const f = csvField(s);
-        // Unquoted fields carry no separator; quoted ones unquote back to the input.
-        if (!f.startsWith('"')) expect(/[",\r\n]/.test(f)).toBe(false);
-        else expect(f.slice(1, -1).replace(/""/g, '"')).toBe(s);
-      }),
-    );
   });
 
   it('counts appeal days by UTC calendar date and finds the lookback start', () => {

@@ -130,7 +130,7 @@ describe('HR console pages', () => {
     expect(html).toContain('Professionalism');
     expect(html).not.toContain('fewer-than-5');
     expect(html).toContain('<svg class="components"');
-    expect((await pageRequest(t, 'GET', `/reports/${runId}/O001`, { session: o6 })).status).toBe(403);
+    expect((await pageRequest(t, 'GET', `/reports/${runId}/O001`, { session: o6 })).status).toBe(404);
     expect((await pageRequest(t, 'GET', '/hr', { session: o6 })).status).toBe(403);
   });
 

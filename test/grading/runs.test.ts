@@ -233,7 +233,7 @@ describe('publication', () => {
     const own = await t.call('GET', `/api/v1/grading-runs/${run.id}/results/O001`, { token: o1 });
     expect(own.status).toBe(200);
     expect(await body(own)).toMatchObject({ officerCode: 'O001', runStatus: 'published' });
-    expect((await t.call('GET', `/api/v1/grading-runs/${run.id}/results/O002`, { token: o1 })).status).toBe(403);
+    expect((await t.call('GET', `/api/v1/grading-runs/${run.id}/results/O002`, { token: o1 })).status).toBe(404);
     expect((await t.call('GET', `/api/v1/grading-runs/${run.id}/results`, { token: o1 })).status).toBe(403);
     expect((await t.call('GET', `/api/v1/grading-runs/${run.id}/export.csv`, { token: o1 })).status).toBe(403);
     const mine = await body(await t.call('GET', '/api/v1/me/grades', { token: o1 }));

@@ -300,13 +300,13 @@ describe('invalid rows are named by path', () => {
 });
 
 describe('CSV import', () => {
-  it('reads a BOM, CRLF, quoted commas, quotes, line breaks and Chinese names', async () => {
+  it('reads a BOM, CRLF, quoted commas, quotes and Chinese names', async () => {
     const { t, post, csv } = await setup();
     expect((await post({ units: base().units })).status).toBe(200);
     const text =
       '\uFEFFcode,name,unitCode,team,hireDate,positionStartDate,leaveDate,supervisorCode\r\n' +
       'C1,"张,三",U1,assessment,2019-01-01,2019-01-01,,\r\n' +
-      'C2,"李""小龙""",U1,"risk\r\nanalysis",2018-05-06,2019-01-01,2026-03-31,C1\r\n' +
+      'C2,"李""小龙""",U1,"risk analysis",2018-05-06,2019-01-01,2026-03-31,C1\r\n' +
       'C3,王五,U2,service,2021-01-01,2021-02-01,,\r\n';
     const res = await csv('officers', text);
     expect(res.status, await res.clone().text()).toBe(200);
@@ -314,7 +314,7 @@ describe('CSV import', () => {
     const rows = await t.db.select().from(officers).orderBy(officers.code);
     expect(rows.map((r) => [r.code, r.name, r.team, r.leaveDate, r.supervisorCode])).toEqual([
       ['C1', '张,三', 'assessment', null, null],
-      ['C2', '李"小龙"', 'risk\nanalysis', '2026-03-31', 'C1'],
+      ['C2', '李"小龙"', 'risk analysis', '2026-03-31', 'C1'],
       ['C3', '王五', 'service', null, null],
     ]);
     const leaf = JSON.parse((await t.db.select().from(auditEntries).orderBy(sql`seq desc`).limit(1))[0]!.leaf) as { payload: { source: string } };
@@ -334,16 +334,18 @@ describe('CSV import', () => {
     expect((await post({ units: base().units })).status).toBe(200);
     const text =
       'code,name,unitCode,team,hireDate,positionStartDate\r\n' + // line 1
-      'C1,"two\r\nlines",U1,t,2019-01-01,2019-01-01\r\n' + // lines 2-3
+      'C1,"two\r\nlines",U1,t,2019-01-01,2019-01-01\r\n' + // lines 2-3: a name is one line (core/text.ts)
       '\r\n' + // line 4: blank, skipped
       'C2,ok,U1,t,2019-02-30,2019-03-01\r\n' + // line 5: bad date
       'C3,ok,U404,t,2019-01-01,2019-01-01\r\n' + // line 6: unknown unit
       'C4,ok,U1,t\r\n' + // line 7: too few cells
-      'C1,dup,U1,t,2019-01-01,2019-01-01\r\n'; // line 8: duplicate of line 2
+      'C5,ok,U1,t,2019-01-01,2019-01-01\r\n' + // line 8
+      'C5,dup,U1,t,2019-01-01,2019-01-01\r\n'; // line 9: duplicate of line 8
     const body = await expectProblem(await csv('officers', text));
-    expect(body.errors!.map((e) => e.path)).toEqual(['line 5: hireDate', 'line 6: unitCode', 'line 7', 'line 8: code']);
-    expect(body.errors![3]!.message).toMatch(/duplicate of line 2/);
-    expect(body.errors![2]!.message).toMatch(/4 cells; the header has 6/);
+    expect(body.errors!.map((e) => e.path)).toEqual(['line 2: name', 'line 5: hireDate', 'line 6: unitCode', 'line 7', 'line 9: code']);
+    expect(body.errors![0]!.message).toMatch(/single line/);
+    expect(body.errors![4]!.message).toMatch(/duplicate of line 8/);
+    expect(body.errors![3]!.message).toMatch(/4 cells; the header has 6/);
     expect(await count(t, 'officers')).toBe(0);
   });
 

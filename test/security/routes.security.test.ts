@@ -303,8 +303,9 @@ describe('own records only', () => {
     const w = await world();
     const own = await t.call('GET', `/api/v1/grading-runs/${w.published}/results/${SELF}`, { token: tokens.officer });
     expect(own.status, await own.clone().text()).toBe(200);
+    // 404, not 403: a 403 would tell the officer that the result exists (issue 11).
     const theirs = await t.call('GET', `/api/v1/grading-runs/${w.published}/results/O-OTHER`, { token: tokens.officer });
-    expect(theirs.status).toBe(403);
+    expect(theirs.status).toBe(404);
     await expectProblemIfError(theirs, 'their result');
     for (const path of [`/api/v1/grading-runs/${w.unpublished}`, `/api/v1/grading-runs/${w.unpublished}/results/${SELF}`]) {
       const res = await t.call('GET', path, { token: tokens.officer });
@@ -319,17 +320,18 @@ describe('own records only', () => {
 
   it("an officer reads only their own decisions and feedback summary", async () => {
     const w = await world();
-    expect((await t.call('GET', `/api/v1/decisions/${w.theirDecision}`, { token: tokens.officer })).status).toBe(403);
+    expect((await t.call('GET', `/api/v1/decisions/${w.theirDecision}`, { token: tokens.officer })).status).toBe(404);
     expect((await t.call('GET', '/api/v1/decisions?officerCode=O-OTHER', { token: tokens.officer })).status).toBe(403);
     const list = (await (await t.call('GET', '/api/v1/decisions', { token: tokens.officer })).json()) as { items: { id: string }[] };
     expect(list.items.map((d) => d.id)).not.toContain(w.theirDecision);
     expect((await t.call('GET', '/api/v1/feedback/summary?officerCode=O-OTHER&period=2026Q3', { token: tokens.officer })).status).toBe(403);
-    // Nor can they amend another officer's decision.
+    // Nor can they amend another officer's decision, which reads as one that does not exist.
     const amend = await t.call('POST', '/api/v1/decisions', {
       token: tokens.officer,
       json: { type: 'deferral', taxpayerCode: 'TP-MX', justification: 'mine now', decidedAt: '2026-10-02', amends: w.theirDecision, amendReason: 'take over' },
     });
-    expect(amend.status).toBe(403);
+    expect(amend.status).toBe(400);
+    expect(((await amend.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['amends']);
   });
 
   it('an officer cannot appeal an unpublished run', async () => {

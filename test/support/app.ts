@@ -46,7 +46,7 @@ export interface TestApp {
   call: (method: string, path: string, opts?: CallOpts) => Promise<Response>;
 }
 
-export async function makeTestApp(opts: { now?: string; config?: Partial<AppConfig> } = {}): Promise<TestApp> {
+export async function makeTestApp(opts: { now?: string; config?: Partial<AppConfig>; bodyBudgetBytes?: number } = {}): Promise<TestApp> {
   const { db, close } = await makeDb();
   const clock = fixedClock(opts.now ?? '2026-10-15T08:00:00.000Z');
   const adminToken = `tgo_admin_${++counter}_${Math.random().toString(36).slice(2)}`;
@@ -54,7 +54,7 @@ export async function makeTestApp(opts: { now?: string; config?: Partial<AppConf
   // The app and the verbs called directly share one config, resolved as an entry resolves its env.
   const o = opts.config ?? {};
   const config = resolveConfig({ PUBLIC_URL: o.publicUrl, BUREAU_NAME: o.bureauName, LOG_ORIGIN: o.logOrigin });
-  const deps: AppDeps = { db, clock, signer: signerFromSeed(randomSeed()), config };
+  const deps: AppDeps = { db, clock, signer: signerFromSeed(randomSeed()), config, bodyBudgetBytes: opts.bodyBudgetBytes };
   const app = createApp(deps);
   const ctx = (actor: Ctx['actor'] = { kind: 'system', name: 'test' }): Ctx => ({ db, clock, actor, config, signer: deps.signer });
   let users = 0;

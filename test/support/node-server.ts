@@ -3,6 +3,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface RunningServer {
   base: string;
+  /** The process id (to read its memory use from /proc). */
+  pid: number;
+  /** The exit code or signal once it has ended, else null. */
+  exited(): string | null;
   /** Every line the process wrote to stdout so far. */
   stdout(): string[];
   stderr(): string;
@@ -35,6 +39,8 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
   await waitFor((l) => l.includes('"listening"'), 'listening line');
   return {
     base: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    exited: () => (child.exitCode !== null ? `exit ${child.exitCode}` : child.signalCode !== null ? `signal ${child.signalCode}` : null),
     stdout: lines,
     stderr: () => err,
     waitFor,
