@@ -9,7 +9,7 @@ import type { Db } from '../../db/client.js';
 import { runStatements } from '../../db/prepared.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { GroupQueue, queueFor } from './group-commit.js';
-import { requireRole, type Ctx } from '../core/context.js';
+import { refuseOwnCase, requireRole, type Ctx } from '../core/context.js';
 import { ApiError, badRequest } from '../core/errors.js';
 import { newId, randomToken } from '../core/ids.js';
 import { sha256HexSync } from '../core/sha256.js';
@@ -106,9 +106,13 @@ export function planInvitation(
   };
 }
 
-/** Intake or HR invites the taxpayer of one interaction to rate it (201 with the token, once). */
+/**
+ * Intake or HR invites the taxpayer of one interaction to rate it (201 with the token, once).
+ * Nobody chooses who rates them: an HR user linked to the officer gets 403 \`own_case\`.
+ */
 export async function issueInvitation({ ctx, input }: { ctx: Ctx; input: IssueInvitationInput }): Promise<InvitationOut> {
   requireRole(ctx.actor, 'intake', 'hr');
+  refuseOwnCase(ctx.actor, input.officerCode, 'inviting ratings of yourself');
   await checkOfficerRateable(ctx, input.officerCode);
   const [tp] = await ctx.db.select({ code: taxpayers.code }).from(taxpayers).where(eq(taxpayers.code, input.taxpayerCode));
   if (!tp) throw badRequest('Unknown taxpayer.', [{ path: 'taxpayerCode', message: `no taxpayer ${input.taxpayerCode}` }]);

@@ -9,7 +9,7 @@ import { z } from '@hono/zod-openapi';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { invitations, returnVisitSamples } from '../../db/schema.js';
-import { requireRole, type Ctx } from '../core/context.js';
+import { isOwnCase, requireRole, type Ctx } from '../core/context.js';
 import { badRequest, notFound } from '../core/errors.js';
 import { newId, randomToken } from '../core/ids.js';
 import { isoDate } from '../core/clock.js';
@@ -155,7 +155,9 @@ export const sampleCheckOutput = z
 /**
  * Re-runs a recorded draw from its seed and the assignments as they are now, beside the
  * invitations it produced: anyone with access can check that nobody chose who was asked.
- * (A difference means the assignments of the period were changed after the draw.)
+ * (A difference means the assignments of the period were changed after the draw.) A reader
+ * linked to an officer record does not see which taxpayers were asked about themselves (that is
+ * who rated them); `reproducible` still covers every officer.
  */
 export async function checkReturnVisits({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
   requireRole(ctx.actor, 'hr', 'supervisor');
@@ -182,6 +184,6 @@ export async function checkReturnVisits({ ctx, input }: { ctx: Ctx; input: { id:
     seed: sample.seed,
     createdAt: sample.createdAt,
     reproducible: officersOut.every((o) => o.matches),
-    officers: officersOut,
+    officers: officersOut.filter((o) => !isOwnCase(ctx.actor, o.officerCode)),
   };
 }

@@ -10,9 +10,9 @@
  * `INSERT ... SELECT ... FROM json_each(?) ON CONFLICT DO UPDATE` statements whose rows travel
  * as one JSON parameter (under D1's 100-parameter and 1 MB-per-value limits; see upserts).
  */
-import { requireRole, type Ctx } from '../core/context.js';
-import { badRequest, type FieldError } from '../core/errors.js';
-import { csvRows, decodeUtf8, parseRows } from './parse.js';
+import { actingOfficer, requireRole, type Ctx } from '../core/context.js';
+import { ApiError, badRequest, type FieldError } from '../core/errors.js';
+import { csvRows, decodeUtf8, parseRows, type ParsedImport } from './parse.js';
 import { checkReferences } from './references.js';
 import { writeImport } from './write.js';
 import {
@@ -110,10 +110,34 @@ async function runImport(
 ): Promise<ImportResult> {
   const problems = collect(locate, earlier);
   const parsed = parseRows(raw, problems);
+  refuseOwnRows(ctx, parsed, locate);
   await checkReferences(ctx.db, parsed, problems);
   const { errors } = problems;
   if (errors.length) throw importErrors(inFileOrder(errors, source), errors.length);
   return writeImport(ctx, parsed.rows, parsed.present, source, options?.maxParams ?? 100, options?.maxJsonChars ?? MAX_JSON_CHARS);
+}
+
+/** The officer each kind's rows are about, where a kind is about one. */
+const subjectField = { officers: 'code', workload: 'officerCode', assessments: 'officerCode', assignments: 'officerCode' } as const;
+
+/**
+ * Nobody acts on their own case (DESIGN 1): an HR user linked to an officer record is that
+ * officer, and that officer's record (tenure), workload, test results and taxpayers are the inputs
+ * of their own grade. Rows about the importing user are refused with 403 \`own_case\`, each named;
+ * nothing is written, and another HR user imports them.
+ */
+function refuseOwnRows(ctx: Ctx, parsed: ParsedImport, locate: Locate) {
+  const me = actingOfficer(ctx.actor);
+  if (!me) return;
+  const own: FieldError[] = [];
+  for (const [kind, field] of Object.entries(subjectField) as [keyof typeof subjectField, string][]) {
+    (parsed.rows[kind] as Record<string, unknown>[]).forEach((row, i) => {
+      if (row[field] === me) own.push({ path: locate(kind, parsed.at[kind][i]!, field), message: 'about yourself; another HR user imports it' });
+    });
+  }
+  if (own.length) {
+    throw new ApiError(403, 'own_case', `Nobody acts on their own case: ${own.length} row(s) of this import are about you (${me}); another HR user imports them.`, own);
+  }
 }
 
 /** The problems in file order: CSV by line, JSON by kind and row (stable, so fields keep their order). */

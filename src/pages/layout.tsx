@@ -228,6 +228,17 @@ export function Notice(props: { kind?: 'info' | 'ok' | 'warn' | 'error'; title?:
 }
 
 /**
+ * A verb's refusal in the page's language: the shell's `problem.<code>` sentence where the
+ * catalogue has one for the refusal's code (the refusals a person meets on a page: their own
+ * case, four eyes), else the API's own detail.
+ */
+export function problemText(error: ApiError, lang: Lang): string {
+  const key = `problem.${error.code}`;
+  const text = translator(lang, messages)(key);
+  return text === key ? error.message : text;
+}
+
+/**
  * Shows an error from a verb: an ApiError's detail and field errors, or a plain message. Renders
  * nothing for `undefined`, so forms can always include it.
  */
@@ -235,7 +246,7 @@ export function ErrorBox(props: { error?: unknown; errors?: FieldError[]; title?
   const { error } = props;
   if (error === undefined && !props.errors?.length) return <></>;
   // Only our own errors and plain strings are shown; anything else could leak internals.
-  const detail = error instanceof ApiError ? error.message : typeof error === 'string' ? error : undefined;
+  const detail = error instanceof ApiError ? problemText(error, props.lang ?? 'zh-CN') : typeof error === 'string' ? error : undefined;
   const fields = props.errors ?? (error instanceof ApiError ? error.errors : undefined) ?? [];
   const t = translator(props.lang ?? 'zh-CN', messages);
   return (
