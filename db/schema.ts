@@ -356,6 +356,34 @@ export const policies = sqliteTable('policies', {
   createdAt: text('created_at').notNull(),
 });
 
+/**
+ * Policies under four eyes (DESIGN 3): an HR user proposes a stored policy document with the first
+ * quarter it applies to and a reason; a different HR user approves or rejects it. The policy in
+ * effect for a quarter is the approved proposal with the latest `effective_from` not after it (the
+ * latest approved among equals); none: the built-in default (src/grading/policies.ts).
+ */
+export const policyProposals = sqliteTable(
+  'policy_proposals',
+  {
+    id: text('id').primaryKey(),
+    policyHash: text('policy_hash').notNull().references(() => policies.hash),
+    /** The first quarter the policy applies to, `YYYYQn`. */
+    effectiveFrom: text('effective_from').notNull(),
+    reason: text('reason').notNull(),
+    proposedBy: text('proposed_by').notNull(),
+    proposedAt: text('proposed_at').notNull(),
+    status: text('status', { enum: ['proposed', 'approved', 'rejected'] }).notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: text('decided_at'),
+    decisionReason: text('decision_reason'),
+  },
+  (t) => [
+    // A document waits for one decision at a time: its hash names the proposal in the API.
+    uniqueIndex('policy_proposals_one_open').on(t.policyHash).where(sql`status = 'proposed'`),
+    index('policy_proposals_in_effect').on(t.status, t.effectiveFrom),
+  ],
+);
+
 export const gradingRuns = sqliteTable(
   'grading_runs',
   {

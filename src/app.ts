@@ -13,6 +13,7 @@ import { idempotency } from './idempotency/middleware.js';
 import { authRoutes } from './auth/routes.js';
 import { importsRoutes } from './imports/routes.js';
 import { gradingRoutes } from './grading/routes.js';
+import { policyRoutes } from './grading/policy-routes.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { decisionsRoutes } from './decisions/routes.js';
 import { flagsRoutes } from './flags/routes.js';
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', authRoutes);
   app.route('/', importsRoutes);
   app.route('/', gradingRoutes);
+  app.route('/', policyRoutes);
   app.route('/', feedbackRoutes);
   app.route('/', decisionsRoutes);
   app.route('/', flagsRoutes);

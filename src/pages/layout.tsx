@@ -95,6 +95,7 @@ export interface LayoutProps {
 
 const navByRole: { href: string; key: string; roles: Role[] | 'all' }[] = [
   { href: '/hr', key: 'nav.hr', roles: ['hr'] },
+  { href: '/hr/policies', key: 'nav.policies', roles: ['hr'] },
   { href: '/flags', key: 'nav.flags', roles: ['supervisor'] },
   { href: '/admin', key: 'nav.admin', roles: ['admin'] },
   { href: '/me', key: 'nav.me', roles: ['officer'] },
@@ -136,6 +137,8 @@ export function Layout(props: LayoutProps) {
   const staff = props.public ? null : staffOf(c);
   const path = c.req.path;
   const nav = props.public ? [] : navFor(staff ? staff.role : null);
+  // The current page is the longest nav entry that holds the path (/hr/policies, not /hr).
+  const current = nav.filter((n) => path === n.href || path.startsWith(`${n.href}/`)).sort((a, b) => b.href.length - a.href.length)[0]?.href;
   return (
     <>
       {raw('<!doctype html>')}
@@ -162,7 +165,7 @@ export function Layout(props: LayoutProps) {
                   <ul>
                     {nav.map((n) => (
                       <li>
-                        <a href={n.href} aria-current={path === n.href || path.startsWith(`${n.href}/`) ? 'page' : undefined}>
+                        <a href={n.href} aria-current={n.href === current ? 'page' : undefined}>
                           {t(n.key)}
                         </a>
                       </li>
