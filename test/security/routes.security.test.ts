@@ -53,6 +53,9 @@ const table: Record<string, Line> = {
   'POST /api/v1/appeals/{id}/decision': { allow: ['hr'], body: { outcome: 'dismissed', reason: 'matrix' } },
   'GET /api/v1/appeals': { allow: ['hr', 'officer'] },
   'GET /api/v1/me/grades': { allow: ['officer', 'supervisor'] },
+  'POST /api/v1/policies': { allow: ['hr'], body: { document: { version: 'matrix' }, effectiveFrom: '2027Q1', reason: 'matrix' } },
+  'POST /api/v1/policies/{hash}/decision': { allow: ['hr'], body: { decision: 'approve', reason: 'matrix' } },
+  'GET /api/v1/policies': { allow: ['hr', 'supervisor', 'officer'] },
   'POST /api/v1/invitations': { allow: ['intake', 'hr'], body: { officerCode: SELF, taxpayerCode: 'TP-MX', interactionRef: 'matrix-1' } },
   'POST /api/v1/return-visits': { allow: ['hr'], body: { period: '2026Q3', perOfficer: 1, seed: 'matrix' } },
   'GET /api/v1/return-visits/{id}': { allow: ['hr', 'supervisor'] },
@@ -287,7 +290,9 @@ describe('own records only', () => {
     const run = await t.call('POST', '/api/v1/grading-runs', { token: tokens.hr, json: { period: '2026Q2' } });
     expect(run.status, await run.clone().text()).toBe(201);
     const published = ((await run.json()) as { id: string }).id;
-    expect((await t.call('POST', `/api/v1/grading-runs/${published}/publish`, { token: tokens.hr })).status).toBe(200);
+    // Maker-checker: a second HR user publishes.
+    const checker = await t.userToken('hr', { username: 'sec-hr-checker' });
+    expect((await t.call('POST', `/api/v1/grading-runs/${published}/publish`, { token: checker })).status).toBe(200);
     const draft = await t.call('POST', '/api/v1/grading-runs', { token: tokens.hr, json: { period: '2026Q1' } });
     expect(draft.status, await draft.clone().text()).toBe(201);
     const unpublished = ((await draft.json()) as { id: string }).id;
