@@ -10,6 +10,7 @@ import {
   verifyAuditLog,
   verifyReceipt,
 } from './service.js';
+import { checkCommitment } from './commitment.js';
 
 const tags = ['audit'];
 const index = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -158,6 +159,28 @@ const receiptRoute = createRoute({
   },
 });
 
+const commitmentRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/audit/commitments/verify',
+  tags,
+  summary: 'Check a record and its nonce against the salted commitments of leaf `index` (public; nothing is stored). Leaves commit to personal data instead of holding it (docs/audit.md).',
+  request: {
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z.object({ index, record: z.record(z.string(), z.unknown()), nonce: z.string().min(1).max(200) }).openapi('CommitmentCheck'),
+        },
+      },
+    },
+  },
+  responses: {
+    200: json(z.object({ index: z.number().int(), action: z.string(), entity: z.string(), entityId: z.string(), matches: z.boolean(), field: z.string().nullable() })),
+    400: problemResponses[400],
+    404: { description: 'No such entry', content: { 'application/problem+json': { schema: ProblemSchema } } },
+  },
+});
+
 /** The audit API (the public /verify page is one of the pages: src/pages/verify.tsx). */
 export const auditRoutes = createRouter()
   .openapi(keyRoute, (c) => c.json(getAuditKey({ ctx: c.get('ctx') }), 200))
@@ -173,5 +196,6 @@ export const auditRoutes = createRouter()
   .openapi(inclusionRoute, async (c) => c.json(await getInclusionProof({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
   .openapi(consistencyRoute, async (c) => c.json(await getConsistencyProof({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
   .openapi(verifyRoute, async (c) => c.json(await verifyAuditLog({ ctx: c.get('ctx') }), 200))
-  .openapi(receiptRoute, async (c) => c.json(await verifyReceipt({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200));
+  .openapi(receiptRoute, async (c) => c.json(await verifyReceipt({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
+  .openapi(commitmentRoute, async (c) => c.json(await checkCommitment({ ctx: c.get('ctx'), input: c.req.valid('json') }), 200));
 

@@ -15,6 +15,7 @@ import { newId, randomToken } from '../core/ids.js';
 import { sha256HexSync } from '../core/sha256.js';
 import { isoDate } from '../core/clock.js';
 import { commit, type AuditEvent, type Write } from '../audit/append.js';
+import { seal } from '../audit/commitment.js';
 import { INVITATION_TOKEN_BYTES, INVITATION_TTL_DAYS } from './policy.js';
 
 export const issueInvitationInput = z
@@ -62,7 +63,9 @@ export async function checkOfficerRateable(ctx: Ctx, officerCode: string) {
 
 /**
  * Builds (does not write) one invitation: the row, its audit event and the token to show once.
- * The audit payload carries the token's hash, never the token.
+ * The audit payload carries the token's hash, never the token, and no taxpayer identity: a salted
+ * commitment to { taxpayerCode, interactionRef } whose nonce stays in the row (DESIGN 5; the
+ * interaction reference of the intake system leads to the taxpayer as surely as the code).
  */
 export function planInvitation(
   ctx: Ctx,
@@ -74,6 +77,7 @@ export function planInvitation(
   const token = randomToken(INVITATION_TOKEN_BYTES);
   const tokenHash = invitationTokenHash(token);
   const expiresAt = new Date(now.getTime() + INVITATION_TTL_DAYS * 86_400_000).toISOString();
+  const taxpayer = seal({ taxpayerCode: input.taxpayerCode, interactionRef: input.interactionRef });
   const row = {
     id,
     tokenHash,
@@ -85,6 +89,7 @@ export function planInvitation(
     expiresAt,
     usedAt: null,
     sampleId: input.sampleId ?? null,
+    commitmentNonce: taxpayer.nonce,
   };
   return {
     token,
@@ -96,8 +101,7 @@ export function planInvitation(
       entityId: id,
       payload: {
         officerCode: input.officerCode,
-        taxpayerCode: input.taxpayerCode,
-        interactionRef: input.interactionRef,
+        taxpayer: taxpayer.commitment,
         tokenHash,
         expiresAt,
         sampleId: input.sampleId ?? null,

@@ -91,7 +91,7 @@ export const responseItem = createSelectSchema(feedbackResponses, {
   mean: num,
   auditIndex: int,
 })
-  .omit({ invitationId: true, voidedBy: true, commitmentNonce: true })
+  .omit({ invitationId: true, voidedBy: true, commitmentNonce: true, textErasedAt: true })
   .openapi('FeedbackResponse');
 
 export const responsesOutput = pageSchema(responseItem).openapi('FeedbackResponses');

@@ -8,14 +8,14 @@ import { complaints, feedbackResponses, invitations } from '../../db/schema.js';
 import type { Ctx } from '../core/context.js';
 import { ApiError, badRequest, type FieldError } from '../core/errors.js';
 import { newId, randomToken } from '../core/ids.js';
-import { sha256HexSync } from '../core/sha256.js';
 import { responseCommitment } from './commitment.js';
+import { seal } from '../audit/commitment.js';
 import { periodOf } from '../core/period.js';
 import { buildLeafSync, commit, type AuditEvent, type AuditLeaf, type Write } from '../audit/append.js';
 import type { Db } from '../../db/client.js';
 import { runStatements } from '../../db/prepared.js';
 import { durable } from '../../db/durable.js';
-import { planRaise } from '../flags/raise.js';
+import { complaintFlag, planRaise } from '../flags/raise.js';
 import { GroupQueue, queueFor } from './group-commit.js';
 import { noteBadToken } from './guessing.js';
 import { isUniqueViolation } from '../../db/errors.js';
@@ -281,15 +281,11 @@ async function submitWithComplaint(
   },
 ): Promise<SubmitResult> {
   const complaintId = newId('cmp', ctx.clock.now());
-  const raised = await planRaise(ctx, {
-    rule: 'complaint',
-    subjectCode: a.inv.officerCode,
-    conditionKey: `complaint:${complaintId}`,
-    // No ratings in the evidence: flags may be shown to more people than responses are, and a
-    // single response's ratings are exactly what anonymity keeps from the officer.
-    evidence: { complaintId, responseId: a.responseId, period: a.period, text: a.complaint },
-    severity: COMPLAINT_FLAG_SEVERITY,
-  });
+  // No ratings in the evidence (flags may be shown to more people than responses are, and a
+  // single response's ratings are exactly what anonymity keeps from the officer), and no text:
+  // the complaint record holds it, the leaf a commitment to it (DESIGN 5).
+  const raised = await planRaise(ctx, complaintFlag({ complaintId, officerCode: a.inv.officerCode, responseId: a.responseId, period: a.period, severity: COMPLAINT_FLAG_SEVERITY }));
+  const sealed = seal({ responseId: a.responseId, text: a.complaint });
   const writes: Write[] = [
     ctx.db.insert(feedbackResponses).values({
       id: a.responseId,
@@ -317,6 +313,7 @@ async function submitWithComplaint(
       text: a.complaint,
       createdAt: a.submittedAt,
       flagId: raised?.flagId ?? null,
+      commitmentNonce: sealed.nonce,
     }),
     ...(raised?.writes ?? []),
   ];
@@ -326,7 +323,7 @@ async function submitWithComplaint(
       action: 'complaint.file',
       entity: 'complaint',
       entityId: complaintId,
-      payload: { responseId: a.responseId, officerCode: a.inv.officerCode, textSha256: sha256HexSync(a.complaint), flagId: raised?.flagId ?? null },
+      payload: { responseId: a.responseId, officerCode: a.inv.officerCode, commitment: sealed.commitment, flagId: raised?.flagId ?? null },
     },
     ...(raised?.events ?? []),
   ];

@@ -24,9 +24,9 @@ export const listFlagsQuery = z.object({
 });
 export type ListFlagsQuery = z.infer<typeof listFlagsQuery>;
 
-/** A flag row without its draw, with the subject's unit, the reviewer's name and whether it is overdue. */
+/** A flag row without its draw (nor the salt of its leaf's commitment), with the subject's unit, the reviewer's name and whether it is overdue. */
 export const flagSchema = createSelectSchema(flags, { evidence: z.record(z.string(), z.unknown()) })
-  .omit({ draw: true })
+  .omit({ draw: true, evidenceNonce: true })
   .extend({ unitCode: z.string().nullable(), reviewerUsername: z.string().nullable(), overdue: z.boolean() })
   .openapi('Flag');
 export type FlagView = z.infer<typeof flagSchema>;

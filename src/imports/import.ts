@@ -10,6 +10,7 @@
  * `INSERT ... SELECT ... FROM json_each(?) ON CONFLICT DO UPDATE` statements whose rows travel
  * as one JSON parameter (under D1's 100-parameter and 1 MB-per-value limits; see upserts).
  */
+import { sql } from 'drizzle-orm';
 import { actingOfficer, requireRole, type Ctx } from '../core/context.js';
 import { ApiError, badRequest, type FieldError } from '../core/errors.js';
 import { csvRows, decodeUtf8, parseRows, type ParsedImport } from './parse.js';
@@ -27,6 +28,7 @@ import {
   type ImportOptions,
   type ImportResult,
   type Locate,
+  type Problems,
 } from './rows.js';
 
 /**
@@ -112,6 +114,7 @@ async function runImport(
   const parsed = parseRows(raw, problems);
   refuseOwnRows(ctx, parsed, locate);
   await checkReferences(ctx.db, parsed, problems);
+  await refuseErased(ctx, parsed, problems);
   const { errors } = problems;
   if (errors.length) throw importErrors(inFileOrder(errors, source), errors.length);
   return writeImport(ctx, parsed.rows, parsed.present, source, options?.maxParams ?? 100, options?.maxJsonChars ?? MAX_JSON_CHARS);
@@ -138,6 +141,24 @@ function refuseOwnRows(ctx: Ctx, parsed: ParsedImport, locate: Locate) {
   if (own.length) {
     throw new ApiError(403, 'own_case', `Nobody acts on their own case: ${own.length} row(s) of this import are about you (${me}); another HR user imports them.`, own);
   }
+}
+
+/**
+ * A taxpayer erased on their request (src/retention/erase-taxpayer.ts) is never brought back by an
+ * import: a row for that code is a problem of the import, naming the row.
+ */
+async function refuseErased(ctx: Ctx, parsed: ParsedImport, problems: Problems) {
+  if (!parsed.rows.taxpayers.length) return;
+  const codes = JSON.stringify(parsed.rows.taxpayers.map((r) => r.code));
+  const erased = await ctx.db.all<{ code: string; erased_at: string }>(
+    sql`select code, erased_at from taxpayers where erased_at is not null and code in (select value from json_each(${codes}))`,
+  );
+  if (!erased.length) return;
+  const when = new Map(erased.map((e) => [e.code, e.erased_at]));
+  parsed.rows.taxpayers.forEach((r, i) => {
+    const at = when.get(r.code);
+    if (at) problems.add('taxpayers', parsed.at.taxpayers[i]!, 'code', `erased on the taxpayer's request on ${at.slice(0, 10)}; not imported again`);
+  });
 }
 
 /** The problems in file order: CSV by line, JSON by kind and row (stable, so fields keep their order). */

@@ -38,6 +38,7 @@ const table: Record<string, Line> = {
   'GET /api/v1/officers': { allow: ['hr', 'supervisor', 'admin'] },
   'GET /api/v1/taxpayers': { allow: ['hr', 'supervisor', 'admin'] },
   'GET /api/v1/periods': { allow: ['hr', 'supervisor', 'admin'] },
+  'POST /api/v1/taxpayers/{code}/erasure': { allow: ['hr'], body: { reason: 'matrix request' } },
   'POST /api/v1/grading-runs': { allow: ['hr'], body: { period: '2026Q3', whatIf: true } },
   'GET /api/v1/grading-runs': { allow: ['hr', 'officer'] },
   'GET /api/v1/grading-runs/compare': { allow: ['hr'], query: '?a=run-x&b=run-y' },
@@ -80,6 +81,7 @@ const table: Record<string, Line> = {
   'GET /api/v1/audit/proofs/consistency': { allow: 'public', query: '?from=1&to=2' },
   'GET /api/v1/audit/verify': { allow: ['admin'] },
   'GET /api/v1/audit/receipts/verify': { allow: 'public', query: `?index=0&hash=${'0'.repeat(64)}` },
+  'POST /api/v1/audit/commitments/verify': { allow: 'public', body: { index: 0, record: { text: 'matrix' }, nonce: 'matrix' } },
 };
 
 // ---------------------------------------------------------------------------------------------
