@@ -72,8 +72,8 @@ export async function loggedPayload(db: Db, where: { action: string; entity: str
   return payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : null;
 }
 
-/** Payload members that hold a commitment (the record's, the taxpayer's, the evidence's, per officer of a draw). */
-const COMMITMENT_MEMBERS = ['commitment', 'taxpayer', 'personal', 'drawn'] as const;
+/** Payload members that hold a commitment (the record's, the taxpayer's, the evidence's, per officer of a draw, an erasure request's). */
+const COMMITMENT_MEMBERS = ['commitment', 'taxpayer', 'personal', 'drawn', 'request'] as const;
 
 /** The commitments a leaf's payload holds, by member path (`taxpayer`, `drawn.O001`, `evidence.personal`). */
 export function commitmentsIn(payload: Record<string, unknown> | null): [string, string][] {
