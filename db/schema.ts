@@ -50,8 +50,11 @@ export const officers = sqliteTable(
 
 export const taxpayers = sqliteTable('taxpayers', {
   code: text('code').primaryKey(),
+  /** '' once erased on the taxpayer's request (an individual's name; src/retention/erase-taxpayer.ts). */
   name: text('name').notNull(),
   category: text('category', { enum: taxpayerCategories }).notNull(),
+  /** When the taxpayer's personal data was erased on request; an import never brings it back. */
+  erasedAt: text('erased_at'),
 });
 
 /** Managing-officer history. Never overwritten: a reassignment closes one row and opens another. */
@@ -110,6 +113,21 @@ export const thresholds = sqliteTable(
     amount: real('amount').notNull(),
   },
   (t) => [primaryKey({ columns: [t.decisionType, t.validFrom] })],
+);
+
+/**
+ * Salts of the import leaves that commit to rows naming taxpayers (kinds `taxpayers` and
+ * `assignments`): their leaf holds a salted commitment to the rows instead of the rows or a plain
+ * digest of them (DESIGN 5). With the file HR imported and this nonce, the leaf can be checked.
+ */
+export const importCommitments = sqliteTable(
+  'import_commitments',
+  {
+    importId: text('import_id').notNull(),
+    kind: text('kind').notNull(),
+    nonce: text('nonce').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.kind] })],
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -174,15 +192,27 @@ export const invitations = sqliteTable(
     id: text('id').primaryKey(),
     tokenHash: text('token_hash').notNull().unique(),
     officerCode: text('officer_code').notNull().references(() => officers.code),
-    taxpayerCode: text('taxpayer_code').notNull().references(() => taxpayers.code),
+    /**
+     * The taxpayer invited; null once the link is cut (retention: the quarter is published and its
+     * appeal window closed, or the taxpayer asked for erasure). The leaf's commitment stays.
+     */
+    taxpayerCode: text('taxpayer_code').references(() => taxpayers.code),
+    /** The intake system's reference; `cut:<id>` once the link is cut (it leads to the taxpayer too). */
     interactionRef: text('interaction_ref').notNull().unique(),
     createdBy: text('created_by').notNull(),
     createdAt: text('created_at').notNull(),
     expiresAt: text('expires_at').notNull(),
     usedAt: text('used_at'),
     sampleId: text('sample_id'),
+    /**
+     * Salt of the invitation leaf's commitment to { taxpayerCode, interactionRef } (DESIGN 5: the
+     * leaf holds no taxpayer identity; src/audit/commitment.ts). Null for invitations from before.
+     */
+    commitmentNonce: text('commitment_nonce'),
+    /** When the link to the taxpayer was cut (see taxpayerCode). */
+    linkCutAt: text('link_cut_at'),
   },
-  (t) => [index('invitations_officer').on(t.officerCode)],
+  (t) => [index('invitations_officer').on(t.officerCode), index('invitations_taxpayer').on(t.taxpayerCode)],
 );
 
 export const feedbackResponses = sqliteTable(
@@ -211,6 +241,8 @@ export const feedbackResponses = sqliteTable(
      * the log commits to who was rated and how without saying it to those who may read the log.
      */
     commitmentNonce: text('commitment_nonce'),
+    /** When the comment and complaint text were erased (retention, or the taxpayer's request). */
+    textErasedAt: text('text_erased_at'),
   },
   (t) => [
     index('responses_period_officer').on(t.period, t.officerCode, t.status),
@@ -227,8 +259,12 @@ export const complaints = sqliteTable(
     text: text('text').notNull(),
     createdAt: text('created_at').notNull(),
     flagId: text('flag_id'),
+    /** Salt of the complaint leaf's commitment to { responseId, text } (the leaf holds no text). */
+    commitmentNonce: text('commitment_nonce'),
+    /** When the text was erased ('' from then on; retention after 3 years, or on request). */
+    textErasedAt: text('text_erased_at'),
   },
-  (t) => [index('complaints_officer').on(t.officerCode)],
+  (t) => [index('complaints_officer').on(t.officerCode), index('complaints_created').on(t.createdAt)],
 );
 
 /** Reproducible random return visits (回访): the seed is recorded so the draw can be re-run. */
@@ -239,6 +275,8 @@ export const returnVisitSamples = sqliteTable('return_visit_samples', {
   seed: text('seed').notNull(),
   createdBy: text('created_by').notNull(),
   createdAt: text('created_at').notNull(),
+  /** Salt of the draw leaf's per-officer commitments to the taxpayers drawn (the leaf names none). */
+  commitmentNonce: text('commitment_nonce'),
 });
 
 /** Per-address counters for invalid form tokens (guessing limit). */
@@ -251,6 +289,21 @@ export const rateLimits = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
 );
+
+/**
+ * Taxpayers' erasure requests, carried out at once by an HR user (src/retention/). The row keeps
+ * what was done and why, and the nonce of the leaf's commitment to { taxpayerCode, reason }: the
+ * log itself names no taxpayer, and the reason may.
+ */
+export const erasureRequests = sqliteTable('erasure_requests', {
+  id: text('id').primaryKey(),
+  requestedBy: text('requested_by').notNull(),
+  requestedAt: text('requested_at').notNull(),
+  reason: text('reason').notNull(),
+  /** What was erased, counts per kind (JSON). */
+  erased: text('erased', { mode: 'json' }).notNull(),
+  nonce: text('nonce').notNull(),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Discretionary decisions
@@ -277,6 +330,8 @@ export const decisions = sqliteTable(
     amends: text('amends'),
     amendReason: text('amend_reason'),
     auditIndex: integer('audit_index'),
+    /** Salt of the decision leaf's commitment to { taxpayerCode } (the leaf names no taxpayer). */
+    taxpayerNonce: text('taxpayer_nonce'),
   },
   (t) => [
     index('decisions_decider_time').on(t.deciderCode, t.decidedAt),
@@ -320,6 +375,11 @@ export const flags = sqliteTable(
     raisedAt: text('raised_at').notNull(),
     updatedAt: text('updated_at').notNull(),
     closedAt: text('closed_at'),
+    /**
+     * Salt of the flag leaf's commitment to the evidence members that name taxpayers (rotation,
+     * repeat waivers): the leaf carries the figures, and a commitment for those (src/flags/raise.ts).
+     */
+    evidenceNonce: text('evidence_nonce'),
   },
   (t) => [
     index('flags_condition').on(t.rule, t.conditionKey),
@@ -355,6 +415,34 @@ export const policies = sqliteTable('policies', {
   document: text('document').notNull(),
   createdAt: text('created_at').notNull(),
 });
+
+/**
+ * Policies under four eyes (DESIGN 3): an HR user proposes a stored policy document with the first
+ * quarter it applies to and a reason; a different HR user approves or rejects it. The policy in
+ * effect for a quarter is the approved proposal with the latest `effective_from` not after it (the
+ * latest approved among equals); none: the built-in default (src/grading/policies.ts).
+ */
+export const policyProposals = sqliteTable(
+  'policy_proposals',
+  {
+    id: text('id').primaryKey(),
+    policyHash: text('policy_hash').notNull().references(() => policies.hash),
+    /** The first quarter the policy applies to, `YYYYQn`. */
+    effectiveFrom: text('effective_from').notNull(),
+    reason: text('reason').notNull(),
+    proposedBy: text('proposed_by').notNull(),
+    proposedAt: text('proposed_at').notNull(),
+    status: text('status', { enum: ['proposed', 'approved', 'rejected'] }).notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: text('decided_at'),
+    decisionReason: text('decision_reason'),
+  },
+  (t) => [
+    // A document waits for one decision at a time: its hash names the proposal in the API.
+    uniqueIndex('policy_proposals_one_open').on(t.policyHash).where(sql`status = 'proposed'`),
+    index('policy_proposals_in_effect').on(t.status, t.effectiveFrom),
+  ],
+);
 
 export const gradingRuns = sqliteTable(
   'grading_runs',

@@ -65,7 +65,7 @@ export const policySchema = z
         ctx.addIssue({ code: 'custom', path: ['tiers', i], message: 'tiers must be ordered from the highest level and score down' });
       }
     }
-    if (p.tiers.at(-1)!.minScore !== 0) {
+    if (p.tiers.length > 0 && p.tiers.at(-1)!.minScore !== 0) {
       ctx.addIssue({ code: 'custom', path: ['tiers', p.tiers.length - 1, 'minScore'], message: 'the lowest tier must start at 0 so every graded officer is placed' });
     }
   });

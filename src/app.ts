@@ -14,6 +14,8 @@ import { idempotency } from './idempotency/middleware.js';
 import { authRoutes } from './auth/routes.js';
 import { importsRoutes } from './imports/routes.js';
 import { gradingRoutes } from './grading/routes.js';
+import { policyRoutes } from './grading/policy-routes.js';
+import { retentionRoutes } from './retention/routes.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { decisionsRoutes } from './decisions/routes.js';
 import { flagsRoutes } from './flags/routes.js';
@@ -110,6 +112,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', authRoutes);
   app.route('/', importsRoutes);
   app.route('/', gradingRoutes);
+  app.route('/', policyRoutes);
+  app.route('/', retentionRoutes);
   app.route('/', feedbackRoutes);
   app.route('/', decisionsRoutes);
   app.route('/', flagsRoutes);

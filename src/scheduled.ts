@@ -1,5 +1,5 @@
 /**
- * Periodic work (flag scans, checkpoint signing, witnessing, expiry sweeps). One function for both
+ * Periodic work (flag scans, retention, checkpoint signing, witnessing, expiry sweeps). One function for both
  * entries: the Worker's cron trigger (`scheduled` in src/worker.ts, `[triggers] crons` in
  * wrangler.toml) and, on Node, a timer in the Node entry. Each job acts as a system actor and
  * writes through `commit()` like any verb, so a run that fails half-way leaves nothing behind.
@@ -14,6 +14,7 @@ import { scanFlags } from './flags/scan.js';
 import { makeCheckpoint } from './audit/checkpoint.js';
 import { witnessCheckpoint } from './audit/witness.js';
 import { purgeIdempotencyKeys } from './idempotency/purge.js';
+import { retentionCtx, runRetention } from './retention/job.js';
 import { quietTelemetry, runJob, type Telemetry } from './ops/telemetry.js';
 
 export interface ScheduledDeps {
@@ -33,6 +34,8 @@ export async function runScheduled(deps: ScheduledDeps): Promise<void> {
   const failed: string[] = [];
   const scan = await runJob(t, 'scan', () => scanFlags({ ctx: scanCtx(deps) }), (o) => ({ raised: o.raised, candidates: o.candidates }));
   if (!scan.ok) failed.push(`scan: ${scan.error}`);
+  const retention = await runJob(t, 'retention', () => runRetention({ ctx: retentionCtx(deps) }), (r) => ({ linksCut: r.linksCut, responsesErased: r.responsesErased, complaintsErased: r.complaintsErased }));
+  if (!retention.ok) failed.push(`retention: ${retention.error}`);
   // After the scan, so the signed checkpoint covers what it wrote; a refusal fails the job.
   const cp = await runJob(t, 'checkpoint', () => makeCheckpoint(deps), (c) => ({ size: c.size, signedAt: c.timestamp }));
   if (!cp.ok) failed.push(`checkpoint: ${cp.error}`);

@@ -31,6 +31,7 @@ import { transitionFlag } from '../../src/flags/workflow.js';
 import { getCheckpoint } from '../../src/audit/service.js';
 import { generateBureau, type Bureau, type DecisionEvent, type ResponseEvent } from './bureau.js';
 import { demoSize, type BureauSize } from './sizes.js';
+import { fillSeparationDemo, hrOfficerCode } from './demo-separation.js';
 
 export interface FillOptions {
   db: Db;
@@ -135,7 +136,7 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
   const staff: DemoStaff[] = [
     { username: 'admin', role: 'admin', officerCode: null, label: 'users and tokens' },
     { username: 'hr.wang', role: 'hr', officerCode: null, label: 'imports, grading runs, adjustments (requests)' },
-    { username: 'hr.li', role: 'hr', officerCode: null, label: 'second HR approver (four eyes)' },
+    { username: 'hr.li', role: 'hr', officerCode: null, label: 'second HR user (four eyes): approves adjustments and policies, publishes runs' },
   ];
 
   clock.set(at(t0, '02:00'));
@@ -152,9 +153,13 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
     if (i < 2) staff.push({ username, role: 'supervisor', officerCode: head.code, label: `supervisor: flag queue (${head.name}, unit head)` });
   }
   for (const code of deciderCodes) await make(`officer.${code.toLowerCase()}`, 'officer', code);
+  // An HR user who is also an officer (DESIGN 1): she decides appeals, never her own case.
+  const hrZhaoCode = hrOfficerCode(b, new Set([...deciderCodes, ...unitHeads.map((h) => h.code)]));
+  const hr3 = await make('hr.zhao', 'hr', hrZhaoCode);
   const demoOfficerName = b.officers.find((o) => o.code === demoOfficer)!.name;
   staff.push({ username: `officer.${demoOfficer.toLowerCase()}`, role: 'officer', officerCode: demoOfficer, label: `officer ${demoOfficerName}: own report, decisions` });
   staff.push({ username: 'intake.hall', role: 'intake', officerCode: null, label: 'service-hall intake system: issues survey invitations' });
+  staff.push({ username: 'hr.zhao', role: 'hr', officerCode: hrZhaoCode, label: `HR and officer ${hrZhaoCode}: decides appeals; refused on her own tier change (HR console)` });
   const supervisor = actors.get(`sup.${unitHeads[0]!.code.toLowerCase()}`)!;
 
   // --- the timeline -----------------------------------------------------------------------------
@@ -324,8 +329,9 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
         case 'decide-appeal': {
           const id = appealIds.get(ev.period);
           if (!id) break;
+          // hr.li published the run, so a third HR user decides the appeal.
           await decideAppeal({
-            ctx: ctxOf(hr2),
+            ctx: ctxOf(hr3),
             input: { id, outcome: 'dismissed', reason: '代班工作量已按窗口业务量计入 registration_case，维持原能级。The shifts are in the registration workload already; tier stands.' },
           });
           break;
@@ -371,7 +377,8 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
         }
         case 'publish': {
           const id = runIds.get(ev.period);
-          if (id) await publishRun({ ctx: ctxOf(hr1), input: { id } });
+          // Maker-checker: hr.wang computed the run, hr.li publishes it.
+          if (id) await publishRun({ ctx: ctxOf(hr2), input: { id } });
           log(`published ${ev.period}`);
           break;
         }
@@ -399,6 +406,7 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
   } catch (err) {
     fail('final', err);
   }
+  await fillSeparationDemo({ db, ctxOf, hrWang: hr1, hrLi: hr2, hrZhao: hr3 as Actor & { kind: 'user' }, openRunId: runIds.get(b.gradedPeriod), log, fail });
 
   const counts: Record<string, number> = {};
   for (const [name, table] of Object.entries({

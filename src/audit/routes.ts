@@ -10,6 +10,7 @@ import {
   verifyAuditLog,
   verifyReceipt,
 } from './service.js';
+import { checkCommitment } from './commitment.js';
 
 const tags = ['audit'];
 const index = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -74,8 +75,9 @@ const entriesRoute = createRoute({
             entity: z.string(),
             entityId: z.string(),
             payload: z.unknown(),
-            leaf: z.string().openapi({ description: 'base64 of the leaf bytes (UTF-8 canonical JSON)' }),
+            leaf: z.string().nullable().openapi({ description: 'base64 of the leaf bytes (UTF-8 canonical JSON); null when withheld' }),
             leafHash: z.string(),
+            withheld: z.enum(['own_case']).optional().openapi({ description: 'The entry is about the reader (a supervisor linked to that officer): payload and bytes are not shown' }),
           }),
         ),
       }),
@@ -157,6 +159,28 @@ const receiptRoute = createRoute({
   },
 });
 
+const commitmentRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/audit/commitments/verify',
+  tags,
+  summary: 'Check a record and its nonce against the salted commitments of leaf `index` (public; nothing is stored). Leaves commit to personal data instead of holding it (docs/audit.md).',
+  request: {
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z.object({ index, record: z.record(z.string(), z.unknown()), nonce: z.string().min(1).max(200) }).openapi('CommitmentCheck'),
+        },
+      },
+    },
+  },
+  responses: {
+    200: json(z.object({ index: z.number().int(), action: z.string(), entity: z.string(), entityId: z.string(), matches: z.boolean(), field: z.string().nullable() })),
+    400: problemResponses[400],
+    404: { description: 'No such entry', content: { 'application/problem+json': { schema: ProblemSchema } } },
+  },
+});
+
 /** The audit API (the public /verify page is one of the pages: src/pages/verify.tsx). */
 export const auditRoutes = createRouter()
   .openapi(keyRoute, (c) => c.json(getAuditKey({ ctx: c.get('ctx') }), 200))
@@ -172,5 +196,6 @@ export const auditRoutes = createRouter()
   .openapi(inclusionRoute, async (c) => c.json(await getInclusionProof({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
   .openapi(consistencyRoute, async (c) => c.json(await getConsistencyProof({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
   .openapi(verifyRoute, async (c) => c.json(await verifyAuditLog({ ctx: c.get('ctx') }), 200))
-  .openapi(receiptRoute, async (c) => c.json(await verifyReceipt({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200));
+  .openapi(receiptRoute, async (c) => c.json(await verifyReceipt({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
+  .openapi(commitmentRoute, async (c) => c.json(await checkCommitment({ ctx: c.get('ctx'), input: c.req.valid('json') }), 200));
 

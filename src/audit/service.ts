@@ -4,7 +4,7 @@
  * admin-only because it reads the whole log.
  */
 import { sql } from 'drizzle-orm';
-import { requireRole, type Ctx } from '../core/context.js';
+import { actingOfficer, requireRole, type Ctx } from '../core/context.js';
 import { badRequest } from '../core/errors.js';
 import { base64, makeCheckpoint, verifierKey, type CheckpointRecord } from './checkpoint.js';
 import { hashToHex, hexToHash, verifyInclusion } from './merkle.js';
@@ -45,12 +45,30 @@ export interface AuditEntryView {
   entity: string;
   entityId: string;
   payload: unknown;
-  /** base64 of the exact leaf bytes (UTF-8 canonical JSON) */
-  leaf: string;
+  /** base64 of the exact leaf bytes (UTF-8 canonical JSON); null when withheld from this reader. */
+  leaf: string | null;
   leafHash: string;
+  /** Why the payload and leaf bytes are not shown: `own_case`, an entry about the reader. */
+  withheld?: 'own_case';
 }
 
-/** Entries [from, to) with their exact leaf bytes (admin, supervisor); at most MAX_ENTRIES. */
+/** Payload members that name the officer an entry is about (flags, adjustments, appeals, complaints, voids, decisions). */
+const SUBJECT_KEYS = ['subjectCode', 'subjectOfficerCode', 'officerCode'] as const;
+
+/** True when a leaf's payload is about `officerCode` (one of SUBJECT_KEYS names it). */
+function aboutOfficer(payload: unknown, officerCode: string): boolean {
+  if (!payload || typeof payload !== 'object') return false;
+  const p = payload as Record<string, unknown>;
+  return SUBJECT_KEYS.some((k) => p[k] === officerCode);
+}
+
+/**
+ * Entries [from, to) with their exact leaf bytes (admin, supervisor); at most MAX_ENTRIES. Leaves
+ * hold no personal data (DESIGN 5: commitments instead), so a reader sees every entry, except
+ * that a supervisor linked to an officer record does not read the entries about that officer
+ * (their flags, complaints about them, their adjustments and appeals): those come with their
+ * leaf hash only, `withheld: 'own_case'` (the hash still lets them check the tree).
+ */
 export async function listEntries({ ctx, input }: { ctx: Ctx; input: { from: number; to?: number } }) {
   requireRole(ctx.actor, 'admin', 'supervisor');
   const size = await treeSize(ctx.db);
@@ -62,12 +80,16 @@ export async function listEntries({ ctx, input }: { ctx: Ctx; input: { from: num
     sql`select seq, at, actor, action, entity, entity_id, leaf, leaf_hash from audit_entries where seq >= ${from} and seq < ${to} order by seq`,
   );
   const encoder = new TextEncoder();
+  const me = actingOfficer(ctx.actor);
   const entries: AuditEntryView[] = rows.map((r) => {
     let payload: unknown = null;
     try {
       payload = (JSON.parse(r.leaf) as { payload?: unknown }).payload ?? null;
     } catch {
       payload = null; // the verifier reports such an entry; the listing still shows its bytes
+    }
+    if (me && aboutOfficer(payload, me)) {
+      return { seq: Number(r.seq), at: r.at, actor: r.actor, action: r.action, entity: r.entity, entityId: r.entity_id, payload: null, leaf: null, leafHash: r.leaf_hash, withheld: 'own_case' };
     }
     return {
       seq: Number(r.seq),

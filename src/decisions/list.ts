@@ -23,8 +23,9 @@ export const listDecisionsQuery = z.object({
 export type ListDecisionsQuery = z.infer<typeof listDecisionsQuery>;
 
 export const decisionReviewerSchema = z.object({ officerCode: z.string(), vote: z.enum(['approve', 'reject']).nullable(), investigated: z.boolean() });
-/** A decision row with its panel. */
+/** A decision row with its panel; never the salt of its leaf's taxpayer commitment. */
 export const decisionSchema = createSelectSchema(decisions, { amount: num, threshold: num, auditIndex: int })
+  .omit({ taxpayerNonce: true })
   .extend({ reviewers: z.array(decisionReviewerSchema) })
   .openapi('Decision');
 export type DecisionView = z.infer<typeof decisionSchema>;
@@ -45,7 +46,7 @@ async function withReviewers(ctx: Ctx, rows: (typeof decisions.$inferSelect)[]):
     list.push({ officerCode: p.officerCode, vote: p.vote, investigated: p.investigated });
     by.set(p.decisionId, list);
   }
-  return rows.map((r) => ({ ...r, reviewers: by.get(r.id) ?? [] }));
+  return rows.map(({ taxpayerNonce: _salt, ...r }) => ({ ...r, reviewers: by.get(r.id) ?? [] }));
 }
 
 /** Newest first, paginated by (decidedAt, id). Officers only ever see their own decisions. */

@@ -6,6 +6,7 @@ import { and, desc, eq, inArray, isNull, lte, or, gte } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { decisionReviewers, decisions, officers, taxpayers, thresholds } from '../../db/schema.js';
 import { commit, nextLeafSeq } from '../audit/append.js';
+import { seal } from '../audit/commitment.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, type FieldError } from '../core/errors.js';
@@ -45,6 +46,12 @@ export const recordDecisionInput = z
   .openapi('RecordDecision');
 
 export type RecordDecisionInput = z.infer<typeof recordDecisionInput>;
+
+/** A decision row as its leaf shows it: everything but the taxpayer, which the leaf holds as a commitment. */
+function leafRow<T extends { taxpayerCode: string | null }>(row: T): Omit<T, 'taxpayerCode'> {
+  const { taxpayerCode: _taxpayer, ...rest } = row;
+  return rest;
+}
 
 /** Stored form of decidedAt: a date stays a date; a time becomes UTC `toISOString()`. */
 function normaliseDecidedAt(s: string): string {
@@ -132,6 +139,8 @@ export async function recordDecision({ ctx, input: given }: { ctx: Ctx; input: U
 
   const threshold = input.threshold ?? (await thresholdFor(ctx, input.type, decidedOn));
   const id = newId('dec', now);
+  // The leaf names no taxpayer (DESIGN 5): a salted commitment, its nonce in the row.
+  const taxpayer = seal({ taxpayerCode: input.taxpayerCode });
   const row = {
     id,
     type: input.type,
@@ -154,7 +163,7 @@ export async function recordDecision({ ctx, input: given }: { ctx: Ctx; input: U
     [
       // The decision's own audit entry is the first event of this batch, so its leaf index is the
       // log size before the batch: stored here because the row is written before the entry.
-      ctx.db.insert(decisions).values({ ...row, auditIndex: nextLeafSeq() }),
+      ctx.db.insert(decisions).values({ ...row, taxpayerNonce: taxpayer.nonce, auditIndex: nextLeafSeq() }),
       ...(panel.length ? [ctx.db.insert(decisionReviewers).values(panel)] : []),
     ],
     [
@@ -162,7 +171,7 @@ export async function recordDecision({ ctx, input: given }: { ctx: Ctx; input: U
         action: input.amends ? 'decision.amend' : 'decision.record',
         entity: 'decision',
         entityId: id,
-        payload: { ...row, reviewers: panel.map(({ officerCode, vote, investigated }) => ({ officerCode, vote, investigated })) },
+        payload: { ...leafRow(row), taxpayer: taxpayer.commitment, reviewers: panel.map(({ officerCode, vote, investigated }) => ({ officerCode, vote, investigated })) },
       },
     ],
   );

@@ -8,12 +8,13 @@ import { invitations, officers, taxpayers } from '../../db/schema.js';
 import { jsonRows, statementText } from '../../db/json-rows.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { coalescedRead } from './hot-path.js';
-import { requireRole, type Ctx } from '../core/context.js';
+import { refuseOwnCase, requireRole, type Ctx } from '../core/context.js';
 import { ApiError, badRequest } from '../core/errors.js';
 import { newId, randomToken } from '../core/ids.js';
 import { sha256HexSync } from '../core/sha256.js';
 import { isoDate } from '../core/clock.js';
 import { commit, type AuditEvent, type Write } from '../audit/append.js';
+import { seal } from '../audit/commitment.js';
 import { INVITATION_TOKEN_BYTES, INVITATION_TTL_DAYS } from './policy.js';
 
 export const issueInvitationInput = z
@@ -61,7 +62,9 @@ export async function checkOfficerRateable(ctx: Ctx, officerCode: string) {
 
 /**
  * Builds (does not write) one invitation: the row, its audit event and the token to show once.
- * The audit payload carries the token's hash, never the token.
+ * The audit payload carries the token's hash, never the token, and no taxpayer identity: a salted
+ * commitment to { taxpayerCode, interactionRef } whose nonce stays in the row (DESIGN 5; the
+ * interaction reference of the intake system leads to the taxpayer as surely as the code).
  */
 export function planInvitation(
   ctx: Ctx,
@@ -73,6 +76,7 @@ export function planInvitation(
   const token = randomToken(INVITATION_TOKEN_BYTES);
   const tokenHash = invitationTokenHash(token);
   const expiresAt = new Date(now.getTime() + INVITATION_TTL_DAYS * 86_400_000).toISOString();
+  const taxpayer = seal({ taxpayerCode: input.taxpayerCode, interactionRef: input.interactionRef });
   const row = {
     id,
     tokenHash,
@@ -84,6 +88,7 @@ export function planInvitation(
     expiresAt,
     usedAt: null,
     sampleId: input.sampleId ?? null,
+    commitmentNonce: taxpayer.nonce,
   };
   return {
     token,
@@ -95,8 +100,7 @@ export function planInvitation(
       entityId: id,
       payload: {
         officerCode: input.officerCode,
-        taxpayerCode: input.taxpayerCode,
-        interactionRef: input.interactionRef,
+        taxpayer: taxpayer.commitment,
         tokenHash,
         expiresAt,
         sampleId: input.sampleId ?? null,
@@ -105,9 +109,13 @@ export function planInvitation(
   };
 }
 
-/** Intake or HR invites the taxpayer of one interaction to rate it (201 with the token, once). */
+/**
+ * Intake or HR invites the taxpayer of one interaction to rate it (201 with the token, once).
+ * Nobody chooses who rates them: an HR user linked to the officer gets 403 \`own_case\`.
+ */
 export async function issueInvitation({ ctx, input }: { ctx: Ctx; input: IssueInvitationInput }): Promise<InvitationOut> {
   requireRole(ctx.actor, 'intake', 'hr');
+  refuseOwnCase(ctx.actor, input.officerCode, 'inviting ratings of yourself');
   await checkOfficerRateable(ctx, input.officerCode);
   const [tp] = await ctx.db.select({ code: taxpayers.code }).from(taxpayers).where(eq(taxpayers.code, input.taxpayerCode));
   if (!tp) throw badRequest('Unknown taxpayer.', [{ path: 'taxpayerCode', message: `no taxpayer ${input.taxpayerCode}` }]);

@@ -2,12 +2,13 @@
  * What people inside the bureau may see of the feedback. Anonymity towards the officer: an officer
  * sees only their own averages, and only from SUMMARY_MIN_RESPONSES accepted responses up; never
  * single responses, comments or who rated. HR and supervisors see responses with comments (never
- * the taxpayer); a supervisor never sees, nor voids, responses about themselves.
+ * the taxpayer); nobody sees, nor voids, the responses about themselves: a user of any role linked
+ * to an officer record is that officer (core/context.ts, refuseOwnCase).
  */
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { feedbackResponses } from '../../db/schema.js';
-import { requireRole, type Ctx } from '../core/context.js';
+import { actingOfficer, refuseOwnCase, requireRole, type Ctx } from '../core/context.js';
 import { ApiError, badRequest, forbidden, notFound } from '../core/errors.js';
 import { keyset, pageSchema } from '../core/pagination.js';
 import { createSelectSchema, int, num } from '../core/rows.js';
@@ -92,18 +93,22 @@ export const responseItem = createSelectSchema(feedbackResponses, {
   mean: num,
   auditIndex: int,
 })
-  .omit({ invitationId: true, voidedBy: true, commitmentNonce: true })
+  .omit({ invitationId: true, voidedBy: true, commitmentNonce: true, textErasedAt: true })
   .openapi('FeedbackResponse');
 
 export const responsesOutput = pageSchema(responseItem).openapi('FeedbackResponses');
 
 const byId = keyset('asc', [feedbackResponses.id], (r: { id: string }) => [r.id]);
 
-/** Single responses with comments (HR, supervisors), by id, paginated. Never the taxpayer. */
+/**
+ * Single responses with comments (HR, supervisors), by id, paginated. Never the taxpayer, and
+ * never about the reader: asking for one's own is 403 `own_case`, and a listing of everyone leaves
+ * one's own out.
+ */
 export async function listResponses({ ctx, input }: { ctx: Ctx; input: z.infer<typeof responsesQuery> }) {
   requireRole(ctx.actor, 'hr', 'supervisor');
-  const self = ctx.actor.role === 'supervisor' ? ctx.actor.officerCode : null;
-  if (self && input.officerCode === self) throw forbidden('A supervisor does not read the responses about themselves.');
+  refuseOwnCase(ctx.actor, input.officerCode, 'reading the responses about yourself');
+  const self = actingOfficer(ctx.actor);
   const rows = await ctx.db
     .select({
       id: feedbackResponses.id,
@@ -148,9 +153,7 @@ export async function voidResponse({ ctx, input }: { ctx: Ctx; input: { id: stri
     .from(feedbackResponses)
     .where(eq(feedbackResponses.id, input.id));
   if (!r) throw notFound(`No response ${input.id}.`);
-  if (ctx.actor.officerCode && r.officerCode === ctx.actor.officerCode) {
-    throw forbidden('A supervisor cannot void a response about themselves.');
-  }
+  refuseOwnCase(ctx.actor, r.officerCode, 'voiding a response about yourself');
   if (r.status === 'voided') throw new ApiError(409, 'already_voided', 'This response is already voided.');
   const at = ctx.clock.now().toISOString();
   const { results, auditIndices } = await commit(

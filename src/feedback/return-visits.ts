@@ -9,12 +9,13 @@ import { z } from '@hono/zod-openapi';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { invitations, returnVisitSamples } from '../../db/schema.js';
-import { requireRole, type Ctx } from '../core/context.js';
+import { isOwnCase, requireRole, type Ctx } from '../core/context.js';
 import { badRequest, notFound } from '../core/errors.js';
 import { newId, randomToken } from '../core/ids.js';
 import { isoDate } from '../core/clock.js';
 import { parsePeriod, periodPattern } from '../core/period.js';
 import { commit, type AuditEvent, type Write } from '../audit/append.js';
+import { commitmentOf, loggedPayload, newNonce } from '../audit/commitment.js';
 import { planInvitation, type InvitationOut } from './invitations.js';
 import { RETURN_VISIT_MAX_PER_OFFICER } from './policy.js';
 
@@ -99,6 +100,8 @@ export async function drawReturnVisits({ ctx, input }: { ctx: Ctx; input: z.infe
                   and a.from_date <= ${range.end} and (a.to_date is null or a.to_date >= ${range.start}))
     order by o.code`);
 
+  // The leaf commits to who was drawn, per officer, without naming a taxpayer (DESIGN 5).
+  const nonce = newNonce();
   const writes: Write[] = [
     ctx.db.insert(returnVisitSamples).values({
       id: sampleId,
@@ -107,6 +110,7 @@ export async function drawReturnVisits({ ctx, input }: { ctx: Ctx; input: z.infe
       seed,
       createdBy: ctx.actor.userId,
       createdAt: now.toISOString(),
+      commitmentNonce: nonce,
     }),
   ];
   const events: AuditEvent[] = [];
@@ -122,8 +126,9 @@ export async function drawReturnVisits({ ctx, input }: { ctx: Ctx; input: z.infe
     const candidates = await candidatesOf(ctx, o.code, range);
     const picked = drawSample(seed, o.code, candidates, input.perOfficer);
     drawn[o.code] = picked;
-    for (const taxpayerCode of picked) {
-      const interactionRef = `rv:${sampleId}:${o.code}:${taxpayerCode}`;
+    for (const [i, taxpayerCode] of picked.entries()) {
+      // The reference names the draw and the place in it, not the taxpayer.
+      const interactionRef = `rv:${sampleId}:${o.code}:${i + 1}`;
       const plan = planInvitation(ctx, { officerCode: o.code, taxpayerCode, interactionRef, sampleId });
       writes.push(plan.write);
       events.push(plan.event);
@@ -134,10 +139,15 @@ export async function drawReturnVisits({ ctx, input }: { ctx: Ctx; input: z.infe
     action: 'return_visit.draw',
     entity: 'return_visit_sample',
     entityId: sampleId,
-    payload: { period: input.period, perOfficer: input.perOfficer, seed, drawn, skippedOfficers },
+    payload: { period: input.period, perOfficer: input.perOfficer, seed, drawn: drawnCommitments(drawn, nonce), skippedOfficers },
   });
   await commit(ctx, writes, events);
   return { sampleId, period: input.period, perOfficer: input.perOfficer, seed, invitations: invitationsOut, skippedOfficers };
+}
+
+/** Per officer, the commitment to the taxpayers drawn for them, in draw order (one nonce per draw: the officer code sets each record apart). */
+export function drawnCommitments(drawn: Record<string, string[]>, nonce: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(drawn).map(([officerCode, taxpayerCodes]) => [officerCode, commitmentOf({ officerCode, taxpayerCodes }, nonce)]));
 }
 
 export const sampleCheckOutput = z
@@ -153,9 +163,12 @@ export const sampleCheckOutput = z
   .openapi('ReturnVisitCheck');
 
 /**
- * Re-runs a recorded draw from its seed and the assignments as they are now, beside the
- * invitations it produced: anyone with access can check that nobody chose who was asked.
- * (A difference means the assignments of the period were changed after the draw.)
+ * Re-runs a recorded draw from its seed and the assignments as they are now, against the draw's
+ * commitments in the log (beside the invitations it produced, while they still name their
+ * taxpayers): anyone with access can check that nobody chose who was asked.
+ * (A difference means the assignments of the period were changed after the draw.) A reader
+ * linked to an officer record does not see which taxpayers were asked about themselves (that is
+ * who rated them); `reproducible` still covers every officer.
  */
 export async function checkReturnVisits({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
   requireRole(ctx.actor, 'hr', 'supervisor');
@@ -167,12 +180,21 @@ export async function checkReturnVisits({ ctx, input }: { ctx: Ctx; input: { id:
     .from(invitations)
     .where(eq(invitations.sampleId, sample.id))
     .orderBy(asc(invitations.officerCode), asc(invitations.id));
+  // Taxpayer codes of invitations whose link was cut (retention) are gone: null here.
   const byOfficer = new Map<string, string[]>();
-  for (const i of invited) byOfficer.set(i.officerCode, [...(byOfficer.get(i.officerCode) ?? []), i.taxpayerCode]);
+  for (const i of invited) byOfficer.set(i.officerCode, [...(byOfficer.get(i.officerCode) ?? []), ...(i.taxpayerCode ? [i.taxpayerCode] : [])]);
+  // The draw's leaf commits to who was drawn per officer; checked against it, the check holds
+  // after the invitations' links are cut. Draws from before the commitments: against the invitations.
+  const logged = sample.commitmentNonce ? await loggedPayload(ctx.db, { action: 'return_visit.draw', entity: 'return_visit_sample', entityId: sample.id }) : null;
+  const committed = (logged?.drawn ?? null) as Record<string, string> | null;
+  const officers = committed ? Object.keys(committed).sort() : [...byOfficer.keys()];
   const officersOut = [];
-  for (const [officerCode, codes] of byOfficer) {
+  for (const officerCode of officers) {
     const redrawn = drawSample(sample.seed, officerCode, await candidatesOf(ctx, officerCode, range), sample.perOfficer);
-    const matches = [...codes].sort().join('\n') === [...redrawn].sort().join('\n');
+    const codes = byOfficer.get(officerCode) ?? [];
+    const matches = committed
+      ? commitmentOf({ officerCode, taxpayerCodes: redrawn }, sample.commitmentNonce!) === committed[officerCode]
+      : [...codes].sort().join('\n') === [...redrawn].sort().join('\n');
     officersOut.push({ officerCode, invited: codes, redrawn, matches });
   }
   return {
@@ -182,6 +204,6 @@ export async function checkReturnVisits({ ctx, input }: { ctx: Ctx; input: { id:
     seed: sample.seed,
     createdAt: sample.createdAt,
     reproducible: officersOut.every((o) => o.matches),
-    officers: officersOut,
+    officers: officersOut.filter((o) => !isOwnCase(ctx.actor, o.officerCode)),
   };
 }

@@ -8,8 +8,8 @@ import { complaints, feedbackResponses, invitations } from '../../db/schema.js';
 import type { Ctx } from '../core/context.js';
 import { ApiError, badRequest, type FieldError } from '../core/errors.js';
 import { newId, randomToken } from '../core/ids.js';
-import { sha256HexSync } from '../core/sha256.js';
 import { responseCommitment } from './commitment.js';
+import { seal } from '../audit/commitment.js';
 import { periodOf } from '../core/period.js';
 import { appendLeaves, buildLeafSync, commit, leafSeq, withSeqRetry, type AuditEvent, type AuditLeaf, type Write } from '../audit/append.js';
 import type { Db } from '../../db/client.js';
@@ -17,7 +17,7 @@ import { asBatchItem, runStatements, type Statement } from '../../db/prepared.js
 import { groupPosition, jsonField, jsonRows, statementText, target } from '../../db/json-rows.js';
 import { durable } from '../../db/durable.js';
 import { jsonParam } from '../../db/json-param.js';
-import { planRaise } from '../flags/raise.js';
+import { complaintFlag, planRaise } from '../flags/raise.js';
 import { GroupQueue, queueFor } from './group-commit.js';
 import { noteBadToken } from './guessing.js';
 import { resolveInvitation, type InvitationState } from './invitations.js';
@@ -252,15 +252,11 @@ async function writeSubmissions(db: Db, items: Submission[]): Promise<(number | 
  */
 async function submitWithComplaint(ctx: Ctx, response: ResponseRow, event: AuditEvent, text: string, lost: (err: unknown) => Promise<never>): Promise<SubmitResult> {
   const complaintId = newId('cmp', ctx.clock.now());
-  const raised = await planRaise(ctx, {
-    rule: 'complaint',
-    subjectCode: response.officerCode,
-    conditionKey: `complaint:${complaintId}`,
-    // No ratings in the evidence: flags may be shown to more people than responses are, and a
-    // single response's ratings are exactly what anonymity keeps from the officer.
-    evidence: { complaintId, responseId: response.id, period: response.period, text },
-    severity: COMPLAINT_FLAG_SEVERITY,
-  });
+  // No ratings in the evidence (flags may be shown to more people than responses are, and a
+  // single response's ratings are exactly what anonymity keeps from the officer), and no text:
+  // the complaint record holds it, the leaf a commitment to it (DESIGN 5).
+  const raised = await planRaise(ctx, complaintFlag({ complaintId, officerCode: response.officerCode, responseId: response.id, period: response.period, severity: COMPLAINT_FLAG_SEVERITY }));
+  const sealed = seal({ responseId: response.id, text });
   const { insert, markUsed } = responseStatements([response]);
   const writes: Write[] = [
     asBatchItem(ctx.db, insert),
@@ -272,6 +268,7 @@ async function submitWithComplaint(ctx: Ctx, response: ResponseRow, event: Audit
       text,
       createdAt: response.submittedAt,
       flagId: raised?.flagId ?? null,
+      commitmentNonce: sealed.nonce,
     }),
     ...(raised?.writes ?? []),
   ];
@@ -282,7 +279,7 @@ async function submitWithComplaint(ctx: Ctx, response: ResponseRow, event: Audit
       action: 'complaint.file',
       entity: 'complaint',
       entityId: complaintId,
-      payload: { responseId: response.id, officerCode: response.officerCode, textSha256: sha256HexSync(text), flagId: raised?.flagId ?? null },
+      payload: { responseId: response.id, officerCode: response.officerCode, commitment: sealed.commitment, flagId: raised?.flagId ?? null },
     },
     ...(raised?.events ?? []),
   ];

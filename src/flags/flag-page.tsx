@@ -10,6 +10,7 @@ import { requireStaffPage } from '../pages/errors.js';
 import { enc, money, recoverable, statusOf, str, when } from '../pages/page-helpers.js';
 import { usernames } from '../auth/directory.js';
 import { decisionsByIds } from '../decisions/list.js';
+import { complaintForReview } from './complaint-text.js';
 import { getFlag } from './list.js';
 import { defaultOversightPolicy } from './policy.js';
 import { flagOutcomes, mayReview, transitionFlag } from './workflow.js';
@@ -68,6 +69,8 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
     const window = (ev.window as { from: string; to: string } | undefined) ?? { from: '0000-01-01', to: ctx.clock.now().toISOString().slice(0, 10) };
     histogram = await bunchingHistogram(ctx, { officerCode: ev.officerCode, decisionType: ev.decisionType, threshold: ev.threshold, window });
   }
+  // A complaint's words are in its record, not in the flag (nor in the log): read for the reviewer.
+  const complaint = flag.rule === 'complaint' && typeof ev.complaintId === 'string' ? await complaintForReview({ ctx, input: { id: ev.complaintId } }).catch(() => null) : null;
   const row = await flagRow(ctx, id);
   const may = flag.status === 'closed' || !row ? null : await mayReview(ctx, row);
   const values = opts.values ?? {};
@@ -131,6 +134,12 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
         </p>
       )}
       <EvidenceFigures ev={ev} />
+      {complaint && (
+        <section data-testid="complaint-text">
+          <h3>{t('flag.complaint')}</h3>
+          {complaint.text === null ? <p class="muted">{t('flag.complaint.erased')}</p> : <blockquote>{complaint.text}</blockquote>}
+        </section>
+      )}
       {histogram && <BunchingChart h={histogram} t={t} officer={flag.subjectCode} />}
       <details>
         <summary>{t('flag.evidence.raw')}</summary>

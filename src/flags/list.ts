@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, lt, ne, sql, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { flags, flagTransitions, officers, users } from '../../db/schema.js';
-import { requireRole, type Ctx } from '../core/context.js';
+import { actingOfficer, refuseOwnCase, requireRole, type Ctx } from '../core/context.js';
 import { notFound } from '../core/errors.js';
 import { keyset } from '../core/pagination.js';
 import { createSelectSchema } from '../core/rows.js';
@@ -25,9 +25,9 @@ export const listFlagsQuery = z.object({
 });
 export type ListFlagsQuery = z.infer<typeof listFlagsQuery>;
 
-/** A flag row without its draw, with the subject's unit, the reviewer's name and whether it is overdue. */
+/** A flag row without its draw (nor the salt of its leaf's commitment), with the subject's unit, the reviewer's name and whether it is overdue. */
 export const flagSchema = createSelectSchema(flags, { evidence: z.record(z.string(), z.unknown()) })
-  .omit({ draw: true })
+  .omit({ draw: true, evidenceNonce: true })
   .extend({ unitCode: z.string().nullable(), reviewerUsername: z.string().nullable(), overdue: z.boolean() })
   .openapi('Flag');
 export type FlagView = z.infer<typeof flagSchema>;
@@ -66,9 +66,11 @@ export async function listFlags({ ctx, query }: { ctx: Ctx; query: ListFlagsQuer
   requireRole(ctx.actor, 'supervisor', 'hr');
   const limit = query.limit ?? 100;
   const where: SQL[] = [];
-  // Nobody reads the oversight of themselves: the review is independent, and complaint evidence
-  // could identify the taxpayer.
-  if (ctx.actor.officerCode) where.push(ne(flags.subjectCode, ctx.actor.officerCode));
+  // Nobody reads the oversight of themselves (DESIGN 1): the review is independent, and complaint
+  // evidence could identify the taxpayer. Asking for one's own flags by name is refused outright.
+  refuseOwnCase(ctx.actor, query.officerCode, 'reading the flags about yourself');
+  const self = actingOfficer(ctx.actor);
+  if (self) where.push(ne(flags.subjectCode, self));
   if (query.status) where.push(eq(flags.status, query.status));
   if (query.rule) where.push(eq(flags.rule, query.rule));
   if (query.officerCode) where.push(eq(flags.subjectCode, query.officerCode));
@@ -100,7 +102,8 @@ export async function getFlag({ ctx, id }: { ctx: Ctx; id: string }) {
     .leftJoin(officers, eq(officers.code, flags.subjectCode))
     .leftJoin(users, eq(users.id, flags.reviewerUserId))
     .where(eq(flags.id, id));
-  if (!row || row.subjectCode === ctx.actor.officerCode) throw notFound(`No flag ${id}.`);
+  if (!row) throw notFound(`No flag ${id}.`);
+  refuseOwnCase(ctx.actor, row.subjectCode, 'reading a flag about yourself');
   const transitions = await ctx.db
     .select({ id: flagTransitions.id, from: flagTransitions.from, to: flagTransitions.to, outcome: flagTransitions.outcome, reason: flagTransitions.reason, actor: flagTransitions.actor, at: flagTransitions.at })
     .from(flagTransitions)

@@ -63,6 +63,8 @@ export const flagsMessages = {
   'flag.outcome': { 'zh-CN': '结论', en: 'Outcome' },
   'flag.closedAt': { 'zh-CN': '结案时间', en: 'Closed' },
   'flag.evidence': { 'zh-CN': '证据', en: 'Evidence' },
+  'flag.complaint': { 'zh-CN': '投诉内容', en: 'The complaint' },
+  'flag.complaint.erased': { 'zh-CN': '投诉原文已按保存期限删除。', en: 'The complaint’s text was erased (retention).' },
   'flag.evidence.raw': { 'zh-CN': '全部证据数据（JSON）', en: 'All evidence figures (JSON)' },
   'flag.window': { 'zh-CN': '考察期间：{from} 至 {to}', en: 'Window: {from} to {to}' },
   'flag.chart.title': {

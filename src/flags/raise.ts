@@ -9,6 +9,7 @@ import { jsonParam } from '../../db/json-param.js';
 import type { Write, AuditEvent } from '../audit/append.js';
 import { guarded } from '../audit/guarded.js';
 import { canonicalJson } from '../audit/canonical.js';
+import { commitmentOf, newNonce } from '../audit/commitment.js';
 import { actorLabel, type Ctx } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import { activeSupervisors, auditHead, eligibleFrom, eligibleReviewers, makeDraw, supervisorChains, type Draw } from './draw.js';
@@ -22,6 +23,39 @@ export interface FlagCandidate { rule: string; subjectCode: string; conditionKey
  * it looked). They are stored but ignored when deciding whether evidence is "new".
  */
 const VOLATILE_EVIDENCE_KEYS = ['window', 'asOf'];
+
+/**
+ * A complaint naming an officer raises a `complaint` flag (DESIGN 2). Its evidence says which
+ * complaint and its category, never its words: the flag queue is read by more people than the
+ * complaint, the text may have to be erased (retention), and the evidence goes into the
+ * permanent log. The reviewer reads the text from the complaint record itself. Every path that
+ * files a complaint (the form, and any other channel) raises its flag through this.
+ */
+export function complaintFlag(c: { complaintId: string; officerCode: string; severity: Severity; category?: string | null; responseId?: string | null; period?: string | null }): FlagCandidate {
+  const evidence: Record<string, unknown> = { complaintId: c.complaintId };
+  if (c.category) evidence.category = c.category;
+  if (c.responseId) evidence.responseId = c.responseId;
+  if (c.period) evidence.period = c.period;
+  return { rule: 'complaint', subjectCode: c.officerCode, conditionKey: `complaint:${c.complaintId}`, evidence, severity: c.severity };
+}
+
+/**
+ * Evidence members that name a taxpayer or carry someone's words: kept in the flag row for its
+ * reviewer, but in the leaf only as a salted commitment (DESIGN 5, "What a leaf may hold";
+ * rotation_due lists taxpayers and keys items by them, repeat_waiver names the taxpayer).
+ */
+export const PERSONAL_EVIDENCE_KEYS = ['taxpayerCode', 'taxpayers', 'itemKeys', 'text'] as const;
+
+/**
+ * The evidence as a leaf holds it: the figures as they are, and the personal members replaced by
+ * `personal`, the commitment to them with the nonce kept in the flag row (`evidence_nonce`).
+ */
+export function leafEvidence(evidence: Record<string, unknown>, nonce: string): Record<string, unknown> {
+  const open: Record<string, unknown> = {};
+  const personal: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(evidence)) ((PERSONAL_EVIDENCE_KEYS as readonly string[]).includes(k) ? personal : open)[k] = v;
+  return Object.keys(personal).length ? { ...open, personal: commitmentOf({ evidence: personal }, nonce) } : open;
+}
 
 /** Canonical JSON of the evidence without its volatile members: equal means "same evidence". */
 export function evidenceFingerprint(evidence: unknown): string {
@@ -211,6 +245,7 @@ function buildRaise(ctx: Ctx, candidate: FlagCandidate, flagId: string, reopen: 
     : `Raised by rule ${candidate.rule}.`;
   const transitionId = newId('ftr', ctx.clock.now());
   const transition = { id: transitionId, flagId, from: reopen ? 'closed' : null, to: 'open', outcome: null, reason, actor: actorLabel(ctx.actor), at: now };
+  const nonce = newNonce();
   const writes: Write[] = reopen
     ? [
         // Inserted first and only while the flag is still a closed false positive: a NULL id
@@ -218,9 +253,9 @@ function buildRaise(ctx: Ctx, candidate: FlagCandidate, flagId: string, reopen: 
         // writing a second transition.
         guardedTransitionInsert(ctx, transition, sql`exists (select 1 from ${flags} where ${flags.id} = ${flagId} and ${flags.status} = 'closed' and ${flags.outcome} = 'false_positive')`),
         // A reopened flag is the raised flag again: the same row as a new one, under its old id.
-        ctx.db.update(flags).set(reopenedFields(candidate, flagId, draw, now)).where(eq(flags.id, flagId)),
+        ctx.db.update(flags).set(reopenedFields(candidate, flagId, draw, now, nonce)).where(eq(flags.id, flagId)),
       ]
-    : [ctx.db.insert(flags).values(flagRow(candidate, flagId, draw, now)), ctx.db.insert(flagTransitions).values(transition)];
+    : [ctx.db.insert(flags).values(flagRow(candidate, flagId, draw, now, nonce)), ctx.db.insert(flagTransitions).values(transition)];
   const events: AuditEvent[] = [
     {
       action: reopen ? 'flag.reopen' : 'flag.raise',
@@ -231,7 +266,7 @@ function buildRaise(ctx: Ctx, candidate: FlagCandidate, flagId: string, reopen: 
         subjectCode: candidate.subjectCode,
         conditionKey: candidate.conditionKey,
         severity: candidate.severity,
-        evidence: candidate.evidence,
+        evidence: leafEvidence(candidate.evidence, nonce),
         reviewerUserId: draw.picked,
         draw,
         transitionId,
@@ -239,15 +274,15 @@ function buildRaise(ctx: Ctx, candidate: FlagCandidate, flagId: string, reopen: 
       },
     },
   ];
-  return { flagId, writes, events, candidate, rows: reopen ? undefined : { flag: flagRow(candidate, flagId, draw, now), transition } };
+  return { flagId, writes, events, candidate, rows: reopen ? undefined : { flag: flagRow(candidate, flagId, draw, now, nonce), transition } };
 }
 
-function reopenedFields(candidate: FlagCandidate, flagId: string, draw: Draw, now: string) {
-  const { id: _id, ...fields } = flagRow(candidate, flagId, draw, now);
+function reopenedFields(candidate: FlagCandidate, flagId: string, draw: Draw, now: string, nonce: string) {
+  const { id: _id, ...fields } = flagRow(candidate, flagId, draw, now, nonce);
   return fields;
 }
 
-function flagRow(candidate: FlagCandidate, flagId: string, draw: Draw, now: string): typeof flags.$inferInsert {
+function flagRow(candidate: FlagCandidate, flagId: string, draw: Draw, now: string, nonce: string): typeof flags.$inferInsert {
   return {
     id: flagId,
     rule: candidate.rule,
@@ -262,6 +297,7 @@ function flagRow(candidate: FlagCandidate, flagId: string, draw: Draw, now: stri
     raisedAt: now,
     updatedAt: now,
     closedAt: null,
+    evidenceNonce: nonce,
   };
 }
 

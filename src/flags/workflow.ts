@@ -12,7 +12,7 @@ import { z } from '@hono/zod-openapi';
 import { flags, users } from '../../db/schema.js';
 import { commitGuarded } from '../audit/guarded.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
-import { requireRole, actorLabel, type Ctx } from '../core/context.js';
+import { requireRole, actorLabel, isOwnCase, refuseOwnCase, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { eligibleReviewers } from './draw.js';
@@ -37,7 +37,7 @@ const allowed: Record<string, string[]> = { open: ['in_review'], in_review: ['cl
 export async function mayReview(ctx: Ctx, flag: typeof flags.$inferSelect): Promise<{ ok: true } | { ok: false; why: string }> {
   const actor = ctx.actor;
   if (actor.kind !== 'user' || actor.role !== 'supervisor') return { ok: false, why: 'Only supervisors review flags.' };
-  if (actor.officerCode && actor.officerCode === flag.subjectCode) return { ok: false, why: 'Nobody reviews a flag about themselves.' };
+  if (isOwnCase(actor, flag.subjectCode)) return { ok: false, why: 'Nobody reviews a flag about themselves.' };
   if (flag.reviewerUserId) {
     const [assigned] = await ctx.db.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, flag.reviewerUserId));
     const assignedActive = assigned && assigned.role === 'supervisor' && !assigned.disabledAt;
@@ -56,7 +56,7 @@ export async function transitionFlag({ ctx, flagId, input: given }: { ctx: Ctx; 
   const input = parseInput(transitionInput, given);
   const [flag] = await ctx.db.select().from(flags).where(eq(flags.id, flagId));
   if (!flag) throw notFound(`No flag ${flagId}.`);
-  if (ctx.actor.officerCode && ctx.actor.officerCode === flag.subjectCode) throw forbidden('Nobody transitions a flag about themselves.');
+  refuseOwnCase(ctx.actor, flag.subjectCode, 'moving a flag about yourself');
   const may = await mayReview(ctx, flag);
   if (!may.ok) throw forbidden(may.why);
   if (!allowed[flag.status]!.includes(input.to)) {

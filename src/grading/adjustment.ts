@@ -8,7 +8,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { adjustments, decisions, gradingResults } from '../../db/schema.js';
 import { nextLeafSeq } from '../audit/append.js';
-import { requireRole, type Ctx } from '../core/context.js';
+import { refuseOwnCase, requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
@@ -44,10 +44,14 @@ export function tierOf(policy: Policy, level: number) {
   return tier;
 }
 
-/** HR proposes moving one officer of a computed (unpublished, not what-if) run to another tier. */
+/**
+ * HR proposes moving one officer of a computed (unpublished, not what-if) run to another tier.
+ * Never about oneself: an HR user linked to an officer record is that officer (403 `own_case`).
+ */
 export async function proposeAdjustment({ ctx, input: given }: { ctx: Ctx; input: { runId: string } & Unchecked<z.input<typeof proposeAdjustmentInput>> }) {
   requireRole(ctx.actor, 'hr');
   const input = { runId: given.runId, ...parseInput(proposeAdjustmentInput, given) };
+  refuseOwnCase(ctx.actor, input.officerCode, 'proposing a change to your own tier');
   const run = await findRun(ctx, input.runId);
   assertMutable(run, 'an adjustment');
   if (run.whatIf) throw conflict(`Run ${run.id} is a what-if run; adjust a real run.`, 'what_if_run');
@@ -100,7 +104,8 @@ export async function proposeAdjustment({ ctx, input: given }: { ctx: Ctx; input
 }
 
 /**
- * A different HR user approves or rejects a pending adjustment (self-approval: 403). Approval
+ * A different HR user approves or rejects a pending adjustment (self-approval: 403; an adjustment
+ * of the decider's own tier, as the officer they are linked to: 403 `own_case`). Approval
  * updates the result and writes the `grade_adjustment` decision: decider = the approving user,
  * subject = the officer, amount = the new tier, justification = the proposal's reason and the
  * approver's.
@@ -110,6 +115,7 @@ export async function decideAdjustment({ ctx, input: given }: { ctx: Ctx; input:
   const input = { id: given.id, ...parseInput(decideAdjustmentInput, given) };
   const [adj] = await ctx.db.select().from(adjustments).where(eq(adjustments.id, input.id));
   if (!adj) throw notFound(`No adjustment ${input.id}.`);
+  refuseOwnCase(ctx.actor, adj.officerCode, 'deciding a change to your own tier');
   const run = await findRun(ctx, adj.runId);
   assertMutable(run, 'deciding an adjustment');
   if (adj.status !== 'pending') throw conflict(`Adjustment ${adj.id} was already ${adj.status}.`, 'adjustment_decided');

@@ -7,7 +7,7 @@
 import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { adjustments, appeals, decisions, gradingResults } from '../../db/schema.js';
-import { requireRole, type Ctx } from '../core/context.js';
+import { refuseOwnCase, requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { isoDate } from '../core/clock.js';
@@ -98,11 +98,11 @@ export async function decideAppeal({ ctx, input: given }: { ctx: Ctx; input: { i
   const input = { id: given.id, ...parseInput(decideAppealInput, given) };
   const [appeal] = await ctx.db.select().from(appeals).where(eq(appeals.id, input.id));
   if (!appeal) throw notFound(`No appeal ${input.id}.`);
+  refuseOwnCase(ctx.actor, appeal.officerCode, 'deciding your own appeal');
   if (appeal.status !== 'pending') throw conflict(`Appeal ${appeal.id} was already ${appeal.status}.`, 'appeal_decided');
   const run = await findRun(ctx, appeal.runId);
   const me = ctx.actor.userId;
   if (run.createdBy === me || run.publishedBy === me) throw forbidden('You graded this run (started or published it); another HR user decides the appeal.');
-  if (ctx.actor.officerCode && ctx.actor.officerCode === appeal.officerCode) throw forbidden('Nobody decides their own appeal.');
   const [adjusted] = await ctx.db
     .select({ id: adjustments.id })
     .from(adjustments)

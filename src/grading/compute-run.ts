@@ -4,14 +4,14 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
-import { gradingResults, gradingRuns, policies } from '../../db/schema.js';
+import { gradingResults, gradingRuns } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
-import { conflict } from '../core/errors.js';
+import { ApiError, conflict } from '../core/errors.js';
 import { newId, sha256Hex } from '../core/ids.js';
 import { commit, type Write } from '../audit/append.js';
 import { canonicalJson } from '../audit/canonical.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
-import { defaultPolicy, type Policy } from '../../scoring/policy.js';
+import type { Policy } from '../../scoring/policy.js';
 import { activeRange, explainBasis, gradeOfficers, type ResultFigures } from '../../scoring/index.js';
 import { inputDigest, loadEngineInput } from './inputs.js';
 import { insertMany } from '../../db/insert-many.js';
@@ -19,12 +19,13 @@ import { packDetail, storedRun } from './detail.js';
 import { figuresText } from './digest.js';
 import { commitGuarded, guarded } from '../audit/guarded.js';
 import { assertMutable, findRun, parsePolicy, parseRunPeriod, runPolicy } from './run-model.js';
+import { policyInEffect, storePolicy } from './policies.js';
 
 export const startRunInput = z
   .object({
     period: z.string().openapi({ example: '2026Q3' }),
-    policy: z.unknown().optional().openapi({ description: 'A full policy document; omitted: the default policy v1.' }),
-    whatIf: z.boolean().optional(),
+    policy: z.unknown().optional().openapi({ description: 'A full policy document; omitted: the approved policy in effect for the period. Any other policy makes the run a what-if.' }),
+    whatIf: z.boolean().optional().openapi({ description: 'true: a what-if run even with the policy in effect.' }),
   })
   .openapi('StartGradingRun');
 
@@ -39,19 +40,16 @@ export async function startRun({ ctx, input: given }: { ctx: Ctx; input: Uncheck
   requireRole(ctx.actor, 'hr');
   const input = parseInput(startRunInput, given);
   const period = parseRunPeriod(input.period);
-  const policy = input.policy === undefined ? defaultPolicy : parsePolicy(input.policy);
-  const whatIf = input.whatIf === true;
+  // The policy in effect for the period (four eyes, policies.ts) unless a document is given: any
+  // other policy makes the run a what-if, computed and compared but never published (DESIGN 3).
+  const inEffect = await policyInEffect(ctx, period.code);
+  const policy = input.policy === undefined ? inEffect.policy : parsePolicy(input.policy);
   const now = ctx.clock.now();
   const id = newId('run', now);
   const c = await computeResults(ctx, id, period, policy);
+  const whatIf = input.whatIf === true || c.policyHash !== inEffect.hash;
 
-  const [known] = await ctx.db.select({ hash: policies.hash }).from(policies).where(eq(policies.hash, c.policyHash));
-  const writes: Write[] = [];
-  const events = [];
-  if (!known) {
-    writes.push(ctx.db.insert(policies).values({ hash: c.policyHash, version: policy.version, document: c.policyDoc, createdAt: now.toISOString() }).onConflictDoNothing());
-    events.push({ action: 'policy.store', entity: 'policy', entityId: c.policyHash, payload: { version: policy.version, document: policy } });
-  }
+  const { writes, events } = await storePolicy(ctx, policy, c.policyHash, c.policyDoc, now.toISOString());
   writes.push(
     ctx.db.insert(gradingRuns).values({ id, period: period.code, policyHash: c.policyHash, inputDigest: c.inputDigest, status: 'computed', whatIf, createdBy: ctx.actor.userId, createdAt: now.toISOString() }),
   );
@@ -128,10 +126,13 @@ async function computeResults(ctx: Ctx, runId: string, period: ReturnType<typeof
  * HR recomputes a computed run in place with its own policy against the inputs as they are now
  * (e.g. after a corrected import). Refused (409) once published, and once any adjustment was
  * proposed, since recomputing would silently drop a four-eyes decision; start a new run instead.
+ * Only the HR user who computed the run recomputes it (403 `maker_checker`): whoever produced the
+ * figures is the maker, and the maker never publishes them (publish-run.ts).
  */
 export async function recomputeRun({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
   requireRole(ctx.actor, 'hr');
   const run = await findRun(ctx, input.id);
+  if (run.createdBy !== ctx.actor.userId) throw new ApiError(403, 'maker_checker', `Only the HR user who computed run ${run.id} recomputes it; start a new run instead.`);
   assertMutable(run, 'recomputing it');
   const [adjusted] = await ctx.db.all<{ n: number }>(sql`select count(*) as n from adjustments where run_id = ${run.id}`);
   if (adjusted!.n > 0) throw conflict(`Run ${run.id} has adjustments; start a new run instead of recomputing this one.`, 'run_adjusted');

@@ -10,9 +10,10 @@
  * `INSERT ... SELECT ... FROM json_each(?) ON CONFLICT DO UPDATE` statements whose rows travel
  * as one JSON parameter (under D1's 100-parameter and 1 MB-per-value limits; see upserts).
  */
-import { requireRole, type Ctx } from '../core/context.js';
-import { badRequest, type FieldError } from '../core/errors.js';
-import { csvRows, decodeUtf8, parseRows } from './parse.js';
+import { sql } from 'drizzle-orm';
+import { actingOfficer, requireRole, type Ctx } from '../core/context.js';
+import { ApiError, badRequest, type FieldError } from '../core/errors.js';
+import { csvRows, decodeUtf8, parseRows, type ParsedImport } from './parse.js';
 import { checkReferences } from './references.js';
 import { writeImport } from './write.js';
 import {
@@ -27,6 +28,7 @@ import {
   type ImportOptions,
   type ImportResult,
   type Locate,
+  type Problems,
 } from './rows.js';
 
 /**
@@ -110,10 +112,53 @@ async function runImport(
 ): Promise<ImportResult> {
   const problems = collect(locate, earlier);
   const parsed = parseRows(raw, problems);
+  refuseOwnRows(ctx, parsed, locate);
   await checkReferences(ctx.db, parsed, problems);
+  await refuseErased(ctx, parsed, problems);
   const { errors } = problems;
   if (errors.length) throw importErrors(inFileOrder(errors, source), errors.length);
   return writeImport(ctx, parsed.rows, parsed.present, source, options?.maxParams ?? 100, options?.maxJsonChars ?? MAX_JSON_CHARS);
+}
+
+/** The officer each kind's rows are about, where a kind is about one. */
+const subjectField = { officers: 'code', workload: 'officerCode', assessments: 'officerCode', assignments: 'officerCode' } as const;
+
+/**
+ * Nobody acts on their own case (DESIGN 1): an HR user linked to an officer record is that
+ * officer, and that officer's record (tenure), workload, test results and taxpayers are the inputs
+ * of their own grade. Rows about the importing user are refused with 403 \`own_case\`, each named;
+ * nothing is written, and another HR user imports them.
+ */
+function refuseOwnRows(ctx: Ctx, parsed: ParsedImport, locate: Locate) {
+  const me = actingOfficer(ctx.actor);
+  if (!me) return;
+  const own: FieldError[] = [];
+  for (const [kind, field] of Object.entries(subjectField) as [keyof typeof subjectField, string][]) {
+    (parsed.rows[kind] as Record<string, unknown>[]).forEach((row, i) => {
+      if (row[field] === me) own.push({ path: locate(kind, parsed.at[kind][i]!, field), message: 'about yourself; another HR user imports it' });
+    });
+  }
+  if (own.length) {
+    throw new ApiError(403, 'own_case', `Nobody acts on their own case: ${own.length} row(s) of this import are about you (${me}); another HR user imports them.`, own);
+  }
+}
+
+/**
+ * A taxpayer erased on their request (src/retention/erase-taxpayer.ts) is never brought back by an
+ * import: a row for that code is a problem of the import, naming the row.
+ */
+async function refuseErased(ctx: Ctx, parsed: ParsedImport, problems: Problems) {
+  if (!parsed.rows.taxpayers.length) return;
+  const codes = JSON.stringify(parsed.rows.taxpayers.map((r) => r.code));
+  const erased = await ctx.db.all<{ code: string; erased_at: string }>(
+    sql`select code, erased_at from taxpayers where erased_at is not null and code in (select value from json_each(${codes}))`,
+  );
+  if (!erased.length) return;
+  const when = new Map(erased.map((e) => [e.code, e.erased_at]));
+  parsed.rows.taxpayers.forEach((r, i) => {
+    const at = when.get(r.code);
+    if (at) problems.add('taxpayers', parsed.at.taxpayers[i]!, 'code', `erased on the taxpayer's request on ${at.slice(0, 10)}; not imported again`);
+  });
 }
 
 /** The problems in file order: CSV by line, JSON by kind and row (stable, so fields keep their order). */

@@ -20,7 +20,8 @@ export type PageQuery = z.infer<typeof pageQuery>;
 // The lists return whole rows.
 export const unitItem = createSelectSchema(units).openapi('Unit');
 export const officerItem = createSelectSchema(officers).openapi('Officer');
-export const taxpayerItem = createSelectSchema(taxpayers).openapi('Taxpayer');
+// A taxpayer erased on request keeps its code and category; its name is '' (src/retention/).
+export const taxpayerItem = createSelectSchema(taxpayers).omit({ erasedAt: true }).openapi('Taxpayer');
 export const periodItem = createSelectSchema(periods).openapi('Period');
 
 const readers = ['hr', 'supervisor', 'admin'] as const;
@@ -60,7 +61,7 @@ export async function listOfficers({ ctx, input }: { ctx: Ctx; input: PageQuery 
 export async function listTaxpayers({ ctx, input }: { ctx: Ctx; input: PageQuery }) {
   requireRole(ctx.actor, ...readers);
   const rows = await ctx.db
-    .select()
+    .select({ code: taxpayers.code, name: taxpayers.name, category: taxpayers.category })
     .from(taxpayers)
     .where(taxpayersByCode.after(input.cursor))
     .orderBy(asc(taxpayers.code))

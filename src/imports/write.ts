@@ -4,7 +4,7 @@
  */
 import { getTableColumns, getTableName, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { assessments, assignments, officers, periods, taxpayers, thresholds, units, workload } from '../../db/schema.js';
+import { assessments, assignments, importCommitments, officers, periods, taxpayers, thresholds, units, workload } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
 import { jsonParamText } from '../../db/json-param.js';
 import type { Ctx } from '../core/context.js';
@@ -12,6 +12,7 @@ import { newId, sha256Hex } from '../core/ids.js';
 import { parsePeriod } from '../core/period.js';
 import { commit, type AuditEvent, type Write } from '../audit/append.js';
 import { canonicalJson } from '../audit/canonical.js';
+import { commitmentOf, newNonce } from '../audit/commitment.js';
 import { AUDIT_INLINE_ROWS, rowSchemas, type ImportKind, type ImportResult, type Rows } from './rows.js';
 
 export async function writeImport(ctx: Ctx, rows: Rows, present: ImportKind[], source: 'json' | 'csv', maxParams: number, maxJsonChars: number): Promise<ImportResult> {
@@ -48,6 +49,15 @@ export async function writeImport(ctx: Ctx, rows: Rows, present: ImportKind[], s
     const list = rows[kind] as unknown[];
     imported[kind] = list.length;
     if (list.length === 0) continue;
+    const digest = await sha256Hex(canonicalRows(list as Record<string, unknown>[], Object.keys(rowSchemas[kind].shape)));
+    if (NAMES_TAXPAYERS.has(kind)) {
+      // Rows that name taxpayers: the leaf holds a salted commitment to them (a plain digest of a
+      // few rows could be matched against guesses), the nonce is kept beside (DESIGN 5).
+      const nonce = newNonce();
+      writes.push(db.insert(importCommitments).values({ importId, kind, nonce }));
+      events.push({ action: `import.${kind}`, entity: 'import', entityId: importId, payload: { kind, source, count: list.length, commitment: importCommitment(kind, digest, nonce) } });
+      continue;
+    }
     events.push({
       action: `import.${kind}`,
       entity: 'import',
@@ -56,7 +66,7 @@ export async function writeImport(ctx: Ctx, rows: Rows, present: ImportKind[], s
         kind,
         source,
         count: list.length,
-        digest: await sha256Hex(canonicalRows(list as Record<string, unknown>[], Object.keys(rowSchemas[kind].shape))),
+        digest,
         ...(kind === 'workload' ? { periods: periodCodes } : {}),
         ...(list.length <= AUDIT_INLINE_ROWS ? { rows: list } : {}),
       },
@@ -64,6 +74,18 @@ export async function writeImport(ctx: Ctx, rows: Rows, present: ImportKind[], s
   }
   await commit(ctx, writes, events);
   return { importId, imported };
+}
+
+/** Kinds whose rows name taxpayers (codes, names): never in a leaf, not even as a plain digest. */
+export const NAMES_TAXPAYERS: ReadonlySet<string> = new Set(['taxpayers', 'assignments']);
+
+/**
+ * The commitment an import leaf holds for rows that name taxpayers: to the kind and the SHA-256
+ * of the rows' canonical JSON (`canonicalRows`), salted with the nonce kept in
+ * import_commitments. Given the imported file's rows and the nonce, anyone recomputes it.
+ */
+export function importCommitment(kind: string, rowsSha256: string, nonce: string): string {
+  return commitmentOf({ kind, rowsSha256 }, nonce);
 }
 
 /**

@@ -14,6 +14,11 @@ import { APPEAL_WINDOW_DAYS, daysBetween, fileAppeal, listAppeals } from '../gra
 import { feedbackSummary } from '../feedback/reports.js';
 import { SUMMARY_MIN_RESPONSES } from '../feedback/policy.js';
 import { listDecisions } from '../decisions/list.js';
+import { listPolicies, upcomingPolicies } from '../grading/policy-proposals.js';
+import { describePolicy } from '../grading/policy-words.js';
+import { Differences, Sentences } from '../grading/policies-page.js';
+import { tt as gradingT } from '../grading/page-parts.js';
+import type { Policy } from '../../scoring/policy.js';
 import { gradedCounts, ownOfficerRecord } from './queries.js';
 import { DecisionTable } from './decision-pages.js';
 import { OfficerStyle, selfActor, tt } from './page-parts.js';
@@ -40,6 +45,10 @@ async function mePage(c: PageContext, opts: { error?: unknown; errorRun?: string
   const feedback = await Promise.all(fbPeriods.map((period) => feedbackSummary({ ctx, input: { officerCode: me.officerCode, period } })));
   const latest = await listDecisions({ ctx, query: { officerCode: me.officerCode, limit: 5 } });
   const appealed = c.req.query('appealed');
+  // The policy they will be graded by, in plain words, before they are graded by it (DESIGN 3).
+  const policyNow = (await listPolicies({ ctx, input: { period: current, limit: 1 } })).inEffect.document as Policy;
+  const policyNext = (await upcomingPolicies(ctx, current))[0];
+  const g = gradingT(c).t;
 
   return renderPage(
     c,
@@ -62,6 +71,16 @@ async function mePage(c: PageContext, opts: { error?: unknown; errorRun?: string
         />
       ) : (
         <Notice kind="warn">{t('me.noRecord', { code: me.officerCode })}</Notice>
+      )}
+
+      <h2 id="policy">{g('pol.meTitle', { period: current })}</h2>
+      <p>{g('pol.meIntro')}</p>
+      <Sentences lines={describePolicy(policyNow, g)} testid="my-policy" />
+      {policyNext && (
+        <>
+          <p>{g('pol.meNext', { from: policyNext.effectiveFrom })}</p>
+          <Differences from={policyNow} to={policyNext.document as Policy} t={g} testid="my-next-policy" />
+        </>
       )}
 
       <h2 id="results">{t('me.results')}</h2>

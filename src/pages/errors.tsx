@@ -7,7 +7,7 @@ import { onError as apiOnError, problemResponse } from '../core/http.js';
 import { ApiError, problem } from '../core/errors.js';
 import { langOf, translator } from './i18n.js';
 import { messages } from './messages.js';
-import { Layout, renderPage } from './layout.js';
+import { Layout, problemText, renderPage } from './layout.js';
 import { isApiPath, staffOf, type PageContext, type StaffActor } from './session.js';
 
 /**
@@ -117,7 +117,7 @@ export const pageAwareOnError: ErrorHandler<AppEnv> = (err, c) => {
   const t = translator(langOf(c), messages);
   if (err instanceof ApiError) {
     if (err.status === 401 && !staffOf(c)) return c.redirect(loginRedirectPath(c), 303);
-    return renderErrorPage(c, err.status, err.message);
+    return renderErrorPage(c, err.status, problemText(err, langOf(c)));
   }
   if (err instanceof HTTPException && err.status < 500) return renderErrorPage(c, err.status, err.message || t(`error.${err.status}`));
   // Let the API handler log it with the request id; render only its generic text.

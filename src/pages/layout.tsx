@@ -95,6 +95,7 @@ export interface LayoutProps {
 
 const navByRole: { href: string; key: string; roles: Role[] | 'all' }[] = [
   { href: '/hr', key: 'nav.hr', roles: ['hr'] },
+  { href: '/hr/policies', key: 'nav.policies', roles: ['hr'] },
   { href: '/flags', key: 'nav.flags', roles: ['supervisor'] },
   { href: '/admin', key: 'nav.admin', roles: ['admin'] },
   { href: '/me', key: 'nav.me', roles: ['officer'] },
@@ -136,6 +137,8 @@ export function Layout(props: LayoutProps) {
   const staff = props.public ? null : staffOf(c);
   const path = c.req.path;
   const nav = props.public ? [] : navFor(staff ? staff.role : null);
+  // The current page is the longest nav entry that holds the path (/hr/policies, not /hr).
+  const current = nav.filter((n) => path === n.href || path.startsWith(`${n.href}/`)).sort((a, b) => b.href.length - a.href.length)[0]?.href;
   return (
     <>
       {raw('<!doctype html>')}
@@ -162,7 +165,7 @@ export function Layout(props: LayoutProps) {
                   <ul>
                     {nav.map((n) => (
                       <li>
-                        <a href={n.href} aria-current={path === n.href || path.startsWith(`${n.href}/`) ? 'page' : undefined}>
+                        <a href={n.href} aria-current={n.href === current ? 'page' : undefined}>
                           {t(n.key)}
                         </a>
                       </li>
@@ -228,6 +231,17 @@ export function Notice(props: { kind?: 'info' | 'ok' | 'warn' | 'error'; title?:
 }
 
 /**
+ * A verb's refusal in the page's language: the shell's `problem.<code>` sentence where the
+ * catalogue has one for the refusal's code (the refusals a person meets on a page: their own
+ * case, four eyes), else the API's own detail.
+ */
+export function problemText(error: ApiError, lang: Lang): string {
+  const key = `problem.${error.code}`;
+  const text = translator(lang, messages)(key);
+  return text === key ? error.message : text;
+}
+
+/**
  * Shows an error from a verb: an ApiError's detail and field errors, or a plain message. Renders
  * nothing for `undefined`, so forms can always include it.
  */
@@ -235,7 +249,7 @@ export function ErrorBox(props: { error?: unknown; errors?: FieldError[]; title?
   const { error } = props;
   if (error === undefined && !props.errors?.length) return <></>;
   // Only our own errors and plain strings are shown; anything else could leak internals.
-  const detail = error instanceof ApiError ? error.message : typeof error === 'string' ? error : undefined;
+  const detail = error instanceof ApiError ? problemText(error, props.lang ?? 'zh-CN') : typeof error === 'string' ? error : undefined;
   const fields = props.errors ?? (error instanceof ApiError ? error.errors : undefined) ?? [];
   const t = translator(props.lang ?? 'zh-CN', messages);
   return (

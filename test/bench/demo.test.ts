@@ -53,7 +53,18 @@ describe('fillDemo', () => {
     ]);
     // The story goes past grading: four-eyes adjustments, appeals, flags worked by supervisors.
     const adjustments = await db.all<{ status: string }>(sql`select status from adjustments order by requested_at`);
-    expect(adjustments.map((a) => a.status)).toEqual(['approved', 'pending']);
+    // The last: a change of hr.zhao's own tier, which she was refused when she tried to approve it.
+    expect(adjustments.map((a) => a.status)).toEqual(['approved', 'pending', 'pending']);
+    const [zhao] = await db.all<{ officer_code: string }>(sql`select officer_code from users where username = 'hr.zhao'`);
+    const [own] = await db.all<{ officer_code: string }>(sql`select officer_code from adjustments order by requested_at desc limit 1`);
+    expect(own!.officer_code).toBe(zhao!.officer_code);
+    // Four eyes: runs published by a second HR user, appeals decided by a third, a policy waiting.
+    const published = await db.all<{ maker: string; checker: string }>(sql`select c.username as maker, p.username as checker from grading_runs r
+      join users c on c.id = r.created_by join users p on p.id = r.published_by where r.status = 'published'`);
+    expect(published).toEqual([{ maker: 'hr.wang', checker: 'hr.li' }]);
+    expect(await db.all(sql`select status from policy_proposals`)).toEqual([{ status: 'proposed' }]);
+    expect((await db.all<{ n: number }>(sql`select count(*) as n from invitations where link_cut_at is not null`))[0]!.n).toBeGreaterThan(0);
+    expect(await db.all(sql`select count(*) as n from erasure_requests`)).toEqual([{ n: 1 }]);
     const appeals = await db.all<{ status: string }>(sql`select status from appeals order by filed_at`);
     expect(appeals.map((a) => a.status)).toEqual(['dismissed', 'pending']);
     const flagStates = await db.all<{ status: string; outcome: string | null; n: number }>(sql`select status, outcome, count(*) as n from flags group by status, outcome`);
@@ -70,9 +81,9 @@ describe('fillDemo', () => {
     expect(disorder[0]!.n).toBe(0);
 
     const roles = out.staff.map((s) => s.role).sort();
-    expect(roles).toEqual(['admin', 'hr', 'hr', 'intake', 'officer', 'supervisor', 'supervisor']);
+    expect(roles).toEqual(['admin', 'hr', 'hr', 'hr', 'intake', 'officer', 'supervisor', 'supervisor']);
     const { tokens, invitationUrl } = await demoTokens({ db, signer, staff: out.staff });
-    expect(tokens).toHaveLength(7);
+    expect(tokens).toHaveLength(8);
     expect(invitationUrl).toMatch(/\/f\/[A-Za-z0-9_-]{22,}$/);
     const app = createApp({ db, signer });
     const hr = tokens.find((t) => t.role === 'hr')!;

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { makeTestApp } from '../support/app.js';
 import { invite, seedFeedbackWorld } from '../support/feedback.js';
 import { sha256Hex } from '../../src/core/ids.js';
+import { commitmentOf } from '../../src/audit/commitment.js';
 
 describe('invitations', () => {
   it('issues a single-use link whose token is stored only as its SHA-256 and audited without it', async () => {
@@ -24,7 +25,13 @@ describe('invitations', () => {
     const audit = await t.db.all<{ leaf: string }>(sql`select leaf from audit_entries where action = 'invitation.issue'`);
     expect(audit).toHaveLength(1);
     expect(audit[0]!.leaf).not.toContain(inv.token);
-    expect(JSON.parse(audit[0]!.leaf).payload).toMatchObject({ officerCode: 'O1', taxpayerCode: 'T001', tokenHash: await sha256Hex(inv.token) });
+    // No taxpayer identity in the leaf: a salted commitment to it, opened by the row's nonce.
+    const payload = JSON.parse(audit[0]!.leaf).payload;
+    expect(payload).toMatchObject({ officerCode: 'O1', tokenHash: await sha256Hex(inv.token) });
+    expect(audit[0]!.leaf).not.toContain('T001');
+    expect(audit[0]!.leaf).not.toContain('hall-2026-0001');
+    const [{ commitment_nonce: nonce }] = await t.db.all<{ commitment_nonce: string }>(sql`select commitment_nonce from invitations`);
+    expect(payload.taxpayer).toBe(commitmentOf({ taxpayerCode: 'T001', interactionRef: 'hall-2026-0001' }, nonce));
   });
 
   it('never gives one interaction two invitations, also when two requests race', async () => {

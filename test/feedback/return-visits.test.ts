@@ -39,7 +39,10 @@ describe('random return visits', () => {
     expect(pick(a, 'O2').sort()).toEqual(['T020', 'T021']);
     expect(pick(a, 'O3')).toEqual(['T020']);
     expect(a.skippedOfficers.map((s) => s.officerCode)).toEqual(['OLEFT']);
-    expect(a.invitations[0]!.interactionRef).toBe(`rv:${a.sampleId}:${a.invitations[0]!.officerCode}:${a.invitations[0]!.taxpayerCode}`);
+    // The reference names the draw and the place in it, never the taxpayer (it reaches the log).
+    expect(a.invitations[0]!.interactionRef).toBe(`rv:${a.sampleId}:${a.invitations[0]!.officerCode}:1`);
+    const leaves = await t.db.all<{ leaf: string }>(sql`select leaf from audit_entries where action in ('return_visit.draw', 'invitation.issue')`);
+    for (const l of leaves) for (const i of a.invitations) expect(l.leaf).not.toContain(i.taxpayerCode);
     expect(new Set([...a.invitations, ...b.invitations].map((i) => i.token)).size).toBe(a.invitations.length * 2);
 
     // the seed is recorded and the draw is a pure function of it

@@ -71,7 +71,12 @@ describe('supervisor console pages', () => {
     const subject = await signIn(t, (await supervisor(t, 'sup-o1', 'O1')).token);
     const own = await (await pageRequest(t, 'GET', '/flags?rule=threshold_bunching', { session: subject })).text();
     expect(own).not.toContain(`/flags/${id}`);
-    expect((await pageRequest(t, 'GET', `/flags/${id}?lang=en`, { session: subject })).status).toBe(404);
+    // Refused as their own case (one refusal everywhere), in the page's language.
+    const opened = await pageRequest(t, 'GET', `/flags/${id}?lang=en`, { session: subject });
+    expect(opened.status).toBe(403);
+    expect(await opened.text()).toContain('Nobody acts on or reads their own case');
+    const openedZh = await pageRequest(t, 'GET', `/flags/${id}`, { session: subject });
+    expect(await openedZh.text()).toContain('按照回避规定');
     const res = await pageRequest(t, 'POST', `/flags/${id}/transition`, { session: subject, form: { to: 'in_review', reason: 'x' } });
     expect([403, 404]).toContain(res.status);
   });

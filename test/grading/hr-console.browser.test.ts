@@ -76,13 +76,14 @@ describe('HR console in a browser', () => {
     expect(await p2.textContent('tr[data-officer="O004"] td[data-tier]')).toContain('1');
     await p2.screenshot({ path: `${shots}/05-adjustment-approved.png`, fullPage: true });
 
-    // Publish with a confirmation step.
+    // Publish with a confirmation step, by hr2: hr1 computed the run (maker-checker).
+    await p2.goto(runUrl);
+    await Promise.all([p2.waitForURL(/\/publish$/), p2.click('a:has-text("Publish")')]);
+    await p2.screenshot({ path: `${shots}/06-publish-confirm.png`, fullPage: true });
+    await Promise.all([p2.waitForURL(/done=published/), p2.click('button:has-text("Publish now")')]);
+    expect(await p2.textContent('[data-testid=run-status]')).toContain('published');
+    await p2.screenshot({ path: `${shots}/07-published.png`, fullPage: true });
     await p1.goto(runUrl);
-    await Promise.all([p1.waitForURL(/\/publish$/), p1.click('a:has-text("Publish")')]);
-    await p1.screenshot({ path: `${shots}/06-publish-confirm.png`, fullPage: true });
-    await Promise.all([p1.waitForURL(/done=published/), p1.click('button:has-text("Publish now")')]);
-    expect(await p1.textContent('[data-testid=run-status]')).toContain('published');
-    await p1.screenshot({ path: `${shots}/07-published.png`, fullPage: true });
 
     // Download the payroll export.
     const [download] = await Promise.all([p1.waitForEvent('download'), p1.click('a:has-text("Export payroll CSV")')]);

@@ -80,7 +80,12 @@ describe('HR console pages', () => {
     const noConfirm = await pageRequest(t, 'POST', `${loc}/publish`, { session: hr1, form: {} });
     expect(noConfirm.status).toBe(303);
     expect((await t.db.all<{ status: string }>(sql`select status from grading_runs`))[0]!.status).toBe('computed');
-    const pub = await pageRequest(t, 'POST', `${loc}/publish`, { session: hr1, form: { confirm: 'yes' } });
+    // Maker-checker: hr1 computed the run, so hr1 is refused (in Chinese on the zh-CN page) and hr2 publishes.
+    const maker = await pageRequest(t, 'POST', `${loc}/publish`, { session: hr1, form: { confirm: 'yes' } });
+    expect(maker.status).toBe(403);
+    expect(await maker.text()).toContain('计算本批次的人事人员不能发布它');
+    expect((await t.db.all<{ status: string }>(sql`select status from grading_runs`))[0]!.status).toBe('computed');
+    const pub = await pageRequest(t, 'POST', `${loc}/publish`, { session: hr2, form: { confirm: 'yes' } });
     expect(pub.status).toBe(303);
     expect((await t.db.all<{ status: string }>(sql`select status from grading_runs`))[0]!.status).toBe('published');
 
@@ -92,7 +97,7 @@ describe('HR console pages', () => {
 
     const late = await pageRequest(t, 'POST', `${loc}/adjustments`, { session: hr2, form: { officerCode: 'O001', toTier: '1', reason: 'x' } });
     expect(late.status).toBe(409);
-    expect((await pageRequest(t, 'POST', `${loc}/recompute`, { session: hr2, form: {} })).status).toBe(409);
+    expect((await pageRequest(t, 'POST', `${loc}/recompute`, { session: hr1, form: {} })).status).toBe(409);
     void runId;
   });
 
@@ -114,7 +119,7 @@ describe('HR console pages', () => {
   });
 
   it('prints the officer report, with feedback averages only from 5 responses up, to HR and the officer', async () => {
-    const { t, hr1 } = await setup();
+    const { t, hr1, hr2 } = await setup();
     const loc = (await pageRequest(t, 'POST', '/hr/runs', { session: hr1, form: { period: '2026Q3' } })).headers.get('location')!;
     const runId = loc.split('/').pop()!;
     const o6 = await signIn(t, await t.userToken('officer', { officerCode: 'O006' }));
@@ -122,7 +127,7 @@ describe('HR console pages', () => {
     expect((await pageRequest(t, 'GET', `/reports/${runId}/O006`, { session: o6 })).status).toBe(404);
     const hrView = await (await pageRequest(t, 'GET', `/reports/${runId}/O001`, { session: hr1, headers: en })).text();
     expect(hrView).toContain('Fewer than 5 responses (1)');
-    await pageRequest(t, 'POST', `${loc}/publish`, { session: hr1, form: { confirm: 'yes' } });
+    await pageRequest(t, 'POST', `${loc}/publish`, { session: hr2, form: { confirm: 'yes' } });
     const own = await pageRequest(t, 'GET', `/reports/${runId}/O006`, { session: o6, headers: en });
     expect(own.status).toBe(200);
     const html = await own.text();
@@ -151,7 +156,9 @@ describe('HR console pages', () => {
     const { t, hr1, hr2 } = await setup();
     const loc = (await pageRequest(t, 'POST', '/hr/runs', { session: hr1, form: { period: '2026Q3' } })).headers.get('location')!;
     const runId = loc.split('/').pop()!;
-    await pageRequest(t, 'POST', `${loc}/publish`, { session: hr1, form: { confirm: 'yes' } });
+    // A third HR user publishes (hr1 computed it; hr2 is to decide the appeal, so must not have graded it).
+    const hr3 = await signIn(t, await t.userToken('hr', { username: 'hr3' }));
+    expect((await pageRequest(t, 'POST', `${loc}/publish`, { session: hr3, form: { confirm: 'yes' } })).status).toBe(303);
     const o2 = await t.userToken('officer', { officerCode: 'O002' });
     const appeal = (await (await t.call('POST', `/api/v1/grading-runs/${runId}/appeals`, { token: o2, json: { reason: 'The flag was closed in Q4.' } })).json()) as { id: string };
     const pending = await (await pageRequest(t, 'GET', '/hr', { session: hr2, headers: en })).text();

@@ -168,10 +168,10 @@ describe('publication', () => {
     const { t, hr1, hr2 } = await setup();
     const run = await start(t, hr1);
     const pending = await body(await t.call('POST', `/api/v1/grading-runs/${run.id}/adjustments`, { token: hr1, json: { officerCode: 'O001', toTier: 1, reason: 'test' } }));
-    // Pending adjustments block publication until decided.
-    expect((await t.call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: hr1 })).status).toBe(409);
+    // Pending adjustments block publication until decided (hr2 publishes: hr1 computed the run).
+    expect((await t.call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: hr2 })).status).toBe(409);
     expect((await t.call('POST', `/api/v1/adjustments/${pending.id}/decision`, { token: hr2, json: { decision: 'reject', reason: 'no' } })).status).toBe(200);
-    const pub = await t.call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: hr1 });
+    const pub = await t.call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: hr2 });
     expect(pub.status).toBe(200);
     expect(await body(pub)).toMatchObject({ status: 'published', publishedAt: '2026-10-10T08:00:00.000Z' });
 
@@ -184,14 +184,18 @@ describe('publication', () => {
 
     // A second run of the period cannot be published next to the first.
     const other = await start(t, hr1);
-    expect((await t.call('POST', `/api/v1/grading-runs/${other.id}/publish`, { token: hr1 })).status).toBe(409);
+    expect((await t.call('POST', `/api/v1/grading-runs/${other.id}/publish`, { token: hr2 })).status).toBe(409);
   });
 
   it('recomputes an unpublished, unadjusted run in place; refuses once adjusted or published', async () => {
     const { t, hr1, hr2 } = await setup();
     const { recomputeRun } = await import('../../src/grading/compute-run.js');
-    const hrActor = { kind: 'user', userId: 'u-hr', username: 'hrx', role: 'hr', officerCode: null, tokenId: 'x' } as const;
     const run = await start(t, hr1);
+    // Only the HR user who computed a run recomputes it (maker-checker): act as hr1.
+    const [maker] = await t.db.all<{ created_by: string }>(sql`select created_by from grading_runs where id = ${run.id}`);
+    const hrActor = { kind: 'user', userId: maker!.created_by, username: 'hr1', role: 'hr', officerCode: null, tokenId: 'x' } as const;
+    const other = { ...hrActor, userId: 'u-someone-else', username: 'hrx' };
+    await expect(recomputeRun({ ctx: t.ctx(other), input: { id: run.id } })).rejects.toMatchObject({ status: 403, code: 'maker_checker' });
     await addResponse(t.db, 'O001', '2026Q3', [5, 5, 5, 5]);
     const again = await recomputeRun({ ctx: t.ctx(hrActor), input: { id: run.id } });
     expect(again.id).toBe(run.id);
@@ -207,7 +211,7 @@ describe('publication', () => {
     const adj = await body(await t.call('POST', `/api/v1/grading-runs/${run.id}/adjustments`, { token: hr1, json: { officerCode: 'O001', toTier: 1, reason: 'r' } }));
     await expect(recomputeRun({ ctx: t.ctx(hrActor), input: { id: run.id } })).rejects.toMatchObject({ status: 409, code: 'run_adjusted' });
     await t.call('POST', `/api/v1/adjustments/${adj.id}/decision`, { token: hr2, json: { decision: 'reject', reason: 'no' } });
-    await t.call('POST', `/api/v1/grading-runs/${fresh.id}/publish`, { token: hr1 });
+    await t.call('POST', `/api/v1/grading-runs/${fresh.id}/publish`, { token: hr2 });
     await expect(recomputeRun({ ctx: t.ctx(hrActor), input: { id: fresh.id } })).rejects.toMatchObject({ status: 409, code: 'run_published' });
   });
 
@@ -215,7 +219,7 @@ describe('publication', () => {
     const { t, hr1 } = await setup();
     const w = await start(t, hr1, { period: '2026Q3', whatIf: true });
     expect(w.whatIf).toBe(true);
-    const res = await t.call('POST', `/api/v1/grading-runs/${w.id}/publish`, { token: hr1 });
+    const res = await t.call('POST', `/api/v1/grading-runs/${w.id}/publish`, { token: await t.userToken('hr') });
     expect(res.status).toBe(409);
     expect((await body(res)).code).toBe('what_if_run');
   });
@@ -229,7 +233,7 @@ describe('publication', () => {
     expect((await body(await t.call('GET', '/api/v1/grading-runs', { token: o1 }))).items).toEqual([]);
     expect((await body(await t.call('GET', '/api/v1/me/grades', { token: o1 }))).items).toEqual([]);
 
-    await t.call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: hr1 });
+    await t.call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: await t.userToken('hr') });
     const own = await t.call('GET', `/api/v1/grading-runs/${run.id}/results/O001`, { token: o1 });
     expect(own.status).toBe(200);
     expect(await body(own)).toMatchObject({ officerCode: 'O001', runStatus: 'published' });
@@ -290,7 +294,7 @@ describe('appeals', () => {
     const adj = await body(await s.t.call('POST', `/api/v1/grading-runs/${run.id}/adjustments`, { token: s.hr1, json: { officerCode: 'O001', toTier: 1, reason: 'r' } }));
     await s.t.call('POST', `/api/v1/adjustments/${adj.id}/decision`, { token: s.hr2, json: { decision: 'reject', reason: 'no' } });
     s.t.clock.set('2026-10-20T15:00:00.000Z');
-    expect((await s.t.call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: s.hr1 })).status).toBe(200);
+    expect((await s.t.call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: s.hr2 })).status).toBe(200);
     const o1 = await s.t.userToken('officer', { officerCode: 'O001' });
     const o2 = await s.t.userToken('officer', { officerCode: 'O002' });
     return { ...s, run, o1, o2 };
@@ -313,8 +317,8 @@ describe('appeals', () => {
     const { t, run, o1, hr1, hr2, hr3 } = await published();
     const appeal = await body(await t.call('POST', `/api/v1/grading-runs/${run.id}/appeals`, { token: o1, json: { reason: 'Feedback window wrong.' } }));
     const decide = (token: string, json: Json) => t.call('POST', `/api/v1/appeals/${appeal.id}/decision`, { token, json });
-    expect((await decide(hr1, { outcome: 'dismissed', reason: 'x' })).status).toBe(403); // started and published
-    expect((await decide(hr2, { outcome: 'dismissed', reason: 'x' })).status).toBe(403); // decided an adjustment of O001
+    expect((await decide(hr1, { outcome: 'dismissed', reason: 'x' })).status).toBe(403); // computed the run
+    expect((await decide(hr2, { outcome: 'dismissed', reason: 'x' })).status).toBe(403); // published it, decided an adjustment of O001
     expect((await decide(o1, { outcome: 'dismissed', reason: 'x' })).status).toBe(403);
     expect((await decide(hr3, { outcome: 'upheld', reason: 'x' })).status).toBe(400); // upheld needs the corrected tier
     const res = await decide(hr3, { outcome: 'upheld', reason: 'Workload import missed a month.', correctedTier: 4 });
@@ -340,7 +344,7 @@ describe('payroll export', () => {
     const { t, hr1 } = await setup();
     const run = await start(t, hr1);
     expect((await t.call('GET', `/api/v1/grading-runs/${run.id}/export.csv`, { token: hr1 })).status).toBe(409);
-    await t.call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: hr1 });
+    await t.call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: await t.userToken('hr') });
     const res = await t.call('GET', `/api/v1/grading-runs/${run.id}/export.csv`, { token: hr1 });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
@@ -425,13 +429,13 @@ describe('races are decided inside the batch', () => {
   });
 
   it('a publish and an approval at once never leave a frozen run changed', async () => {
-    const { t, hr1, hr2 } = await setup();
+    const { t, hr1, hr2, hr3 } = await setup();
     const run = await start(t, hr1);
     const adj = await body(await t.call('POST', `/api/v1/grading-runs/${run.id}/adjustments`, { token: hr2, json: { officerCode: 'O004', toTier: 1, reason: 'r' } }));
     await t.call('POST', `/api/v1/adjustments/${adj.id}/decision`, { token: hr1, json: { decision: 'reject', reason: 'no' } });
     const adj2 = await body(await t.call('POST', `/api/v1/grading-runs/${run.id}/adjustments`, { token: hr2, json: { officerCode: 'O004', toTier: 1, reason: 'again' } }));
     const [pub, dec] = await Promise.all([
-      t.call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: hr1 }),
+      t.call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: hr3 }), // hr1 computed it
       t.call('POST', `/api/v1/adjustments/${adj2.id}/decision`, { token: hr1, json: { decision: 'approve', reason: 'ok' } }),
     ]);
     const [runRow] = await t.db.all<{ status: string }>(sql`select status from grading_runs where id = ${run.id}`);
@@ -450,7 +454,7 @@ describe('races are decided inside the batch', () => {
   it('two appeals at once: one is filed', async () => {
     const { t, hr1 } = await setup();
     const run = await start(t, hr1);
-    await t.call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: hr1 });
+    await t.call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: await t.userToken('hr') });
     const o1 = await t.userToken('officer', { officerCode: 'O001' });
     const res = await Promise.all([1, 2, 3].map((i) => t.call('POST', `/api/v1/grading-runs/${run.id}/appeals`, { token: o1, json: { reason: `r${i}` } })));
     expect(res.map((r) => r.status).sort()).toEqual([201, 409, 409]);

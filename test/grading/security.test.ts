@@ -45,7 +45,7 @@ describe.each(cases)('$method $name', (c) => {
     const o1 = await t.userToken('officer', { username: 'o1', officerCode: 'O001' });
     const run = async () => ((await (await t.call('POST', '/api/v1/grading-runs', { token: starter, json: { period: '2026Q3' } })).json()) as { id: string }).id;
     const published = await run();
-    await t.call('POST', `/api/v1/grading-runs/${published}/publish`, { token: starter });
+    await t.call('POST', `/api/v1/grading-runs/${published}/publish`, { token: proposer }); // a second HR user publishes
     const computed = await run();
     const adjustment = ((await (await t.call('POST', `/api/v1/grading-runs/${computed}/adjustments`, { token: proposer, json: { officerCode: 'O001', toTier: 1, reason: 'r' } })).json()) as { id: string }).id;
     const appeal = ((await (await t.call('POST', `/api/v1/grading-runs/${published}/appeals`, { token: o1, json: { reason: 'r' } })).json()) as { id: string }).id;

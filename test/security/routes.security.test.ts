@@ -38,6 +38,7 @@ const table: Record<string, Line> = {
   'GET /api/v1/officers': { allow: ['hr', 'supervisor', 'admin'] },
   'GET /api/v1/taxpayers': { allow: ['hr', 'supervisor', 'admin'] },
   'GET /api/v1/periods': { allow: ['hr', 'supervisor', 'admin'] },
+  'POST /api/v1/taxpayers/{code}/erasure': { allow: ['hr'], body: { reason: 'matrix request' } },
   'POST /api/v1/grading-runs': { allow: ['hr'], body: { period: '2026Q3', whatIf: true } },
   'GET /api/v1/grading-runs': { allow: ['hr', 'officer'] },
   'GET /api/v1/grading-runs/compare': { allow: ['hr'], query: '?a=run-x&b=run-y' },
@@ -53,6 +54,9 @@ const table: Record<string, Line> = {
   'POST /api/v1/appeals/{id}/decision': { allow: ['hr'], body: { outcome: 'dismissed', reason: 'matrix' } },
   'GET /api/v1/appeals': { allow: ['hr', 'officer'] },
   'GET /api/v1/me/grades': { allow: ['officer', 'supervisor'] },
+  'POST /api/v1/policies': { allow: ['hr'], body: { document: { version: 'matrix' }, effectiveFrom: '2027Q1', reason: 'matrix' } },
+  'POST /api/v1/policies/{hash}/decision': { allow: ['hr'], body: { decision: 'approve', reason: 'matrix' } },
+  'GET /api/v1/policies': { allow: ['hr', 'supervisor', 'officer'] },
   'POST /api/v1/invitations': { allow: ['intake', 'hr'], body: { officerCode: SELF, taxpayerCode: 'TP-MX', interactionRef: 'matrix-1' } },
   'POST /api/v1/return-visits': { allow: ['hr'], body: { period: '2026Q3', perOfficer: 1, seed: 'matrix' } },
   'GET /api/v1/return-visits/{id}': { allow: ['hr', 'supervisor'] },
@@ -77,6 +81,7 @@ const table: Record<string, Line> = {
   'GET /api/v1/audit/proofs/consistency': { allow: 'public', query: '?from=1&to=2' },
   'GET /api/v1/audit/verify': { allow: ['admin'] },
   'GET /api/v1/audit/receipts/verify': { allow: 'public', query: `?index=0&hash=${'0'.repeat(64)}` },
+  'POST /api/v1/audit/commitments/verify': { allow: 'public', body: { index: 0, record: { text: 'matrix' }, nonce: 'matrix' } },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -287,7 +292,9 @@ describe('own records only', () => {
     const run = await t.call('POST', '/api/v1/grading-runs', { token: tokens.hr, json: { period: '2026Q2' } });
     expect(run.status, await run.clone().text()).toBe(201);
     const published = ((await run.json()) as { id: string }).id;
-    expect((await t.call('POST', `/api/v1/grading-runs/${published}/publish`, { token: tokens.hr })).status).toBe(200);
+    // Maker-checker: a second HR user publishes.
+    const checker = await t.userToken('hr', { username: 'sec-hr-checker' });
+    expect((await t.call('POST', `/api/v1/grading-runs/${published}/publish`, { token: checker })).status).toBe(200);
     const draft = await t.call('POST', '/api/v1/grading-runs', { token: tokens.hr, json: { period: '2026Q1' } });
     expect(draft.status, await draft.clone().text()).toBe(201);
     const unpublished = ((await draft.json()) as { id: string }).id;

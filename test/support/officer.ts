@@ -25,10 +25,12 @@ export async function officerWorld(now = '2026-10-10T08:00:00.000Z'): Promise<Of
   await taxpayer(t, 'TP-A');
   await taxpayer(t, 'TP-B');
   const hr = await t.userToken('hr', { username: 'hr-zhao' });
+  // Maker-checker: a second HR user publishes what hr-zhao computed.
+  const publisher = await t.userToken('hr', { username: 'hr-qian' });
   const run = await t.call('POST', '/api/v1/grading-runs', { token: hr, json: { period: '2026Q3' } });
   expect(run.status).toBe(201);
   const publishedRun = ((await run.json()) as { id: string }).id;
-  expect((await t.call('POST', `/api/v1/grading-runs/${publishedRun}/publish`, { token: hr })).status).toBe(200);
+  expect((await t.call('POST', `/api/v1/grading-runs/${publishedRun}/publish`, { token: publisher })).status).toBe(200);
   const draft = await t.call('POST', '/api/v1/grading-runs', { token: hr, json: { period: '2026Q2' } });
   expect(draft.status).toBe(201);
   const unpublishedRun = ((await draft.json()) as { id: string }).id;

@@ -52,8 +52,10 @@ describe('grading runs on D1', () => {
     expect(cmp.moved).toBe(1);
     expect(cmp.byPeerGroup.map((g) => g.group)).toEqual(['county', 'urban']);
 
-    expect((await call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: hr1 })).status).toBe(200);
-    expect((await call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: hr1 })).status).toBe(409);
+    // Maker-checker: hr1 computed the run, hr2 publishes it.
+    expect((await call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: hr1 })).status).toBe(403);
+    expect((await call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: hr2 })).status).toBe(200);
+    expect((await call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: hr2 })).status).toBe(409);
     const csv = await call('GET', `/api/v1/grading-runs/${run.id}/export.csv`, { token: hr1 });
     expect(csv.status).toBe(200);
     const bytes = new Uint8Array(await csv.arrayBuffer());

@@ -1,0 +1,308 @@
+/**
+ * Security as a table, for linked users (DESIGN 1, issue 12): every /api/v1 route of the OpenAPI
+ * document x every role x (unlinked, linked to the case's subject, linked to someone else),
+ * asserting the exact status. A user linked to an officer record IS that officer for every rule
+ * about oneself, whatever the role: the same request that a colleague may make is refused
+ * (403 `own_case`) when it is about the caller.
+ *
+ * Every request is about the subject officer O-SUBJ (their result, adjustment, appeal, responses,
+ * flag, decision...). Routes that write get fresh fixtures for each caller, so callers never see
+ * each other's writes. A route not in `table` fails the first test until it is classified:
+ *
+ *   'POST /api/v1/things/{id}/decision': { request: async (w) => ({ path: `/api/v1/things/${await w.freshThing()}/decision`, body: {...} }),
+ *                                          expect: only(['hr'], 200, { own: 403 }) },
+ *
+ * `only(roles, ok, { own })`: `ok` for those roles, 403 for the others, and `own` for a caller of
+ * those roles linked to O-SUBJ. Add exceptions by caller: `{ ...only(...), 'officer@other': 403 }`.
+ * (Admin and intake users cannot be linked to an officer record, nor an officer user unlinked:
+ * createUser refuses both, checked at the end; those combinations are not in the table.)
+ */
+import { describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { flags, taxpayers, type Role } from '../../db/schema.js';
+import { makeTestApp } from '../support/app.js';
+import { seedGrading, type OfficerSpec } from '../support/grading.js';
+import { shiftPeriod } from '../../src/core/period.js';
+import { defaultPolicy } from '../../scoring/policy.js';
+
+const SUBJ = 'O-SUBJ';
+const OTHER = 'O-OTHER';
+
+const callers = ['admin', 'intake', 'hr', 'hr@subject', 'hr@other', 'supervisor', 'supervisor@subject', 'supervisor@other', 'officer@subject', 'officer@other'] as const;
+type Caller = (typeof callers)[number];
+type Expect = Record<Caller, number>;
+const roleOf = (c: Caller) => c.split('@')[0] as Role;
+
+/** `ok` for the given roles (and `own` for those of them linked to the subject), 403 for every other role. */
+function only(roles: Role[] | 'all', ok: number, opts: { own?: number } = {}): Expect {
+  return Object.fromEntries(
+    callers.map((c) => [c, roles !== 'all' && !roles.includes(roleOf(c)) ? 403 : c.endsWith('@subject') && opts.own !== undefined ? opts.own : ok]),
+  ) as Expect;
+}
+
+interface Req {
+  path: string;
+  body?: unknown;
+}
+interface Line {
+  request: (w: World) => Req | Promise<Req>;
+  expect: Expect;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The world: officers of one unit graded in 2026Q3, a published and a computed run, and a case
+// about O-SUBJ of every kind.
+
+const t = await makeTestApp({ now: '2026-10-15T08:00:00.000Z' });
+const spec = (code: string, i: number): OfficerSpec => ({
+  code,
+  unitCode: 'U-L',
+  workload: { key_taxpayer: 3 + i * 2, general_taxpayer: 10 + i },
+  assessments: [{ category: 'tax_law', raw: 60 + i * 5, max: 100, takenOn: '2026-08-01' }],
+  feedback: [[5, 4, 4, 5]],
+});
+await seedGrading(t.db, { period: '2026Q3', units: [{ code: 'U-L', name: 'Linked unit', peerGroup: 'urban' }], officers: [SUBJ, OTHER, 'O-A', 'O-B', 'O-C', 'O-D'].map(spec) });
+await t.db.insert(taxpayers).values({ code: 'TP-L', name: 'Linked taxpayer', category: 'general' });
+
+const tokens: Record<Caller, string> = {
+  admin: t.adminToken,
+  intake: await t.userToken('intake', { username: 'lu-intake' }),
+  hr: await t.userToken('hr', { username: 'lu-hr' }),
+  'hr@subject': await t.userToken('hr', { username: 'lu-hr-subject', officerCode: SUBJ }),
+  'hr@other': await t.userToken('hr', { username: 'lu-hr-other', officerCode: OTHER }),
+  supervisor: await t.userToken('supervisor', { username: 'lu-sup' }),
+  'supervisor@subject': await t.userToken('supervisor', { username: 'lu-sup-subject', officerCode: SUBJ }),
+  'supervisor@other': await t.userToken('supervisor', { username: 'lu-sup-other', officerCode: OTHER }),
+  'officer@subject': await t.userToken('officer', { username: 'lu-officer-subject', officerCode: SUBJ }),
+  'officer@other': await t.userToken('officer', { username: 'lu-officer-other', officerCode: OTHER }),
+};
+// The HR users who compute, propose and publish the fixtures (none of them is a caller).
+const maker = await t.userToken('hr', { username: 'lu-maker' });
+const checker = await t.userToken('hr', { username: 'lu-checker' });
+
+async function ok<T = Record<string, unknown>>(method: string, path: string, token: string, json?: unknown): Promise<T> {
+  const res = await t.call(method, path, { token, json });
+  if (res.status >= 300) throw new Error(`fixture ${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+let n = 0;
+const next = () => ++n;
+
+/** A computed run of 2026Q3 by the maker. */
+const computedRun = async () => (await ok<{ id: string }>('POST', '/api/v1/grading-runs', maker, { period: '2026Q3' })).id;
+/** A run of a quarter of its own (one published run per quarter), computed by the maker and published by the checker. */
+async function publishedRun() {
+  const id = (await ok<{ id: string }>('POST', '/api/v1/grading-runs', maker, { period: shiftPeriod('2019Q1', next()) })).id;
+  await ok('POST', `/api/v1/grading-runs/${id}/publish`, checker);
+  return id;
+}
+async function subjectTier(runId: string) {
+  const r = await ok<{ tier: number }>('GET', `/api/v1/grading-runs/${runId}/results/${SUBJ}`, maker);
+  return r.tier;
+}
+
+const world = {
+  publishedRun: await publishedRun(),
+  computedRun: await computedRun(),
+  decision: (await ok<{ id: string }>('POST', '/api/v1/decisions', tokens['officer@subject'], { type: 'deferral', taxpayerCode: 'TP-L', justification: 'fixture', decidedAt: '2026-10-01' })).id,
+  flag: '',
+  sample: (await ok<{ sampleId: string }>('POST', '/api/v1/return-visits', maker, { period: '2026Q3', perOfficer: 1, seed: 'linked' })).sampleId,
+  userId: (await ok<{ id: string }>('POST', '/api/v1/users', t.adminToken, { username: 'lu-fixture', role: 'intake' })).id,
+  /** A pending adjustment of O-SUBJ's tier, proposed by the maker. */
+  async pendingAdjustment() {
+    const run = await computedRun();
+    const tier = await subjectTier(run);
+    return (await ok<{ id: string }>('POST', `/api/v1/grading-runs/${run}/adjustments`, maker, { officerCode: SUBJ, toTier: tier === 1 ? 2 : 1, reason: 'fixture' })).id;
+  },
+  /** A pending appeal by O-SUBJ against a run the maker computed and the checker published. */
+  async pendingAppeal() {
+    const run = await publishedRun();
+    return (await ok<{ id: string }>('POST', `/api/v1/grading-runs/${run}/appeals`, tokens['officer@subject'], { reason: 'fixture' })).id;
+  },
+  /** An open, unassigned flag about O-SUBJ. */
+  async openFlag() {
+    const id = `flg_linked_${next()}`;
+    const at = t.clock.now().toISOString();
+    await t.db.insert(flags).values({ id, rule: 'late_amendment', subjectCode: SUBJ, conditionKey: id, evidence: { officerCode: SUBJ }, severity: 'medium', status: 'open', raisedAt: at, updatedAt: at });
+    return id;
+  },
+  /** An accepted response about O-SUBJ. */
+  async response() {
+    const i = next();
+    await t.db.run(sql`insert into invitations (id, token_hash, officer_code, taxpayer_code, interaction_ref, created_by, created_at, expires_at, used_at)
+      values (${`inv_l${i}`}, ${`h_l${i}`}, ${SUBJ}, 'TP-L', ${`ref_l${i}`}, 'u', '2026-10-01T00:00:00.000Z', '2026-10-30T00:00:00.000Z', '2026-10-02T00:00:00.000Z')`);
+    await t.db.run(sql`insert into feedback_responses (id, invitation_id, officer_code, period, submitted_at, professionalism, attitude, efficiency, integrity, mean)
+      values (${`fbr_l${i}`}, ${`inv_l${i}`}, ${SUBJ}, '2026Q4', '2026-10-02T00:00:00.000Z', 3, 3, 3, 3, 3)`);
+    return `fbr_l${i}`;
+  },
+  /** A policy proposal by the maker waiting for a decision. */
+  async proposal() {
+    return (await ok<{ hash: string }>('POST', '/api/v1/policies', maker, { document: { ...defaultPolicy, version: `linked-${next()}` }, effectiveFrom: '2027Q1', reason: 'fixture' })).hash;
+  },
+  async taxpayer() {
+    const code = `TP-E${next()}`;
+    await t.db.insert(taxpayers).values({ code, name: 'To be erased', category: 'individual' });
+    return code;
+  },
+  async victimToken() {
+    const u = await ok<{ tokenId: string }>('POST', '/api/v1/users', t.adminToken, { username: `lu-victim-${next()}`, role: 'intake' });
+    return u.tokenId;
+  },
+};
+world.flag = await world.openFlag();
+type World = typeof world;
+
+// ---------------------------------------------------------------------------------------------
+// One line per route. Keys are `METHOD /path` exactly as in the OpenAPI document.
+
+const table: Record<string, Line> = {
+  'POST /api/v1/users': { request: () => ({ path: '/api/v1/users', body: { username: `lu-new-${next()}`, role: 'intake' } }), expect: only(['admin'], 201) },
+  'POST /api/v1/users/{id}/tokens': { request: (w) => ({ path: `/api/v1/users/${w.userId}/tokens`, body: {} }), expect: only(['admin'], 201) },
+  // Anyone may revoke a token of their own; another user's only an admin.
+  'POST /api/v1/tokens/{id}/revoke': { request: async (w) => ({ path: `/api/v1/tokens/${await w.victimToken()}/revoke` }), expect: only(['admin'], 200) },
+  'GET /api/v1/me': { request: () => ({ path: '/api/v1/me' }), expect: only('all', 200) },
+  // O-SUBJ's workload: their own pay's inputs.
+  'POST /api/v1/import': { request: () => ({ path: '/api/v1/import', body: { workload: [{ officerCode: SUBJ, period: '2026Q2', kind: 'key_taxpayer', count: 3 }] } }), expect: only(['hr'], 200, { own: 403 }) },
+  'GET /api/v1/units': { request: () => ({ path: '/api/v1/units' }), expect: only(['hr', 'supervisor', 'admin'], 200) },
+  'GET /api/v1/officers': { request: () => ({ path: '/api/v1/officers' }), expect: only(['hr', 'supervisor', 'admin'], 200) },
+  'GET /api/v1/taxpayers': { request: () => ({ path: '/api/v1/taxpayers' }), expect: only(['hr', 'supervisor', 'admin'], 200) },
+  'GET /api/v1/periods': { request: () => ({ path: '/api/v1/periods' }), expect: only(['hr', 'supervisor', 'admin'], 200) },
+  'POST /api/v1/taxpayers/{code}/erasure': { request: async (w) => ({ path: `/api/v1/taxpayers/${await w.taxpayer()}/erasure`, body: { reason: 'written request' } }), expect: only(['hr'], 200) },
+  'POST /api/v1/grading-runs': { request: () => ({ path: '/api/v1/grading-runs', body: { period: '2026Q3', whatIf: true } }), expect: only(['hr'], 201) },
+  'GET /api/v1/grading-runs': { request: () => ({ path: '/api/v1/grading-runs' }), expect: only(['hr', 'officer'], 200) },
+  'GET /api/v1/grading-runs/compare': { request: (w) => ({ path: `/api/v1/grading-runs/compare?a=${w.computedRun}&b=${w.computedRun}` }), expect: only(['hr'], 200) },
+  'GET /api/v1/grading-runs/{id}': { request: (w) => ({ path: `/api/v1/grading-runs/${w.publishedRun}` }), expect: only(['hr', 'officer'], 200) },
+  'GET /api/v1/grading-runs/{id}/results': { request: (w) => ({ path: `/api/v1/grading-runs/${w.publishedRun}/results` }), expect: only(['hr'], 200) },
+  // One's own result is one's to read; another officer's is not.
+  'GET /api/v1/grading-runs/{id}/results/{officerCode}': { request: (w) => ({ path: `/api/v1/grading-runs/${w.publishedRun}/results/${SUBJ}` }), expect: { ...only(['hr', 'officer'], 200), 'officer@other': 403 } },
+  // Maker-checker: none of the callers computed it, so every HR caller may publish.
+  'POST /api/v1/grading-runs/{id}/publish': { request: async () => ({ path: `/api/v1/grading-runs/${(await ok<{ id: string }>('POST', '/api/v1/grading-runs', maker, { period: shiftPeriod('2019Q1', next()) })).id}/publish` }), expect: only(['hr'], 200) },
+  'GET /api/v1/grading-runs/{id}/export.csv': { request: (w) => ({ path: `/api/v1/grading-runs/${w.publishedRun}/export.csv` }), expect: only(['hr'], 200) },
+  'POST /api/v1/grading-runs/{id}/adjustments': {
+    request: async () => {
+      const run = await computedRun();
+      return { path: `/api/v1/grading-runs/${run}/adjustments`, body: { officerCode: SUBJ, toTier: (await subjectTier(run)) === 1 ? 2 : 1, reason: 'proposed' } };
+    },
+    expect: only(['hr'], 201, { own: 403 }),
+  },
+  'GET /api/v1/grading-runs/{id}/adjustments': { request: (w) => ({ path: `/api/v1/grading-runs/${w.computedRun}/adjustments` }), expect: only(['hr'], 200) },
+  'POST /api/v1/adjustments/{id}/decision': { request: async (w) => ({ path: `/api/v1/adjustments/${await w.pendingAdjustment()}/decision`, body: { decision: 'approve', reason: 'agreed' } }), expect: only(['hr'], 200, { own: 403 }) },
+  // Each officer appeals their own result (O-OTHER is graded too).
+  'POST /api/v1/grading-runs/{id}/appeals': { request: async () => ({ path: `/api/v1/grading-runs/${await publishedRun()}/appeals`, body: { reason: 'my workload' } }), expect: only(['officer'], 201) },
+  'POST /api/v1/appeals/{id}/decision': { request: async (w) => ({ path: `/api/v1/appeals/${await w.pendingAppeal()}/decision`, body: { outcome: 'dismissed', reason: 'checked' } }), expect: only(['hr'], 200, { own: 403 }) },
+  'GET /api/v1/appeals': { request: () => ({ path: '/api/v1/appeals' }), expect: only(['hr', 'officer'], 200) },
+  'GET /api/v1/me/grades': { request: () => ({ path: '/api/v1/me/grades' }), expect: only(['officer', 'supervisor'], 200) },
+  // A policy grades everyone, the approver included: deciding it is not one's own case.
+  'POST /api/v1/policies': { request: () => ({ path: '/api/v1/policies', body: { document: { ...defaultPolicy, version: `linked-new-${next()}` }, effectiveFrom: '2027Q1', reason: 'budget' } }), expect: only(['hr'], 201) },
+  'POST /api/v1/policies/{hash}/decision': { request: async (w) => ({ path: `/api/v1/policies/${await w.proposal()}/decision`, body: { decision: 'reject', reason: 'not now' } }), expect: only(['hr'], 200) },
+  'GET /api/v1/policies': { request: () => ({ path: '/api/v1/policies' }), expect: only(['hr', 'supervisor', 'officer'], 200) },
+  // Nobody chooses who rates them.
+  'POST /api/v1/invitations': { request: () => ({ path: '/api/v1/invitations', body: { officerCode: SUBJ, taxpayerCode: 'TP-L', interactionRef: `lu-ref-${next()}` } }), expect: only(['intake', 'hr'], 201, { own: 403 }) },
+  'POST /api/v1/return-visits': { request: () => ({ path: '/api/v1/return-visits', body: { period: '2026Q3', perOfficer: 1, seed: `lu-${next()}` } }), expect: only(['hr'], 201) },
+  'GET /api/v1/return-visits/{id}': { request: (w) => ({ path: `/api/v1/return-visits/${w.sample}` }), expect: only(['hr', 'supervisor'], 200) },
+  'GET /api/v1/feedback/summary': { request: () => ({ path: `/api/v1/feedback/summary?officerCode=${SUBJ}&period=2026Q3` }), expect: { ...only(['officer', 'supervisor', 'hr'], 200), 'officer@other': 403 } },
+  'GET /api/v1/feedback/responses': { request: () => ({ path: `/api/v1/feedback/responses?officerCode=${SUBJ}` }), expect: only(['hr', 'supervisor'], 200, { own: 403 }) },
+  'POST /api/v1/feedback/responses/{id}/void': { request: async (w) => ({ path: `/api/v1/feedback/responses/${await w.response()}/void`, body: { reason: 'duplicate submission' } }), expect: only(['supervisor'], 200, { own: 403 }) },
+  // The decider is the caller: an officer, or an HR user who is an officer.
+  'POST /api/v1/decisions': {
+    request: () => ({ path: '/api/v1/decisions', body: { type: 'deferral', taxpayerCode: 'TP-L', justification: 'hardship', decidedAt: '2026-10-02' } }),
+    expect: { ...only(['officer', 'hr'], 201), hr: 403 },
+  },
+  'GET /api/v1/decisions': { request: () => ({ path: '/api/v1/decisions' }), expect: only(['hr', 'supervisor', 'officer'], 200) },
+  'GET /api/v1/decisions/{id}': { request: (w) => ({ path: `/api/v1/decisions/${w.decision}` }), expect: { ...only(['hr', 'supervisor', 'officer'], 200), 'officer@other': 403 } },
+  'POST /api/v1/flags/scan': { request: () => ({ path: '/api/v1/flags/scan' }), expect: only(['supervisor', 'hr'], 200) },
+  'GET /api/v1/flags': { request: () => ({ path: '/api/v1/flags' }), expect: only(['supervisor', 'hr'], 200) },
+  'GET /api/v1/flags/{id}': { request: (w) => ({ path: `/api/v1/flags/${w.flag}` }), expect: only(['supervisor', 'hr'], 200, { own: 403 }) },
+  // Supervisors review; HR reads the queue but never moves a flag.
+  'POST /api/v1/flags/{id}/transition': { request: async (w) => ({ path: `/api/v1/flags/${await w.openFlag()}/transition`, body: { to: 'in_review', reason: 'opening the files' } }), expect: { ...only(['supervisor', 'hr'], 200, { own: 403 }), hr: 403, 'hr@other': 403 } },
+  'GET /api/v1/audit/key': { request: () => ({ path: '/api/v1/audit/key' }), expect: only('all', 200) },
+  'GET /api/v1/audit/checkpoint': { request: () => ({ path: '/api/v1/audit/checkpoint' }), expect: only('all', 200) },
+  // A linked supervisor reads the log, with the entries about themselves withheld (see below).
+  'GET /api/v1/audit/entries': { request: () => ({ path: '/api/v1/audit/entries?from=0&to=50' }), expect: only(['admin', 'supervisor'], 200) },
+  'GET /api/v1/audit/proofs/inclusion': { request: () => ({ path: '/api/v1/audit/proofs/inclusion?index=0' }), expect: only('all', 200) },
+  'GET /api/v1/audit/proofs/consistency': { request: () => ({ path: '/api/v1/audit/proofs/consistency?from=1&to=2' }), expect: only('all', 200) },
+  'GET /api/v1/audit/verify': { request: () => ({ path: '/api/v1/audit/verify' }), expect: only(['admin'], 200) },
+  'GET /api/v1/audit/receipts/verify': { request: () => ({ path: `/api/v1/audit/receipts/verify?index=0&hash=${'0'.repeat(64)}` }), expect: only('all', 200) },
+  'POST /api/v1/audit/commitments/verify': { request: () => ({ path: '/api/v1/audit/commitments/verify', body: { index: 0, record: { x: 1 }, nonce: 'n' } }), expect: only('all', 200) },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+const doc = (await (await t.call('GET', '/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+const routes = Object.entries(doc.paths)
+  .filter(([path]) => path.startsWith('/api/v1/'))
+  .flatMap(([path, ops]) => Object.keys(ops).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map((m) => `${m.toUpperCase()} ${path}`));
+
+describe('the linked-users table covers the API', () => {
+  it('has a line for every /api/v1 route in the OpenAPI document, and none for a route that is gone', () => {
+    expect(routes.filter((k) => !(k in table))).toEqual([]);
+    expect(Object.keys(table).filter((k) => !routes.includes(k))).toEqual([]);
+  });
+});
+
+describe.each(routes.filter((k) => k in table))('%s', (key) => {
+  const line = table[key]!;
+  const method = key.split(' ')[0]!;
+  it.each([...callers])('as %s', async (caller) => {
+    const req = await line.request(world);
+    const res = await t.call(method, req.path, { token: tokens[caller], json: method === 'GET' ? undefined : (req.body ?? {}) });
+    const text = await res.text();
+    expect(res.status, `${caller} ${key}: ${text.slice(0, 300)}`).toBe(line.expect[caller]);
+    // Refused where a colleague of the same role is not: the refusal says it is about oneself.
+    const colleague = caller.replace('@subject', '@other') as Caller;
+    if (caller !== colleague && res.status === 403 && line.expect[colleague] !== 403) expect(JSON.parse(text).code, `${caller} ${key}`).toBe('own_case');
+  });
+});
+
+describe('linked users: what the table leaves out', () => {
+  it('admin and intake users are never linked, and an officer user always is', async () => {
+    for (const role of ['admin', 'intake'] as const) {
+      const res = await t.call('POST', '/api/v1/users', { token: t.adminToken, json: { username: `lu-link-${role}`, role, officerCode: SUBJ } });
+      expect(res.status).toBe(400);
+    }
+    expect((await t.call('POST', '/api/v1/users', { token: t.adminToken, json: { username: 'lu-unlinked-officer', role: 'officer' } })).status).toBe(400);
+  });
+
+  it('a linked supervisor reads the log with the entries about themselves withheld; a colleague reads them whole', async () => {
+    type Entry = { seq: number; payload: Record<string, unknown> | null; leaf: string | null; withheld?: string };
+    // The latest 1000 entries (the cases below are among them).
+    let from = 0;
+    const read = async (token: string) => ((await (await t.call('GET', `/api/v1/audit/entries?from=${from}&to=${from + 1000}`, { token })).json()) as { entries: Entry[] }).entries;
+    const about = (code: string) => (e: Entry) => [e.payload?.subjectCode, e.payload?.officerCode, e.payload?.subjectOfficerCode].includes(code);
+    // Cases about O-SUBJ of several kinds, made here.
+    await world.pendingAdjustment();
+    await world.pendingAppeal();
+    await ok('POST', `/api/v1/feedback/responses/${await world.response()}/void`, tokens.supervisor, { reason: 'duplicate submission' });
+    const [{ size }] = await t.db.all<{ size: number }>(sql`select count(*) as size from audit_entries`);
+    from = Math.max(0, size - 1000);
+    const all = await read(t.adminToken); // an admin is never linked: the whole log
+    expect(all.filter((e) => e.withheld)).toEqual([]);
+    const own = await read(tokens['supervisor@subject']);
+    const colleague = await read(tokens['supervisor@other']);
+    expect(own.length).toBe(all.length);
+    // Withheld: exactly the entries about the reader (their flags, responses voided, adjustments, appeals).
+    expect(own.filter((e) => e.withheld === 'own_case').map((e) => e.seq)).toEqual(all.filter(about(SUBJ)).map((e) => e.seq));
+    expect(all.filter(about(SUBJ)).map((e) => (e as Entry & { action: string }).action)).toEqual(expect.arrayContaining(['adjustment.propose', 'appeal.file', 'feedback.void']));
+    for (const e of own.filter((x) => x.withheld)) expect([e.payload, e.leaf]).toEqual([null, null]);
+    // The colleague reads every entry about O-SUBJ whole (and has their own withheld).
+    expect(colleague.filter((e) => e.withheld).map((e) => e.seq)).toEqual(all.filter(about(OTHER)).map((e) => e.seq));
+    expect(colleague.filter(about(SUBJ)).length).toBe(all.filter(about(SUBJ)).length);
+  });
+
+  it('a linked supervisor is never drawn to review a flag about themselves', async () => {
+    const { drawReviewer } = await import('../../src/flags/raise.js');
+    const ids = Object.fromEntries(
+      (await t.db.all<{ id: string; username: string }>(sql`select id, username from users where username in ('lu-sup', 'lu-sup-subject', 'lu-sup-other')`)).map((u) => [u.username, u.id]),
+    );
+    for (let i = 0; i < 5; i++) {
+      const draw = await drawReviewer(t.ctx(), `flg_draw_${i}`, SUBJ, {});
+      expect(draw.candidates).not.toContain(ids['lu-sup-subject']);
+      expect(draw.candidates).toEqual(expect.arrayContaining([ids['lu-sup'], ids['lu-sup-other']]));
+      expect(draw.picked).not.toBe(ids['lu-sup-subject']);
+    }
+    const aboutOther = await drawReviewer(t.ctx(), 'flg_draw_other', OTHER, {});
+    expect(aboutOther.candidates).toContain(ids['lu-sup-subject']);
+    expect(aboutOther.candidates).not.toContain(ids['lu-sup-other']);
+  });
+});
