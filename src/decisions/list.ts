@@ -1,11 +1,11 @@
 /** Reading the decision register: HR and supervisors see all of it, officers their own. */
 import { and, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
-import { decisionReviewers, decisions } from '../../db/schema.js';
+import { decisions } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { forbidden, notFound } from '../core/errors.js';
 import { keyset } from '../core/pagination.js';
-import { createSelectSchema, int, num } from '../core/rows.js';
+import { decisionViews, verifiedDraw, type DecisionView } from './view.js';
 import { isValidDate } from '../core/period.js';
 
 export const listDecisionsQuery = z.object({
@@ -21,30 +21,15 @@ export const listDecisionsQuery = z.object({
 });
 export type ListDecisionsQuery = z.infer<typeof listDecisionsQuery>;
 
-export const decisionReviewerSchema = z.object({ officerCode: z.string(), vote: z.enum(['approve', 'reject']).nullable(), investigated: z.boolean() });
-/** A decision row with its panel. */
-export const decisionSchema = createSelectSchema(decisions, { amount: num, threshold: num, auditIndex: int })
-  .extend({ reviewers: z.array(decisionReviewerSchema) })
-  .openapi('Decision');
-export type DecisionView = z.infer<typeof decisionSchema>;
-
+export { decisionSchema, type DecisionView } from './view.js';
 /** Newest first; the id breaks ties between decisions of the same time. */
 const newestFirst = keyset('desc', [decisions.decidedAt, decisions.id], (r: { decidedAt: string; id: string }) => [r.decidedAt, r.id]);
 
 const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
-async function withReviewers(ctx: Ctx, rows: (typeof decisions.$inferSelect)[]): Promise<DecisionView[]> {
-  const ids = rows.map((r) => r.id);
-  const panel = ids.length
-    ? await ctx.db.select().from(decisionReviewers).where(inArray(decisionReviewers.decisionId, ids)).orderBy(decisionReviewers.officerCode)
-    : [];
-  const by = new Map<string, DecisionView['reviewers']>();
-  for (const p of panel) {
-    const list = by.get(p.decisionId) ?? [];
-    list.push({ officerCode: p.officerCode, vote: p.vote, investigated: p.investigated });
-    by.set(p.decisionId, list);
-  }
-  return rows.map((r) => ({ ...r, reviewers: by.get(r.id) ?? [] }));
+/** List views carry no draw (one decision's GET has it, verified). */
+async function listViews(ctx: Ctx, rows: (typeof decisions.$inferSelect)[]): Promise<DecisionView[]> {
+  return (await decisionViews(ctx, rows)).map(({ draw: _draw, ...v }) => v);
 }
 
 /** Newest first, paginated by (decidedAt, id). Officers only ever see their own decisions. */
@@ -71,18 +56,24 @@ export async function listDecisions({ ctx, query }: { ctx: Ctx; query: ListDecis
     .orderBy(desc(decisions.decidedAt), desc(decisions.id))
     .limit(limit + 1);
   const { items, nextCursor } = newestFirst.page(rows, limit);
-  return { items: await withReviewers(ctx, items), nextCursor };
+  return { items: await listViews(ctx, items), nextCursor };
 }
 
-/** One decision with its panel and the records that amend it. */
+/**
+ * One decision with its panel, its draw (re-run: `verified`) and the records that amend it.
+ * Officers read their own decisions and those whose panel they sit on (the case they vote on).
+ */
 export async function getDecision({ ctx, id }: { ctx: Ctx; id: string }) {
   requireRole(ctx.actor, 'hr', 'supervisor', 'officer');
   const [row] = await ctx.db.select().from(decisions).where(eq(decisions.id, id));
   if (!row) throw notFound(`No decision ${id}.`);
-  if (ctx.actor.role === 'officer' && row.deciderCode !== ctx.actor.officerCode) throw forbidden('Officers see only their own decisions.');
-  const [view] = await withReviewers(ctx, [row]);
+  const [view] = await decisionViews(ctx, [row]);
+  const me = ctx.actor.officerCode;
+  if (ctx.actor.role === 'officer' && row.deciderCode !== me && !view!.panel.some((p) => p.officerCode === me)) {
+    throw forbidden('Officers see their own decisions and those whose panel they sit on.');
+  }
   const amendedBy = await ctx.db.select({ id: decisions.id }).from(decisions).where(eq(decisions.amends, id));
-  return { ...view!, amendedBy: amendedBy.map((a) => a.id) };
+  return { ...view!, draw: verifiedDraw(view!.draw), amendedBy: amendedBy.map((a) => a.id) };
 }
 
 /** Decisions by id (at most 500), newest first, with their panels: for a flag's evidence. */
@@ -90,5 +81,5 @@ export async function decisionsByIds(ctx: Ctx, ids: readonly string[]): Promise<
   const list = [...new Set(ids)].slice(0, 500);
   if (!list.length) return [];
   const rows = await ctx.db.select().from(decisions).where(inArray(decisions.id, list)).orderBy(desc(decisions.decidedAt), desc(decisions.id));
-  return withReviewers(ctx, rows);
+  return listViews(ctx, rows);
 }

@@ -157,7 +157,7 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
                 <td class="num">{money(d.amount)}</td>
                 <td class="num">{money(d.threshold)}</td>
                 <td>{d.decidedAt.slice(0, 10)}</td>
-                <td>{d.reviewers.map((r) => `${r.officerCode}${r.vote ? ` (${r.vote})` : ' (–)'}${r.investigated ? '*' : ''}`).join(', ')}</td>
+                <td>{d.panel.map((r) => `${r.officerCode}${r.vote ? ` (${t(`vote.${r.vote}`)})` : r.voted ? ` (${t('vote.cast')})` : ' (–)'}${r.investigated ? '*' : ''}`).join(', ')}</td>
               </tr>
             ))}
           </Table>
