@@ -341,6 +341,8 @@ export const flagTransitions = sqliteTable(
     reason: text('reason').notNull(),
     actor: text('actor').notNull(),
     at: text('at').notNull(),
+    /** Confirming a penalty-carrying flag before its subject answered or the answer window ended: why not wait (issue 13). */
+    earlyReason: text('early_reason'),
   },
   (t) => [index('flag_transitions_flag').on(t.flagId, t.at)],
 );

@@ -98,4 +98,5 @@ CREATE TABLE `spot_checks` (
 	`created_at` text NOT NULL
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `spot_checks_period_unique` ON `spot_checks` (`period`);
+CREATE UNIQUE INDEX `spot_checks_period_unique` ON `spot_checks` (`period`);--> statement-breakpoint
+ALTER TABLE `flag_transitions` ADD `early_reason` text;

@@ -40,8 +40,7 @@ export const reviewSchema = z
     approvals: z.number().int().optional(),
     rejections: z.number().int().optional(),
     voted: z.number().int(),
-  })
-  .openapi('DecisionReview');
+  });
 
 /** A decision as listed: the row, with `amount` the decided amount and `proposedAmount` the decider's. */
 export const decisionSchema = createSelectSchema(decisions, { threshold: num, auditIndex: int })

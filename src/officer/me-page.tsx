@@ -16,6 +16,8 @@ import { SUMMARY_MIN_RESPONSES } from '../feedback/policy.js';
 import { listDecisions } from '../decisions/list.js';
 import { gradedCounts, ownOfficerRecord } from './queries.js';
 import { DecisionTable } from './decision-pages.js';
+import { myFlagNotices } from '../flags/due-process.js';
+import { FlagNotices } from '../flags/notice-section.js';
 import { OfficerStyle, selfActor, tt } from './page-parts.js';
 
 const addDays = (isoDay: string, n: number) => new Date(Date.parse(`${isoDay.slice(0, 10)}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -40,6 +42,7 @@ async function mePage(c: PageContext, opts: { error?: unknown; errorRun?: string
   const feedback = await Promise.all(fbPeriods.map((period) => feedbackSummary({ ctx, input: { officerCode: me.officerCode, period } })));
   const latest = await listDecisions({ ctx, query: { officerCode: me.officerCode, limit: 5 } });
   const appealed = c.req.query('appealed');
+  const notices = await myFlagNotices({ ctx });
 
   return renderPage(
     c,
@@ -141,7 +144,7 @@ async function mePage(c: PageContext, opts: { error?: unknown; errorRun?: string
       </p>
 
       <h2 id="flags">{t('flags.title')}</h2>
-      <p data-testid="flags-note">{t('flags.note')}</p>
+      <FlagNotices c={c} lang={lang} items={notices} />
     </Layout>,
     opts.status ?? 200,
   );

@@ -81,10 +81,6 @@ export const officerMessages = {
   'fb.withheld': { 'zh-CN': '少于 {min} 份，不显示', en: 'fewer than {min}: not shown' },
 
   'flags.title': { 'zh-CN': '监督疑点', en: 'Oversight flags' },
-  'flags.note': {
-    'zh-CN': '关于您本人的疑点不在此显示：疑点由随机抽取的督察独立复核，复核期间不告知当事人，以免影响复核、暴露投诉人。经确认的问题会在已发布的评定结果中以扣分和说明的形式告知您，并可据此申诉。',
-    en: 'Flags about you are not shown here: a randomly drawn supervisor reviews each one independently, and the person concerned is not told while it is under review, so the review is not influenced and complainants are not exposed. Confirmed problems reach you as a penalty with its explanation in your published result, which you may appeal.',
-  },
 
   'dec.title': { 'zh-CN': '我的自由裁量决定', en: 'My discretionary decisions' },
   'dec.latest': { 'zh-CN': '最近的决定', en: 'Latest decisions' },
