@@ -65,7 +65,7 @@ function PanelSection(props: { t: Translate; d: Awaited<ReturnType<typeof getDec
       <ul data-testid="panel">
         {d.panel.map((r) => (
           <li data-testid="panel-member" data-code={r.officerCode}>
-            {r.officerCode}: {r.vote ? `${t(`dec.vote.${r.vote}`)} · ${r.reason ?? ''}` : r.voted ? t('dec.vote.cast') : t('dec.vote.none')}
+            {r.officerCode}: {r.vote ? `${t(`dec.vote.${r.vote}`)} · ${r.reason ?? ''}` : r.voted ? t('dec.vote.cast') : d.status === 'pending_review' ? t('dec.vote.none') : t('dec.vote.didNot')}
             {r.claimedVote ? ` ${t('dec.vote.claimed', { vote: t(`dec.vote.${r.claimedVote}`) })}` : ''}
             {r.investigated ? t('dec.investigated') : ''}
           </li>

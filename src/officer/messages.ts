@@ -141,6 +141,7 @@ export const officerMessages = {
     en: 'For decisions that need a collective review (assessed turnover, tax relief) the service draws 3 panel members from your unit at random once you record, and they vote themselves; you cannot enter votes.',
   },
   'dec.vote.none': { 'zh-CN': '未表决', en: 'not voted yet' },
+  'dec.vote.didNot': { 'zh-CN': '未表决', en: 'did not vote' },
   'dec.vote.cast': { 'zh-CN': '已表决（审议结束后公开）', en: 'voted (shown once the review is closed)' },
   'dec.vote.approve': { 'zh-CN': '同意', en: 'approve' },
   'dec.vote.reject': { 'zh-CN': '不同意', en: 'reject' },
