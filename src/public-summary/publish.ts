@@ -55,6 +55,10 @@ export async function scheduledPublicSummary({ ctx }: { ctx: Ctx }): Promise<{ p
   if (now < due) return { period, published: false };
   const [any] = await ctx.db.select({ version: publicSummaries.version }).from(publicSummaries).where(eq(publicSummaries.period, period)).limit(1);
   if (any) return { period, published: false };
+  // Only a quarter the service ran in: its audit log has entries from then.
+  const p = parsePeriod(period)!;
+  const [ran] = await ctx.db.all<{ n: number }>(sql`select count(*) as n from (select 1 from audit_entries where substr(at, 1, 10) between ${p.start} and ${p.end} limit 1)`);
+  if (!Number(ran?.n ?? 0)) return { period, published: false };
   await publishPublicSummary({ ctx, period });
   return { period, published: true };
 }

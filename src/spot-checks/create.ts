@@ -74,11 +74,14 @@ export async function drawSpotCheck({ ctx, input: given }: { ctx: Ctx; input: Un
   };
 }
 
-/** The scheduled job: the quarter just ended gets its spot check once (nothing when it has one, or had no decisions worth a row). */
+/** The scheduled job: the quarter just ended gets its spot check once (nothing when it has one, or had no decision to sample). */
 export async function scheduledSpotCheck({ ctx }: { ctx: Ctx }): Promise<{ period: string; drawn: boolean; items: number }> {
   const period = shiftPeriod(periodOf(ctx.clock.now().toISOString()), -1);
   const [existing] = await ctx.db.select({ id: spotChecks.id }).from(spotChecks).where(eq(spotChecks.period, period));
   if (existing) return { period, drawn: false, items: 0 };
+  const p = parsePeriod(period)!;
+  const [any] = await ctx.db.all<{ n: number }>(sql`select count(*) as n from decisions where substr(decided_at, 1, 10) between ${p.start} and ${p.end}`);
+  if (!Number(any?.n ?? 0)) return { period, drawn: false, items: 0 };
   const out = await drawSpotCheck({ ctx, input: { period } });
   return { period, drawn: true, items: out.items.length };
 }

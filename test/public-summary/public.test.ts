@@ -138,6 +138,11 @@ describe('the public summary', () => {
     const ctx = () => t.ctx({ kind: 'system', name: 'public-summary' });
     expect(await scheduledPublicSummary({ ctx: ctx() })).toEqual({ period: '2026Q3', published: false });
     t.clock.set('2026-10-31T00:00:00.000Z');
+    // Not for a quarter the service did not run in (its audit log has nothing from then)...
+    expect(await scheduledPublicSummary({ ctx: ctx() })).toEqual({ period: '2026Q3', published: false });
+    t.clock.set('2026-09-30T12:00:00.000Z');
+    await t.userToken('officer', { officerCode: 'O1' });
+    t.clock.set('2026-10-31T00:00:00.000Z');
     expect(await scheduledPublicSummary({ ctx: ctx() })).toEqual({ period: '2026Q3', published: true });
     expect(await scheduledPublicSummary({ ctx: ctx() })).toEqual({ period: '2026Q3', published: false });
     expect((await json(await t.call('GET', '/api/v1/public/2026Q3'))).matches).toBe(true);
