@@ -12,23 +12,28 @@ import { panelEvidence } from './panels.js';
 
 function failing(rc: RuleContext) {
   const share = rc.policy.rules.no_quorum.minVotingShare;
-  // voting < share * panel, with a hair of tolerance so 2 of 3 meets a 2/3 quorum despite float.
+  // One pass over the panel seats (with each seat's own vote), grouped per decision, as the rule
+  // always read; plus the lapsed reviews whose panel was empty (nobody eligible), which have no
+  // seat to be found by. voting < share * panel, with a hair of tolerance so 2 of 3 meets 2/3.
   return sql`
-    select id, officer, decided_at, panel, voting, investigators_voting, lapsed from (
-      select d.id as id, d.decider_code as officer, d.decided_at as decided_at,
-             (select count(*) from decision_reviewers s where s.decision_id = d.id) as panel,
-             (select count(*) from decision_votes v join decision_reviewers s on s.decision_id = v.decision_id and s.officer_code = v.officer_code
-               where v.decision_id = d.id) as voting,
-             (select count(*) from decision_votes v join decision_reviewers s on s.decision_id = v.decision_id and s.officer_code = v.officer_code
-               where v.decision_id = d.id
-                 and (s.investigated = 1 or exists (select 1 from decision_investigators i where i.decision_id = d.id and i.officer_code = v.officer_code))) as investigators_voting,
-             coalesce((select r.status = 'lapsed' from decision_reviews r where r.decision_id = d.id), 0) as lapsed
-        from decisions d
-       where d.decider_code is not null
-         and ${inWindow('d', rc)} and ${effective('d')}
-         and (exists (select 1 from decision_reviewers s where s.decision_id = d.id) or exists (select 1 from decision_reviews r where r.decision_id = d.id))
-         and not exists (select 1 from decision_reviews r where r.decision_id = d.id and r.status = 'pending_review'))
-     where voting < ${share} * panel - 1e-9 or investigators_voting > 0 or lapsed = 1`;
+    select d.id as id, d.decider_code as officer, d.decided_at as decided_at, count(*) as panel,
+           count(v.officer_code) as voting,
+           sum(case when v.officer_code is not null and (s.investigated = 1 or exists (select 1 from decision_investigators i
+                 where i.decision_id = d.id and i.officer_code = v.officer_code)) then 1 else 0 end) as investigators_voting,
+           coalesce(max(r.status = 'lapsed'), 0) as lapsed
+      from decisions d join decision_reviewers s on s.decision_id = d.id
+      left join decision_votes v on v.decision_id = s.decision_id and v.officer_code = s.officer_code
+      left join decision_reviews r on r.decision_id = d.id
+     where d.decider_code is not null
+       and ${inWindow('d', rc)} and ${effective('d')}
+       and (r.status is null or r.status <> 'pending_review')
+     group by d.id
+    having count(v.officer_code) < ${share} * count(*) - 1e-9 or investigators_voting > 0 or lapsed = 1
+    union all
+    select d.id, d.decider_code, d.decided_at, 0, 0, 0, 1
+      from decision_reviews r join decisions d on d.id = r.decision_id
+     where r.status = 'lapsed' and r.panel_size = 0 and d.decider_code is not null
+       and ${inWindow('d', rc)} and ${effective('d')}`;
 }
 
 export const noQuorum: Rule = async (rc) => {

@@ -11,7 +11,7 @@ import { panelEvidence } from './panels.js';
 
 export const reviewerConcentration: Rule = async (rc) => {
   const p = rc.policy.rules.reviewer_concentration;
-  // One pass over the panels: pair counts per (officer, reviewer), and per officer the number of
+  // One pass over the votes (each a seated member's: migration decision_votes_members): pair counts per (officer, reviewer), and per officer the number of
   // reviewed decisions (one row per decision marked by ROW_NUMBER, summed over the officer).
   const rows = await rc.ctx.db.all<{ officer: string; reviewer: string; together: number; reviewed: number }>(sql`
     select officer, reviewer, together, reviewed from (
@@ -19,7 +19,6 @@ export const reviewerConcentration: Rule = async (rc) => {
         from (select d.decider_code as officer, r.officer_code as reviewer,
                      case when row_number() over (partition by d.id order by r.officer_code) = 1 then 1 else 0 end as first
                 from decisions d join decision_votes r on r.decision_id = d.id
-                join decision_reviewers s on s.decision_id = r.decision_id and s.officer_code = r.officer_code
                where d.decider_code is not null and ${inWindow('d', rc)} and ${effective('d')})
        group by officer, reviewer)
      where reviewed >= ${p.minDecisions} and together > ${p.maxShare} * reviewed`);
@@ -30,7 +29,6 @@ export const reviewerConcentration: Rule = async (rc) => {
         select d.decider_code as officer, r.officer_code as reviewer, d.id as id,
                row_number() over (partition by d.decider_code, r.officer_code order by d.decided_at desc, d.id desc) as rn
           from decisions d join decision_votes r on r.decision_id = d.id
-          join decision_reviewers s on s.decision_id = r.decision_id and s.officer_code = r.officer_code
          where ${rowIn(['d.decider_code', 'r.officer_code'], chunk.map((g) => [g.officer, g.reviewer]))}
            and ${inWindow('d', rc)} and ${effective('d')})
        where rn <= ${rc.policy.maxEvidenceDecisions}

@@ -15,12 +15,13 @@ import { panelEvidence } from './panels.js';
 
 function lacking(rc: RuleContext) {
   const p = rc.policy.rules.sole_decider;
-  // A correlated count per decision (through the votes' and seats' primary keys) instead of a
-  // join and GROUP BY over every panel seat: no sort of the whole window.
+  // A correlated count per decision (through the votes' primary key) instead of a join and
+  // GROUP BY over every panel seat: no sort of the whole window. Every vote row is a seated
+  // member's (the database refuses any other: migration decision_votes_members).
   return sql`
     select id, officer, type, decided_at, independent from (
       select d.id as id, d.decider_code as officer, d.type as type, d.decided_at as decided_at,
-             (select count(*) from decision_votes v join decision_reviewers s on s.decision_id = v.decision_id and s.officer_code = v.officer_code
+             (select count(*) from decision_votes v
                where v.decision_id = d.id and v.officer_code <> d.decider_code
                  and not exists (select 1 from assignments a
                                   where a.taxpayer_code = d.taxpayer_code and a.officer_code = v.officer_code
