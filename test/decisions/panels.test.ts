@@ -187,6 +187,19 @@ describe('votes', () => {
     await expect(lapseReviews({ ctx: t.ctx({ kind: 'system', name: 'anonymous' }) })).rejects.toThrow();
   });
 
+  it('the database itself takes a vote only from a seated member, once, and never changes it', async () => {
+    const { t, tokens } = await world();
+    const out = await record(t, tokens.D!);
+    const picked = ((await get(t, await t.userToken('hr'), out.id)).draw as PanelDraw).picked;
+    const outsider = ['M1', 'M2', 'M3', 'M4', 'S'].find((c) => !picked.includes(c))!;
+    const row = (code: string) => sql`insert into decision_votes (decision_id, officer_code, vote, reason, user_id, cast_at) values (${out.id}, ${code}, 'approve', 'r', 'u', 'now')`;
+    await expect(t.db.run(row(outsider))).rejects.toThrow();
+    await t.db.run(row(picked[0]!));
+    await expect(t.db.run(sql`update decision_votes set vote = 'reject'`)).rejects.toThrow();
+    await expect(t.db.run(sql`delete from decision_votes`)).rejects.toThrow();
+    expect(await t.db.select().from(decisionVotes).where(eq(decisionVotes.decisionId, out.id))).toHaveLength(1);
+  });
+
   it('an amendment keeps the panel (no new draw to shop for) and ends the review it replaces', async () => {
     const { t, tokens } = await world();
     const out = await record(t, tokens.D!);
