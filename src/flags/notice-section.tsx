@@ -26,8 +26,9 @@ function about(t: Translate, n: NoticeItem): string {
   if (Array.isArray(a.decisionIds)) parts.push(t('notice.decisions', { n: a.decisionIds.length }));
   const w = a.window as { from?: string; to?: string } | undefined;
   if (w?.from && w.to) parts.push(t('notice.window', { from: w.from, to: w.to }));
-  for (const [k, v] of Object.entries(a)) if (!['decisionIds', 'window', 'officerCode'].includes(k)) parts.push(`${k} ${String(v)}`);
-  return parts.join('; ');
+  // The rule's own words, not its evidence keys: the figures are the reviewer's to weigh.
+  parts.unshift(t(`notice.rule.${n.rule}`));
+  return parts.join('；');
 }
 
 /** One flag put to the officer: facts, and their answer or the form. */
