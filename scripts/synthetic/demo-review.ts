@@ -184,8 +184,9 @@ export function reviewDemo(d: ReviewDemoDeps): { events: ReviewDemoEvent[]; fini
     const taxpayers = await db.all<{ code: string }>(sql`select code from taxpayers order by code limit 40`);
     const seatsOf = async () =>
       Number((await db.all<{ n: number }>(sql`select count(*) as n from decision_reviewers s join decision_reviews r on r.decision_id = s.decision_id
-        where s.officer_code = ${d.demoOfficer} and r.status = 'pending_review'`))[0]!.n);
-    for (let i = 0; i < 30 && me && colleagues.length && (await seatsOf()) < 2; i++) {
+        where s.officer_code = ${d.demoOfficer} and r.status = 'pending_review'
+          and not exists (select 1 from decision_votes v where v.decision_id = s.decision_id and v.officer_code = s.officer_code)`))[0]!.n);
+    for (let i = 0; i < 80 && me && colleagues.length && (await seatsOf()) < 2; i++) {
       const decider = d.actorFor(colleagues[i % colleagues.length]!.code);
       if (!decider) continue;
       await attempt('decision', () =>

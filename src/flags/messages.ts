@@ -169,6 +169,7 @@ export const flagsMessages = {
   'notice.rule.repeat_waiver': { 'zh-CN': '对同一纳税人同类违法行为再次适用首违不罚', en: 'A first-violation waiver was granted again for the same violation' },
   'notice.rule.no_quorum': { 'zh-CN': '集体审议未达法定人数或逾期作废', en: 'A collective review lacked quorum or lapsed' },
   'notice.rule.spot_check': { 'zh-CN': '随机抽查发现您的决定存在问题', en: 'A random spot check found a problem with your decision' },
+  'notice.finding': { 'zh-CN': '抽查意见：{text}', en: 'The finding: {text}' },
   'notice.answer': { 'zh-CN': '我的申辩', en: 'My answer' },
   'notice.answerHint': { 'zh-CN': '只能提交一次；提交后复核人可见，并以哈希形式记入审计日志。', en: 'Once only; the reviewer reads it, and the audit log keeps a hash of it.' },
   'notice.submit': { 'zh-CN': '提交申辩', en: 'Submit my answer' },

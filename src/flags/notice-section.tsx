@@ -26,7 +26,9 @@ function about(t: Translate, n: NoticeItem): string {
   if (Array.isArray(a.decisionIds)) parts.push(t('notice.decisions', { n: a.decisionIds.length }));
   const w = a.window as { from?: string; to?: string } | undefined;
   if (w?.from && w.to) parts.push(t('notice.window', { from: w.from, to: w.to }));
-  // The rule's own words, not its evidence keys: the figures are the reviewer's to weigh.
+  // The rule's own words, not its evidence keys: the figures are the reviewer's to weigh. A spot
+  // check's finding is the checking supervisor's own sentence, which the officer answers.
+  if (n.rule === 'spot_check' && typeof a.finding === 'string') parts.push(t('notice.finding', { text: a.finding }));
   parts.unshift(t(`notice.rule.${n.rule}`));
   return parts.join('；');
 }
