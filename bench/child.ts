@@ -97,13 +97,15 @@ async function main() {
           sum(amount >= 0.9 * threshold and amount < threshold) as below,
           sum(amount >= threshold and amount <= 1.1 * threshold) as above
         from decisions where threshold is not null and decided_at >= ${yearAgo} group by decider_code`);
+      // Votes are the members' own (decision_votes); the panel is the seats (decision_reviewers).
       const panels = await db.all(sql`select d.id, d.decider_code, d.taxpayer_code, count(r.officer_code) as members,
-          sum(r.vote is not null) as votes, sum(r.investigated) as investigators
+          sum(v.vote is not null) as votes, sum(r.investigated) as investigators
         from decisions d left join decision_reviewers r on r.decision_id = d.id
+        left join decision_votes v on v.decision_id = r.decision_id and v.officer_code = r.officer_code
         where d.type in ('tax_relief', 'deferral') and d.decided_at >= ${yearAgo} group by d.id`);
-      const concentration = await db.all(sql`select d.decider_code, r.officer_code, count(*) as n
-        from decisions d join decision_reviewers r on r.decision_id = d.id
-        where d.decided_at >= ${yearAgo} group by d.decider_code, r.officer_code`);
+      const concentration = await db.all(sql`select d.decider_code, v.officer_code, count(*) as n
+        from decisions d join decision_votes v on v.decision_id = d.id
+        where d.decided_at >= ${yearAgo} group by d.decider_code, v.officer_code`);
       const favourable = await db.all(sql`select decider_code, count(*) as n from decisions
         where type in ('penalty_waiver', 'tax_relief') and decided_at >= ${yearAgo} group by decider_code`);
       const digits = await db.all(sql`select decider_code, substr(cast(cast(amount as integer) as text), 1, 1) as d, count(*) as n

@@ -105,6 +105,10 @@ async function generateInto(
     sql: String(r.sql),
   }));
   for (const ix of indexes) await client.execute(`DROP INDEX "${ix.name}"`);
+  // Insert triggers that check each row against another table (a vote against its panel seat)
+  // would see rows in statement order, not generation order: off while loading, back after.
+  const checks = (await client.execute(`select name, sql from sqlite_master where type = 'trigger' and sql like '%BEFORE INSERT%'`)).rows.map((r) => ({ name: String(r.name), sql: String(r.sql) }));
+  for (const tr of checks) await client.execute(`DROP TRIGGER "${tr.name}"`);
 
   const b: Bureau = generateBureau({ size: opts.size, seed: opts.seed, today: opts.today });
   log(`generated master data in ${Date.now() - t0} ms (${b.officers.length} officers, ${b.taxpayers.length} taxpayers)`);
@@ -226,13 +230,17 @@ async function generateInto(
       auditIndex: null,
     });
     for (const r of d.reviewers) {
-      await w.add(schema.decisionReviewers, { decisionId: id, officerCode: r.officerCode, vote: r.vote, investigated: r.investigated });
+      // The generated votes are the members' own (decision_votes), as the service takes them now;
+      // the seat carries no vote a decider typed.
+      await w.add(schema.decisionReviewers, { decisionId: id, officerCode: r.officerCode, vote: null, investigated: r.investigated });
+      if (r.vote) await w.add(schema.decisionVotes, { decisionId: id, officerCode: r.officerCode, vote: r.vote, reason: 'generated', userId: `usr_bench_${r.officerCode}`, castAt: d.decidedAt });
     }
   }
   await w.flush();
   log(`decisions written at ${Date.now() - t0} ms`);
 
   for (const ix of indexes) await client.execute(ix.sql);
+  for (const tr of checks) await client.execute(tr.sql);
   log(`indexes built at ${Date.now() - t0} ms`);
   // Planner statistics, as a long-running database would have them.
   await client.execute('ANALYZE');

@@ -401,6 +401,8 @@ export const flagTransitions = sqliteTable(
     reason: text('reason').notNull(),
     actor: text('actor').notNull(),
     at: text('at').notNull(),
+    /** Confirming a penalty-carrying flag before its subject answered or the answer window ended: why not wait (issue 13). */
+    earlyReason: text('early_reason'),
   },
   (t) => [index('flag_transitions_flag').on(t.flagId, t.at)],
 );
@@ -611,4 +613,138 @@ export const auditRewoundCheckpoints = sqliteTable(
     rewindSeq: integer('rewind_seq').notNull(),
   },
   (t) => [index('audit_rewound_seq').on(t.rewindSeq)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Collective review, due process, spot checks and the public summary (issue 13; DESIGN section 4:
+// "Collective review", due process, "Double random, one public").
+
+/** Who investigated a decision's case (named by the decider): never drawn onto its panel. */
+export const decisionInvestigators = sqliteTable(
+  'decision_investigators',
+  {
+    decisionId: text('decision_id').notNull().references(() => decisions.id),
+    officerCode: text('officer_code').notNull().references(() => officers.code),
+  },
+  (t) => [primaryKey({ columns: [t.decisionId, t.officerCode] })],
+);
+
+export const reviewStatuses = ['pending_review', 'approved', 'rejected', 'lapsed', 'superseded'] as const;
+
+/**
+ * The collective review (集体审议) of a decision whose type needs one. The decision row itself is
+ * never edited; the review is its own record: the panel the service drew (seats in
+ * decision_reviewers), the draw, the quorum, and the outcome once the members have voted.
+ */
+export const decisionReviews = sqliteTable(
+  'decision_reviews',
+  {
+    decisionId: text('decision_id').primaryKey().references(() => decisions.id),
+    status: text('status', { enum: reviewStatuses }).notNull(),
+    /** Members drawn (the policy's panel size, or fewer when too few were eligible). */
+    panelSize: integer('panel_size').notNull(),
+    /** Votes needed to close: ceil(quorum share x panel size). */
+    quorum: integer('quorum').notNull(),
+    approvals: integer('approvals').notNull().default(0),
+    rejections: integer('rejections').notNull().default(0),
+    /** { seedInputs, seed, eligible, fill?, picked } or, for an amendment, the original's draw with `inheritedFrom`. */
+    draw: text('draw', { mode: 'json' }).notNull(),
+    openedAt: text('opened_at').notNull(),
+    /** Without quorum by then, the review lapses. */
+    dueAt: text('due_at').notNull(),
+    closedAt: text('closed_at'),
+    /** The amount decided: the proposal when approved; null otherwise. */
+    decidedAmount: real('decided_amount'),
+  },
+  (t) => [index('decision_reviews_status').on(t.status, t.dueAt)],
+);
+
+/** Votes cast by panel members themselves, with their own token; once each (the key). */
+export const decisionVotes = sqliteTable(
+  'decision_votes',
+  {
+    decisionId: text('decision_id').notNull().references(() => decisions.id),
+    officerCode: text('officer_code').notNull().references(() => officers.code),
+    vote: text('vote', { enum: ['approve', 'reject'] }).notNull(),
+    reason: text('reason').notNull(),
+    /** The user whose token cast it (linked to officerCode). */
+    userId: text('user_id').notNull(),
+    castAt: text('cast_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.decisionId, t.officerCode] }), index('decision_votes_officer').on(t.officerCode)],
+);
+
+/** When the subject of a penalty-carrying flag was told of it (申辩: they may answer until answer_due_at). */
+export const flagNotices = sqliteTable('flag_notices', {
+  flagId: text('flag_id').primaryKey().references(() => flags.id),
+  toldAt: text('told_at').notNull(),
+  answerDueAt: text('answer_due_at').notNull(),
+});
+
+/** The subject's answer to a flag; once. The audit leaf holds a salted commitment, not the text. */
+export const flagAnswers = sqliteTable('flag_answers', {
+  flagId: text('flag_id').primaryKey().references(() => flags.id),
+  text: text('text').notNull(),
+  /** Random salt of the answer's commitment in its audit leaf. */
+  nonce: text('nonce').notNull(),
+  answeredBy: text('answered_by').notNull(),
+  answeredAt: text('answered_at').notNull(),
+});
+
+/** Escalations of a flag to a higher reviewer (a supervisor outside the subject's unit), drawn like the first. */
+export const flagEscalations = sqliteTable(
+  'flag_escalations',
+  {
+    flagId: text('flag_id').notNull().references(() => flags.id),
+    level: integer('level').notNull(),
+    escalatedBy: text('escalated_by').notNull(),
+    reason: text('reason').notNull(),
+    at: text('at').notNull(),
+    draw: text('draw', { mode: 'json' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.flagId, t.level] })],
+);
+
+/** A quarter's random spot check of decisions (双随机); one per quarter. */
+export const spotChecks = sqliteTable('spot_checks', {
+  id: text('id').primaryKey(),
+  period: text('period').notNull().unique(),
+  seed: text('seed').notNull(),
+  /** { seedInputs, asOf, share, strata, officers, supervisors }: what re-runs the draw. */
+  draw: text('draw', { mode: 'json' }).notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: text('created_at').notNull(),
+});
+
+export const spotCheckItems = sqliteTable(
+  'spot_check_items',
+  {
+    spotCheckId: text('spot_check_id').notNull().references(() => spotChecks.id),
+    decisionId: text('decision_id').notNull().references(() => decisions.id),
+    /** Why it was drawn: the type's sample, or the officer's one. */
+    stratum: text('stratum', { enum: ['type', 'officer'] }).notNull(),
+    reviewerUserId: text('reviewer_user_id'),
+    outcome: text('outcome', { enum: ['compliant', 'finding'] }),
+    note: text('note'),
+    recordedBy: text('recorded_by'),
+    recordedAt: text('recorded_at'),
+    flagId: text('flag_id'),
+  },
+  (t) => [primaryKey({ columns: [t.spotCheckId, t.decisionId] }), index('spot_check_items_reviewer').on(t.reviewerUserId, t.outcome)],
+);
+
+/** A quarter's public summary (一公开) as published: its figures and their digest, committed in the audit log. */
+export const publicSummaries = sqliteTable(
+  'public_summaries',
+  {
+    period: text('period').notNull(),
+    version: integer('version').notNull(),
+    figures: text('figures', { mode: 'json' }).notNull(),
+    /** SHA-256 of the figures' canonical JSON; the audit leaf at audit_index holds it. */
+    digest: text('digest').notNull(),
+    auditIndex: integer('audit_index').notNull(),
+    publishedBy: text('published_by').notNull(),
+    publishedAt: text('published_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.period, t.version] })],
 );

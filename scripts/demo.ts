@@ -77,6 +77,9 @@ async function main() {
     ['/login', 'sign in with a token'],
     ['/hr', 'HR console: grading runs, adjustments, publish, export'],
     ['/flags', 'supervisor flag queue'],
+    ['/me/reviews', 'officer: review panels waiting for your vote; /me: a flag waiting for your answer'],
+    ['/spot-checks', 'supervisor: the quarter’s random spot checks'],
+    ['/public', 'anyone: the public oversight summary, checked against the audit log'],
     ['/docs', 'API docs (OpenAPI)'],
     ['/verify', 'audit receipt / log verification'],
   ]) console.log(`  ${base}${path}`.padEnd(44) + what);

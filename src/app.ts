@@ -21,6 +21,8 @@ import { decisionsRoutes } from './decisions/routes.js';
 import { flagsRoutes } from './flags/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { officerRoutes } from './officer/routes.js';
+import { spotCheckRoutes } from './spot-checks/routes.js';
+import { publicSummaryRoutes } from './public-summary/routes.js';
 import { pagesRoutes } from './pages/routes.js';
 import { pageSession } from './pages/session.js';
 import { pageCsrf } from './pages/csrf.js';
@@ -119,6 +121,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', flagsRoutes);
   app.route('/', auditRoutes);
   app.route('/', officerRoutes);
+  app.route('/', spotCheckRoutes);
+  app.route('/', publicSummaryRoutes);
   app.route('/', pagesRoutes);
   app.route('/', opsRoutes({ metrics: telemetry.metrics, metricsToken: deps.metricsToken }));
 

@@ -16,6 +16,9 @@ import { witnessCheckpoint } from './audit/witness.js';
 import { purgeIdempotencyKeys } from './idempotency/purge.js';
 import { retentionCtx, runRetention } from './retention/job.js';
 import { quietTelemetry, runJob, type Telemetry } from './ops/telemetry.js';
+import { lapseReviews } from './decisions/lapse.js';
+import { scheduledSpotCheck } from './spot-checks/create.js';
+import { scheduledPublicSummary } from './public-summary/publish.js';
 
 export interface ScheduledDeps {
   db: Db;
@@ -32,8 +35,16 @@ export interface ScheduledDeps {
 export async function runScheduled(deps: ScheduledDeps): Promise<void> {
   const t = deps.telemetry ?? quietTelemetry;
   const failed: string[] = [];
+  const as = (name: string) => ({ ...scanCtx(deps), actor: { kind: 'system' as const, name } });
+  // Before the scan, so a review that lapsed is a no-quorum case in the same run.
+  const lapse = await runJob(t, 'review-lapse', () => lapseReviews({ ctx: as('review-lapse') }), (o) => ({ lapsed: o.lapsed }));
+  if (!lapse.ok) failed.push(`review-lapse: ${lapse.error}`);
   const scan = await runJob(t, 'scan', () => scanFlags({ ctx: scanCtx(deps) }), (o) => ({ raised: o.raised, candidates: o.candidates }));
   if (!scan.ok) failed.push(`scan: ${scan.error}`);
+  const spot = await runJob(t, 'spot-check', () => scheduledSpotCheck({ ctx: as('spot-check') }), (o) => ({ period: o.period, drawn: o.drawn, items: o.items }));
+  if (!spot.ok) failed.push(`spot-check: ${spot.error}`);
+  const pub = await runJob(t, 'public-summary', () => scheduledPublicSummary({ ctx: as('public-summary') }), (o) => ({ period: o.period, published: o.published }));
+  if (!pub.ok) failed.push(`public-summary: ${pub.error}`);
   const retention = await runJob(t, 'retention', () => runRetention({ ctx: retentionCtx(deps) }), (r) => ({ linksCut: r.linksCut, responsesErased: r.responsesErased, complaintsErased: r.complaintsErased }));
   if (!retention.ok) failed.push(`retention: ${retention.error}`);
   // After the scan, so the signed checkpoint covers what it wrote; a refusal fails the job.

@@ -32,6 +32,7 @@ import { getCheckpoint } from '../../src/audit/service.js';
 import { generateBureau, type Bureau, type DecisionEvent, type ResponseEvent } from './bureau.js';
 import { demoSize, type BureauSize } from './sizes.js';
 import { fillSeparationDemo, hrOfficerCode } from './demo-separation.js';
+import { reviewDemo, type ReviewDemoEvent } from './demo-review.js';
 
 export interface FillOptions {
   db: Db;
@@ -75,7 +76,8 @@ type Event =
   | { at: string; kind: 'review'; before: string }
   | { at: string; kind: 'close-reviews' }
   | { at: string; kind: 'scan' }
-  | { at: string; kind: 'checkpoint' };
+  | { at: string; kind: 'checkpoint' }
+  | ReviewDemoEvent;
 
 const at = (date: string, hhmm: string) => `${date}T${hhmm}:00.000Z`;
 const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -186,7 +188,8 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
     // latest scan's flags stay open for the demo.
     if (p.code !== b.gradedPeriod) {
       events.push({ at: at(addDays(p.endDate, 20), '02:00'), kind: 'review', before: at(addDays(p.endDate, 4), '00:00') });
-      events.push({ at: at(addDays(p.endDate, 23), '03:00'), kind: 'close-reviews' });
+      // After the subjects' 7-day answer window (due process), so no confirmation is early.
+      events.push({ at: at(addDays(p.endDate, 28), '03:00'), kind: 'close-reviews' });
     }
     if (gradedQuarters.includes(p.code)) {
       const last = p.code === b.gradedPeriod;
@@ -212,6 +215,13 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
     if (monthEnd < opts.today) events.push({ at: at(monthEnd, '15:59'), kind: 'checkpoint' });
     m = addDays(monthEnd, 1);
   }
+  // Panels voting, reviews lapsing, answers, spot checks and public summaries (issue 13).
+  const review = reviewDemo({
+    db, clock, ctxOf, bureau: b, today: opts.today, demoOfficer, fail, log, hr: hr1, supervisor,
+    actorFor: (code) => actors.get(`officer.${code.toLowerCase()}`) ?? actors.get(`sup.${code.toLowerCase()}`),
+    actorById: (id) => actorsById.get(id),
+  });
+  events.push(...review.events);
   events.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
   log(`replaying ${events.length} events from ${events[0]?.at.slice(0, 10)} to ${events.at(-1)?.at.slice(0, 10)}`);
 
@@ -266,7 +276,8 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
               amount: d.amount,
               justification: d.justification,
               decidedAt: d.decidedAt,
-              reviewers: d.reviewers.length ? d.reviewers : undefined,
+              // The service draws the panel; the decider names only who investigated.
+              investigators: d.reviewers.some((r) => r.investigated) ? d.reviewers.filter((r) => r.investigated).map((r) => r.officerCode) : undefined,
               violationType: d.violationType,
               amends,
               amendReason: amends ? d.amendReason : undefined,
@@ -390,6 +401,9 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
         case 'checkpoint':
           await getCheckpoint({ ctx: ctxOf(supervisor) });
           break;
+        case 'review-demo':
+          await ev.run();
+          break;
       }
     } catch (err) {
       fail(ev.kind, err);
@@ -399,6 +413,7 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
 
   // Today: one more scan, and a checkpoint over everything.
   clock.set(new Date().toISOString() > at(opts.today, '00:00') ? new Date().toISOString() : at(opts.today, '08:00'));
+  await review.finish();
   try {
     const out = await scanFlags({ ctx: ctxOf(supervisor) });
     log(`flag scan today: ${out.raised} raised`);

@@ -1,11 +1,11 @@
 /** Reading the decision register: HR and supervisors see all of it, officers their own. */
 import { and, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
-import { decisionReviewers, decisions } from '../../db/schema.js';
+import { decisions } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { forbidden, notFound } from '../core/errors.js';
 import { keyset } from '../core/pagination.js';
-import { createSelectSchema, int, num } from '../core/rows.js';
+import { decisionViews, verifiedDraw, type DecisionView } from './view.js';
 import { isValidDate } from '../core/period.js';
 import { codeParam, cursorParam, limitParam } from '../core/openapi.js';
 
@@ -22,31 +22,15 @@ export const listDecisionsQuery = z.object({
 });
 export type ListDecisionsQuery = z.infer<typeof listDecisionsQuery>;
 
-export const decisionReviewerSchema = z.object({ officerCode: z.string(), vote: z.enum(['approve', 'reject']).nullable(), investigated: z.boolean() });
-/** A decision row with its panel; never the salt of its leaf's taxpayer commitment. */
-export const decisionSchema = createSelectSchema(decisions, { amount: num, threshold: num, auditIndex: int })
-  .omit({ taxpayerNonce: true })
-  .extend({ reviewers: z.array(decisionReviewerSchema) })
-  .openapi('Decision');
-export type DecisionView = z.infer<typeof decisionSchema>;
-
+export { decisionSchema, type DecisionView } from './view.js';
 /** Newest first; the id breaks ties between decisions of the same time. */
 const newestFirst = keyset('desc', [decisions.decidedAt, decisions.id], (r: { decidedAt: string; id: string }) => [r.decidedAt, r.id]);
 
 const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
-async function withReviewers(ctx: Ctx, rows: (typeof decisions.$inferSelect)[]): Promise<DecisionView[]> {
-  const ids = rows.map((r) => r.id);
-  const panel = ids.length
-    ? await ctx.db.select().from(decisionReviewers).where(inArray(decisionReviewers.decisionId, ids)).orderBy(decisionReviewers.officerCode)
-    : [];
-  const by = new Map<string, DecisionView['reviewers']>();
-  for (const p of panel) {
-    const list = by.get(p.decisionId) ?? [];
-    list.push({ officerCode: p.officerCode, vote: p.vote, investigated: p.investigated });
-    by.set(p.decisionId, list);
-  }
-  return rows.map(({ taxpayerNonce: _salt, ...r }) => ({ ...r, reviewers: by.get(r.id) ?? [] }));
+/** List views carry no draw (one decision's GET has it, verified). */
+async function listViews(ctx: Ctx, rows: (typeof decisions.$inferSelect)[]): Promise<DecisionView[]> {
+  return (await decisionViews(ctx, rows)).map(({ draw: _draw, ...v }) => v);
 }
 
 /** Newest first, paginated by (decidedAt, id). Officers only ever see their own decisions. */
@@ -73,18 +57,24 @@ export async function listDecisions({ ctx, query }: { ctx: Ctx; query: ListDecis
     .orderBy(desc(decisions.decidedAt), desc(decisions.id))
     .limit(limit + 1);
   const { items, nextCursor } = newestFirst.page(rows, limit);
-  return { items: await withReviewers(ctx, items), nextCursor };
+  return { items: await listViews(ctx, items), nextCursor };
 }
 
-/** One decision with its panel and the records that amend it. */
+/**
+ * One decision with its panel, its draw (re-run: `verified`) and the records that amend it.
+ * Officers read their own decisions and those whose panel they sit on (the case they vote on).
+ */
 export async function getDecision({ ctx, id }: { ctx: Ctx; id: string }) {
   requireRole(ctx.actor, 'hr', 'supervisor', 'officer');
   const [row] = await ctx.db.select().from(decisions).where(eq(decisions.id, id));
-  // Another officer's decision is answered as if it did not exist: a 403 would tell the caller it does.
-  if (!row || (ctx.actor.role === 'officer' && row.deciderCode !== ctx.actor.officerCode)) throw notFound(`No decision ${id}.`);
-  const [view] = await withReviewers(ctx, [row]);
+  // Another officer's decision, unless they sit on its panel, is answered as if it did not exist:
+  // a 403 would tell the caller it does.
+  if (!row) throw notFound(`No decision ${id}.`);
+  const [view] = await decisionViews(ctx, [row]);
+  const me = ctx.actor.officerCode;
+  if (ctx.actor.role === 'officer' && row.deciderCode !== me && !view!.panel.some((p) => p.officerCode === me)) throw notFound(`No decision ${id}.`);
   const amendedBy = await ctx.db.select({ id: decisions.id }).from(decisions).where(eq(decisions.amends, id));
-  return { ...view!, amendedBy: amendedBy.map((a) => a.id) };
+  return { ...view!, draw: verifiedDraw(view!.draw), amendedBy: amendedBy.map((a) => a.id) };
 }
 
 /** Decisions by id (at most 500), newest first, with their panels: for a flag's evidence. */
@@ -92,5 +82,5 @@ export async function decisionsByIds(ctx: Ctx, ids: readonly string[]): Promise<
   const list = [...new Set(ids)].slice(0, 500);
   if (!list.length) return [];
   const rows = await ctx.db.select().from(decisions).where(inArray(decisions.id, list)).orderBy(desc(decisions.decidedAt), desc(decisions.id));
-  return withReviewers(ctx, rows);
+  return listViews(ctx, rows);
 }

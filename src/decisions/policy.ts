@@ -32,3 +32,24 @@ export const decisionPolicy = {
 export const recordableTypes = decisionTypes.filter((t) => decisionPolicy.types[t].recordable) as [DecisionType, ...DecisionType[]];
 export const collectiveReviewTypes = decisionTypes.filter((t) => decisionPolicy.types[t].collectiveReview);
 export const favourableTypes = decisionTypes.filter((t) => decisionPolicy.types[t].favourable);
+
+/**
+ * Collective review (DESIGN section 4, "Collective review"): how big a panel the service draws,
+ * how many of its members must vote, and how long they have. Versioned with the code, like the
+ * types above.
+ */
+export const reviewPolicy = {
+  version: 'review-v1',
+  /** Members drawn for a panel. */
+  panelSize: 3,
+  /** Share of the drawn panel that must vote before the review closes (2 of 3). */
+  quorumShare: 2 / 3,
+  /** Days from recording after which a review without quorum lapses. */
+  lapseDays: 14,
+} as const;
+
+/** Votes that close a review of `panelSize` members: ceil(share x size), at least 1. */
+export function quorumOf(panelSize: number, share: number = reviewPolicy.quorumShare): number {
+  // A hair of tolerance so 2/3 of 3 is exactly 2 despite binary floating point.
+  return Math.max(1, Math.ceil(share * panelSize - 1e-9));
+}

@@ -2,10 +2,11 @@
  * The decision register: discretionary decisions are recorded by their decider and never edited;
  * an amendment is a new record pointing at the one it amends.
  */
-import { and, desc, eq, inArray, isNull, lte, or, gte } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lte, or, gte, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
-import { decisionReviewers, decisions, officers, taxpayers, thresholds } from '../../db/schema.js';
-import { commit, nextLeafSeq } from '../audit/append.js';
+import { decisionInvestigators, decisionReviews, decisions, officers, taxpayers, thresholds } from '../../db/schema.js';
+import { nextLeafSeq, type AuditEvent, type Write } from '../audit/append.js';
+import { commitGuarded } from '../audit/guarded.js';
 import { seal } from '../audit/commitment.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import { requireRole, type Ctx } from '../core/context.js';
@@ -14,6 +15,7 @@ import { newId } from '../core/ids.js';
 import { isValidDate } from '../core/period.js';
 import { decisionPolicy, recordableTypes, type DecisionType } from './policy.js';
 import { freeText } from '../core/text.js';
+import { planPanel, type PanelDraw } from './panel.js';
 
 const dateOrTime = z
   .string()
@@ -21,11 +23,14 @@ const dateOrTime = z
     message: 'a date YYYY-MM-DD or an ISO 8601 time with a zone',
   });
 
+/**
+ * Refused (400): the service draws the panel and each member votes with their own token
+ * (POST /api/v1/decisions/{id}/votes). Kept in the schema so a client that still sends it is told
+ * so, by field, instead of having it silently dropped.
+ */
 export const reviewerInput = z.object({
-  officerCode: z.string().min(1).max(64),
-  /** null: a panel member who did not vote (counts against the quorum). */
+  officerCode: z.string().max(64),
   vote: z.enum(['approve', 'reject']).nullable().optional(),
-  /** The member took part in investigating the case (may sit on the panel, must not vote). */
   investigated: z.boolean().optional(),
 });
 
@@ -38,7 +43,10 @@ export const recordDecisionInput = z
     threshold: z.number().finite().positive().optional(),
     justification: freeText(z.string().trim().min(1).max(4000)),
     decidedAt: dateOrTime,
-    reviewers: z.array(reviewerInput).max(50).optional(),
+    /** Refused (400): the panel is drawn by the service and its members vote themselves. */
+    reviewers: z.array(reviewerInput).max(50).optional().openapi({ deprecated: true, description: 'Refused (400): the service draws the panel; members vote with their own tokens.' }),
+    /** Officers who investigated the case: never drawn onto its panel. */
+    investigators: z.array(z.string().min(1).max(64)).max(20).optional(),
     amends: z.string().min(1).max(64).optional(),
     amendReason: freeText(z.string().trim().min(1).max(2000)).optional(),
     violationType: z.string().trim().min(1).max(100).optional(),
@@ -100,29 +108,31 @@ export async function recordDecision({ ctx, input: given }: { ctx: Ctx; input: U
   if (rule.violationTypeRequired && !input.violationType) errors.push({ path: 'violationType', message: `required for ${input.type}` });
   if (input.amends && !input.amendReason) errors.push({ path: 'amendReason', message: 'an amendment needs a reason' });
   if (!input.amends && input.amendReason) errors.push({ path: 'amendReason', message: 'only an amendment has an amend reason' });
-  const reviewers = input.reviewers ?? [];
+  // The decider never speaks for the panel (DESIGN 4): the service draws it, members vote themselves.
+  if (input.reviewers !== undefined) {
+    errors.push({ path: 'reviewers', message: 'not accepted: the service draws the review panel and each member votes with their own token; name who investigated in investigators' });
+  }
+  const investigators = input.investigators ?? [];
   const seen = new Set<string>();
-  reviewers.forEach((r, i) => {
-    if (seen.has(r.officerCode)) errors.push({ path: `reviewers[${i}].officerCode`, message: `${r.officerCode} is listed twice` });
-    seen.add(r.officerCode);
+  investigators.forEach((code, i) => {
+    if (seen.has(code)) errors.push({ path: `investigators[${i}]`, message: `${code} is listed twice` });
+    seen.add(code);
   });
   if (errors.length) throw badRequest('The decision is incomplete or inconsistent.', errors);
 
-  // Separation of duties: the panel reviews the decider, so the decider is never on it.
-  const selfIndex = reviewers.findIndex((r) => r.officerCode === deciderCode);
-  if (selfIndex >= 0) throw forbidden(`The decider (${deciderCode}) cannot review their own decision (reviewers[${selfIndex}]).`);
-
   const [tp] = await ctx.db.select({ code: taxpayers.code }).from(taxpayers).where(eq(taxpayers.code, input.taxpayerCode));
   if (!tp) errors.push({ path: 'taxpayerCode', message: `no taxpayer ${input.taxpayerCode}` });
-  if (reviewers.length) {
+  if (investigators.length) {
     const known = await ctx.db.select({ code: officers.code }).from(officers).where(inArray(officers.code, [...seen]));
     const knownSet = new Set(known.map((k) => k.code));
-    reviewers.forEach((r, i) => {
-      if (!knownSet.has(r.officerCode)) errors.push({ path: `reviewers[${i}].officerCode`, message: `no officer ${r.officerCode}` });
+    investigators.forEach((code, i) => {
+      if (!knownSet.has(code)) errors.push({ path: `investigators[${i}]`, message: `no officer ${code}` });
     });
   }
+  let original: typeof decisions.$inferSelect | undefined;
   if (input.amends) {
     const [orig] = await ctx.db.select().from(decisions).where(eq(decisions.id, input.amends));
+    original = orig;
     // Another officer's decision is one this officer may not know exists: the same answer as none.
     if (!orig || orig.deciderCode !== deciderCode) {
       errors.push({ path: 'amends', message: `no decision ${input.amends}` });
@@ -157,23 +167,42 @@ export async function recordDecision({ ctx, input: given }: { ctx: Ctx; input: U
     amends: input.amends ?? null,
     amendReason: input.amendReason ?? null,
   };
-  const panel = reviewers.map((r) => ({ decisionId: id, officerCode: r.officerCode, vote: r.vote ?? null, investigated: r.investigated ?? false }));
-  const { auditIndices, leafHashes } = await commit(
-    ctx,
-    [
-      // The decision's own audit entry is the first event of this batch, so its leaf index is the
-      // log size before the batch: stored here because the row is written before the entry.
-      ctx.db.insert(decisions).values({ ...row, taxpayerNonce: taxpayer.nonce, auditIndex: nextLeafSeq() }),
-      ...(panel.length ? [ctx.db.insert(decisionReviewers).values(panel)] : []),
-    ],
-    [
-      {
-        action: input.amends ? 'decision.amend' : 'decision.record',
-        entity: 'decision',
-        entityId: id,
-        payload: { ...leafRow(row), taxpayer: taxpayer.commitment, reviewers: panel.map(({ officerCode, vote, investigated }) => ({ officerCode, vote, investigated })) },
-      },
-    ],
-  );
-  return { id, auditIndex: auditIndices[0]!, leafHash: leafHashes[0]!, threshold };
+  const writes: Write[] = [
+    // The decision's own audit entry is the first event of this batch, so its leaf index is the
+    // log size before the batch: stored here because the row is written before the entry.
+    ctx.db.insert(decisions).values({ ...row, taxpayerNonce: taxpayer.nonce, auditIndex: nextLeafSeq() }),
+    ...(investigators.length ? [ctx.db.insert(decisionInvestigators).values(investigators.map((officerCode) => ({ decisionId: id, officerCode })))] : []),
+  ];
+  const events: AuditEvent[] = [
+    { action: input.amends ? 'decision.amend' : 'decision.record', entity: 'decision', entityId: id, payload: { ...leafRow(row), taxpayer: taxpayer.commitment, investigators } },
+  ];
+  let status: 'effective' | 'pending_review' = 'effective';
+  if (rule.collectiveReview) {
+    // An amendment keeps the panel of the decision it amends, whose review (if still pending)
+    // ends here: a decider cannot draw a friendlier panel by amending.
+    const [origReview] = original ? await ctx.db.select().from(decisionReviews).where(eq(decisionReviews.decisionId, original.id)) : [];
+    const panel = await planPanel(ctx, {
+      id,
+      deciderCode,
+      taxpayerCode: input.taxpayerCode,
+      decidedOn,
+      investigators,
+      inherit: origReview ? { from: original!.id, draw: origReview.draw as PanelDraw } : undefined,
+    });
+    writes.push(...panel.writes);
+    events.push(panel.event);
+    if (origReview?.status === 'pending_review') {
+      writes.push(
+        ctx.db
+          .update(decisionReviews)
+          // NULL into the NOT NULL status when a vote closed it meanwhile: the batch fails whole.
+          .set({ status: sql`case when ${decisionReviews.status} = 'pending_review' then 'superseded' end`, closedAt: now.toISOString() })
+          .where(eq(decisionReviews.decisionId, original!.id)),
+      );
+      events.push({ action: 'decision.review.supersede', entity: 'decision', entityId: original!.id, payload: { decisionId: original!.id, by: id } });
+    }
+    status = 'pending_review';
+  }
+  const { auditIndices, leafHashes } = await commitGuarded(ctx, writes, events, 'stale_review', 'The review of the amended decision closed meanwhile; amend again.');
+  return { id, auditIndex: auditIndices[0]!, leafHash: leafHashes[0]!, threshold, status };
 }

@@ -6,6 +6,10 @@ import { bearerSecurity, problemResponses, ProblemSchema } from '../core/openapi
 import { recordDecision, recordDecisionInput, requireDecider } from './record.js';
 import { decisionSchema, getDecision, listDecisions, listDecisionsQuery } from './list.js';
 import { idPath } from '../core/openapi.js';
+import { decisionStatuses, drawSchema } from './view.js';
+import { castVote, voteInput, voterRoles } from './vote.js';
+import { allowRoles } from '../auth/middleware.js';
+import { reviewPages } from './reviews-page.js';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 
@@ -26,7 +30,7 @@ const recordRoute = createRoute({
       description: 'Recorded; auditIndex and leafHash are the receipt',
       content: {
         'application/json': {
-          schema: z.object({ id: z.string(), auditIndex: z.number().int(), leafHash: z.string(), threshold: z.number().nullable() }),
+          schema: z.object({ id: z.string(), auditIndex: z.number().int(), leafHash: z.string(), threshold: z.number().nullable(), status: z.enum(['effective', 'pending_review']) }),
         },
       },
     },
@@ -52,13 +56,33 @@ const getRoute = createRoute({
   method: 'get',
   path: '/api/v1/decisions/{id}',
   tags: ['decisions'],
-  summary: 'One decision with its review panel and the records amending it.',
+  summary: 'One decision with its status, proposed and decided amount, the panel the service drew (how each member voted: to the decider only once closed), the draw re-run, and the records amending it. Officers: their own, and those whose panel they sit on.',
   security: bearerSecurity,
   request: { params: idPath },
   responses: {
-    200: { description: 'The decision', content: { 'application/json': { schema: decisionSchema.extend({ amendedBy: z.array(z.string()) }) } } },
+    200: { description: 'The decision', content: { 'application/json': { schema: decisionSchema.extend({ draw: drawSchema.nullable(), amendedBy: z.array(z.string()) }) } } },
     ...problemResponses,
     404: problem('No such decision'),
+  },
+});
+
+const voteRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/decisions/{id}/votes',
+  tags: ['decisions'],
+  summary: 'A panel member votes on a decision under collective review, with their own token (officer or supervisor user linked to the member), once, with a reason. The vote reaching quorum closes the review.',
+  security: bearerSecurity,
+  middleware: allowRoles(...voterRoles),
+  request: { params: z.object({ id: z.string() }), body: { content: { 'application/json': { schema: voteInput } }, required: true } },
+  responses: {
+    201: {
+      description: 'Cast; status is the review\'s after the vote',
+      content: { 'application/json': { schema: z.object({ auditIndex: z.number().int(), status: z.enum(decisionStatuses), closed: z.boolean() }) } },
+    },
+    ...problemResponses,
+    403: problem('Not a member of the panel, or the decider (own case)'),
+    404: problem('No such decision'),
+    409: problem('A second vote, or a closed (or lapsed) review'),
   },
 });
 
@@ -66,4 +90,7 @@ const getRoute = createRoute({
 export const decisionsRoutes = createRouter()
   .openapi(recordRoute, async (c) => c.json(await recordDecision({ ctx: c.get('ctx'), input: c.req.valid('json') }), 201))
   .openapi(listRoute, async (c) => c.json(await listDecisions({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
-  .openapi(getRoute, async (c) => c.json(await getDecision({ ctx: c.get('ctx'), id: c.req.valid('param').id }), 200));
+  .openapi(getRoute, async (c) => c.json(await getDecision({ ctx: c.get('ctx'), id: c.req.valid('param').id }), 200))
+  .openapi(voteRoute, async (c) => c.json(await castVote({ ctx: c.get('ctx'), decisionId: c.req.valid('param').id, input: c.req.valid('json') }), 201));
+
+decisionsRoutes.route('/', reviewPages);

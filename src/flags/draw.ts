@@ -4,12 +4,13 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { sha256HexSync } from '../core/sha256.js';
+import { auditHead, drawSeed, EMPTY_TREE_HASH, pickMany, seedText } from '../core/draw.js';
 
-/** Root of the empty Merkle tree (RFC 9162 section 2.1.1: MTH({}) = SHA-256()). */
-export const EMPTY_TREE_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+// The mechanism itself is the service's one draw (src/core/draw.ts); these are its flag words.
+export { auditHead, EMPTY_TREE_HASH };
 
 export interface DrawSeedInputs {
+  /** The flag's id; for an escalation, `<flagId>/escalation/<level>` (what is drawn, by name). */
   flagId: string;
   /** Number of audit entries when the draw was made (max(seq) + 1). */
   auditSize: number;
@@ -30,25 +31,20 @@ export interface Draw {
 
 /** The exact bytes hashed: `flagId "\n" auditSize "\n" auditHeadHash`, UTF-8. */
 export function seedMessage(i: DrawSeedInputs): string {
-  return `${i.flagId}\n${i.auditSize}\n${i.auditHeadHash}`;
+  return seedText(i.flagId, i);
 }
-
-const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * seed = SHA-256(flagId || "\n" || auditSize || "\n" || auditHeadHash);
  * index = uint64(first 8 bytes of seed, big-endian) mod |candidates|, candidates sorted by user id.
  */
 export async function makeDraw(seedInputs: DrawSeedInputs, eligibleUserIds: readonly string[]): Promise<Draw> {
-  const candidates = [...new Set(eligibleUserIds)].sort(byCodeUnits);
-  // Synchronous SHA-256: a scan draws hundreds of reviewers, and an awaited WebCrypto digest each
-  // waits its turn on a busy thread pool.
-  const seed = sha256HexSync(seedMessage(seedInputs));
+  const seed = drawSeed(seedInputs.flagId, seedInputs);
+  const { candidates, picked } = pickMany(seed, eligibleUserIds, 1);
   if (candidates.length === 0) {
     return { seedInputs, seed, candidates, picked: null, note: 'No eligible supervisor: the flag stays unassigned; any eligible supervisor may take it up.' };
   }
-  const index = Number(BigInt(`0x${seed.slice(0, 16)}`) % BigInt(candidates.length));
-  return { seedInputs, seed, candidates, picked: candidates[index]! };
+  return { seedInputs, seed, candidates, picked: picked[0]! };
 }
 
 /**
@@ -63,15 +59,6 @@ export async function redraw(draw: Pick<Draw, 'seedInputs' | 'candidates'> & Par
 
 function sameList(a: readonly string[], b: readonly string[]) {
   return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/** The audit-log head: its size and the last leaf hash. */
-export async function auditHead(db: Db): Promise<{ auditSize: number; auditHeadHash: string }> {
-  const rows = await db.all<{ seq: number; leaf_hash: string }>(
-    sql`select seq, leaf_hash from audit_entries order by seq desc limit 1`,
-  );
-  const last = rows[0];
-  return last ? { auditSize: Number(last.seq) + 1, auditHeadHash: last.leaf_hash } : { auditSize: 0, auditHeadHash: EMPTY_TREE_HASH };
 }
 
 export interface SupervisorUser {

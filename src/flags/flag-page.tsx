@@ -14,6 +14,7 @@ import { complaintForReview } from './complaint-text.js';
 import { getFlag } from './list.js';
 import { defaultOversightPolicy } from './policy.js';
 import { flagOutcomes, mayReview, transitionFlag } from './workflow.js';
+import { carriesPenalty, confirmingEarly } from './due-process.js';
 import { bunchingHistogram, type BunchingHistogram } from './rules/bunching.js';
 import type { Draw } from './draw.js';
 import { flagRow } from './queries.js';
@@ -51,6 +52,32 @@ function EvidenceFigures(props: { ev: Record<string, unknown> }) {
   );
 }
 
+/** The subject's hearing (申辩): when they were told, until when they may answer, and their answer. */
+function Hearing(props: { t: (k: string, p?: Record<string, string | number>) => string; flag: Awaited<ReturnType<typeof getFlag>>; now: string }) {
+  const { t, flag } = props;
+  if (!carriesPenalty(flag.severity)) return <></>;
+  return (
+    <>
+      <h2>{t('flag.hearing')}</h2>
+      <div data-testid="hearing">
+        {!flag.notice ? (
+          <p>{t('flag.hearing.notTold')}</p>
+        ) : (
+          <p>{t('flag.hearing.told', { at: when(flag.notice.toldAt), due: when(flag.notice.answerDueAt) })}</p>
+        )}
+        {flag.answer ? (
+          <blockquote data-testid="answer">
+            <p class="muted">{t('flag.hearing.answered', { at: when(flag.answer.answeredAt) })}</p>
+            <p style="white-space:pre-wrap">{flag.answer.text}</p>
+          </blockquote>
+        ) : (
+          flag.notice && <p class="muted">{props.now <= flag.notice.answerDueAt ? t('flag.hearing.waiting') : t('flag.hearing.none')}</p>
+        )}
+      </div>
+    </>
+  );
+}
+
 const fmtP = (p: unknown) => (typeof p === 'number' ? (p < 1e-4 ? p.toExponential(3) : p.toPrecision(4)) : '–');
 
 async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; notice?: string; values?: Record<string, string> } = {}) {
@@ -75,6 +102,10 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
   const may = flag.status === 'closed' || !row ? null : await mayReview(ctx, row);
   const values = opts.values ?? {};
   const window = ev.window as { from: string; to: string } | undefined;
+  // Whether confirming now would be early (the close form then asks why not wait).
+  const early = flag.status === 'in_review' && confirmingEarly(flag, flag, ctx.clock.now().toISOString());
+  const names2 = await usernames(ctx, flag.escalations.flatMap((e) => [e.escalatedBy, ...((e.draw as unknown as Draw).candidates ?? [])]));
+  for (const [k, v] of names2) names.set(k, v);
   return renderPage(
     c,
     <Layout c={c} title={t('flag.title', { id: flag.id })} lang={lang}>
@@ -166,7 +197,7 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
                 <td class="num">{money(d.amount)}</td>
                 <td class="num">{money(d.threshold)}</td>
                 <td>{d.decidedAt.slice(0, 10)}</td>
-                <td>{d.reviewers.map((r) => `${r.officerCode}${r.vote ? ` (${r.vote})` : ' (–)'}${r.investigated ? '*' : ''}`).join(', ')}</td>
+                <td>{d.panel.map((r) => `${r.officerCode}${r.vote ? ` (${t(`vote.${r.vote}`)})` : r.voted ? ` (${t('vote.cast')})` : ' (–)'}${r.investigated ? '*' : ''}`).join(', ')}</td>
               </tr>
             ))}
           </Table>
@@ -214,6 +245,34 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
         <p>–</p>
       )}
 
+      <Hearing t={t} flag={flag} now={ctx.clock.now().toISOString()} />
+      {flag.escalations.length > 0 && (
+        <>
+          <h2>{t('flag.escalations')}</h2>
+          {flag.escalations.map((e) => {
+            const d = e.draw as unknown as Draw;
+            return (
+              <dl class="facts" data-testid="escalation">
+                <dt>{t('flag.escalation.level')}</dt>
+                <dd>{String(e.level)}</dd>
+                <dt>{t('flag.escalation.by')}</dt>
+                <dd>{who(e.escalatedBy)}</dd>
+                <dt>{t('flag.col.reason')}</dt>
+                <dd>{e.reason}</dd>
+                <dt>{t('flag.draw.seed')}</dt>
+                <dd>
+                  <code>{d.seed}</code> ({d.seedInputs.flagId}, {String(d.seedInputs.auditSize)})
+                </dd>
+                <dt>{t('flag.draw.candidates')}</dt>
+                <dd>{d.candidates.map((u) => who(u)).join(', ') || '–'}</dd>
+                <dt>{t('flag.draw.picked')}</dt>
+                <dd>{d.picked ? who(d.picked) : t('flag.escalation.none')}</dd>
+              </dl>
+            );
+          })}
+        </>
+      )}
+
       <h2>{t('flag.history')}</h2>
       <Table head={[t('flag.col.at'), t('flag.col.move'), t('flag.col.actor'), t('flag.col.reason')]}>
         {flag.transitions.map((x) => (
@@ -221,7 +280,10 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
             <td>{when(x.at)}</td>
             <td>{`${x.from ? t(`status.${x.from}`) : '∅'} → ${t(`status.${x.to}`)}${x.outcome ? ` (${t(`outcome.${x.outcome}`)})` : ''}`}</td>
             <td>{x.actor}</td>
-            <td>{x.reason}</td>
+            <td>
+              {x.reason}
+              {x.earlyReason ? ` · ${t('flag.earlyReason.shown', { reason: x.earlyReason })}` : ''}
+            </td>
           </tr>
         ))}
       </Table>
@@ -262,6 +324,16 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
             <textarea id="reason-close" name="reason" required>
               {values.reason ?? ''}
             </textarea>
+            {early && (
+              <>
+                <label for="early-reason">
+                  {t('flag.earlyReason')} <span class="hint">{t('flag.earlyReason.hint')}</span>
+                </label>
+                <textarea id="early-reason" name="earlyReason">
+                  {values.earlyReason ?? ''}
+                </textarea>
+              </>
+            )}
             <button type="submit">{t('flag.close')}</button>
           </form>
         )}
@@ -280,12 +352,12 @@ export const flagPages = new Hono<AppEnv>()
     requireStaffPage(c, 'supervisor', 'hr');
     const id = c.req.param('id');
     const form = await c.req.parseBody();
-    const values = { to: str(form, 'to'), outcome: str(form, 'outcome'), reason: str(form, 'reason') };
+    const values = { to: str(form, 'to'), outcome: str(form, 'outcome'), reason: str(form, 'reason'), earlyReason: str(form, 'earlyReason') };
     try {
       await transitionFlag({
         ctx: c.get('ctx'),
         flagId: id,
-        input: { to: values.to, outcome: values.outcome || undefined, reason: values.reason },
+        input: { to: values.to, outcome: values.outcome || undefined, reason: values.reason, earlyReason: values.earlyReason || undefined },
       });
     } catch (e) {
       return flagPage(c, id, { error: recoverable(e), values });

@@ -9,6 +9,8 @@ import { createSelectSchema } from '../core/rows.js';
 import { defaultOversightPolicy } from './policy.js';
 import { flagStatuses } from './workflow.js';
 import { cursorParam, limitParam } from '../core/openapi.js';
+import { hearingOf } from './due-process.js';
+import { escalationsOf } from './escalation.js';
 
 export const listFlagsQuery = z.object({
   status: z.enum(flagStatuses).optional(),
@@ -105,9 +107,20 @@ export async function getFlag({ ctx, id }: { ctx: Ctx; id: string }) {
   if (!row) throw notFound(`No flag ${id}.`);
   refuseOwnCase(ctx.actor, row.subjectCode, 'reading a flag about yourself');
   const transitions = await ctx.db
-    .select({ id: flagTransitions.id, from: flagTransitions.from, to: flagTransitions.to, outcome: flagTransitions.outcome, reason: flagTransitions.reason, actor: flagTransitions.actor, at: flagTransitions.at })
+    .select({ id: flagTransitions.id, from: flagTransitions.from, to: flagTransitions.to, outcome: flagTransitions.outcome, reason: flagTransitions.reason, actor: flagTransitions.actor, at: flagTransitions.at, earlyReason: flagTransitions.earlyReason })
     .from(flagTransitions)
     .where(eq(flagTransitions.flagId, id))
     .orderBy(asc(flagTransitions.at), sql`${flagTransitions}.rowid`);
-  return { ...row, ...view(ctx, row), draw: (row.draw ?? null) as Record<string, unknown> | null, transitions };
+  // The hearing (DESIGN 4, due process) and the escalations are part of the flag's record.
+  const { notice, answer } = await hearingOf(ctx, id);
+  const escalations = (await escalationsOf(ctx, id)).map(({ flagId: _f, draw, ...e }) => ({ ...e, draw: draw as Record<string, unknown> }));
+  return {
+    ...row,
+    ...view(ctx, row),
+    draw: (row.draw ?? null) as Record<string, unknown> | null,
+    transitions,
+    notice: notice ? { toldAt: notice.toldAt, answerDueAt: notice.answerDueAt } : null,
+    answer,
+    escalations,
+  };
 }

@@ -21,6 +21,7 @@ export const ruleIds = [
   'feedback_burst',
   'repeat_waiver',
   'no_quorum',
+  'spot_check',
 ] as const;
 export type RuleId = (typeof ruleIds)[number];
 
@@ -59,6 +60,8 @@ export const oversightPolicySchema = z.object({
     feedback_burst: rule({ maxResponses: z.number().int().min(1), windowMinutes: z.number().int().min(1) }),
     repeat_waiver: rule({}),
     no_quorum: rule({ minVotingShare: z.number().gt(0).max(1) }),
+    /** A finding of a random spot check (双随机), raised by the supervisor who recorded it; not scanned. */
+    spot_check: rule({}),
   }),
 });
 
@@ -82,5 +85,6 @@ export const defaultOversightPolicy: OversightPolicy = oversightPolicySchema.par
     feedback_burst: { enabled: true, severity: 'high', maxResponses: 10, windowMinutes: 10 },
     repeat_waiver: { enabled: true, severity: 'high' },
     no_quorum: { enabled: true, severity: 'medium', minVotingShare: 2 / 3 },
+    spot_check: { enabled: true, severity: 'medium' },
   },
 });

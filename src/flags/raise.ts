@@ -324,6 +324,7 @@ export interface TransitionRow {
   reason: string;
   actor: string;
   at: string;
+  earlyReason?: string | null;
 }
 
 /**
@@ -332,6 +333,6 @@ export interface TransitionRow {
  * libsql alike).
  */
 export function guardedTransitionInsert(ctx: Pick<Ctx, 'db'>, t: TransitionRow, guard: SQL) {
-  return ctx.db.run(sql`insert into flag_transitions (id, flag_id, from_status, to_status, outcome, reason, actor, at)
-    select ${guarded(t.id, guard)}, ${t.flagId}, ${t.from}, ${t.to}, ${t.outcome}, ${t.reason}, ${t.actor}, ${t.at}`);
+  return ctx.db.run(sql`insert into flag_transitions (id, flag_id, from_status, to_status, outcome, reason, actor, at, early_reason)
+    select ${guarded(t.id, guard)}, ${t.flagId}, ${t.from}, ${t.to}, ${t.outcome}, ${t.reason}, ${t.actor}, ${t.at}, ${t.earlyReason ?? null}`);
 }

@@ -8,6 +8,7 @@ import { flagSchema, getFlag, listFlags, listFlagsQuery, transitionSchema } from
 import { flagOutcomes, flagStatuses, transitionFlag, transitionInput } from './workflow.js';
 import { flagsPages } from './page-routes.js';
 import { idPath } from '../core/openapi.js';
+import { answerFlag, answerInput } from './due-process.js';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 
@@ -51,7 +52,15 @@ const getRoute = createRoute({
       description: 'The flag',
       content: {
         'application/json': {
-          schema: flagSchema.extend({ draw: z.record(z.string(), z.unknown()).nullable(), transitions: z.array(transitionSchema) }),
+          schema: flagSchema.extend({
+            draw: z.record(z.string(), z.unknown()).nullable(),
+            transitions: z.array(transitionSchema),
+            /** When the subject was told (penalty-carrying flags, once reviewed), and until when they may answer. */
+            notice: z.object({ toldAt: z.string(), answerDueAt: z.string() }).nullable(),
+            /** The subject's answer (申辩). */
+            answer: z.object({ text: z.string(), answeredAt: z.string() }).nullable(),
+            escalations: z.array(z.object({ level: z.number().int(), escalatedBy: z.string(), reason: z.string(), at: z.string(), draw: z.record(z.string(), z.unknown()) })),
+          }),
         },
       },
     },
@@ -64,7 +73,7 @@ const transitionRoute = createRoute({
   method: 'post',
   path: '/api/v1/flags/{id}/transition',
   tags: ['flags'],
-  summary: 'Move a flag open -> in_review -> closed (with outcome when closing) with a reason (the drawn reviewer).',
+  summary: 'Move a flag open -> in_review -> closed (with outcome when closing) with a reason (the drawn reviewer). Starting the review of a penalty-carrying flag tells its subject (7 days to answer); confirming before then without an answer needs earlyReason; escalated reopens it for a drawn supervisor outside the subject\'s unit.',
   security: bearerSecurity,
   middleware: allowRoles('supervisor', 'hr'),
   request: { params: idPath, body: { content: { 'application/json': { schema: transitionInput } }, required: true } },
@@ -73,7 +82,15 @@ const transitionRoute = createRoute({
       description: 'Moved',
       content: {
         'application/json': {
-          schema: z.object({ id: z.string(), status: z.enum(flagStatuses), outcome: z.enum(flagOutcomes).nullable(), transitionId: z.string(), at: z.string() }),
+          schema: z.object({
+            id: z.string(),
+            status: z.enum(flagStatuses),
+            outcome: z.enum(flagOutcomes).nullable(),
+            transitionId: z.string(),
+            at: z.string(),
+            /** Escalated: the higher reviewer drawn (null when none was eligible); the flag is open again for them. */
+            escalatedTo: z.string().nullable().optional(),
+          }),
         },
       },
     },
@@ -83,11 +100,28 @@ const transitionRoute = createRoute({
   },
 });
 
+const answerRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/flags/{id}/answer',
+  tags: ['flags'],
+  summary: 'The flag\'s subject answers it (申辩), once, within 7 days of being told (officer, or supervisor linked to the subject).',
+  security: bearerSecurity,
+  middleware: allowRoles('officer', 'supervisor'),
+  request: { params: z.object({ id: z.string() }), body: { content: { 'application/json': { schema: answerInput } }, required: true } },
+  responses: {
+    201: { description: 'Answered', content: { 'application/json': { schema: z.object({ flagId: z.string(), answeredAt: z.string(), auditIndex: z.number().int() }) } } },
+    ...problemResponses,
+    404: problem('No such flag shown to the caller'),
+    409: problem('Already answered, the window closed, or the flag is closed'),
+  },
+});
+
 /** The flags API and the supervisor console pages. */
 export const flagsRoutes = createRouter()
   .openapi(scanRoute, async (c) => c.json(await scanFlags({ ctx: c.get('ctx') }), 200))
   .openapi(listRoute, async (c) => c.json(await listFlags({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
   .openapi(getRoute, async (c) => c.json(await getFlag({ ctx: c.get('ctx'), id: c.req.valid('param').id }), 200))
-  .openapi(transitionRoute, async (c) => c.json(await transitionFlag({ ctx: c.get('ctx'), flagId: c.req.valid('param').id, input: c.req.valid('json') }), 200));
+  .openapi(transitionRoute, async (c) => c.json(await transitionFlag({ ctx: c.get('ctx'), flagId: c.req.valid('param').id, input: c.req.valid('json') }), 200))
+  .openapi(answerRoute, async (c) => c.json(await answerFlag({ ctx: c.get('ctx'), flagId: c.req.valid('param').id, input: c.req.valid('json') }), 201));
 
 flagsRoutes.route('/', flagsPages);

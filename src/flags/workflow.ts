@@ -1,6 +1,9 @@
 /**
  * The flag workflow: open -> in_review -> closed, the outcome (confirmed, false_positive,
  * escalated) given exactly when closing; a reason and an audit entry for every transition.
+ * Closing as `escalated` does not close: the flag goes back to `open` for a drawn higher reviewer
+ * (escalation.ts). Starting the review of a penalty-carrying flag tells its subject, who may answer
+ * for 7 days; confirming before that without their answer needs an `earlyReason` (due-process.ts).
  *
  * Who may act: the drawn reviewer; when nobody was drawn (or the drawn user is disabled or no
  * longer a supervisor), any supervisor who would be eligible for the draw now. Nobody acts on a
@@ -16,8 +19,11 @@ import { requireRole, actorLabel, isOwnCase, refuseOwnCase, type Ctx } from '../
 import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { eligibleReviewers } from './draw.js';
-import { guardedTransitionInsert, involvedIn } from './raise.js';
+import { guardedTransitionInsert, involvedIn, type Severity } from './raise.js';
 import { freeText } from '../core/text.js';
+import { confirmingEarly, hearingOf, planNotice } from './due-process.js';
+import { eligibleHigherReviewers, escalationsOf, planEscalation } from './escalation.js';
+import type { AuditEvent, Write } from '../audit/append.js';
 
 export const flagStatuses = ['open', 'in_review', 'closed'] as const;
 export const flagOutcomes = ['confirmed', 'false_positive', 'escalated'] as const;
@@ -27,6 +33,8 @@ export const transitionInput = z
     to: z.enum(['in_review', 'closed']),
     outcome: z.enum(flagOutcomes).optional(),
     reason: freeText(z.string().trim().min(1, 'a reason is required').max(4000)),
+    /** Confirming a penalty-carrying flag before its subject answered or the 7-day answer window ended: why not wait. */
+    earlyReason: freeText(z.string().trim().min(1).max(4000)).optional(),
   })
   .openapi('FlagTransition');
 export type TransitionInput = z.infer<typeof transitionInput>;
@@ -38,12 +46,19 @@ export async function mayReview(ctx: Ctx, flag: typeof flags.$inferSelect): Prom
   const actor = ctx.actor;
   if (actor.kind !== 'user' || actor.role !== 'supervisor') return { ok: false, why: 'Only supervisors review flags.' };
   if (isOwnCase(actor, flag.subjectCode)) return { ok: false, why: 'Nobody reviews a flag about themselves.' };
+  const escalations = await escalationsOf(ctx, flag.id);
   if (flag.reviewerUserId) {
     const [assigned] = await ctx.db.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, flag.reviewerUserId));
     const assignedActive = assigned && assigned.role === 'supervisor' && !assigned.disabledAt;
     if (assignedActive) {
       return flag.reviewerUserId === actor.userId ? { ok: true } : { ok: false, why: 'This flag was drawn to another reviewer.' };
     }
+  }
+  if (escalations.length) {
+    const higher = await eligibleHigherReviewers(ctx, flag, escalations.map((e) => e.escalatedBy));
+    return higher.includes(actor.userId)
+      ? { ok: true }
+      : { ok: false, why: 'This flag was escalated: it goes to a supervisor outside the subject’s unit who has not escalated it.' };
   }
   const eligible = await eligibleReviewers(ctx.db, flag.subjectCode, await involvedIn(ctx, flag.evidence as Record<string, unknown>));
   return eligible.includes(actor.userId)
@@ -66,9 +81,28 @@ export async function transitionFlag({ ctx, flagId, input: given }: { ctx: Ctx; 
   if (input.to !== 'closed' && input.outcome) throw badRequest('An outcome is given only when closing.', [{ path: 'outcome', message: 'only with to = closed' }]);
 
   const now = ctx.clock.now().toISOString();
+  const hearing = await hearingOf(ctx, flagId);
+  const early = input.outcome === 'confirmed' && confirmingEarly(flag, hearing, now);
+  if (early && !input.earlyReason) {
+    throw badRequest('The subject has not answered and their answer window is still open: confirming now needs a reason for not waiting.', [
+      { path: 'earlyReason', message: hearing.notice ? `required before ${hearing.notice.answerDueAt} unless the subject has answered` : 'required: the subject was never told of this flag' },
+    ]);
+  }
+  if (input.earlyReason && !early) throw badRequest('An early reason is given only when confirming before the subject was heard.', [{ path: 'earlyReason', message: 'not needed now' }]);
+
+  if (input.outcome === 'escalated') {
+    const esc = await planEscalation(ctx, ctx.actor.userId, flag, input.reason);
+    await commitGuarded(ctx, esc.writes, esc.events, 'stale_flag', 'The flag changed meanwhile; reload it.');
+    return { id: flagId, status: 'open' as const, outcome: null, transitionId: esc.transitionId, at: now, escalatedTo: esc.draw.picked };
+  }
+
   const transitionId = newId('ftr', ctx.clock.now());
   const outcome = input.outcome ?? null;
   const closing = input.to === 'closed';
+  // Starting the review of a penalty-carrying flag tells its subject (DESIGN 4, due process).
+  const notice = input.to === 'in_review' ? planNotice(ctx, { id: flagId, severity: flag.severity as Severity, subjectCode: flag.subjectCode }, hearing.notice !== null) : null;
+  const extraWrites: Write[] = notice?.writes ?? [];
+  const extraEvents: AuditEvent[] = notice?.events ?? [];
   await commitGuarded(
     ctx,
     [
@@ -76,9 +110,10 @@ export async function transitionFlag({ ctx, flagId, input: given }: { ctx: Ctx; 
       // this insert fail and the whole batch with it.
       guardedTransitionInsert(
         ctx,
-        { id: transitionId, flagId, from: flag.status, to: input.to, outcome, reason: input.reason, actor: actorLabel(ctx.actor), at: now },
+        { id: transitionId, flagId, from: flag.status, to: input.to, outcome, reason: input.reason, actor: actorLabel(ctx.actor), at: now, earlyReason: input.earlyReason ?? null },
         sql`exists (select 1 from ${flags} where ${flags.id} = ${flagId} and ${flags.status} = ${flag.status})`,
       ),
+      ...extraWrites,
       ctx.db
         .update(flags)
         .set({
@@ -97,11 +132,12 @@ export async function transitionFlag({ ctx, flagId, input: given }: { ctx: Ctx; 
         action: 'flag.transition',
         entity: 'flag',
         entityId: flagId,
-        payload: { transitionId, from: flag.status, to: input.to, outcome, reason: input.reason, severity: flag.severity, subjectCode: flag.subjectCode },
+        payload: { transitionId, from: flag.status, to: input.to, outcome, reason: input.reason, earlyReason: input.earlyReason, severity: flag.severity, subjectCode: flag.subjectCode },
       },
+      ...extraEvents,
     ],
     'stale_flag',
     'The flag changed meanwhile; reload it.',
   );
-  return { id: flagId, status: input.to, outcome, transitionId, at: now };
+  return { id: flagId, status: input.to, outcome, transitionId, at: now, escalatedTo: undefined };
 }

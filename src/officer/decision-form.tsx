@@ -7,9 +7,6 @@ import { inPageWords, str, type Form } from '../pages/page-helpers.js';
 import type { recordDecisionInput } from '../decisions/record.js';
 import { recordableTypes } from '../decisions/policy.js';
 
-/** Panel rows on the form; a panel is usually three to five members. */
-const REVIEWER_ROWS = 5;
-
 /** The fields a form sends; kept as strings so a refused form comes back as the user typed it. */
 export type DecisionValues = Record<string, string>;
 
@@ -21,21 +18,20 @@ function moneyField(v: string): number | string | undefined {
   return Number.isFinite(n) ? n : v;
 }
 
-export type DecisionFormInput = Unchecked<z.input<typeof recordDecisionInput>> & { reviewers?: { officerCode: string; vote: string | null }[] };
+export type DecisionFormInput = Unchecked<z.input<typeof recordDecisionInput>>;
+
+/** Officer codes typed into one field, separated by commas (, or ，) or spaces. */
+function codeList(v: string): string[] | undefined {
+  const codes = v.split(/[,，\s]+/).filter(Boolean);
+  return codes.length ? codes : undefined;
+}
 
 /**
  * The verb's input as the form gives it. The verb validates it with its own schema, so the page
- * and the API refuse the same things with the same field paths; a reviewer row with a vote and
- * no code goes in with an empty code, for the schema to name.
+ * and the API refuse the same things with the same field paths. The panel is not on the form: the
+ * service draws it, and its members vote on /me/reviews.
  */
 export function decisionInput(form: Form, fixed?: { type: string; taxpayerCode: string; amends: string }): DecisionFormInput {
-  const reviewers: { officerCode: string; vote: string | null }[] = [];
-  for (let i = 0; i < REVIEWER_ROWS; i++) {
-    const code = str(form, `reviewer_code_${i}`);
-    const vote = str(form, `reviewer_vote_${i}`);
-    if (!code && !vote) continue;
-    reviewers.push({ officerCode: code, vote: vote === 'approve' || vote === 'reject' ? vote : null });
-  }
   return {
     type: fixed?.type ?? str(form, 'type'),
     taxpayerCode: fixed?.taxpayerCode ?? str(form, 'taxpayerCode'),
@@ -43,18 +39,16 @@ export function decisionInput(form: Form, fixed?: { type: string; taxpayerCode: 
     threshold: moneyField(str(form, 'threshold')),
     justification: str(form, 'justification'),
     decidedAt: str(form, 'decidedAt'),
-    reviewers: reviewers.length ? reviewers : undefined,
+    investigators: codeList(str(form, 'investigators')),
     violationType: str(form, 'violationType') || undefined,
     ...(fixed ? { amends: fixed.amends, amendReason: str(form, 'amendReason') || undefined } : {}),
   };
 }
 
-/** The verb's refusal of a decision form in the form's words: a number field that is text, a vote without a code. */
+/** The verb's refusal of a decision form in the form's words: a number field that is text. */
 export function decisionFormError(e: ApiError, input: DecisionFormInput, t: Translate): ApiError {
   return inPageWords(e, t('dec.formErrors'), (f) => {
     if ((f.path === 'amount' || f.path === 'threshold') && typeof input[f.path] === 'string') return t('dec.notNumber');
-    const row = /^reviewers\[(\d+)\]\.officerCode$/.exec(f.path);
-    if (row && input.reviewers?.[Number(row[1])]?.officerCode === '') return t('dec.voteWithoutCode');
     return undefined;
   });
 }
@@ -99,30 +93,12 @@ export function DecisionFields(props: { t: Translate; v: DecisionValues; amend?:
       </textarea>
       <label for="dec-decided">{t('dec.decidedAt')}</label>
       <input id="dec-decided" name="decidedAt" type="date" required value={v.decidedAt ?? ''} />
-      <fieldset>
-        <legend>{t('dec.reviewers')}</legend>
-        <p class="hint">{t('dec.reviewersHint')}</p>
-        {Array.from({ length: REVIEWER_ROWS }, (_, i) => (
-          <div class="reviewer-row">
-            <div>
-              <label for={`rev-code-${i}`}>{t('dec.reviewerCode', { n: i + 1 })}</label>
-              <input id={`rev-code-${i}`} name={`reviewer_code_${i}`} type="text" maxlength={64} autocomplete="off" value={v[`reviewer_code_${i}`] ?? ''} />
-            </div>
-            <div>
-              <label for={`rev-vote-${i}`}>{t('dec.reviewerVote', { n: i + 1 })}</label>
-              <select id={`rev-vote-${i}`} name={`reviewer_vote_${i}`}>
-                <option value="">{t('dec.vote.none')}</option>
-                <option value="approve" selected={v[`reviewer_vote_${i}`] === 'approve'}>
-                  {t('dec.vote.approve')}
-                </option>
-                <option value="reject" selected={v[`reviewer_vote_${i}`] === 'reject'}>
-                  {t('dec.vote.reject')}
-                </option>
-              </select>
-            </div>
-          </div>
-        ))}
-      </fieldset>
+      <label for="dec-investigators">
+        {t('dec.investigators')}
+        <span class="hint">{t('dec.investigatorsHint')}</span>
+      </label>
+      <input id="dec-investigators" name="investigators" type="text" maxlength={400} autocomplete="off" value={v.investigators ?? ''} />
+      <p class="hint">{t('dec.panelDrawn')}</p>
     </>
   );
 }

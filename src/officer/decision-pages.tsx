@@ -23,8 +23,8 @@ export function DecisionTable(props: { t: Translate; items: DecisionView[] }) {
   if (props.items.length === 0) return <p>{t('dec.none')}</p>;
   return (
     <Table
-      head={[t('dec.col.decidedAt'), t('dec.col.type'), t('dec.col.taxpayer'), t('dec.col.amount'), t('dec.col.threshold'), t('dec.col.reviewers'), t('dec.col.receipt')]}
-      numeric={[3, 4, 5, 6]}
+      head={[t('dec.col.decidedAt'), t('dec.col.type'), t('dec.col.taxpayer'), t('dec.col.amount'), t('dec.col.threshold'), t('dec.col.status'), t('dec.col.receipt')]}
+      numeric={[3, 4, 6]}
     >
       {props.items.map((d) => (
         <tr data-testid="decision-row" data-id={d.id}>
@@ -36,13 +36,48 @@ export function DecisionTable(props: { t: Translate; items: DecisionView[] }) {
             {d.amends ? ` · ${t('dec.col.amends')}` : ''}
           </td>
           <td>{d.taxpayerCode ?? ''}</td>
-          <td class="num">{money(d.amount)}</td>
+          <td class="num">{money(d.proposedAmount)}</td>
           <td class="num">{money(d.threshold)}</td>
-          <td class="num">{d.reviewers.length}</td>
+          <td data-testid="decision-status">{t(`dec.status.${d.status}`)}</td>
           <td class="num">{d.auditIndex ?? ''}</td>
         </tr>
       ))}
     </Table>
+  );
+}
+
+/**
+ * The panel as its decider sees it: who the service drew and who has voted; how each voted, with
+ * the reasons, only once the review is closed (the verb leaves the votes out until then).
+ */
+function PanelSection(props: { t: Translate; d: Awaited<ReturnType<typeof getDecision>> }) {
+  const { t, d } = props;
+  if (d.panel.length === 0 && !d.review) return <p>{t('dec.noPanel')}</p>;
+  return (
+    <>
+      {d.review && (
+        <p data-testid="review-state">
+          {d.status === 'pending_review'
+            ? t('dec.reviewPending', { voted: d.review.voted, size: d.review.panelSize, quorum: d.review.quorum, due: when(d.review.dueAt) })
+            : t('dec.reviewClosed', { status: t(`dec.status.${d.status}`), at: when(d.review.closedAt) })}
+        </p>
+      )}
+      <ul data-testid="panel">
+        {d.panel.map((r) => (
+          <li data-testid="panel-member" data-code={r.officerCode}>
+            {r.officerCode}: {r.vote ? `${t(`dec.vote.${r.vote}`)} · ${r.reason ?? ''}` : r.voted ? t('dec.vote.cast') : d.status === 'pending_review' ? t('dec.vote.none') : t('dec.vote.didNot')}
+            {r.claimedVote ? ` ${t('dec.vote.claimed', { vote: t(`dec.vote.${r.claimedVote}`) })}` : ''}
+            {r.investigated ? t('dec.investigated') : ''}
+          </li>
+        ))}
+      </ul>
+      {d.investigators.length > 0 && <p>{t('dec.investigatorsList', { codes: d.investigators.join(', ') })}</p>}
+      {d.draw && (
+        <p class="muted" data-testid="panel-draw">
+          {t('dec.drawLine', { seed: d.draw.seed, size: d.draw.seedInputs.auditSize, head: d.draw.seedInputs.auditHeadHash, eligible: d.draw.eligible.join(', ') || '–', ok: d.draw.verified ? t('dec.drawOk') : t('dec.drawBad') })}
+        </p>
+      )}
+    </>
   );
 }
 
@@ -129,12 +164,12 @@ async function decisionPage(c: PageContext, id: string, opts: { error?: unknown;
   const recorded = c.req.query('recorded') === '1';
   const canAmend = me.role === 'officer' && d.amendedBy.length === 0;
   const v: DecisionValues = opts.values ?? {
-    amount: d.amount === null ? '' : String(d.amount),
+    amount: d.proposedAmount === null ? '' : String(d.proposedAmount),
     threshold: d.threshold === null ? '' : String(d.threshold),
     violationType: d.violationType ?? '',
     justification: d.justification,
     decidedAt: d.decidedAt.slice(0, 10),
-    ...Object.fromEntries(d.reviewers.flatMap((r, i) => [[`reviewer_code_${i}`, r.officerCode], [`reviewer_vote_${i}`, r.vote ?? '']])),
+    investigators: d.investigators.join(', '),
   };
   return renderPage(
     c,
@@ -168,7 +203,9 @@ async function decisionPage(c: PageContext, id: string, opts: { error?: unknown;
         rows={[
           [t('dec.type'), t(`dec.type.${d.type}`)],
           [t('dec.taxpayer'), d.taxpayerCode ?? ''],
-          [t('dec.amount'), money(d.amount)],
+          [t('dec.col.status'), <strong data-testid="decision-status">{t(`dec.status.${d.status}`)}</strong>],
+          [t('dec.proposedAmount'), money(d.proposedAmount)],
+          [t('dec.decidedAmount'), money(d.amount)],
           [t('dec.col.threshold'), money(d.threshold)],
           ...(d.violationType ? ([[t('dec.violationType'), d.violationType]] as [string, Child][]) : []),
           [t('dec.justification'), d.justification],
@@ -188,18 +225,7 @@ async function decisionPage(c: PageContext, id: string, opts: { error?: unknown;
         </Notice>
       ))}
       <h2>{t('dec.panel')}</h2>
-      {d.reviewers.length === 0 ? (
-        <p>{t('dec.noPanel')}</p>
-      ) : (
-        <ul>
-          {d.reviewers.map((r) => (
-            <li>
-              {r.officerCode}: {t(`dec.vote.${r.vote ?? 'none'}`)}
-              {r.investigated ? t('dec.investigated') : ''}
-            </li>
-          ))}
-        </ul>
-      )}
+      <PanelSection t={t} d={d} />
       {canAmend && (
         <form method="post" action={`/me/decisions/${enc(d.id)}/amend`} id="amend">
           <fieldset>

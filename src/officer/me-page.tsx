@@ -21,6 +21,8 @@ import { tt as gradingT } from '../grading/page-parts.js';
 import type { Policy } from '../../scoring/policy.js';
 import { gradedCounts, ownOfficerRecord } from './queries.js';
 import { DecisionTable } from './decision-pages.js';
+import { myFlagNotices } from '../flags/due-process.js';
+import { FlagNotices } from '../flags/notice-section.js';
 import { OfficerStyle, selfActor, tt } from './page-parts.js';
 
 const addDays = (isoDay: string, n: number) => new Date(Date.parse(`${isoDay.slice(0, 10)}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -49,6 +51,7 @@ async function mePage(c: PageContext, opts: { error?: unknown; errorRun?: string
   const policyNow = (await listPolicies({ ctx, input: { period: current, limit: 1 } })).inEffect.document as Policy;
   const policyNext = (await upcomingPolicies(ctx, current))[0];
   const g = gradingT(c).t;
+  const notices = await myFlagNotices({ ctx });
 
   return renderPage(
     c,
@@ -160,7 +163,7 @@ async function mePage(c: PageContext, opts: { error?: unknown; errorRun?: string
       </p>
 
       <h2 id="flags">{t('flags.title')}</h2>
-      <p data-testid="flags-note">{t('flags.note')}</p>
+      <FlagNotices c={c} lang={lang} items={notices} />
     </Layout>,
     opts.status ?? 200,
   );

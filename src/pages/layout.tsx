@@ -99,6 +99,9 @@ const navByRole: { href: string; key: string; roles: Role[] | 'all' }[] = [
   { href: '/flags', key: 'nav.flags', roles: ['supervisor'] },
   { href: '/admin', key: 'nav.admin', roles: ['admin'] },
   { href: '/me', key: 'nav.me', roles: ['officer'] },
+  { href: '/me/reviews', key: 'nav.reviews', roles: ['officer', 'supervisor'] },
+  { href: '/spot-checks', key: 'nav.spotChecks', roles: ['supervisor', 'hr'] },
+  { href: '/public', key: 'nav.public', roles: 'all' },
   { href: '/verify', key: 'nav.verify', roles: 'all' },
 ];
 

@@ -70,6 +70,29 @@ describe('fillDemo', () => {
     const flagStates = await db.all<{ status: string; outcome: string | null; n: number }>(sql`select status, outcome, count(*) as n from flags group by status, outcome`);
     expect(flagStates.some((f) => f.status === 'closed' && f.outcome === 'confirmed')).toBe(true);
     expect(flagStates.some((f) => f.status === 'open')).toBe(true);
+    // Issue 13: panels drawn by the service with votes cast by members, one waiting for the demo
+    // officer; a lapsed panel raising no quorum; a flag awaiting the officer's answer; an escalated
+    // flag; spot checks; a public summary whose figures match their leaf.
+    const demoOfficer = out.staff.find((s) => s.role === 'officer')!.officerCode!;
+    const reviews = Object.fromEntries((await db.all<{ status: string; n: number }>(sql`select status, count(*) as n from decision_reviews group by status`)).map((r) => [r.status, Number(r.n)]));
+    expect(reviews.approved).toBeGreaterThan(10);
+    expect(reviews.lapsed).toBeGreaterThan(0);
+    const waiting = await db.all<{ id: string }>(sql`select s.decision_id as id from decision_reviewers s join decision_reviews r on r.decision_id = s.decision_id
+      where s.officer_code = ${demoOfficer} and r.status = 'pending_review' and not exists (select 1 from decision_votes v where v.decision_id = s.decision_id and v.officer_code = s.officer_code)`);
+    expect(waiting.length).toBeGreaterThanOrEqual(2);
+    expect(Number((await db.all<{ n: number }>(sql`select count(*) as n from decision_votes`))[0]!.n)).toBeGreaterThan(2 * reviews.approved!);
+    const noQuorum = await db.all<{ evidence: string }>(sql`select evidence from flags where rule = 'no_quorum'`);
+    expect(noQuorum.some((f) => (JSON.parse(f.evidence) as { panels: { status: string }[] }).panels.some((p) => p.status === 'lapsed'))).toBe(true);
+    const awaiting = await db.all<{ id: string }>(sql`select f.id from flags f join flag_notices n on n.flag_id = f.id
+      where f.subject_code = ${demoOfficer} and f.status = 'in_review' and not exists (select 1 from flag_answers a where a.flag_id = f.id)`);
+    expect(awaiting).toHaveLength(1);
+    expect(Number((await db.all<{ n: number }>(sql`select count(*) as n from flag_answers`))[0]!.n)).toBeGreaterThan(0);
+    expect(await db.all(sql`select f.id from flags f join flag_escalations e on e.flag_id = f.id where f.status = 'open'`)).toHaveLength(1);
+    const spot = await db.all<{ period: string; n: number; done: number }>(sql`select s.period, count(*) as n, sum(i.outcome is not null) as done from spot_checks s join spot_check_items i on i.spot_check_id = s.id group by s.period order by s.period`);
+    expect(spot.map((x) => x.period)).toEqual(['2025Q4', '2026Q1', '2026Q2', '2026Q3']);
+    expect(spot.every((x) => Number(x.done) > 0)).toBe(true);
+    expect(Number((await db.all<{ n: number }>(sql`select count(*) as n from flags where rule = 'spot_check'`))[0]!.n)).toBeGreaterThan(0);
+
     // Every write went through commit(): far more entries than rows of any one kind, and the
     // log verifies from its bytes, with its checkpoints.
     expect(out.counts.auditEntries).toBeGreaterThan(out.counts.responses + out.counts.decisions + out.counts.invitations);
@@ -94,5 +117,8 @@ describe('fillDemo', () => {
     expect(denied.status).toBe(403);
     const form = await app.request(new URL(invitationUrl!).pathname);
     expect(form.status).toBe(200);
+    const pub = (await (await app.request('/api/v1/public/2026Q3')).json()) as { matches: boolean; figures: { spotCheck: { drawn: number } } };
+    expect(pub.matches).toBe(true);
+    expect(pub.figures.spotCheck.drawn).toBeGreaterThan(0);
   });
 });

@@ -24,10 +24,11 @@ describe('decision register', () => {
     const { t, o1 } = await setup();
     await threshold(t, 'assessed_turnover', 15_000, '2025-01-01', '2026-06-30');
     await threshold(t, 'assessed_turnover', 20_000, '2026-07-01');
-    const res = await post(t, o1, { ...base, reviewers: [{ officerCode: 'O2', vote: 'approve' }, { officerCode: 'O3', vote: 'reject' }] });
+    const res = await post(t, o1, { ...base, investigators: ['O3'] });
     expect(res.status).toBe(201);
     const out = await json(res);
     expect(out.threshold).toBe(20_000);
+    expect(out.status).toBe('pending_review');
     const [row] = await t.db.select().from(decisions).where(eq(decisions.id, out.id));
     expect(row!.deciderCode).toBe('O1');
     expect(row!.auditIndex).toBe(out.auditIndex);
@@ -42,19 +43,22 @@ describe('decision register', () => {
     expect(explicit.threshold).toBe(5_000);
 
     const got = await json(await t.call('GET', `/api/v1/decisions/${out.id}`, { token: o1 }));
-    expect(got.reviewers).toEqual([
-      { officerCode: 'O2', vote: 'approve', investigated: false },
-      { officerCode: 'O3', vote: 'reject', investigated: false },
-    ]);
+    expect(got).toMatchObject({ status: 'pending_review', proposedAmount: 19_500, amount: null, investigators: ['O3'] });
+    // O2 is the only other officer who can vote (O3 investigated and has no user): a panel of one.
+    expect(got.panel).toEqual([{ officerCode: 'O2', voted: false }]);
   });
 
-  it('refuses a decider on their own panel (403), unknown references and missing fields (400)', async () => {
+  it('refuses votes typed by the decider, unknown references and missing fields (400)', async () => {
     const { t, o1 } = await setup();
-    const self = await post(t, o1, { ...base, reviewers: [{ officerCode: 'O1', vote: 'approve' }] });
-    expect(self.status).toBe(403);
-    const bad = await post(t, o1, { ...base, taxpayerCode: 'NOPE', reviewers: [{ officerCode: 'X9', vote: 'approve' }] });
+    for (const reviewers of [[{ officerCode: 'O2', vote: 'approve' }], [{ officerCode: 'O1', vote: 'approve' }], [{ officerCode: 'O2' }]]) {
+      const typed = await post(t, o1, { ...base, reviewers });
+      expect(typed.status).toBe(400);
+      expect((await json(typed)).errors.map((e: { path: string }) => e.path)).toEqual(['reviewers']);
+    }
+    expect(await t.db.select().from(decisions)).toEqual([]);
+    const bad = await post(t, o1, { ...base, taxpayerCode: 'NOPE', investigators: ['X9'] });
     expect(bad.status).toBe(400);
-    expect((await json(bad)).errors.map((e: { path: string }) => e.path).sort()).toEqual(['reviewers[0].officerCode', 'taxpayerCode']);
+    expect((await json(bad)).errors.map((e: { path: string }) => e.path).sort()).toEqual(['investigators[0]', 'taxpayerCode']);
     const noAmount = await post(t, o1, { ...base, amount: undefined });
     expect((await json(noAmount)).errors[0].path).toBe('amount');
     const waiver = await post(t, o1, { ...base, type: 'penalty_waiver' });
@@ -63,7 +67,7 @@ describe('decision register', () => {
     expect(future.status).toBe(400);
     const grade = await post(t, o1, { ...base, type: 'grade_adjustment' });
     expect(grade.status).toBe(400);
-    const dup = await post(t, o1, { ...base, reviewers: [{ officerCode: 'O2', vote: 'approve' }, { officerCode: 'O2', vote: 'reject' }] });
+    const dup = await post(t, o1, { ...base, investigators: ['O2', 'O2'] });
     expect(dup.status).toBe(400);
   });
 
@@ -92,7 +96,8 @@ describe('decision register', () => {
     const wrongType = await post(t, o1, { ...base, type: 'tax_relief', amends: amId, amendReason: 'x' });
     expect(wrongType.status).toBe(400);
     const original = await json(await t.call('GET', `/api/v1/decisions/${orig.id}`, { token: o1 }));
-    expect(original.amount).toBe(19_500); // never edited
+    expect(original.proposedAmount).toBe(19_500); // never edited
+    expect(original.status).toBe('superseded'); // its review ended with the amendment
     expect(original.amendedBy).toEqual([amId]);
   });
 
@@ -110,7 +115,10 @@ describe('decision register', () => {
     const own = await json(await t.call('GET', '/api/v1/decisions', { token: o2 }));
     expect(own.items.every((d: { deciderCode: string }) => d.deciderCode === 'O2')).toBe(true);
     expect((await t.call('GET', '/api/v1/decisions?officerCode=O1', { token: o2 })).status).toBe(403);
-    expect((await t.call('GET', `/api/v1/decisions/${page1.items[0].id}`, { token: o2 })).status).toBe(404);
+    // O2 reads an O1 decision only where the service drew O2 onto its panel (the case they vote on).
+    const deferral = await json(await post(t, o1, { ...base, type: 'deferral' }));
+    expect((await t.call('GET', `/api/v1/decisions/${deferral.id}`, { token: o2 })).status).toBe(404);
+    expect((await t.call('GET', `/api/v1/decisions/${page1.items[0].id}`, { token: o2 })).status).toBe(200);
     expect((await t.call('GET', '/api/v1/decisions', { token: await t.userToken('intake') })).status).toBe(403);
   });
 });

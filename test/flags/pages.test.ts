@@ -47,7 +47,7 @@ describe('supervisor console pages', () => {
     expect(bad.status).toBe(400);
     const start = await pageRequest(t, 'POST', `/flags/${id}/transition`, { session, form: { to: 'in_review', reason: 'Opening the files.' } });
     expect(start.status).toBe(303);
-    const close = await pageRequest(t, 'POST', `/flags/${id}/transition`, { session, form: { to: 'closed', outcome: 'confirmed', reason: 'Amounts steered below the threshold.' } });
+    const close = await pageRequest(t, 'POST', `/flags/${id}/transition`, { session, form: { to: 'closed', outcome: 'confirmed', reason: 'Amounts steered below the threshold.', earlyReason: 'The files are conclusive.' } });
     expect(close.status).toBe(303);
     const after = await (await pageRequest(t, 'GET', `/flags/${id}?lang=en`, { session })).text();
     expect(after).toContain('Confirmed');

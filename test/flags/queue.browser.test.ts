@@ -71,6 +71,8 @@ describe('supervisor queue in a browser', () => {
     expect(await page.locator('[data-testid=flag-status]').innerText()).toContain('In review');
     await page.check('input[name=outcome][value=confirmed]');
     await page.fill('#reason-close', 'Assessments were set just under the threshold without site evidence.');
+    // The officer was told when the review started and has not answered yet: confirming now needs a reason.
+    await page.fill('#early-reason', 'The case files are conclusive; the officer is on long leave.');
     await page.screenshot({ path: `${shots}/04-closing.png`, fullPage: true });
     await Promise.all([page.waitForURL(/done=1/), page.click('button:has-text("Close")')]);
     expect(await page.locator('[data-testid=flag-outcome]').innerText()).toBe('Confirmed');

@@ -90,16 +90,21 @@ describe('workflow', () => {
     expect((await move({ to: 'in_review', reason: 'Pulling the files.' })).status).toBe(200);
     expect((await move({ to: 'closed', reason: 'no outcome' })).status).toBe(400);
     t.clock.advance(3_600_000);
-    const closed = await move({ to: 'closed', outcome: 'confirmed', reason: 'Amounts were set to avoid tax.' });
+    // Due process: the subject was told when the review started and has 7 days to answer.
+    const unheard = await move({ to: 'closed', outcome: 'confirmed', reason: 'Amounts were set to avoid tax.' });
+    expect(unheard.status).toBe(400);
+    expect((await json(unheard)).errors).toEqual([{ path: 'earlyReason', message: expect.stringContaining('2026-10-22T08:00:00.000Z') }]);
+    const closed = await move({ to: 'closed', outcome: 'confirmed', reason: 'Amounts were set to avoid tax.', earlyReason: 'The officer has left the service.' });
     expect(closed.status).toBe(200);
     expect((await move({ to: 'in_review', reason: 'again' })).status).toBe(409);
     const after = await onlyFlag(t, free.token);
     expect(after).toMatchObject({ status: 'closed', outcome: 'confirmed', closedAt: '2026-10-15T09:00:00.000Z', severity: 'high' });
-    expect(after.transitions.map((x: { to: string; reason: string }) => [x.to, x.reason])).toEqual([
-      ['open', 'Raised by rule threshold_bunching.'],
-      ['in_review', 'Pulling the files.'],
-      ['closed', 'Amounts were set to avoid tax.'],
+    expect(after.transitions.map((x: { to: string; reason: string; earlyReason: string | null }) => [x.to, x.reason, x.earlyReason])).toEqual([
+      ['open', 'Raised by rule threshold_bunching.', null],
+      ['in_review', 'Pulling the files.', null],
+      ['closed', 'Amounts were set to avoid tax.', 'The officer has left the service.'],
     ]);
+    expect(after.notice).toEqual({ toldAt: '2026-10-15T08:00:00.000Z', answerDueAt: '2026-10-22T08:00:00.000Z' });
     const audited = await t.db.select().from(auditEntries).where(sql`action = 'flag.transition'`);
     expect(audited).toHaveLength(2);
   });

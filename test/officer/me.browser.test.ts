@@ -49,10 +49,7 @@ describe('/me in a browser, without JavaScript', () => {
     await page.fill('#dec-amount', '19,800');
     await page.fill('#dec-justification', 'Turnover assessed from three months of invoices and a site visit.');
     await page.fill('#dec-decided', '2026-10-09');
-    await page.fill('#rev-code-0', 'O001');
-    await page.selectOption('#rev-vote-0', 'approve');
-    await page.fill('#rev-code-1', 'O002');
-    await page.selectOption('#rev-vote-1', 'approve');
+    await page.fill('#dec-investigators', 'O001');
     await page.screenshot({ path: `${shots}/02-record-form.png`, fullPage: true });
     await Promise.all([page.waitForURL(/\/me\/decisions\/dec_[^?]+\?recorded=1$/), page.click('form[action="/me/decisions"] button[type=submit]')]);
 

@@ -110,12 +110,12 @@ describe('/me: feedback averages, never single responses', () => {
     expect(four).not.toContain('SECRET-COMMENT');
   });
 
-  it('shows no flags about the officer, only the note that explains why', async () => {
+  it('shows no flag that was never put to the officer (due process tells them when a review starts)', async () => {
     const w = await officerWorld();
-    // O002 has two confirmed flags and a false positive in the fixture.
+    // O002 has two confirmed flags and a false positive in the fixture, none ever put to them.
     const two = await signIn(w.t, await w.t.userToken('officer', { username: 'o2', officerCode: 'O002' }));
     const html = await (await pageRequest(w.t, 'GET', '/me', { session: two, headers: en })).text();
-    expect(html).toContain('data-testid="flags-note"');
+    expect(html).toContain('data-testid="no-notices"');
     expect(html).not.toMatch(/flg_O002/);
     expect(html).not.toContain('false_positive');
   });
@@ -130,12 +130,7 @@ describe('/me/decisions: record, receipt, amend, list', () => {
     violationType: '',
     justification: 'Turnover assessed from three months of invoices.',
     decidedAt: '2026-10-09',
-    reviewer_code_0: 'O001',
-    reviewer_vote_0: 'approve',
-    reviewer_code_1: 'O002',
-    reviewer_vote_1: 'reject',
-    reviewer_code_2: '',
-    reviewer_vote_2: '',
+    investigators: 'O001, O002',
     ...over,
   });
 
@@ -151,11 +146,11 @@ describe('/me/decisions: record, receipt, amend, list', () => {
       sql`select decider_code, amount, audit_index, decided_at from decisions where id = ${id}`,
     );
     expect(d).toEqual({ decider_code: 'O004', amount: 19800, audit_index: expect.any(Number), decided_at: '2026-10-09' });
-    const panel = await w.t.db.all<{ officer_code: string; vote: string }>(sql`select officer_code, vote from decision_reviewers where decision_id = ${id} order by officer_code`);
-    expect(panel).toEqual([
-      { officer_code: 'O001', vote: 'approve' },
-      { officer_code: 'O002', vote: 'reject' },
-    ]);
+    const investigators = await w.t.db.all<{ officer_code: string }>(sql`select officer_code from decision_investigators where decision_id = ${id} order by officer_code`);
+    expect(investigators).toEqual([{ officer_code: 'O001' }, { officer_code: 'O002' }]);
+    // The panel is the service's: drawn at recording, pending its members' votes.
+    const [review] = await w.t.db.all<{ status: string }>(sql`select status from decision_reviews where decision_id = ${id}`);
+    expect(review).toEqual({ status: 'pending_review' });
     const [leaf] = await w.t.db.all<{ leaf_hash: string; action: string; entity_id: string }>(sql`select leaf_hash, action, entity_id from audit_entries where seq = ${d!.audit_index}`);
     expect(leaf!.action).toBe('decision.record');
     expect(leaf!.entity_id).toBe(id);
@@ -180,7 +175,7 @@ describe('/me/decisions: record, receipt, amend, list', () => {
     const html = await noAmount.text();
     expect(html).toContain('<code>amount</code>');
     expect(html).toContain('Turnover assessed from three months of invoices.');
-    expect(html).toContain('value="O002"');
+    expect(html).toContain('value="O001, O002"');
 
     const nan = await pageRequest(w.t, 'POST', '/me/decisions', { session: w.officer, form: form({ amount: 'lots' }), headers: en });
     expect(nan.status).toBe(400);
@@ -190,9 +185,13 @@ describe('/me/decisions: record, receipt, amend, list', () => {
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toContain('no taxpayer NOPE');
 
-    const self = await pageRequest(w.t, 'POST', '/me/decisions', { session: w.officer, form: form({ reviewer_code_2: 'O004', reviewer_vote_2: 'approve' }), headers: en });
-    expect(self.status).toBe(403);
-    expect(await self.text()).toContain('cannot review their own decision');
+    // The decider types no votes: the form has no panel to fill in, and a made-up field changes nothing.
+    const blank = await (await pageRequest(w.t, 'GET', '/me/decisions/new', { session: w.officer, headers: en })).text();
+    expect(blank).not.toContain('reviewer_vote');
+    expect(blank).toContain('name="investigators"');
+    const unknownInvestigator = await pageRequest(w.t, 'POST', '/me/decisions', { session: w.officer, form: form({ investigators: 'X404' }), headers: en });
+    expect(unknownInvestigator.status).toBe(400);
+    expect(await unknownInvestigator.text()).toContain('no officer X404');
 
     const xss = await pageRequest(w.t, 'POST', '/me/decisions', { session: w.officer, form: form({ amount: '', justification: '<script>alert(1)</script>' }), headers: en });
     expect(xss.status).toBe(400);
@@ -215,7 +214,7 @@ describe('/me/decisions: record, receipt, amend, list', () => {
     // The amend form is prefilled from the original.
     expect(detail).toContain('value="19800"');
 
-    const amend = { amount: '21000', threshold: '', violationType: '', justification: 'Corrected after the March invoices arrived.', decidedAt: '2026-10-10', reviewer_code_0: 'O001', reviewer_vote_0: 'approve', amendReason: 'March invoices were missing.' };
+    const amend = { amount: '21000', threshold: '', violationType: '', justification: 'Corrected after the March invoices arrived.', decidedAt: '2026-10-10', investigators: 'O001', amendReason: 'March invoices were missing.' };
     const noReason = await pageRequest(w.t, 'POST', `/me/decisions/${origId}/amend`, { session: w.officer, form: { ...amend, amendReason: '' }, headers: en });
     expect(noReason.status).toBe(400);
     expect(await noReason.text()).toContain('<code>amendReason</code>');

@@ -69,11 +69,23 @@ const table: Record<string, Line> = {
   'POST /api/v1/decisions': { allow: ['officer'], body: { type: 'deferral', taxpayerCode: 'TP-MX', justification: 'matrix', decidedAt: '2026-10-01' } },
   'GET /api/v1/decisions': { allow: ['hr', 'supervisor', 'officer'] },
   'GET /api/v1/decisions/{id}': { allow: ['hr', 'supervisor', 'officer'] },
+  // A panel member votes with their own token: an officer, or a supervisor linked to an officer record.
+  'POST /api/v1/decisions/{id}/votes': { allow: ['officer', 'supervisor'], body: { vote: 'approve', reason: 'matrix' } },
   'POST /api/v1/flags/scan': { allow: ['supervisor', 'hr'] },
   // API.md names only the supervisor; HR reads the queue too (penalties come from confirmed flags).
   'GET /api/v1/flags': { allow: ['supervisor', 'hr'] },
   'GET /api/v1/flags/{id}': { allow: ['supervisor', 'hr'] },
   'POST /api/v1/flags/{id}/transition': { allow: ['supervisor', 'hr'], body: { to: 'in_review', reason: 'matrix' } },
+  // The flag's subject answers it: an officer, or a supervisor who is the officer flagged.
+  'POST /api/v1/flags/{id}/answer': { allow: ['officer', 'supervisor'], body: { text: 'matrix' } },
+  // Spot checks (双随机): HR or a supervisor draws a finished quarter; the drawn supervisor records each outcome.
+  'POST /api/v1/spot-checks': { allow: ['hr', 'supervisor'], body: { period: '2026Q3' } },
+  'GET /api/v1/spot-checks': { allow: ['hr', 'supervisor'] },
+  'GET /api/v1/spot-checks/{id}': { allow: ['hr', 'supervisor'] },
+  'POST /api/v1/spot-checks/{id}/items/{decisionId}': { allow: ['supervisor'], body: { outcome: 'compliant', note: 'matrix' } },
+  // The public summary (一公开) is for anyone; HR publishes a new version.
+  'GET /api/v1/public/{period}': { allow: 'public' },
+  'POST /api/v1/public/{period}': { allow: ['hr'] },
   'GET /api/v1/audit/key': { allow: 'public' },
   'GET /api/v1/audit/checkpoint': { allow: 'public' },
   'GET /api/v1/audit/entries': { allow: ['admin', 'supervisor'], query: '?from=0&to=1' },

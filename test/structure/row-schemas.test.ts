@@ -17,9 +17,15 @@ const promised: Record<string, Record<string, string>> = {
   Adjustment: { decidedAt: 'string|null', decidedBy: 'string|null', decisionId: 'string|null', decisionReason: 'string|null', fromTier: 'integer', id: 'string', officerCode: 'string', reason: 'string', requestedAt: 'string', requestedBy: 'string', runId: 'string', status: 'enum(pending,approved,rejected)', toTier: 'integer' },
   Appeal: { correctedTier: 'integer|null', decidedAt: 'string|null', decidedBy: 'string|null', decisionReason: 'string|null', filedAt: 'string', id: 'string', officerCode: 'string', reason: 'string', runId: 'string', status: 'enum(pending,upheld,dismissed)' },
   FeedbackResponse: { attitude: 'integer', auditIndex: 'integer|null', comment: 'string|null', complaint: 'string|null', efficiency: 'integer', id: 'string', integrity: 'integer', mean: 'number', officerCode: 'string', period: 'string', professionalism: 'integer', status: 'enum(accepted,voided)', submittedAt: 'string', voidReason: 'string|null', voidedAt: 'string|null' },
-  Decision: { amendReason: 'string|null', amends: 'string|null', amount: 'number|null', auditIndex: 'integer|null', decidedAt: 'string', deciderCode: 'string|null', deciderUserId: 'string', id: 'string', justification: 'string', recordedAt: 'string', reviewers: 'array', subjectOfficerCode: 'string|null', taxpayerCode: 'string|null', threshold: 'number|null', type: 'string', violationType: 'string|null' },
+  // Issue 13: `amount` is the decided amount, `proposedAmount` the decider's; the panel the service drew replaces the reviewers a decider typed.
+  Decision: {
+    amendReason: 'string|null', amends: 'string|null', amount: 'number|null', auditIndex: 'integer|null', decidedAt: 'string', deciderCode: 'string|null', deciderUserId: 'string', id: 'string',
+    investigators: 'array', justification: 'string', panel: 'array', proposedAmount: 'number|null', recordedAt: 'string',
+    review: `object|null ${JSON.stringify({ properties: { panelSize: { type: 'integer' }, quorum: { type: 'integer' }, openedAt: { type: 'string' }, dueAt: { type: 'string' }, closedAt: { type: ['string', 'null'] }, approvals: { type: 'integer' }, rejections: { type: 'integer' }, voted: { type: 'integer' } }, required: ['panelSize', 'quorum', 'openedAt', 'dueAt', 'closedAt', 'voted'] })}`,
+    status: 'enum(effective,pending_review,approved,rejected,lapsed,superseded)', subjectOfficerCode: 'string|null', taxpayerCode: 'string|null', threshold: 'number|null', type: 'string', violationType: 'string|null',
+  },
   Flag: { closedAt: 'string|null', conditionKey: 'string', evidence: 'record', id: 'string', outcome: 'enum(confirmed,false_positive,escalated)|null', overdue: 'boolean', raisedAt: 'string', reviewerUserId: 'string|null', reviewerUsername: 'string|null', rule: 'string', severity: 'enum(low,medium,high,critical)', status: 'enum(open,in_review,closed)', subjectCode: 'string', unitCode: 'string|null', updatedAt: 'string' },
-  FlagTransitionRecord: { actor: 'string', at: 'string', from: 'string|null', id: 'string', outcome: 'string|null', reason: 'string', to: 'string' },
+  FlagTransitionRecord: { actor: 'string', at: 'string', earlyReason: 'string|null', from: 'string|null', id: 'string', outcome: 'string|null', reason: 'string', to: 'string' },
 };
 
 type JsonSchema = { type?: string | string[]; enum?: unknown[]; additionalProperties?: unknown; [k: string]: unknown };

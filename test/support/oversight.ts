@@ -1,6 +1,6 @@
 /** Fixtures for the decisions and flags tests: master data and decisions written straight to the test database. */
 import { sql } from 'drizzle-orm';
-import { assignments, decisionReviewers, decisions, feedbackResponses, invitations, officers, taxpayers, thresholds, units, users } from '../../db/schema.js';
+import { assignments, decisionReviewers, decisionReviews, decisions, decisionVotes, feedbackResponses, invitations, officers, taxpayers, thresholds, units, users } from '../../db/schema.js';
 import type { TestApp } from './app.js';
 
 let seq = 0;
@@ -49,7 +49,14 @@ export interface DecisionFixture {
   recordedAt?: string;
   violationType?: string | null;
   amends?: string | null;
-  reviewers?: { officerCode: string; vote?: 'approve' | 'reject' | null; investigated?: boolean }[];
+  /**
+   * Panel seats. A vote (default 'approve'; null: did not vote) is cast by the member themselves
+   * (a decision_votes row), unless `cast: false`: then it is a vote the decider typed into the
+   * record, as before the service drew panels, which the rules never count.
+   */
+  reviewers?: { officerCode: string; vote?: 'approve' | 'reject' | null; investigated?: boolean; cast?: boolean }[];
+  /** A review record (as the service writes for a drawn panel); omitted: none, as on earlier records. */
+  review?: 'pending_review' | 'approved' | 'rejected' | 'lapsed';
 }
 
 /** Inserts decisions in bulk (fixture data, not the verb under test); returns their ids. */
@@ -57,6 +64,8 @@ export async function decisionsFor(t: TestApp, list: DecisionFixture[]): Promise
   const ids: string[] = [];
   const rows = [];
   const panel = [];
+  const votes = [];
+  const reviews = [];
   for (const d of list) {
     const id = uid('dec');
     ids.push(id);
@@ -77,10 +86,31 @@ export async function decisionsFor(t: TestApp, list: DecisionFixture[]): Promise
       amends: d.amends ?? null,
       amendReason: d.amends ? 'fixture amendment' : null,
     });
-    for (const r of d.reviewers ?? []) panel.push({ decisionId: id, officerCode: r.officerCode, vote: r.vote === undefined ? 'approve' as const : r.vote, investigated: r.investigated ?? false });
+    for (const r of d.reviewers ?? []) {
+      const vote = r.vote === undefined ? ('approve' as const) : r.vote;
+      const cast = r.cast !== false;
+      panel.push({ decisionId: id, officerCode: r.officerCode, vote: cast ? null : vote, investigated: r.investigated ?? false });
+      if (cast && vote) votes.push({ decisionId: id, officerCode: r.officerCode, vote, reason: 'fixture vote', userId: `usr_${r.officerCode}`, castAt: rows.at(-1)!.recordedAt });
+    }
+    if (d.review) {
+      const size = (d.reviewers ?? []).length;
+      const at = rows.at(-1)!.recordedAt;
+      reviews.push({
+        decisionId: id,
+        status: d.review,
+        panelSize: size,
+        quorum: Math.max(1, Math.ceil((2 / 3) * size - 1e-9)),
+        draw: { seedInputs: { decisionId: id, auditSize: 0, auditHeadHash: 'fixture' }, seed: 'fixture', eligible: [], size, picked: (d.reviewers ?? []).map((r) => r.officerCode), excluded: { decider: d.decider, managing: [], investigators: [] } },
+        openedAt: at,
+        dueAt: new Date(Date.parse(at) + 14 * 86_400_000).toISOString(),
+        closedAt: d.review === 'pending_review' ? null : at,
+      });
+    }
   }
   for (let i = 0; i < rows.length; i += 200) await t.db.insert(decisions).values(rows.slice(i, i + 200));
   for (let i = 0; i < panel.length; i += 200) await t.db.insert(decisionReviewers).values(panel.slice(i, i + 200));
+  for (let i = 0; i < votes.length; i += 200) await t.db.insert(decisionVotes).values(votes.slice(i, i + 200));
+  for (let i = 0; i < reviews.length; i += 100) await t.db.insert(decisionReviews).values(reviews.slice(i, i + 100));
   return ids;
 }
 

@@ -1,0 +1,50 @@
+import type { Messages } from '../pages/i18n.js';
+
+/** The public summary pages' strings (一公开), both languages side by side. */
+export const publicMessages = {
+  'pub.index': { 'zh-CN': '监督情况公示', en: 'Public oversight summaries' },
+  'pub.indexIntro': {
+    'zh-CN': '“一公开”：每季度公布疑点、随机抽查、纳税人评价和投诉的汇总数字。每份公示的数字都以哈希记入防篡改的审计日志，任何人都可以核对。',
+    en: '“One public”: each quarter the bureau publishes the totals of its oversight flags, random spot checks, taxpayer feedback and complaints. Each summary’s figures are committed by hash in the tamper-evident audit log, so anyone can check them.',
+  },
+  'pub.none': { 'zh-CN': '尚未公布任何季度。', en: 'No quarter has been published yet.' },
+  'pub.title': { 'zh-CN': '{period} 监督情况公示', en: 'Oversight summary {period}' },
+  'pub.published': { 'zh-CN': '{at} 公布（第 {version} 版）', en: 'Published {at} (version {version})' },
+  'pub.suppressNote': {
+    'zh-CN': '少于 {min} 件的数字不公布（显示为“不足{min}”），以免指向个人。',
+    en: 'Figures of fewer than {min} cases are not published (shown as “under {min}”), so that none points at a person.',
+  },
+  'pub.suppressed': { 'zh-CN': '不足{min}', en: 'under {min}' },
+  'pub.flags': { 'zh-CN': '监督疑点', en: 'Oversight flags' },
+  'pub.flagsByUnit': { 'zh-CN': '按规则和单位', en: 'By rule and unit' },
+  'pub.col.rule': { 'zh-CN': '规则', en: 'Rule' },
+  'pub.col.unit': { 'zh-CN': '单位', en: 'Unit' },
+  'pub.col.raised': { 'zh-CN': '提出', en: 'Raised' },
+  'pub.col.confirmed': { 'zh-CN': '属实', en: 'Confirmed' },
+  'pub.col.dismissed': { 'zh-CN': '排除', en: 'Dismissed' },
+  'pub.noFlags': { 'zh-CN': '本季度没有疑点。', en: 'No flag this quarter.' },
+  'pub.spot': { 'zh-CN': '随机抽查', en: 'Random spot check' },
+  'pub.spotLine': {
+    'zh-CN': '随机抽取决定 {drawn} 件：合规 {compliant} 件，发现问题 {findings} 件，待核查 {pending} 件。',
+    en: '{drawn} decisions drawn at random: {compliant} compliant, {findings} with a finding, {pending} still to check.',
+  },
+  'pub.noSpot': { 'zh-CN': '本季度未进行随机抽查。', en: 'No spot check of this quarter.' },
+  'pub.units': { 'zh-CN': '各单位纳税人评价与投诉', en: 'Taxpayer feedback and complaints by unit' },
+  'pub.col.responses': { 'zh-CN': '评价数', en: 'Ratings' },
+  'pub.col.average': { 'zh-CN': '平均分（1–5）', en: 'Average (1–5)' },
+  'pub.col.complaints': { 'zh-CN': '投诉件数', en: 'Complaints' },
+  'pub.check': { 'zh-CN': '核对这些数字', en: 'Check these figures' },
+  'pub.checkIntro': {
+    'zh-CN': '上述数字的规范化 JSON 的 SHA-256 哈希记入了审计日志第 {index} 条。下面逐项列出，任何人都可以复算。',
+    en: 'The SHA-256 of the canonical JSON of the figures above is committed in audit log entry {index}. Each step is below, for anyone to recompute.',
+  },
+  'pub.digest': { 'zh-CN': '数字的哈希', en: 'Hash of the figures' },
+  'pub.index.entry': { 'zh-CN': '审计日志序号', en: 'Audit log index' },
+  'pub.leafHash': { 'zh-CN': '该条记录的哈希', en: 'Hash of that entry' },
+  'pub.matches': { 'zh-CN': '一致：审计日志中的哈希等于上述数字的哈希。', en: 'Match: the hash in the audit log equals the hash of the figures above.' },
+  'pub.mismatch': { 'zh-CN': '不一致：审计日志中的哈希与上述数字不符！', en: 'MISMATCH: the hash in the audit log does not match the figures above!' },
+  'pub.verify': { 'zh-CN': '核验这条记录在已签名的审计日志中', en: 'Verify that this entry is in the signed audit log' },
+  'pub.json': { 'zh-CN': '数字的规范化 JSON（对其计算 SHA-256）', en: 'The figures’ canonical JSON (hash this with SHA-256)' },
+  'pub.leaf': { 'zh-CN': '审计记录原文（SHA-256(0x00 ‖ 原文) = 记录哈希）', en: 'The entry’s bytes (SHA-256(0x00 ‖ bytes) = the entry hash)' },
+  'pub.all': { 'zh-CN': '全部季度', en: 'All quarters' },
+} satisfies Messages;
