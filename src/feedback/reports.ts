@@ -90,7 +90,7 @@ export const responseItem = createSelectSchema(feedbackResponses, {
   mean: num,
   auditIndex: int,
 })
-  .omit({ invitationId: true, voidedBy: true, commitmentNonce: true })
+  .omit({ invitationId: true, voidedBy: true, commitmentNonce: true, enteredBy: true })
   .openapi('FeedbackResponse');
 
 export const responsesOutput = pageSchema(responseItem).openapi('FeedbackResponses');
@@ -116,6 +116,7 @@ export async function listResponses({ ctx, input }: { ctx: Ctx; input: z.infer<t
       comment: feedbackResponses.comment,
       complaint: feedbackResponses.complaint,
       status: feedbackResponses.status,
+      channel: feedbackResponses.channel,
       voidReason: feedbackResponses.voidReason,
       voidedAt: feedbackResponses.voidedAt,
       auditIndex: feedbackResponses.auditIndex,
