@@ -248,6 +248,8 @@ export const complaints = sqliteTable(
     unitCode: text('unit_code').references(() => units.code),
     taxpayerCode: text('taxpayer_code').references(() => taxpayers.code),
     text: text('text').notNull(),
+    /** The sending system's own reference (a 12366 ticket number): one complaint per reference. */
+    sourceRef: text('source_ref').unique(),
     /** When the bureau received it (the hotline call, the letter's arrival); its quarter is its period. */
     receivedAt: text('received_at'),
     createdAt: text('created_at').notNull(),

@@ -18,6 +18,7 @@ import { decisionsRoutes } from './decisions/routes.js';
 import { flagsRoutes } from './flags/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { officerRoutes } from './officer/routes.js';
+import { complaintsRoutes } from './complaints/routes.js';
 import { pagesRoutes } from './pages/routes.js';
 import { pageSession } from './pages/session.js';
 import { pageCsrf } from './pages/csrf.js';
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', flagsRoutes);
   app.route('/', auditRoutes);
   app.route('/', officerRoutes);
+  app.route('/', complaintsRoutes);
   app.route('/', pagesRoutes);
   app.route('/', opsRoutes({ metrics: telemetry.metrics, metricsToken: deps.metricsToken }));
 

@@ -27,6 +27,7 @@ ALTER TABLE `complaints` ADD `channel` text DEFAULT 'form' NOT NULL;--> statemen
 ALTER TABLE `complaints` ADD `category` text DEFAULT 'other' NOT NULL;--> statement-breakpoint
 ALTER TABLE `complaints` ADD `unit_code` text REFERENCES units(code);--> statement-breakpoint
 ALTER TABLE `complaints` ADD `taxpayer_code` text REFERENCES taxpayers(code);--> statement-breakpoint
+ALTER TABLE `complaints` ADD `source_ref` text;--> statement-breakpoint
 ALTER TABLE `complaints` ADD `received_at` text;--> statement-breakpoint
 ALTER TABLE `complaints` ADD `created_by` text;--> statement-breakpoint
 ALTER TABLE `complaints` ADD `receipt_hash` text;--> statement-breakpoint
@@ -35,6 +36,7 @@ ALTER TABLE `complaints` ADD `status` text DEFAULT 'received' NOT NULL;--> state
 ALTER TABLE `complaints` ADD `outcome` text;--> statement-breakpoint
 ALTER TABLE `complaints` ADD `updated_at` text;--> statement-breakpoint
 ALTER TABLE `complaints` ADD `closed_by` text;--> statement-breakpoint
+CREATE UNIQUE INDEX `complaints_source_ref_unique` ON `complaints` (`source_ref`);--> statement-breakpoint
 CREATE UNIQUE INDEX `complaints_receipt_hash_unique` ON `complaints` (`receipt_hash`);--> statement-breakpoint
 CREATE INDEX `complaints_received` ON `complaints` (`received_at`);--> statement-breakpoint
 CREATE INDEX `complaints_flag` ON `complaints` (`flag_id`);--> statement-breakpoint

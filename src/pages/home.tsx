@@ -6,6 +6,7 @@ import { staffOf } from './session.js';
 const blurbs: Record<string, string> = {
   '/hr': 'home.hr',
   '/flags': 'home.flags',
+  '/complaints': 'home.complaints',
   '/admin': 'home.admin',
   '/me': 'home.me',
   '/verify': 'home.verify',

@@ -96,6 +96,7 @@ export interface LayoutProps {
 const navByRole: { href: string; key: string; roles: Role[] | 'all' }[] = [
   { href: '/hr', key: 'nav.hr', roles: ['hr'] },
   { href: '/flags', key: 'nav.flags', roles: ['supervisor'] },
+  { href: '/complaints', key: 'nav.complaints', roles: ['hr', 'supervisor'] },
   { href: '/admin', key: 'nav.admin', roles: ['admin'] },
   { href: '/me', key: 'nav.me', roles: ['officer'] },
   { href: '/verify', key: 'nav.verify', roles: 'all' },
