@@ -10,7 +10,7 @@ import { actorLabel, refuseOwnCase, requireRole, type Ctx } from '../core/contex
 import { ApiError, badRequest, type FieldError } from '../core/errors.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { newId, randomToken } from '../core/ids.js';
-import { periodOf } from '../core/period.js';
+import { isValidDate, periodOf } from '../core/period.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import { commit, type AuditEvent, type Write } from '../audit/append.js';
 import { planRaises } from '../flags/raise.js';
@@ -33,8 +33,9 @@ export const receivedAtField = z
   .string()
   .trim()
   .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) || z.iso.datetime({ offset: true }).safeParse(s).success, 'a date YYYY-MM-DD or an ISO 8601 time with its zone')
+  // Date would take 2026-02-30 for 2026-03-02: the calendar day is checked first.
+  .refine((s) => isValidDate(s.slice(0, 10)), 'not a real date')
   .transform((s) => new Date(s.length === 10 ? `${s}T00:00:00.000Z` : s))
-  .refine((d) => !Number.isNaN(d.getTime()), 'not a real date')
   .transform((d) => d.toISOString());
 
 /** The complaint's text: trimmed, not blank, at most COMPLAINT_TEXT_MAX characters (CRLF counted once). */

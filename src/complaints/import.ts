@@ -114,7 +114,9 @@ export async function importComplaints({ ctx, input }: { ctx: Ctx; input: { csv:
       drafts.push({ line: c.line, ticket: c.ticket, draft: { channel: 'hotline_12366', category: c.category, text: c.text, receivedAt: c.receivedAt, sourceRef: `12366:${c.ticket}`, ...c.refs, unitCode: resolved.unitCode } });
     }
   }
-  if (errors.length) throw badRequest('Nothing was imported: the file has errors.', errors);
+  // In file order, so HR works down the file once (a stable sort keeps each line's columns in order).
+  const lineOf = (e: FieldError) => Number(/^line (\d+)/.exec(e.path)?.[1] ?? 0);
+  if (errors.length) throw badRequest('Nothing was imported: the file has errors.', errors.sort((a, b) => lineOf(a) - lineOf(b)));
   await refuseKnownSourceRefs(ctx, drafts.map((d) => d.draft.sourceRef), (ref) => `line ${tickets.get(ref.slice('12366:'.length))}: ticket`);
   const plans = await planComplaints(ctx, drafts.map((d) => d.draft));
   await commitComplaints(ctx, plans.flatMap((p) => p.writes), plans.flatMap((p) => p.events));
