@@ -14,6 +14,7 @@ import { scanFlags } from './flags/scan.js';
 import { makeCheckpoint } from './audit/checkpoint.js';
 import { witnessCheckpoint } from './audit/witness.js';
 import { quietTelemetry, runJob, type Telemetry } from './ops/telemetry.js';
+import { deliveryCtx, runDelivery } from './delivery/job.js';
 
 export interface ScheduledDeps {
   db: Db;
@@ -32,6 +33,8 @@ export async function runScheduled(deps: ScheduledDeps): Promise<void> {
   const failed: string[] = [];
   const scan = await runJob(t, 'scan', () => scanFlags({ ctx: scanCtx(deps) }), (o) => ({ raised: o.raised, candidates: o.candidates }));
   if (!scan.ok) failed.push(`scan: ${scan.error}`);
+  const delivery = await runJob(t, 'delivery', () => runDelivery(deliveryCtx(deps)), (o) => ({ ...o }));
+  if (!delivery.ok) failed.push(`delivery: ${delivery.error}`);
   // After the scan, so the signed checkpoint covers what it wrote; a refusal fails the job.
   const cp = await runJob(t, 'checkpoint', () => makeCheckpoint(deps), (c) => ({ size: c.size, signedAt: c.timestamp }));
   if (!cp.ok) failed.push(`checkpoint: ${cp.error}`);

@@ -31,7 +31,7 @@ const issueRoute = createRoute({
   responses: {
     201: { description: 'Issued', content: { 'application/json': { schema: invitationOutput } } },
     ...problemResponses,
-    ...problems(409),
+    ...problems(409, 422),
   },
 });
 
