@@ -95,6 +95,7 @@ export interface LayoutProps {
 
 const navByRole: { href: string; key: string; roles: Role[] | 'all' }[] = [
   { href: '/hr', key: 'nav.hr', roles: ['hr'] },
+  { href: '/hr/response-rates', key: 'nav.responseRates', roles: ['hr'] },
   { href: '/flags', key: 'nav.flags', roles: ['supervisor'] },
   { href: '/complaints', key: 'nav.complaints', roles: ['hr', 'supervisor'] },
   { href: '/admin', key: 'nav.admin', roles: ['admin'] },
@@ -137,6 +138,11 @@ export function Layout(props: LayoutProps) {
   const staff = props.public ? null : staffOf(c);
   const path = c.req.path;
   const nav = props.public ? [] : navFor(staff ? staff.role : null);
+  // The entry the page is under: the longest href that is this path or a folder of it.
+  const current = nav
+    .map((n) => n.href)
+    .filter((h) => path === h || path.startsWith(`${h}/`))
+    .sort((a, b) => b.length - a.length)[0];
   return (
     <>
       {raw('<!doctype html>')}
@@ -163,7 +169,7 @@ export function Layout(props: LayoutProps) {
                   <ul>
                     {nav.map((n) => (
                       <li>
-                        <a href={n.href} aria-current={path === n.href || path.startsWith(`${n.href}/`) ? 'page' : undefined}>
+                        <a href={n.href} aria-current={n.href === current ? 'page' : undefined}>
                           {t(n.key)}
                         </a>
                       </li>
