@@ -21,6 +21,7 @@ export const ruleIds = [
   'feedback_burst',
   'repeat_waiver',
   'no_quorum',
+  'feedback_selection',
 ] as const;
 export type RuleId = (typeof ruleIds)[number];
 
@@ -59,6 +60,8 @@ export const oversightPolicySchema = z.object({
     feedback_burst: rule({ maxResponses: z.number().int().min(1), windowMinutes: z.number().int().min(1) }),
     repeat_waiver: rule({}),
     no_quorum: rule({ minVotingShare: z.number().gt(0).max(1) }),
+    /** Return visits against ordinary invitations: Welch's one-sided t-test (src/flags/rules/feedback-selection.ts). */
+    feedback_selection: rule({ alpha: z.number().gt(0).lt(1), minEach: z.number().int().min(2), minGap: z.number().min(0) }),
   }),
 });
 
@@ -82,5 +85,6 @@ export const defaultOversightPolicy: OversightPolicy = oversightPolicySchema.par
     feedback_burst: { enabled: true, severity: 'high', maxResponses: 10, windowMinutes: 10 },
     repeat_waiver: { enabled: true, severity: 'high' },
     no_quorum: { enabled: true, severity: 'medium', minVotingShare: 2 / 3 },
+    feedback_selection: { enabled: true, severity: 'medium', alpha: 0.01, minEach: 10, minGap: 0.5 },
   },
 });
