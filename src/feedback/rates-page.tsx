@@ -12,6 +12,7 @@ import { domainT, formRefusal } from '../pages/page-helpers.js';
 import { messages } from './messages.js';
 import { feedbackSummary } from './reports.js';
 import type { ResponseRates } from './response-rates.js';
+import { outboxCounts } from '../delivery/outbox-report.js';
 
 const ft = domainT(messages);
 const pct = (r: number | null) => (r === null ? '–' : `${(r * 100).toFixed(1)}%`);
@@ -27,6 +28,7 @@ export const ratesPages = new Hono<AppEnv>().get('/hr/response-rates', async (c)
     error = formRefusal(c, e);
     return null;
   })) as ResponseRates | null;
+  const outbox = r ? await outboxCounts(ctx, period) : [];
   return renderPage(
     c,
     <Layout c={c} title={t('title', { period })} lang={lang}>
@@ -67,6 +69,23 @@ export const ratesPages = new Hono<AppEnv>().get('/hr/response-rates', async (c)
                   <td>{o.officerCode}</td>
                   <td>{o.unitCode}</td>
                   <td class="num">{o.responses}</td>
+                </tr>
+              ))}
+            </Table>
+          )}
+          <h2>{t('outbox')}</h2>
+          {outbox.length === 0 ? (
+            <p>{t('outboxNone')}</p>
+          ) : (
+            <Table head={[t('outboxMessage'), t('outboxChannel'), t('outboxDelivered'), t('outboxFailed'), t('outboxPending'), t('outboxCancelled')]} numeric={[2, 3, 4, 5]}>
+              {outbox.map((o) => (
+                <tr data-outbox={`${o.kind}:${o.channel}`}>
+                  <td>{t(`kind.${o.kind}`)}</td>
+                  <td>{t(`channel.${o.channel}`)}</td>
+                  <td class="num">{o.delivered}</td>
+                  <td class="num">{o.failed}</td>
+                  <td class="num">{o.pending}</td>
+                  <td class="num">{o.cancelled}</td>
                 </tr>
               ))}
             </Table>

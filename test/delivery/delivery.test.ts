@@ -13,6 +13,7 @@ import { runScheduled } from '../../src/scheduled.js';
 import { messageText } from '../../src/delivery/messages.js';
 import { MAX_ATTEMPTS, SMS_CHARS_EN, SMS_CHARS_ZH } from '../../src/delivery/policy.js';
 import { defaultConfig } from '../../src/core/config.js';
+import { outboxCounts } from '../../src/delivery/outbox-report.js';
 
 const SECRET = 'delivery-test-secret-0123456789';
 const PHONE = '+8613800138000';
@@ -130,6 +131,13 @@ describe('the delivery job', () => {
     const actions = (await t.db.all<{ action: string; leaf: string }>(sql`select action, leaf from audit_entries where action like 'delivery.%'`));
     expect(actions.map((a) => a.action)).toEqual(['delivery.schedule', 'delivery.schedule', 'delivery.run', 'delivery.run', 'delivery.run', 'delivery.erase', 'delivery.run', 'delivery.erase']);
     for (const a of actions) expect(a.leaf).not.toMatch(/13800138000|example\.cn/);
+    // What the response-rates page shows of the outbox.
+    expect(await outboxCounts(t, '2026Q4')).toEqual([
+      { kind: 'reminder', channel: 'email', pending: 0, delivered: 2, failed: 0, cancelled: 0 },
+      { kind: 'reminder', channel: 'sms', pending: 0, delivered: 1, failed: 0, cancelled: 1 },
+      { kind: 'invitation', channel: 'email', pending: 0, delivered: 1, failed: 0, cancelled: 0 },
+      { kind: 'invitation', channel: 'sms', pending: 0, delivered: 1, failed: 0, cancelled: 0 },
+    ]);
   });
 
   it('retries a failing gateway with backoff (5, 15 minutes...) and delivers once it answers', async () => {
