@@ -77,6 +77,9 @@ async function main() {
     ['/login', 'sign in with a token'],
     ['/hr', 'HR console: grading runs, adjustments, publish, export'],
     ['/flags', 'supervisor flag queue'],
+    ['/complaints', 'complaints from every channel; /complaints/analysis the quarter\'s analysis'],
+    ['/hr/response-rates', 'response rates, too-few-responses list, the outbox'],
+    ['/c', 'a complainant follows a complaint by its receipt'],
     ['/docs', 'API docs (OpenAPI)'],
     ['/verify', 'audit receipt / log verification'],
   ]) console.log(`  ${base}${path}`.padEnd(44) + what);
