@@ -94,14 +94,15 @@ async function complaintPage(c: PageContext, id: string, opts: { error?: unknown
 }
 
 export const complaintPages = new Hono<AppEnv>()
-  .get('/complaints/:id', (c) => complaintPage(c, c.req.param('id')))
+  .get('/complaints/:id', (c) => complaintPage(c, c.req.param('id'), c.req.query('done') ? { notice: ct(c).t('one.done') } : {}))
   .post('/complaints/:id', async (c) => {
     requireStaffPage(c, 'supervisor');
     const id = c.req.param('id');
     const form = (await c.req.parseBody()) as Form;
     try {
       await transitionComplaint({ ctx: c.get('ctx'), input: { id, to: str(form, 'to') || undefined, outcome: str(form, 'outcome') || undefined } });
-      return complaintPage(c, id, { notice: ct(c).t('one.done') });
+      // Post, redirect, get: a reload does not post the move again.
+      return c.redirect(`/complaints/${enc(id)}?done=1`, 303);
     } catch (e) {
       return complaintPage(c, id, { error: formRefusal(c, e), status: statusOf(e) });
     }
