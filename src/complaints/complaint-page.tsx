@@ -6,14 +6,14 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../core/http.js';
 import { CsrfInput, ErrorBox, Layout, Notice, renderPage, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
-import { enc, formRefusal, statusOf, str, when, type Form, type PageStatus } from '../pages/page-helpers.js';
+import { enc, statusOf, str, when, type Form, type PageStatus } from '../pages/page-helpers.js';
 import { getComplaint } from './read.js';
 import { mayWorkComplaint, transitionComplaint } from './transition.js';
 import { complaintOutcomes } from './policy.js';
-import { ComplaintsStyle, SubNav, ct } from './page-parts.js';
+import { ComplaintsStyle, SubNav, complaintRefusal, ct } from './page-parts.js';
 
 async function complaintPage(c: PageContext, id: string, opts: { error?: unknown; notice?: string; status?: PageStatus } = {}) {
-  requireStaffPage(c, 'hr', 'supervisor');
+  const staff = requireStaffPage(c, 'hr', 'supervisor');
   const { lang, t } = ct(c);
   const ctx = c.get('ctx');
   const x = await getComplaint({ ctx, input: { id } });
@@ -60,7 +60,7 @@ async function complaintPage(c: PageContext, id: string, opts: { error?: unknown
       {x.status === 'closed' ? (
         <p>{t('one.closedNote')}</p>
       ) : may && !may.ok ? (
-        <Notice kind="warn">{t('one.cannot', { why: may.why })}</Notice>
+        <Notice kind="warn">{staff.role === 'supervisor' ? t('err.forbidden') : t('one.readOnly')}</Notice>
       ) : (
         <>
           {x.status === 'received' && (
@@ -104,6 +104,6 @@ export const complaintPages = new Hono<AppEnv>()
       // Post, redirect, get: a reload does not post the move again.
       return c.redirect(`/complaints/${enc(id)}?done=1`, 303);
     } catch (e) {
-      return complaintPage(c, id, { error: formRefusal(c, e), status: statusOf(e) });
+      return complaintPage(c, id, { error: complaintRefusal(c, e), status: statusOf(e) });
     }
   });

@@ -7,11 +7,11 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../core/http.js';
 import { CsrfInput, ErrorBox, Layout, Notice, renderPage, Table, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
-import { formRefusal, statusOf, str, valuesOf, type Form } from '../pages/page-helpers.js';
+import { statusOf, str, valuesOf, type Form } from '../pages/page-helpers.js';
 import { fileComplaint } from './file.js';
 import { importColumns, importComplaints } from './import.js';
 import { complaintCategories, enteredChannels } from './policy.js';
-import { ComplaintsStyle, Options, SubNav, ct } from './page-parts.js';
+import { ComplaintsStyle, Options, SubNav, complaintRefusal, ct } from './page-parts.js';
 
 function newPage(c: PageContext, opts: { error?: unknown; values?: Record<string, string>; filed?: { receipt: string; trackingUrl: string; id: string } } = {}) {
   requireStaffPage(c, 'hr', 'supervisor');
@@ -135,7 +135,7 @@ export const entryPages = new Hono<AppEnv>()
       });
       return renderPage(c, newPage(c, { filed }), 201);
     } catch (e) {
-      return renderPage(c, newPage(c, { error: formRefusal(c, e), values: valuesOf(form) }), statusOf(e));
+      return renderPage(c, newPage(c, { error: complaintRefusal(c, e), values: valuesOf(form) }), statusOf(e));
     }
   })
   .get('/complaints/import', (c) => renderPage(c, importPage(c)))
@@ -148,6 +148,6 @@ export const entryPages = new Hono<AppEnv>()
       const done = await importComplaints({ ctx: c.get('ctx'), input: { csv } });
       return renderPage(c, importPage(c, { done }), 201);
     } catch (e) {
-      return renderPage(c, importPage(c, { error: formRefusal(c, e) }), statusOf(e));
+      return renderPage(c, importPage(c, { error: complaintRefusal(c, e) }), statusOf(e));
     }
   });

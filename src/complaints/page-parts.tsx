@@ -1,5 +1,7 @@
 /** What the complaint pages share: their translator, stylesheet and the choice lists. */
-import { PageStyle, domainT } from '../pages/page-helpers.js';
+import { PageStyle, domainT, recoverable } from '../pages/page-helpers.js';
+import { ApiError, type FieldError } from '../core/errors.js';
+import type { PageContext } from '../pages/layout.js';
 import type { Translate } from '../pages/i18n.js';
 import { complaintMessages } from './messages.js';
 
@@ -61,4 +63,33 @@ export function Options(props: { t: Translate; prefix: string; codes: readonly s
 /** A signed change in a count: `+3`, `−2`, `±0`. */
 export function change(n: number): string {
   return n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '±0';
+}
+
+/** A field error of the complaint verbs in the page's words (the verb's check stays the only check). */
+function say(t: Translate, f: FieldError): string {
+  const col = f.path.replace(/^line \d+: /, '');
+  const m = f.message;
+  if (/^no (officer|unit|taxpayer) /.test(m)) return t('err.unknown', { code: m.replace(/^no \w+ /, '') });
+  if (m === 'in the future') return t('err.future');
+  if (col === 'receivedAt') return t('err.date');
+  if (col === 'text') return t('err.text');
+  if (col === 'category') return t('err.category');
+  if (col === 'channel') return t('err.channel');
+  if (/ also on line (\d+)$/.test(m)) return t('err.ticketTwice', { line: /(\d+)$/.exec(m)![1]! });
+  if (/already recorded$/.test(m)) return t('err.recorded');
+  if (m === 'required') return t('err.required');
+  if (m.startsWith('nobody enters')) return t('err.self');
+  if (col === 'outcome') return t('err.outcome');
+  return m;
+}
+
+/** A refusal of a complaint verb to show on a page: its fields in the page's words, under the page's heading. */
+export function complaintRefusal(c: PageContext, e: unknown): ApiError {
+  const err = recoverable(e);
+  const { t } = ct(c);
+  if (!err.errors?.length) {
+    const key = ({ invalid_transition: 'err.stale', stale_complaint: 'err.stale', own_case: 'err.ownCase', forbidden: 'err.forbidden' } as Record<string, string>)[err.code];
+    return key ? new ApiError(err.status, err.code, t(key)) : err;
+  }
+  return new ApiError(err.status, err.code, t('err.heading'), err.errors.map((f) => ({ path: f.path, message: say(t, f) })));
 }

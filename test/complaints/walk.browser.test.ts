@@ -103,7 +103,9 @@ describe('complaints in a browser', () => {
     await page.fill('#text', '测试');
     await page.fill('#officerCode', 'NOPE');
     await page.click('main form button[type=submit]');
-    expect(await page.locator('.notice.error').innerText()).toContain('officerCode');
+    const refusal = await page.locator('.notice.error').innerText();
+    expect(refusal).toContain('请修改以下问题');
+    expect(refusal).toContain('officerCode: 没有这个代码：NOPE');
     expect(await page.inputValue('#officerCode')).toBe('NOPE');
     await context.close();
   });
