@@ -17,7 +17,7 @@
  * | received                   | open or none                    | received  |             |
  */
 import { sql } from 'drizzle-orm';
-import { parsePeriod, shiftPeriod } from '../core/period.js';
+import { periodSpan } from '../core/period.js';
 
 export const effectiveStatus = sql.raw(`(case
   when complaints.status = 'closed' then 'closed'
@@ -42,7 +42,6 @@ export const complaintsWithFlag = sql.raw(`complaints left join flags f on f.id 
 
 /** The received-at range of a quarter: `[first day, first day of the next quarter)`, as ISO text. */
 export function receivedIn(period: string) {
-  const p = parsePeriod(period)!;
-  const next = parsePeriod(shiftPeriod(period, 1))!;
-  return sql`complaints.received_at >= ${p.start} and complaints.received_at < ${next.start}`;
+  const { from, until } = periodSpan(period);
+  return sql`complaints.received_at >= ${from} and complaints.received_at < ${until}`;
 }

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../core/context.js';
-import { parsePeriod, shiftPeriod } from '../core/period.js';
+import { periodSpan } from '../core/period.js';
 
 export interface OutboxCounts {
   kind: 'invitation' | 'reminder';
@@ -16,13 +16,12 @@ export interface OutboxCounts {
 }
 
 export async function outboxCounts(ctx: Pick<Ctx, 'db'>, period: string): Promise<OutboxCounts[]> {
-  const p = parsePeriod(period)!;
-  const next = parsePeriod(shiftPeriod(period, 1))!.start;
+  const { from, until } = periodSpan(period);
   const rows = await ctx.db.all<{ kind: OutboxCounts['kind']; channel: OutboxCounts['channel']; status: string; n: number }>(sql`
     select o.kind, t.channel, o.status, count(*) as n
       from delivery_outbox o join delivery_targets t on t.invitation_id = o.invitation_id
       join invitations i on i.id = o.invitation_id
-     where i.created_at >= ${p.start} and i.created_at < ${next}
+     where i.created_at >= ${from} and i.created_at < ${until}
      group by o.kind, t.channel, o.status
      order by o.kind desc, t.channel`);
   const out = new Map<string, OutboxCounts>();

@@ -9,7 +9,7 @@
 import { sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import type { Ctx } from '../core/context.js';
-import { parsePeriod, shiftPeriod } from '../core/period.js';
+import { parsePeriod, periodSpan } from '../core/period.js';
 import { STABLE_MIN_RESPONSES } from './policy.js';
 
 const rate = z.number().nullable().openapi({ description: 'answered / invited; null without invitations' });
@@ -36,7 +36,7 @@ const rateOf = (answered: number, invited: number) => (invited > 0 ? answered / 
 /** The rates of one quarter over the officers active in it (or invited or rated in it). Roles: the caller's verb checks them. */
 export async function responseRates(ctx: Pick<Ctx, 'db'>, period: string): Promise<ResponseRates> {
   const p = parsePeriod(period)!;
-  const next = parsePeriod(shiftPeriod(period, 1))!.start;
+  const next = periodSpan(period).until;
   const rows = await ctx.db.all<Row>(sql`
     with inv as (
       select i.officer_code, count(*) as invited, count(r.id) as answered
