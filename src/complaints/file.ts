@@ -3,9 +3,9 @@
  * staff page, the hotline import and the taxpayer form all plan it with `planComplaint` and
  * commit its writes with their own (the form with its response, an import with its other rows).
  */
-import { eq, inArray } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
-import { complaints, officers, taxpayers, units } from '../../db/schema.js';
+import { complaints, feedbackResponses, officers, taxpayers, units } from '../../db/schema.js';
 import { actorLabel, refuseOwnCase, requireRole, type Ctx } from '../core/context.js';
 import { ApiError, badRequest, type FieldError } from '../core/errors.js';
 import { isUniqueViolation } from '../../db/errors.js';
@@ -13,6 +13,7 @@ import { newId, randomToken } from '../core/ids.js';
 import { isValidDate, periodOf } from '../core/period.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import { commit, type AuditEvent, type Write } from '../audit/append.js';
+import { guarded } from '../audit/guarded.js';
 import { planRaises } from '../flags/raise.js';
 import { complaintCommitment } from './commitment.js';
 import { newReceipt, receiptHash } from './receipt.js';
@@ -174,6 +175,10 @@ export async function planComplaints(ctx: Ctx, drafts: readonly (ComplaintDraft 
       writes: [
         ctx.db.insert(complaints).values({
           ...record,
+          // A complaint carried by a response goes in only with its response: when the response
+          // statement of the same batch wrote nothing (its token was used meanwhile), a NULL id
+          // fails the NOT NULL key and the whole batch with it (audit/guarded.ts).
+          ...(record.responseId ? { id: guarded(id, sql`exists (select 1 from ${feedbackResponses} where ${feedbackResponses.id} = ${record.responseId})`) } : {}),
           text: d.text,
           sourceRef: d.sourceRef ?? null,
           createdAt: at,
