@@ -212,7 +212,7 @@ export const invitations = sqliteTable(
     /** When the link to the taxpayer was cut (see taxpayerCode). */
     linkCutAt: text('link_cut_at'),
   },
-  (t) => [index('invitations_officer').on(t.officerCode), index('invitations_taxpayer').on(t.taxpayerCode)],
+  (t) => [index('invitations_officer').on(t.officerCode), index('invitations_taxpayer').on(t.taxpayerCode), index('invitations_created').on(t.createdAt)],
 );
 
 export const feedbackResponses = sqliteTable(
@@ -243,6 +243,10 @@ export const feedbackResponses = sqliteTable(
     commitmentNonce: text('commitment_nonce'),
     /** When the comment and complaint text were erased (retention, or the taxpayer's request). */
     textErasedAt: text('text_erased_at'),
+    /** How the rating reached us: the taxpayer's own form, or entered by staff from paper or a phone call. */
+    channel: text('channel', { enum: ['form', 'paper', 'phone'] }).notNull().default('form'),
+    /** The user who entered a paper or phone rating; null for the form. */
+    enteredBy: text('entered_by'),
   },
   (t) => [
     index('responses_period_officer').on(t.period, t.officerCode, t.status),
@@ -250,21 +254,95 @@ export const feedbackResponses = sqliteTable(
   ],
 );
 
+// ---------------------------------------------------------------------------------------------
+// Complaints (issue 15): from every channel, tracked by the complainant with a receipt.
+
+export const complaintChannels = ['form', 'hotline_12366', 'service_hall', 'letter', 'web'] as const;
+export const complaintCategories = ['attitude', 'efficiency', 'integrity', 'law_enforcement', 'wrong_information', 'system', 'other'] as const;
+export const complaintStatuses = ['received', 'in_review', 'closed'] as const;
+/** What the complainant is told when the complaint is closed, in the catalogue's plain words. */
+export const complaintOutcomes = ['upheld', 'partly_upheld', 'not_upheld', 'resolved', 'referred'] as const;
+
+/**
+ * A complaint from any channel. The text, the taxpayer and the response stay in this row; the
+ * audit leaf holds a salted commitment to them (src/complaints/commitment.ts). Rows filed
+ * before complaints had channels are form complaints: received when created, without a receipt.
+ */
 export const complaints = sqliteTable(
   'complaints',
   {
     id: text('id').primaryKey(),
-    responseId: text('response_id').notNull().references(() => feedbackResponses.id),
-    officerCode: text('officer_code').notNull().references(() => officers.code),
+    channel: text('channel', { enum: complaintChannels }).notNull().default('form'),
+    category: text('category', { enum: complaintCategories }).notNull().default('other'),
+    /** The response whose form carried the complaint (channel `form`). */
+    responseId: text('response_id').references(() => feedbackResponses.id),
+    officerCode: text('officer_code').references(() => officers.code),
+    unitCode: text('unit_code').references(() => units.code),
+    taxpayerCode: text('taxpayer_code').references(() => taxpayers.code),
     text: text('text').notNull(),
+    /** The sending system's own reference (a 12366 ticket number): one complaint per reference. */
+    sourceRef: text('source_ref').unique(),
+    /** When the bureau received it (the hotline call, the letter's arrival); its quarter is its period. */
+    receivedAt: text('received_at'),
     createdAt: text('created_at').notNull(),
+    /** The user who entered it (`taxpayer` for the form). */
+    createdBy: text('created_by'),
+    /** SHA-256 of the complainant's receipt code; the code itself is shown once. */
+    receiptHash: text('receipt_hash').unique(),
+    status: text('status', { enum: complaintStatuses }).notNull().default('received'),
+    outcome: text('outcome', { enum: complaintOutcomes }),
+    updatedAt: text('updated_at'),
+    closedBy: text('closed_by'),
     flagId: text('flag_id'),
     /** Salt of the complaint leaf's commitment to { responseId, text } (the leaf holds no text). */
     commitmentNonce: text('commitment_nonce'),
     /** When the text was erased ('' from then on; retention after 3 years, or on request). */
     textErasedAt: text('text_erased_at'),
   },
-  (t) => [index('complaints_officer').on(t.officerCode), index('complaints_created').on(t.createdAt)],
+  (t) => [
+    index('complaints_officer').on(t.officerCode),
+    index('complaints_received').on(t.receivedAt),
+    index('complaints_flag').on(t.flagId),
+    index('complaints_created').on(t.createdAt),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Delivery of invitations (issue 15): where to send them, and the outbox of messages.
+
+export const deliveryChannels = ['sms', 'email', 'wechat'] as const;
+
+/**
+ * Where an invitation is delivered. The address and the invitation's link travel sealed
+ * (AES-GCM, src/delivery/seal.ts) and are erased (set to null) once its messages are done.
+ */
+export const deliveryTargets = sqliteTable('delivery_targets', {
+  invitationId: text('invitation_id').primaryKey().references(() => invitations.id),
+  channel: text('channel', { enum: deliveryChannels }).notNull(),
+  lang: text('lang', { enum: ['zh-CN', 'en'] }).notNull(),
+  /** The sealed `{ address, url }`; null once erased. */
+  sealed: text('sealed'),
+  createdAt: text('created_at').notNull(),
+  erasedAt: text('erased_at'),
+});
+
+/** One message to send: the invitation itself, or a reminder while it is unanswered. */
+export const deliveryOutbox = sqliteTable(
+  'delivery_outbox',
+  {
+    id: text('id').primaryKey(),
+    invitationId: text('invitation_id').notNull().references(() => deliveryTargets.invitationId),
+    kind: text('kind', { enum: ['invitation', 'reminder'] }).notNull(),
+    /** Not before this time (a reminder's day). */
+    dueAt: text('due_at').notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'failed', 'cancelled'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** The next attempt, after a backoff; equals dueAt before the first. */
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    doneAt: text('done_at'),
+  },
+  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt), index('outbox_invitation').on(t.invitationId)],
 );
 
 /** Reproducible random return visits (回访): the seed is recorded so the draw can be re-run. */

@@ -80,6 +80,9 @@ async function main() {
     ['/me/reviews', 'officer: review panels waiting for your vote; /me: a flag waiting for your answer'],
     ['/spot-checks', 'supervisor: the quarter’s random spot checks'],
     ['/public', 'anyone: the public oversight summary, checked against the audit log'],
+    ['/complaints', 'complaints from every channel; /complaints/analysis the quarter\'s analysis'],
+    ['/hr/response-rates', 'response rates, too-few-responses list, the outbox'],
+    ['/c', 'a complainant follows a complaint by its receipt'],
     ['/docs', 'API docs (OpenAPI)'],
     ['/verify', 'audit receipt / log verification'],
   ]) console.log(`  ${base}${path}`.padEnd(44) + what);

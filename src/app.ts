@@ -23,6 +23,7 @@ import { auditRoutes } from './audit/routes.js';
 import { officerRoutes } from './officer/routes.js';
 import { spotCheckRoutes } from './spot-checks/routes.js';
 import { publicSummaryRoutes } from './public-summary/routes.js';
+import { complaintsRoutes } from './complaints/routes.js';
 import { pagesRoutes } from './pages/routes.js';
 import { pageSession } from './pages/session.js';
 import { pageCsrf } from './pages/csrf.js';
@@ -123,6 +124,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', officerRoutes);
   app.route('/', spotCheckRoutes);
   app.route('/', publicSummaryRoutes);
+  app.route('/', complaintsRoutes);
   app.route('/', pagesRoutes);
   app.route('/', opsRoutes({ metrics: telemetry.metrics, metricsToken: deps.metricsToken }));
 

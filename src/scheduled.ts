@@ -19,6 +19,7 @@ import { quietTelemetry, runJob, type Telemetry } from './ops/telemetry.js';
 import { lapseReviews } from './decisions/lapse.js';
 import { scheduledSpotCheck } from './spot-checks/create.js';
 import { scheduledPublicSummary } from './public-summary/publish.js';
+import { deliveryCtx, runDelivery } from './delivery/job.js';
 
 export interface ScheduledDeps {
   db: Db;
@@ -47,6 +48,8 @@ export async function runScheduled(deps: ScheduledDeps): Promise<void> {
   if (!pub.ok) failed.push(`public-summary: ${pub.error}`);
   const retention = await runJob(t, 'retention', () => runRetention({ ctx: retentionCtx(deps) }), (r) => ({ linksCut: r.linksCut, responsesErased: r.responsesErased, complaintsErased: r.complaintsErased }));
   if (!retention.ok) failed.push(`retention: ${retention.error}`);
+  const delivery = await runJob(t, 'delivery', () => runDelivery(deliveryCtx(deps)), (o) => ({ ...o }));
+  if (!delivery.ok) failed.push(`delivery: ${delivery.error}`);
   // After the scan, so the signed checkpoint covers what it wrote; a refusal fails the job.
   const cp = await runJob(t, 'checkpoint', () => makeCheckpoint(deps), (c) => ({ size: c.size, signedAt: c.timestamp }));
   if (!cp.ok) failed.push(`checkpoint: ${cp.error}`);

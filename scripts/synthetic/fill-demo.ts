@@ -33,6 +33,7 @@ import { generateBureau, type Bureau, type DecisionEvent, type ResponseEvent } f
 import { demoSize, type BureauSize } from './sizes.js';
 import { fillSeparationDemo, hrOfficerCode } from './demo-separation.js';
 import { reviewDemo, type ReviewDemoEvent } from './demo-review.js';
+import { fillComplaintsDemo } from './demo-complaints.js';
 
 export interface FillOptions {
   db: Db;
@@ -410,6 +411,8 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
     }
     if (++done % 2000 === 0) log(`${done} / ${events.length} events`);
   }
+
+  await fillComplaintsDemo({ db, signer, config, clock, app, bureau: b, hr: hr1, intake, actorsById, log, fail });
 
   // Today: one more scan, and a checkpoint over everything.
   clock.set(new Date().toISOString() > at(opts.today, '00:00') ? new Date().toISOString() : at(opts.today, '08:00'));

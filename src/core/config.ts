@@ -15,6 +15,15 @@ export interface AppConfig {
   logOrigin: string;
   /** Witnesses that cosign checkpoints (`WITNESSES`, parsed by the entries with src/audit/witness.ts). */
   witnesses?: readonly WitnessConfig[];
+  /** The gateway invitations are delivered through (src/delivery); unset: invitations carry no delivery. */
+  delivery?: DeliveryConfig;
+}
+
+/** `DELIVERY_WEBHOOK_URL` and `DELIVERY_WEBHOOK_SECRET` (docs/delivery.md). */
+export interface DeliveryConfig {
+  webhookUrl: string;
+  /** Signs each request (HMAC-SHA256) and seals the addresses waiting in the outbox. */
+  secret: string;
 }
 
 /** A witness of the audit log (C2SP tlog-witness): its submission URL and its C2SP verifier key. */
@@ -37,6 +46,8 @@ export const configEnv = z.object({
   PUBLIC_URL: z.url({ error: 'PUBLIC_URL must be an absolute URL' }).optional(),
   BUREAU_NAME: z.string().min(1).optional(),
   LOG_ORIGIN: z.string().min(1).optional(),
+  DELIVERY_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'DELIVERY_WEBHOOK_URL must be an http(s) URL' }).optional(),
+  DELIVERY_WEBHOOK_SECRET: z.string().min(16, 'DELIVERY_WEBHOOK_SECRET must be at least 16 characters').optional(),
 });
 
 /** `NAME: message; NAME: message` for a configuration that does not parse. */
@@ -53,9 +64,13 @@ export function resolveConfig(env: Record<string, unknown> = {}): AppConfig {
   const parsed = configEnv.safeParse(env);
   if (!parsed.success) throw new Error(`Configuration is invalid: ${describeEnvIssues(parsed.error.issues)}`);
   const e = parsed.data;
+  if (Boolean(e.DELIVERY_WEBHOOK_URL) !== Boolean(e.DELIVERY_WEBHOOK_SECRET)) {
+    throw new Error('Configuration is invalid: DELIVERY_WEBHOOK_URL and DELIVERY_WEBHOOK_SECRET are set together or not at all');
+  }
   return {
     publicUrl: (e.PUBLIC_URL ?? defaultConfig.publicUrl).replace(/\/+$/, ''),
     bureauName: e.BUREAU_NAME ?? defaultConfig.bureauName,
     logOrigin: e.LOG_ORIGIN ?? defaultConfig.logOrigin,
+    ...(e.DELIVERY_WEBHOOK_URL && e.DELIVERY_WEBHOOK_SECRET ? { delivery: { webhookUrl: e.DELIVERY_WEBHOOK_URL, secret: e.DELIVERY_WEBHOOK_SECRET } } : {}),
   };
 }

@@ -130,3 +130,6 @@ export function completeRoute<T extends RouteLike>(route: T): T {
   }
   return { ...route, request, responses };
 }
+
+/** `?lang=` of a public page (the taxpayer's form, the complaint tracking page): zh-CN by default. */
+export const langQuery = z.object({ lang: z.enum(['zh-CN', 'en']).optional() });

@@ -38,3 +38,8 @@ export function isValidDate(s: string): boolean {
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
+
+/** A quarter as a half-open range of dates `[from, until)`: its first day and the next quarter's, for `>= from and < until` on dates and ISO times alike. */
+export function periodSpan(code: string): { from: string; until: string } {
+  return { from: parsePeriod(code)!.start, until: parsePeriod(shiftPeriod(code, 1))!.start };
+}

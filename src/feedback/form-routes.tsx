@@ -8,11 +8,10 @@ import { createRouter, type AppEnv } from '../core/http.js';
 import { ApiError } from '../core/errors.js';
 import { invitationUrl } from './invitations.js';
 import { openFeedbackForm, submitFeedback, type FeedbackForm } from './submit.js';
-import { clientAddress } from './guessing.js';
+import { clientAddress, GUESS_WINDOW_MS } from '../core/guessing.js';
 import { langOf, parseLang, type Lang } from '../pages/i18n.js';
 import { FormPage, RefusalPage, SlipPage, ThanksPage, type RefusalKind } from './pages.js';
 import { formBodyLimit, thanksPage } from './hot-path.js';
-import { GUESS_WINDOW_MS } from './policy.js';
 
 /** The shell's langOf (?lang=, the lang cookie, Accept-Language); a posted form keeps its own. */
 function pageLang(c: Context<AppEnv>, posted?: string): Lang {
@@ -75,6 +74,8 @@ formRoutes.post(
     try {
       const out = await submitFeedback({ ctx, input: { token, address: clientAddress(c), form } });
       if (out.status === 'ignored') return c.html(<ThanksPage c={c} lang={lang} />, 200);
+      // A complaint's receipt is one page's own (rare): rendered whole, not from the template.
+      if (out.complaint) return c.html(<ThanksPage c={c} lang={lang} receipt={out} complaint={out.complaint} />, 200);
       const page = await thanksPage(c, lang, token, out, async () => String(await (<ThanksPage c={c} lang={lang} receipt={out} />).toString()));
       return c.body(page, 200, { 'content-type': 'text/html; charset=UTF-8' });
     } catch (err) {

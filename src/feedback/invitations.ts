@@ -16,12 +16,16 @@ import { isoDate } from '../core/clock.js';
 import { commit, type AuditEvent, type Write } from '../audit/append.js';
 import { seal } from '../audit/commitment.js';
 import { INVITATION_TOKEN_BYTES, INVITATION_TTL_DAYS } from './policy.js';
+import { parseInput, type Unchecked } from '../core/validate.js';
+import { deliveryInput, planDelivery } from '../delivery/plan.js';
 
 export const issueInvitationInput = z
   .object({
     officerCode: z.string().min(1).max(64),
     taxpayerCode: z.string().min(1).max(64),
     interactionRef: z.string().min(1).max(200),
+    /** Where the service delivers the invitation and its reminders (src/delivery); without it the caller hands the link over. */
+    delivery: deliveryInput.optional(),
   })
   .openapi('IssueInvitation');
 
@@ -29,7 +33,7 @@ export const invitationOutput = z
   .object({ id: z.string(), token: z.string(), url: z.string(), expiresAt: z.string() })
   .openapi('Invitation');
 
-export type IssueInvitationInput = z.infer<typeof issueInvitationInput>;
+export type IssueInvitationInput = z.output<typeof issueInvitationInput>;
 export type InvitationOut = z.infer<typeof invitationOutput>;
 
 /** The stored form of a token (hashed at once: the form's hot path does it on every request). */
@@ -111,10 +115,11 @@ export function planInvitation(
 
 /**
  * Intake or HR invites the taxpayer of one interaction to rate it (201 with the token, once).
- * Nobody chooses who rates them: an HR user linked to the officer gets 403 \`own_case\`.
+ * Nobody chooses who rates them: an HR user linked to the officer gets 403 `own_case`.
  */
-export async function issueInvitation({ ctx, input }: { ctx: Ctx; input: IssueInvitationInput }): Promise<InvitationOut> {
+export async function issueInvitation({ ctx, input: given }: { ctx: Ctx; input: Unchecked<z.input<typeof issueInvitationInput>> }): Promise<InvitationOut> {
   requireRole(ctx.actor, 'intake', 'hr');
+  const input = parseInput(issueInvitationInput, given);
   refuseOwnCase(ctx.actor, input.officerCode, 'inviting ratings of yourself');
   await checkOfficerRateable(ctx, input.officerCode);
   const [tp] = await ctx.db.select({ code: taxpayers.code }).from(taxpayers).where(eq(taxpayers.code, input.taxpayerCode));
@@ -129,8 +134,11 @@ export async function issueInvitation({ ctx, input }: { ctx: Ctx; input: IssueIn
     .where(eq(invitations.interactionRef, input.interactionRef));
   if (dup) throw refConflict();
   const plan = planInvitation(ctx, input);
+  const delivery = input.delivery
+    ? await planDelivery(ctx, { invitationId: plan.out.id, url: plan.out.url, issuedAt: ctx.clock.now(), delivery: input.delivery })
+    : null;
   try {
-    await commit(ctx, [plan.write], [plan.event]);
+    await commit(ctx, [plan.write, ...(delivery?.writes ?? [])], [plan.event, ...(delivery ? [delivery.event] : [])]);
   } catch (err) {
     // Two intake calls for one interaction at once: the unique index decides, the loser is 409.
     if (isUniqueViolation(err, 'interaction_ref')) throw refConflict();

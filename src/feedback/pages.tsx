@@ -183,7 +183,13 @@ export const FormPage: FC<{
   );
 };
 
-export const ThanksPage: FC<{ c: PageContext; lang: Lang; receipt?: { auditIndex: number; leafHash: string } }> = ({ c, lang, receipt }) => {
+export const ThanksPage: FC<{
+  c: PageContext;
+  lang: Lang;
+  receipt?: { auditIndex: number; leafHash: string };
+  /** A complaint filed with the rating: its receipt, shown this once. */
+  complaint?: { receipt: string; trackingUrl: string } | null;
+}> = ({ c, lang, receipt, complaint }) => {
   const t = tr(lang);
   return (
     <Layout c={c} lang={lang} title={t('thanksTitle')} public>
@@ -213,6 +219,20 @@ export const ThanksPage: FC<{ c: PageContext; lang: Lang; receipt?: { auditIndex
               </a>
             </p>
           </section>
+          {complaint && (
+            <section aria-labelledby="complaint-receipt-title">
+              <h2 id="complaint-receipt-title">{t('complaintReceiptTitle')}</h2>
+              <p>{t('complaintReceiptBody')}</p>
+              <p class="mono" id="complaint-receipt">
+                {complaint.receipt}
+              </p>
+              <p>
+                <a id="complaint-follow" href={`/c/${complaint.receipt}`}>
+                  {t('complaintReceiptFollow')}
+                </a>
+              </p>
+            </section>
+          )}
         </>
       ) : (
         <div class="notice ok" role="status">

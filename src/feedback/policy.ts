@@ -26,12 +26,12 @@ export const COMPLAINT_MAX = 2000;
  */
 export const SUMMARY_MIN_RESPONSES = 5;
 
-/** Guessing limit: bad tokens (unknown, malformed, used, expired) per address per window. */
-export const GUESS_LIMIT = 20;
-export const GUESS_WINDOW_MS = 10 * 60_000;
-
-/** Complaints raise a `complaint` flag of this severity for supervisors. */
-export const COMPLAINT_FLAG_SEVERITY = 'medium' as const;
-
 /** Return visits: at most this many taxpayers per officer in one draw. */
 export const RETURN_VISIT_MAX_PER_OFFICER = 50;
+
+/**
+ * An officer's feedback score is stable from this many accepted responses in the period: the
+ * grading prior weighs C = 10 responses (DESIGN 3), so below 10 the prior outweighs the officer's
+ * own ratings. Officers below it are listed with the response rates.
+ */
+export const STABLE_MIN_RESPONSES = 10;

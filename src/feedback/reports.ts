@@ -17,10 +17,14 @@ import { commit } from '../audit/append.js';
 import { SUMMARY_MIN_RESPONSES } from './policy.js';
 import { freeText } from '../core/text.js';
 import { cursorParam, limitParam } from '../core/openapi.js';
+import { responseRates, type ResponseRates } from './response-rates.js';
 
 const periodField = z.string().regex(periodPattern, 'a quarter like 2026Q3');
 
-export const summaryQuery = z.object({ officerCode: z.string().min(1), period: periodField });
+export const summaryQuery = z.object({
+  officerCode: z.string().min(1).optional().openapi({ description: 'One officer; without it (hr, supervisor) the response rates of every officer and unit.' }),
+  period: periodField,
+});
 
 const averages = z.object({ professionalism: z.number(), attitude: z.number(), efficiency: z.number(), integrity: z.number(), overall: z.number() });
 
@@ -31,6 +35,10 @@ export const summaryOutput = z
     n: z.number().int(),
     averages: averages.nullable(),
     note: z.string().optional(),
+    /** Invitations issued to this officer in the period, those answered, and the rate (null without invitations). */
+    invited: z.number().int(),
+    answered: z.number().int(),
+    responseRate: z.number().nullable(),
   })
   .openapi('FeedbackSummary');
 
@@ -38,7 +46,18 @@ export const summaryOutput = z
  * Averages of the accepted responses about one officer in one period. The caller looking at
  * their own record gets averages only from SUMMARY_MIN_RESPONSES responses up.
  */
-export async function feedbackSummary({ ctx, input }: { ctx: Ctx; input: z.infer<typeof summaryQuery> }) {
+export async function feedbackSummary(a: { ctx: Ctx; input: { officerCode: string; period: string } }): Promise<z.infer<typeof summaryOutput>>;
+export async function feedbackSummary(a: { ctx: Ctx; input: z.infer<typeof summaryQuery> }): Promise<z.infer<typeof summaryOutput> | ResponseRates>;
+export async function feedbackSummary({ ctx, input }: { ctx: Ctx; input: z.infer<typeof summaryQuery> }): Promise<z.infer<typeof summaryOutput> | ResponseRates> {
+  requireRole(ctx.actor, 'officer', 'supervisor', 'hr');
+  if (!input.officerCode) {
+    if (ctx.actor.role === 'officer') throw forbidden('An officer sees only their own feedback summary: give officerCode.');
+    return responseRates(ctx, input.period);
+  }
+  return officerSummary(ctx, { officerCode: input.officerCode, period: input.period });
+}
+
+async function officerSummary(ctx: Ctx, input: { officerCode: string; period: string }) {
   requireRole(ctx.actor, 'officer', 'supervisor', 'hr');
   const own = ctx.actor.officerCode !== null && ctx.actor.officerCode === input.officerCode;
   if (ctx.actor.role === 'officer' && !own) throw forbidden('An officer sees only their own feedback summary.');
@@ -60,7 +79,8 @@ export async function feedbackSummary({ ctx, input }: { ctx: Ctx; input: z.infer
       ),
     );
   const n = Number(row?.n ?? 0);
-  const base = { officerCode: input.officerCode, period: input.period, n };
+  const rates = (await responseRates(ctx, input.period)).officers.find((o) => o.officerCode === input.officerCode);
+  const base = { officerCode: input.officerCode, period: input.period, n, invited: rates?.invited ?? 0, answered: rates?.answered ?? 0, responseRate: rates?.responseRate ?? null };
   if (own && n < SUMMARY_MIN_RESPONSES) {
     return { ...base, averages: null, note: `Averages are shown from ${SUMMARY_MIN_RESPONSES} responses up, so that no single rating can be inferred.` };
   }
@@ -93,7 +113,7 @@ export const responseItem = createSelectSchema(feedbackResponses, {
   mean: num,
   auditIndex: int,
 })
-  .omit({ invitationId: true, voidedBy: true, commitmentNonce: true, textErasedAt: true })
+  .omit({ invitationId: true, voidedBy: true, commitmentNonce: true, textErasedAt: true, enteredBy: true })
   .openapi('FeedbackResponse');
 
 export const responsesOutput = pageSchema(responseItem).openapi('FeedbackResponses');
@@ -123,6 +143,7 @@ export async function listResponses({ ctx, input }: { ctx: Ctx; input: z.infer<t
       comment: feedbackResponses.comment,
       complaint: feedbackResponses.complaint,
       status: feedbackResponses.status,
+      channel: feedbackResponses.channel,
       voidReason: feedbackResponses.voidReason,
       voidedAt: feedbackResponses.voidedAt,
       auditIndex: feedbackResponses.auditIndex,

@@ -15,7 +15,9 @@ import {
   voidResponse,
 } from './reports.js';
 import { formRoutes } from './form-routes.js';
-import { idPath } from '../core/openapi.js';
+import { idPath, langQuery } from '../core/openapi.js';
+import { responseRatesOutput } from './response-rates.js';
+import { ratesPages } from './rates-page.js';
 
 
 const problems = (...codes: number[]) =>
@@ -32,7 +34,7 @@ const issueRoute = createRoute({
   responses: {
     201: { description: 'Issued', content: { 'application/json': { schema: invitationOutput } } },
     ...problemResponses,
-    ...problems(409),
+    ...problems(409, 422),
   },
 });
 
@@ -63,10 +65,10 @@ const summaryRoute = createRoute({
   path: '/api/v1/feedback/summary',
   middleware: allowRoles('officer', 'supervisor', 'hr'),
   tags: ['feedback'],
-  summary: 'Average ratings of one officer in one period. Officers: their own, from 5 responses up.',
+  summary: 'Average ratings and response rate of one officer in one period (officers: their own, averages from 5 responses up); without officerCode (hr, supervisor) the response rates of every officer and unit.',
   security: bearerSecurity,
   request: { query: summaryQuery },
-  responses: { 200: { description: 'Summary', content: { 'application/json': { schema: summaryOutput } } }, ...problemResponses },
+  responses: { 200: { description: 'Summary', content: { 'application/json': { schema: z.union([summaryOutput, responseRatesOutput]) } } }, ...problemResponses },
 });
 
 const responsesRoute = createRoute({
@@ -115,13 +117,13 @@ export const feedbackRoutes = createRouter()
   .openapi(voidRoute, async (c) =>
     c.json(await voidResponse({ ctx: c.get('ctx'), input: { id: c.req.valid('param').id, reason: c.req.valid('json').reason } }), 200),
   )
-  .route('/', formRoutes);
+  .route('/', formRoutes)
+  .route('/', ratesPages);
 
 // The taxpayer pages are HTML, served by form-routes.tsx; described here so that /openapi.json
 // lists the whole public contract of API.md "Feedback".
 const tokenParam = z.object({ token: z.string().regex(tokenPattern).openapi({ description: 'The invitation token from the link or QR code.' }) });
 // The page language (src/pages/i18n.ts): ?lang= over the cookie and Accept-Language.
-const langQuery = z.object({ lang: z.enum(['zh-CN', 'en']).optional() });
 const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
 const pageRefusals = {
   404: html('Unknown or malformed token: a friendly page.'),

@@ -3,13 +3,12 @@
  * invitation marked used and the audit leaf that is the taxpayer's receipt, all in one batch;
  * without a complaint that batch is shared with other submissions (group-commit.ts).
  */
-import { sql } from 'drizzle-orm';
-import { complaints, feedbackResponses, invitations } from '../../db/schema.js';
+import { eq, sql } from 'drizzle-orm';
+import { feedbackResponses, invitations, officers } from '../../db/schema.js';
 import type { Ctx } from '../core/context.js';
 import { ApiError, badRequest, type FieldError } from '../core/errors.js';
 import { newId, randomToken } from '../core/ids.js';
 import { responseCommitment } from './commitment.js';
-import { seal } from '../audit/commitment.js';
 import { periodOf } from '../core/period.js';
 import { appendLeaves, buildLeafSync, commit, leafSeq, withSeqRetry, type AuditEvent, type AuditLeaf, type Write } from '../audit/append.js';
 import type { Db } from '../../db/client.js';
@@ -17,11 +16,11 @@ import { asBatchItem, runStatements, type Statement } from '../../db/prepared.js
 import { groupPosition, jsonField, jsonRows, statementText, target } from '../../db/json-rows.js';
 import { durable } from '../../db/durable.js';
 import { jsonParam } from '../../db/json-param.js';
-import { complaintFlag, planRaise } from '../flags/raise.js';
+import { planComplaint } from '../complaints/file.js';
 import { GroupQueue, queueFor } from './group-commit.js';
-import { noteBadToken } from './guessing.js';
+import { noteBadToken } from '../core/guessing.js';
 import { resolveInvitation, type InvitationState } from './invitations.js';
-import { COMMENT_MAX, COMPLAINT_FLAG_SEVERITY, COMPLAINT_MAX, DIMENSIONS, RATING_MAX, RATING_MIN, type Dimension } from './policy.js';
+import { COMMENT_MAX, COMPLAINT_MAX, DIMENSIONS, RATING_MAX, RATING_MIN, type Dimension } from './policy.js';
 
 /** The form fields as posted (all strings; anything may be missing). */
 export interface FeedbackForm {
@@ -92,7 +91,14 @@ export async function openFeedbackForm({ ctx, input }: { ctx: Ctx; input: { toke
 }
 
 export type SubmitResult =
-  | { status: 'accepted'; responseId: string; auditIndex: number; leafHash: string; complaintId: string | null }
+  | {
+      status: 'accepted';
+      responseId: string;
+      auditIndex: number;
+      leafHash: string;
+      /** The complaint filed with the response: its receipt is shown once, on the thank-you page. */
+      complaint: { id: string; receipt: string; trackingUrl: string } | null;
+    }
   /** The honeypot was filled: nothing stored, the token stays usable for the real taxpayer. */
   | { status: 'ignored' };
 
@@ -160,7 +166,7 @@ export async function submitFeedback({
   const leaf = buildLeafSync(ctx, event, submittedAt);
   const auditIndex = await submissionQueue(ctx.db).submit({ response, leaf });
   if (auditIndex === null) return lost();
-  return { status: 'accepted', responseId: response.id, auditIndex, leafHash: leaf.leafHash, complaintId: null };
+  return { status: 'accepted', responseId: response.id, auditIndex, leafHash: leaf.leafHash, complaint: null };
 }
 
 /** A response as it is written: feedback_responses columns by their property names. */
@@ -243,50 +249,42 @@ async function writeSubmissions(db: Db, items: Submission[]): Promise<(number | 
 }
 
 /**
- * With a complaint the submission also records the complaint and raises a flag through the flags
- * verb (planRaise), so it is one commit() of its own: the same response statements as the group
- * write, the complaint, the flag, and their leaves. If the token was used or expired meanwhile the
- * response statement writes nothing and the complaint, whose response_id is read from the stored
- * response (NOT NULL), refuses the whole batch. Complaints are rare; the group write is for the
- * common case.
+ * With a complaint the submission also files it through the one complaint write path
+ * (`planComplaint`: the record with its receipt, its leaf holding a commitment, the flag), so it is
+ * one commit() of its own: the same response statements as the group write, then the complaint's
+ * writes and leaves. If the token was used or expired meanwhile the response statement writes
+ * nothing and the complaint, guarded on the stored response, refuses the whole batch. Complaints
+ * are rare; the group write is for the common case.
  */
 async function submitWithComplaint(ctx: Ctx, response: ResponseRow, event: AuditEvent, text: string, lost: (err: unknown) => Promise<never>): Promise<SubmitResult> {
-  const complaintId = newId('cmp', ctx.clock.now());
-  // No ratings in the evidence (flags may be shown to more people than responses are, and a
-  // single response's ratings are exactly what anonymity keeps from the officer), and no text:
-  // the complaint record holds it, the leaf a commitment to it (DESIGN 5).
-  const raised = await planRaise(ctx, complaintFlag({ complaintId, officerCode: response.officerCode, responseId: response.id, period: response.period, severity: COMPLAINT_FLAG_SEVERITY }));
-  const sealed = seal({ responseId: response.id, text });
+  const plan = await planComplaint(ctx, {
+    channel: 'form',
+    category: 'other',
+    text,
+    officerCode: response.officerCode,
+    unitCode: await unitOf(ctx, response.officerCode),
+    responseId: response.id,
+    receivedAt: response.submittedAt,
+  });
   const { insert, markUsed } = responseStatements([response]);
-  const writes: Write[] = [
-    asBatchItem(ctx.db, insert),
-    asBatchItem(ctx.db, markUsed),
-    ctx.db.insert(complaints).values({
-      id: complaintId,
-      responseId: sql`(select ${r.id} from ${r} where ${r.id} = ${response.id})`,
-      officerCode: response.officerCode,
-      text,
-      createdAt: response.submittedAt,
-      flagId: raised?.flagId ?? null,
-      commitmentNonce: sealed.nonce,
-    }),
-    ...(raised?.writes ?? []),
-  ];
-  const events: AuditEvent[] = [
-    // First, so that its leaf gets the seq the response row recorded (`leafSeq` at position 1).
-    event,
-    {
-      action: 'complaint.file',
-      entity: 'complaint',
-      entityId: complaintId,
-      payload: { responseId: response.id, officerCode: response.officerCode, commitment: sealed.commitment, flagId: raised?.flagId ?? null },
-    },
-    ...(raised?.events ?? []),
-  ];
+  const writes: Write[] = [asBatchItem(ctx.db, insert), asBatchItem(ctx.db, markUsed), ...plan.writes];
+  // The response's event first, so that its leaf gets the seq the response row recorded (`leafSeq` at position 1).
+  const events: AuditEvent[] = [event, ...plan.events];
   try {
     const { auditIndices, leafHashes } = await commit(ctx, writes, events);
-    return { status: 'accepted', responseId: response.id, auditIndex: auditIndices[0]!, leafHash: leafHashes[0]!, complaintId };
+    return {
+      status: 'accepted',
+      responseId: response.id,
+      auditIndex: auditIndices[0]!,
+      leafHash: leafHashes[0]!,
+      complaint: { id: plan.id, receipt: plan.receipt, trackingUrl: plan.trackingUrl },
+    };
   } catch (err) {
     return lost(err);
   }
+}
+
+async function unitOf(ctx: Ctx, officerCode: string): Promise<string | null> {
+  const [o] = await ctx.db.select({ unitCode: officers.unitCode }).from(officers).where(eq(officers.code, officerCode));
+  return o?.unitCode ?? null;
 }

@@ -56,6 +56,7 @@ export const flagsMessages = {
   'rule.repeat_waiver': { 'zh-CN': '重复适用首违不罚', en: 'Repeat first-violation waiver' },
   'rule.no_quorum': { 'zh-CN': '审议不足法定人数', en: 'No quorum' },
   'rule.spot_check': { 'zh-CN': '随机抽查发现问题', en: 'Spot-check finding' },
+  'rule.feedback_selection': { 'zh-CN': '评价对象疑似经过挑选', en: 'Feedback selection' },
 
   'flag.title': { 'zh-CN': '疑点 {id}', en: 'Flag {id}' },
   'flag.back': { 'zh-CN': '返回疑点队列', en: 'Back to the queue' },

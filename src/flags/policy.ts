@@ -22,6 +22,7 @@ export const ruleIds = [
   'repeat_waiver',
   'no_quorum',
   'spot_check',
+  'feedback_selection',
 ] as const;
 export type RuleId = (typeof ruleIds)[number];
 
@@ -62,6 +63,8 @@ export const oversightPolicySchema = z.object({
     no_quorum: rule({ minVotingShare: z.number().gt(0).max(1) }),
     /** A finding of a random spot check (双随机), raised by the supervisor who recorded it; not scanned. */
     spot_check: rule({}),
+    /** Return visits against ordinary invitations: Welch's one-sided t-test (src/flags/rules/feedback-selection.ts). */
+    feedback_selection: rule({ alpha: z.number().gt(0).lt(1), minEach: z.number().int().min(2), minGap: z.number().min(0) }),
   }),
 });
 
@@ -86,5 +89,6 @@ export const defaultOversightPolicy: OversightPolicy = oversightPolicySchema.par
     repeat_waiver: { enabled: true, severity: 'high' },
     no_quorum: { enabled: true, severity: 'medium', minVotingShare: 2 / 3 },
     spot_check: { enabled: true, severity: 'medium' },
+    feedback_selection: { enabled: true, severity: 'medium', alpha: 0.01, minEach: 10, minGap: 0.5 },
   },
 });

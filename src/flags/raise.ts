@@ -31,9 +31,10 @@ const VOLATILE_EVIDENCE_KEYS = ['window', 'asOf'];
  * permanent log. The reviewer reads the text from the complaint record itself. Every path that
  * files a complaint (the form, and any other channel) raises its flag through this.
  */
-export function complaintFlag(c: { complaintId: string; officerCode: string; severity: Severity; category?: string | null; responseId?: string | null; period?: string | null }): FlagCandidate {
+export function complaintFlag(c: { complaintId: string; officerCode: string; severity: Severity; category?: string | null; channel?: string | null; responseId?: string | null; period?: string | null }): FlagCandidate {
   const evidence: Record<string, unknown> = { complaintId: c.complaintId };
   if (c.category) evidence.category = c.category;
+  if (c.channel) evidence.channel = c.channel;
   if (c.responseId) evidence.responseId = c.responseId;
   if (c.period) evidence.period = c.period;
   return { rule: 'complaint', subjectCode: c.officerCode, conditionKey: `complaint:${c.complaintId}`, evidence, severity: c.severity };

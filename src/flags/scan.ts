@@ -18,6 +18,7 @@ import { lateAmendment } from './rules/late-amendment.js';
 import { feedbackBurst } from './rules/feedback-burst.js';
 import { repeatWaiver } from './rules/repeat-waiver.js';
 import { noQuorum } from './rules/no-quorum.js';
+import { feedbackSelection } from './rules/feedback-selection.js';
 
 /** The scanning rules; `complaint` is raised by the feedback flow when a complaint is filed. */
 export const scanRules: Partial<Record<RuleId, Rule>> = {
@@ -31,6 +32,7 @@ export const scanRules: Partial<Record<RuleId, Rule>> = {
   feedback_burst: feedbackBurst,
   repeat_waiver: repeatWaiver,
   no_quorum: noQuorum,
+  feedback_selection: feedbackSelection,
 };
 
 /** Flags per batch: large enough that a scan is a few batches, small enough for D1's limits. */

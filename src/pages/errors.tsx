@@ -8,7 +8,7 @@ import { ApiError, problem } from '../core/errors.js';
 import { langOf, translator } from './i18n.js';
 import { messages } from './messages.js';
 import { Layout, problemText, renderPage } from './layout.js';
-import { isApiPath, staffOf, type PageContext, type StaffActor } from './session.js';
+import { isApiPath, publicPagePrefixes, staffOf, type PageContext, type StaffActor } from './session.js';
 
 /**
  * A refusal raised by a page handler: always answered as an HTML page (or a redirect), whatever
@@ -54,7 +54,7 @@ const renderable = [400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500] 
 /** Renders an HTML error page with the shell (status kept, never cached). */
 export function renderErrorPage(c: PageContext, status: number, detail: string) {
   const s = ((renderable as readonly number[]).includes(status) ? status : status >= 500 ? 500 : 400) as ContentfulStatusCode;
-  const isPublic = c.req.path.startsWith('/f/');
+  const isPublic = publicPagePrefixes.some((p) => c.req.path.startsWith(p));
   return renderPage(c, <ErrorPage c={c} status={s} detail={detail} public={isPublic} />, s);
 }
 

@@ -6,6 +6,8 @@ import { staffOf } from './session.js';
 const blurbs: Record<string, string> = {
   '/hr': 'home.hr',
   '/flags': 'home.flags',
+  '/complaints': 'home.complaints',
+  '/hr/response-rates': 'home.responseRates',
   '/admin': 'home.admin',
   '/me': 'home.me',
   '/verify': 'home.verify',

@@ -96,7 +96,9 @@ export interface LayoutProps {
 const navByRole: { href: string; key: string; roles: Role[] | 'all' }[] = [
   { href: '/hr', key: 'nav.hr', roles: ['hr'] },
   { href: '/hr/policies', key: 'nav.policies', roles: ['hr'] },
+  { href: '/hr/response-rates', key: 'nav.responseRates', roles: ['hr'] },
   { href: '/flags', key: 'nav.flags', roles: ['supervisor'] },
+  { href: '/complaints', key: 'nav.complaints', roles: ['hr', 'supervisor'] },
   { href: '/admin', key: 'nav.admin', roles: ['admin'] },
   { href: '/me', key: 'nav.me', roles: ['officer'] },
   { href: '/me/reviews', key: 'nav.reviews', roles: ['officer', 'supervisor'] },

@@ -23,11 +23,12 @@ interface SessionInfo {
 const perRequest = new WeakMap<Request, SessionInfo>();
 
 /**
- * Paths whose pages act for a taxpayer (the feedback form at /f/{token}). A staff cookie gives
- * them no authority: they never resolve a session, so the form is the same for everyone and is
- * protected by its own one-time token plus the Origin check.
+ * Paths whose pages act for a taxpayer (the feedback form at /f/{token}, a complaint's tracking
+ * page at /c/{receipt}). A staff cookie gives them no authority: they never resolve a session,
+ * so they are the same for everyone and are protected by their own secret in the path (plus the
+ * Origin check for the form's post).
  */
-export const publicPagePrefixes = ['/f/'];
+export const publicPagePrefixes = ['/f/', '/c/'];
 
 const machinePaths = ['/api', '/openapi.json', '/healthz'];
 

@@ -42,15 +42,16 @@ describe('leaves hold commitments', () => {
     }
     const [flag] = await t.db.all<{ evidence: string; id: string }>(sql`select id, evidence from flags where rule = 'complaint'`);
     expect(flag!.evidence).not.toContain('unique-complaint-7f3a');
-    expect(JSON.parse(flag!.evidence)).toEqual({ complaintId: expect.any(String), responseId: expect.any(String), period: '2026Q4' });
+    expect(JSON.parse(flag!.evidence)).toEqual({ complaintId: expect.any(String), category: 'other', channel: 'form', period: '2026Q4' });
 
-    const [c] = await t.db.all<{ id: string; response_id: string; text: string; commitment_nonce: string }>(sql`select * from complaints`);
+    const [c] = await t.db.all<{ id: string; response_id: string; unit_code: string; received_at: string; text: string; commitment_nonce: string }>(sql`select * from complaints`);
     const [filed] = await leaves(t, 'complaint.file');
-    expect(filed!.payload).toEqual({ responseId: c!.response_id, officerCode: 'O2', commitment: expect.stringMatching(/^[0-9a-f]{64}$/), flagId: flag!.id });
-    expect(await opens(t, filed!.seq, { responseId: c!.response_id, text }, c!.commitment_nonce)).toEqual(expect.objectContaining({ matches: true, field: 'commitment' }));
+    expect(filed!.payload).toEqual({ channel: 'form', category: 'other', period: '2026Q4', unitCode: c!.unit_code, commitment: expect.stringMatching(/^[0-9a-f]{64}$/), flagId: flag!.id });
+    const record = { id: c!.id, channel: 'form', category: 'other', officerCode: 'O2', unitCode: c!.unit_code, taxpayerCode: null, responseId: c!.response_id, sourceRef: null, receivedAt: c!.received_at, text };
+    expect(await opens(t, filed!.seq, record, c!.commitment_nonce)).toEqual(expect.objectContaining({ matches: true, field: 'commitment' }));
     // Without the nonce, or with a guess at the text, nothing opens.
-    expect((await opens(t, filed!.seq, { responseId: c!.response_id, text }, 'guess')).matches).toBe(false);
-    expect((await opens(t, filed!.seq, { responseId: c!.response_id, text: '办理时索要好处费。' }, c!.commitment_nonce)).matches).toBe(false);
+    expect((await opens(t, filed!.seq, record, 'guess')).matches).toBe(false);
+    expect((await opens(t, filed!.seq, { ...record, text: '办理时索要好处费。' }, c!.commitment_nonce)).matches).toBe(false);
 
     // The reviewer reads the text from the complaint record on the flag's page.
     const { signIn, pageRequest } = await import('../support/pages.js');

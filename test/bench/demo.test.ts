@@ -37,7 +37,8 @@ describe('fillDemo', () => {
     expect(out.failures).toEqual({});
     expect(out.counts.officers).toBe(36);
     expect(out.counts.taxpayers).toBe(240);
-    expect(out.counts.responses).toBe(120);
+    // The bureau's 120, and the return visit and friendly invitations of the complaints demo.
+    expect(out.counts.responses).toBeGreaterThan(120);
     // Amendments of an already-amended decision are skipped by the generator's replay, never refused.
     expect(out.counts.decisions).toBeGreaterThan(150);
     expect(out.counts.invitations).toBeGreaterThan(out.counts.responses);
@@ -45,6 +46,17 @@ describe('fillDemo', () => {
     expect(out.counts.checkpoints).toBeGreaterThan(10);
     expect(out.counts.flags).toBeGreaterThan(0);
     expect(await isFilledDemo(db)).toBe(true);
+    // Issue 15's demo: complaints from every channel, worked; an outbox with delivered and failed
+    // messages; a return visit; one officer whose own invitations rate far above the random ones.
+    const channels = await db.all<{ channel: string }>(sql`select distinct channel from complaints order by channel`);
+    // (form complaints come with the bureau's responses, rare on a bureau this small)
+    expect(channels.map((c) => c.channel)).toEqual(expect.arrayContaining(['hotline_12366', 'letter', 'service_hall', 'web']));
+    const closedComplaints = await db.all<{ n: number }>(sql`select count(*) as n from complaints where status = 'closed'`);
+    expect(closedComplaints[0]!.n).toBeGreaterThan(0);
+    const outbox = await db.all<{ status: string }>(sql`select distinct status from delivery_outbox order by status`);
+    expect(outbox.map((o) => o.status)).toEqual(expect.arrayContaining(['delivered', 'failed', 'pending']));
+    const selection = await db.all<{ subject_code: string }>(sql`select subject_code from flags where rule = 'feedback_selection'`);
+    expect(selection).toHaveLength(1);
 
     const runs = await db.all<{ period: string; status: string }>(sql`select period, status from grading_runs order by period`);
     expect(runs).toEqual([

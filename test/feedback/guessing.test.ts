@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { makeTestApp } from '../support/app.js';
 import { goodForm, invite, postForm, seedFeedbackWorld } from '../support/feedback.js';
-import { GUESS_LIMIT, GUESS_WINDOW_MS } from '../../src/feedback/policy.js';
+import { GUESS_LIMIT, GUESS_WINDOW_MS } from '../../src/core/guessing.js';
 
 const fake = (i: number) => `guess${String(i).padStart(38, '0')}`;
 

@@ -205,6 +205,16 @@ describe('the form', () => {
     expect(r).toMatchObject({ id: c!.response_id, audit_index: index, complaint: '办事时暗示要好处' });
     const actions = await t.db.all<{ action: string }>(sql`select action from audit_entries where seq >= ${index} order by seq`);
     expect(actions.map((a) => a.action)).toEqual(['feedback.submit', 'complaint.file', 'flag.raise']);
+    // The complaint went through the one complaint write path: a form complaint in the officer's
+    // unit, with a receipt shown once on this page that the complainant follows at /c/{receipt}.
+    const [rec] = await t.db.all<{ channel: string; unit_code: string | null; receipt_hash: string | null }>(sql`select channel, unit_code, receipt_hash from complaints`);
+    expect(rec).toMatchObject({ channel: 'form', receipt_hash: expect.any(String) });
+    expect(rec!.unit_code).not.toBeNull();
+    const receipt = /id="complaint-receipt">([^<]+)</.exec(html)![1]!;
+    expect(html).toContain(`href="/c/${receipt}"`);
+    const tracked = await t.call('GET', `/c/${receipt}`);
+    expect(tracked.status).toBe(200);
+    expect(await tracked.text()).not.toContain('办事时暗示要好处');
   });
 });
 

@@ -86,6 +86,14 @@ const table: Record<string, Line> = {
   // The public summary (一公开) is for anyone; HR publishes a new version.
   'GET /api/v1/public/{period}': { allow: 'public' },
   'POST /api/v1/public/{period}': { allow: ['hr'] },
+  'POST /api/v1/complaints': { allow: ['intake', 'hr', 'supervisor'], body: { channel: 'letter', category: 'other', text: 'matrix', receivedAt: '2026-10-01' } },
+  // A text/csv body: the JSON sample is refused 415 to the allowed roles, after the role check.
+  'POST /api/v1/complaints/import': { allow: ['intake', 'hr'] },
+  'GET /api/v1/complaints': { allow: ['hr', 'supervisor'] },
+  'GET /api/v1/complaints/summary': { allow: ['hr', 'supervisor'], query: '?period=2026Q3' },
+  'GET /api/v1/complaints/summary.csv': { allow: ['hr', 'supervisor'], query: '?period=2026Q3' },
+  'GET /api/v1/complaints/{id}': { allow: ['hr', 'supervisor'] },
+  'POST /api/v1/complaints/{id}/transition': { allow: ['supervisor'], body: { to: 'in_review' } },
   'GET /api/v1/audit/key': { allow: 'public' },
   'GET /api/v1/audit/checkpoint': { allow: 'public' },
   'GET /api/v1/audit/entries': { allow: ['admin', 'supervisor'], query: '?from=0&to=1' },

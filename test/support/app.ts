@@ -53,7 +53,13 @@ export async function makeTestApp(opts: { now?: string; config?: Partial<AppConf
   await ensureAdmin(db, clock, adminToken);
   // The app and the verbs called directly share one config, resolved as an entry resolves its env.
   const o = opts.config ?? {};
-  const config = resolveConfig({ PUBLIC_URL: o.publicUrl, BUREAU_NAME: o.bureauName, LOG_ORIGIN: o.logOrigin });
+  const config = resolveConfig({
+    PUBLIC_URL: o.publicUrl,
+    BUREAU_NAME: o.bureauName,
+    LOG_ORIGIN: o.logOrigin,
+    DELIVERY_WEBHOOK_URL: o.delivery?.webhookUrl,
+    DELIVERY_WEBHOOK_SECRET: o.delivery?.secret,
+  });
   const deps: AppDeps = { db, clock, signer: signerFromSeed(randomSeed()), config, bodyBudgetBytes: opts.bodyBudgetBytes };
   const app = createApp(deps);
   const ctx = (actor: Ctx['actor'] = { kind: 'system', name: 'test' }): Ctx => ({ db, clock, actor, config, signer: deps.signer });

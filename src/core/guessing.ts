@@ -1,14 +1,18 @@
 /**
- * The guessing limit on the public form. The token (256 random bits) is the real gate; this limit
+ * The guessing limit on the public pages that take a secret in their path (the feedback form's
+ * token, a complaint's receipt). The token (256 random bits) is the real gate; this limit
  * only caps how many bad tokens (unknown, malformed, used, expired) one address may present per
  * window, so a scanner is slowed and shows up in the counters. Valid tokens are never limited:
  * the taxpayers of a service hall share one address, and a real taxpayer must always get through.
  */
 import type { Context } from 'hono';
 import { sql } from 'drizzle-orm';
-import type { Ctx } from '../core/context.js';
-import { GUESS_LIMIT, GUESS_WINDOW_MS } from './policy.js';
-import { sha256HexSync } from '../core/sha256.js';
+import type { Ctx } from './context.js';
+import { sha256HexSync } from './sha256.js';
+
+/** Bad secrets (unknown, malformed, used, expired) per address per window. */
+export const GUESS_LIMIT = 20;
+export const GUESS_WINDOW_MS = 10 * 60_000;
 
 /**
  * The client's address: the socket's peer on Node (not a header, which anyone can set), else
