@@ -8,6 +8,7 @@ import { decisionReviews, decisionVotes } from '../../db/schema.js';
 import { commitGuarded } from '../audit/guarded.js';
 import type { AuditEvent, Write } from '../audit/append.js';
 import { requireRole, type Ctx } from '../core/context.js';
+import { jsonParam } from '../../db/json-param.js';
 
 /** Reviews closed per batch: one update and one audit entry each, well inside D1's limits. */
 const BATCH = 50;
@@ -27,7 +28,7 @@ export async function lapseReviews({ ctx }: { ctx: Ctx }): Promise<{ lapsed: num
     if (!due.length) break;
     const voted = await ctx.db.all<{ id: string; n: number }>(sql`
       select decision_id as id, count(*) as n from ${decisionVotes}
-       where decision_id in (select value from json_each(${JSON.stringify(due.map((d) => d.decisionId))})) group by decision_id`);
+       where decision_id in (select value from json_each(${jsonParam(due.map((d) => d.decisionId))})) group by decision_id`);
     const votes = new Map(voted.map((v) => [v.id, Number(v.n)]));
     const writes: Write[] = due.map((d) =>
       ctx.db

@@ -13,6 +13,7 @@ import type { AuditEvent } from '../audit/append.js';
 import type { Ctx } from '../core/context.js';
 import { auditHead, drawSeed, pickMany, subSeed, type AuditHeadRef } from '../core/draw.js';
 import { quorumOf, reviewPolicy } from './policy.js';
+import { jsonParam } from '../../db/json-param.js';
 
 export interface PanelDraw {
   seedInputs: { decisionId: string } & AuditHeadRef;
@@ -79,7 +80,7 @@ export async function eligibleMembers(
        and exists (select 1 from users x where x.officer_code = o.code and x.disabled_at is null and x.role in ('officer', 'supervisor'))
        and not exists (select 1 from assignments a where a.taxpayer_code = ${d.taxpayerCode} and a.officer_code = o.code
                           and a.from_date <= ${d.decidedOn} and (a.to_date is null or a.to_date >= ${d.decidedOn}))
-       and o.code not in (select value from json_each(${JSON.stringify(d.investigators)}))
+       and o.code not in (select value from json_each(${jsonParam(d.investigators)}))
      order by o.code`);
   const managing = await ctx.db.all<{ code: string }>(sql`
     select officer_code as code from assignments

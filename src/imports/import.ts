@@ -30,6 +30,7 @@ import {
   type Locate,
   type Problems,
 } from './rows.js';
+import { jsonParam } from '../../db/json-param.js';
 
 /**
  * Imports any of the kinds in one all-or-nothing batch (role hr). Rows upsert by their key:
@@ -149,7 +150,7 @@ function refuseOwnRows(ctx: Ctx, parsed: ParsedImport, locate: Locate) {
  */
 async function refuseErased(ctx: Ctx, parsed: ParsedImport, problems: Problems) {
   if (!parsed.rows.taxpayers.length) return;
-  const codes = JSON.stringify(parsed.rows.taxpayers.map((r) => r.code));
+  const codes = jsonParam(parsed.rows.taxpayers.map((r) => r.code));
   const erased = await ctx.db.all<{ code: string; erased_at: string }>(
     sql`select code, erased_at from taxpayers where erased_at is not null and code in (select value from json_each(${codes}))`,
   );

@@ -19,6 +19,7 @@ import { parseInput, type Unchecked } from '../core/validate.js';
 import { commit } from '../audit/append.js';
 import { seal } from '../audit/commitment.js';
 import { cutLinks, eraseText } from './erasures.js';
+import { jsonParam } from '../../db/json-param.js';
 
 export const eraseTaxpayerInput = z
   .object({ reason: z.string().trim().min(3).max(2000).openapi({ description: 'Why (the request and its legal basis). Kept in the request row; the log holds a commitment to it.' }) })
@@ -42,10 +43,10 @@ export async function eraseTaxpayer({ ctx, input: given }: { ctx: Ctx; input: { 
   if (tp.erasedAt) throw conflict(`Taxpayer ${input.code} was already erased on ${tp.erasedAt.slice(0, 10)}.`, 'already_erased');
 
   const invitationIds = (await ctx.db.all<{ id: string }>(sql`select id from invitations where taxpayer_code = ${input.code}`)).map((r) => r.id);
-  const list = JSON.stringify(invitationIds);
+  const list = jsonParam(invitationIds);
   const responseIds = (await ctx.db.all<{ id: string }>(sql`select id from feedback_responses where invitation_id in (select value from json_each(${list}))`)).map((r) => r.id);
   const complaintIds = (
-    await ctx.db.all<{ id: string }>(sql`select id from complaints where response_id in (select value from json_each(${JSON.stringify(responseIds)}))`)
+    await ctx.db.all<{ id: string }>(sql`select id from complaints where response_id in (select value from json_each(${jsonParam(responseIds)}))`)
   ).map((r) => r.id);
 
   const now = ctx.clock.now();

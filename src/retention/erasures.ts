@@ -8,8 +8,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { Write } from '../audit/append.js';
+import { jsonParam } from '../../db/json-param.js';
 
-const ids = (list: readonly string[]) => JSON.stringify(list);
+const ids = (list: readonly string[]) => jsonParam(list);
 
 /**
  * Cuts the link of the given invitations: no taxpayer code, an interaction reference that names

@@ -15,6 +15,7 @@ import { commit } from '../audit/append.js';
 import { daysBetween } from '../grading/appeal.js';
 import { cutLinks, eraseText } from './erasures.js';
 import { RETENTION_BATCH, RETENTION_MAX_BATCHES, retentionPolicy } from './policy.js';
+import { jsonParam } from '../../db/json-param.js';
 
 export interface RetentionReport {
   /** Quarters whose invitations may now be unlinked. */
@@ -48,7 +49,7 @@ export async function runRetention({ ctx }: { ctx: Ctx }): Promise<RetentionRepo
   // 1. Invitation links: used or expired invitations of a closed quarter (the quarter of the
   //    response; of the issue for an invitation never answered).
   if (report.closedQuarters.length) {
-    const closed = JSON.stringify(report.closedQuarters);
+    const closed = jsonParam(report.closedQuarters);
     for (let batch = 0; batch < RETENTION_MAX_BATCHES; batch++) {
       const rows = await ctx.db.all<{ id: string; period: string }>(sql`
         select i.id as id, coalesce(r.period, ${quarterOf('i.created_at')}) as period

@@ -17,6 +17,7 @@ import { parseInput, type Unchecked } from '../core/validate.js';
 import { activeSupervisors } from '../flags/draw.js';
 import { planSpotCheck } from './plan.js';
 import { spotCheckPolicy } from './policy.js';
+import { jsonParam } from '../../db/json-param.js';
 
 export const drawSpotCheckInput = z.object({ period: z.string().regex(periodPattern, 'a quarter like 2026Q3') }).openapi('SpotCheckRequest');
 
@@ -35,7 +36,7 @@ export async function reviewerCodes(ctx: Pick<Ctx, 'db'>, userIds: readonly (str
   const ids = [...new Set(userIds.filter((u): u is string => !!u))];
   if (!ids.length) return new Map();
   const rows = await ctx.db.all<{ id: string; code: string }>(sql`
-    select id, coalesce(officer_code, username) as code from users where id in (select value from json_each(${JSON.stringify(ids)}))`);
+    select id, coalesce(officer_code, username) as code from users where id in (select value from json_each(${jsonParam(ids)}))`);
   return new Map(rows.map((r) => [r.id, r.code]));
 }
 

@@ -13,6 +13,7 @@ import { sha256HexSync } from '../core/sha256.js';
 import { parsePeriod } from '../core/period.js';
 import { eligibleFrom, supervisorChains, type SupervisorUser } from '../flags/draw.js';
 import { sampleSize, spotCheckPolicy } from './policy.js';
+import { jsonParam } from '../../db/json-param.js';
 
 export interface SpotCheckDraw {
   seedInputs: { period: string } & AuditHeadRef;
@@ -64,7 +65,7 @@ async function candidatesOf(db: Db, period: string, asOf: string): Promise<Candi
 async function involvedOf(db: Db, ids: readonly string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   for (let i = 0; i < ids.length; i += 5000) {
-    const chunk = JSON.stringify(ids.slice(i, i + 5000));
+    const chunk = jsonParam(ids.slice(i, i + 5000));
     const rows = await db.all<{ id: string; code: string }>(sql`
       select s.decision_id as id, s.officer_code as code from json_each(${chunk}) j cross join decision_reviewers s on s.decision_id = j.value
       union all

@@ -6,6 +6,7 @@ import { requireRole, type Ctx } from '../core/context.js';
 import { notFound } from '../core/errors.js';
 import { replaySpotCheck, type SpotCheckDraw } from './plan.js';
 import { reviewerCodes } from './create.js';
+import { jsonParam } from '../../db/json-param.js';
 
 export const spotCheckItemSchema = z.object({
   decisionId: z.string(),
@@ -80,7 +81,7 @@ export async function listSpotChecks({ ctx }: { ctx: Ctx }) {
   const tallies = rows.length
     ? await ctx.db.all<{ id: string; n: number; compliant: number; findings: number }>(sql`
         select spot_check_id as id, count(*) as n, sum(outcome = 'compliant') as compliant, sum(outcome = 'finding') as findings
-          from spot_check_items where spot_check_id in (select value from json_each(${JSON.stringify(rows.map((r) => r.id))})) group by spot_check_id`)
+          from spot_check_items where spot_check_id in (select value from json_each(${jsonParam(rows.map((r) => r.id))})) group by spot_check_id`)
     : [];
   const by = new Map(tallies.map((t) => [t.id, t]));
   return rows.map((r) => {

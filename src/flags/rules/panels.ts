@@ -7,6 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { RuleContext } from './common.js';
+import { jsonParam } from '../../../db/json-param.js';
 
 export interface PanelEvidence {
   id: string;
@@ -25,7 +26,7 @@ export interface PanelEvidence {
 export async function panelEvidence(rc: RuleContext, ids: readonly string[]): Promise<Map<string, PanelEvidence>> {
   const out = new Map<string, PanelEvidence>();
   if (!ids.length) return out;
-  const list = JSON.stringify([...new Set(ids)]);
+  const list = jsonParam([...new Set(ids)]);
   const db = rc.ctx.db;
   const [seats, votes, reviews, investigators] = await Promise.all([
     db.all<{ id: string; code: string; claimed: string | null }>(sql`
