@@ -11,7 +11,7 @@ export const gradingMessages = {
   'hr.whatIf': { 'zh-CN': '模拟评定（不可发布，用于比较方案）', en: 'What-if run (never published; for comparing policies)' },
   'hr.policy': { 'zh-CN': '评定方案（JSON，可选）', en: 'Policy (JSON, optional)' },
   'hr.policyHint': { 'zh-CN': '留空则使用默认方案 v1；填写时须为完整方案文档。', en: 'Empty: the default policy v1. Otherwise a full policy document.' },
-  'hr.defaultPolicy': { 'zh-CN': '默认方案 v1（可复制后修改）', en: 'The default policy v1 (copy and edit)' },
+  'hr.defaultPolicy': { 'zh-CN': '默认方案 v2（可复制后修改）', en: 'The default policy v2 (copy and edit)' },
   'hr.compute': { 'zh-CN': '计算', en: 'Compute' },
   'hr.compare': { 'zh-CN': '比较两个批次', en: 'Compare two runs' },
   'hr.appeals': { 'zh-CN': '待处理申诉', en: 'Pending appeals' },

@@ -27,11 +27,6 @@ export interface ResultDetail extends OfficerResult {
   adjustment?: { adjustmentId: string; decisionId: string; fromTier: number; toTier: number; coefficient: number; payout: number; reason: string };
 }
 
-/** Payout in yuan for a tier's coefficient, rounded to the fen as payroll pays it. */
-export function payoutFor(policy: Policy, coefficient: number): number {
-  return Math.round(policy.baseAllowance * coefficient * 100) / 100;
-}
-
 /** Validates a policy document; a bad one is a 400 naming each field as `policy.<path>`. */
 export function parsePolicy(doc: unknown): Policy {
   const parsed = policySchema.safeParse(doc);

@@ -86,7 +86,7 @@ describe('starting a run', () => {
     expect(items.find((i) => i.officerCode === 'O002')!.penalty).toBe(5);
 
     const [policyRow] = await t.db.all<{ version: string; n: number }>(sql`select version, (select count(*) from policies) as n from policies`);
-    expect(policyRow).toEqual({ version: 'v1', n: 1 });
+    expect(policyRow).toEqual({ version: 'v2', n: 1 });
     const entries = await t.db.all<{ action: string; leaf: string }>(sql`select action, leaf from audit_entries where seq >= ${auditBefore} order by seq`);
     expect(entries.map((e) => e.action)).toEqual(['policy.store', 'grading_run.compute']);
     const payload = JSON.parse(entries[1]!.leaf).payload;
