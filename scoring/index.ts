@@ -33,3 +33,7 @@ export { toScaled, toScaledRounded, scaledToNumber, scaledText, divRoundHalfUp, 
 export { compareRank, placeTiers, levelCap } from './tiers.js';
 export { explainResult, explainBasis, activeRange } from './explain.js';
 export type { ExplainBasis, ExplainContext, ResultFigures } from './explain.js';
+export { gradeYear, compareAnnual, gradeLine, annualBasis, annualGrades } from './annual.js';
+export type { AnnualInput, AnnualOfficerInput, AnnualQuarterInput, AnnualQuarterUsed, AnnualPlacement, AnnualResult, AnnualFigures, AnnualOutput, AnnualGrade } from './annual.js';
+export { explainAnnual, gradeNames } from './annual-explain.js';
+export type { AnnualExplainBasis } from './annual-explain.js';
