@@ -32,6 +32,7 @@ function weightsInMillionths(weights: Policy['workload']['itemWeights']) {
 }
 
 const countUnit = pow10(countPlaces);
+const pointUnit = 10 ** pointPlaces;
 
 /**
  * Workload points `W = sum(itemWeight[kind] * count)` (DESIGN 3, workload), summed over kinds in
@@ -39,16 +40,19 @@ const countUnit = pow10(countPlaces);
  *
  * Under decimal arithmetic (policy v2) `exact` is W exactly, an integer of 10^-12 points (weight
  * in millionths times count in millionths), and `points` the double nearest to it; equal decimal
- * points are equal (`6*1 + 3*0.2` and `6*1 + 2*0.2 + 1*0.2` are both 6.6). Under binary
- * arithmetic (v1) `exact` is null and `points` the floating-point sum v1 always computed.
+ * points are equal (`6*1 + 3*0.2` and `6*1 + 2*0.2 + 1*0.2` are both 6.6). `exact` is a plain
+ * number while every product and partial sum is a safe integer (W below some 9,000 points: the
+ * usual case, and the cheap one), a bigint beyond; `<` compares the two kinds exactly, so a run
+ * may mix them. Under binary arithmetic (v1) `exact` is null and `points` the floating-point sum
+ * v1 always computed.
  */
-export function workloadPoints(policy: Policy, counts: Record<string, number>) {
+export function workloadPoints(policy: Policy, counts: Record<string, number>): { points: number; exact: number | bigint | null; counts: Record<string, number>; ignored: string[] } {
   const kinds = Object.keys(counts).sort(byCodeUnits);
   const weights = policy.workload.itemWeights;
   const decimal = isDecimal(policy);
   const micro = decimal ? weightsInMillionths(weights) : null;
   let points = 0;
-  let exact = 0n;
+  let safe = true;
   const ignored: string[] = [];
   const sorted: Record<string, number> = {};
   for (const kind of kinds) {
@@ -58,11 +62,24 @@ export function workloadPoints(policy: Policy, counts: Record<string, number>) {
       ignored.push(kind);
       continue;
     }
-    if (micro) exact += micro.get(kind)! * (Number.isInteger(count) ? BigInt(count) * countUnit : toScaledRounded(count, countPlaces));
-    else points += weights[kind]! * count;
+    if (!micro) {
+      points += weights[kind]! * count;
+    } else if (safe) {
+      // Integers times integers: exact as long as the result is a safe integer.
+      const term = Number(micro.get(kind)!) * (Number.isInteger(count) ? count * 1e6 : Number(toScaledRounded(count, countPlaces)));
+      points += term;
+      if (!Number.isSafeInteger(term) || !Number.isSafeInteger(points)) safe = false;
+    }
   }
-  if (micro) return { points: scaledToNumber(exact, pointPlaces), exact: exact as bigint | null, counts: sorted, ignored };
-  return { points, exact: null as bigint | null, counts: sorted, ignored };
+  if (!micro) return { points, exact: null, counts: sorted, ignored };
+  if (safe) return { points: points / pointUnit, exact: points, counts: sorted, ignored };
+  let exact = 0n;
+  for (const kind of kinds) {
+    if (!micro.has(kind)) continue;
+    const count = counts[kind]!;
+    exact += micro.get(kind)! * (Number.isInteger(count) ? BigInt(count) * countUnit : toScaledRounded(count, countPlaces));
+  }
+  return { points: scaledToNumber(exact, pointPlaces), exact, counts: sorted, ignored };
 }
 
 /**
@@ -231,12 +248,14 @@ export function sumWeights(policy: Pick<Policy, 'arithmetic'>, values: readonly 
  */
 export function compositeScore(policy: Policy, s: ComponentScores, penalty: number) {
   const w = policy.components;
-  const present = sumWeights(policy, [w.workload, s.assessment === null ? 0 : w.assessment, w.feedback, w.tenure]);
-  const share = (x: number) => (present > 0 ? x / present : 0);
-  const weights: ComponentWeights =
-    s.assessment === null
-      ? { workload: share(w.workload), assessment: 0, feedback: share(w.feedback), tenure: share(w.tenure) }
-      : { workload: w.workload, assessment: w.assessment, feedback: w.feedback, tenure: w.tenure };
+  let weights: ComponentWeights;
+  if (s.assessment === null) {
+    const present = sumWeights(policy, [w.workload, 0, w.feedback, w.tenure]);
+    const share = (x: number) => (present > 0 ? x / present : 0);
+    weights = { workload: share(w.workload), assessment: 0, feedback: share(w.feedback), tenure: share(w.tenure) };
+  } else {
+    weights = { workload: w.workload, assessment: w.assessment, feedback: w.feedback, tenure: w.tenure };
+  }
   let base = weights.workload * s.workload;
   if (s.assessment !== null) base += weights.assessment * s.assessment;
   base += weights.feedback * s.feedback;

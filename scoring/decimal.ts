@@ -9,8 +9,9 @@
  * exactly, and turned into the nearest double only to be shown or stored.
  */
 
+const powers = Array.from({ length: 40 }, (_, i) => 10n ** BigInt(i));
 /** 10^n as a bigint. */
-export const pow10 = (n: number): bigint => 10n ** BigInt(n);
+export const pow10 = (n: number): bigint => powers[n] ?? 10n ** BigInt(n);
 
 /** Places of the policy's decimals: weights, coefficients and severity points are millionths. */
 export const policyPlaces = 6;
@@ -101,8 +102,20 @@ export function sumDecimals(values: readonly number[]): number {
   return scaledToNumber(s, policyPlaces);
 }
 
-/** A policy decimal in millionths (rounded half away from zero past the sixth place; decimal policies never have more). */
-export const millionths = (x: number) => toScaledRounded(x, policyPlaces);
+const memo = new Map<number, bigint>();
+/**
+ * A policy decimal in millionths (rounded half away from zero past the sixth place; decimal
+ * policies never have more). Memoised: a run asks for the same few weights once per officer.
+ */
+export function millionths(x: number): bigint {
+  let v = memo.get(x);
+  if (v === undefined) {
+    if (memo.size > 4096) memo.clear();
+    v = toScaledRounded(x, policyPlaces);
+    memo.set(x, v);
+  }
+  return v;
+}
 
 /** floor(share * n) exactly, the share read as its decimal in millionths (n >= 0). */
 export function floorShare(share: number, n: number): number {

@@ -95,8 +95,11 @@ export function gradeOfficers(policy: Policy, input: EngineInput, options: { exp
   // Comparison sets for the workload percentile: own peer group, or the whole run when small.
   // Points compare exactly (bigint) under decimal arithmetic, as v1's floats otherwise.
   const pointsKey = (w: Work): number | bigint => w.points.exact ?? w.points.points;
-  const ascending = (a: number | bigint, b: number | bigint) => (a < b ? -1 : a > b ? 1 : 0);
-  const all = graded.map(pointsKey).sort(ascending);
+  const keys = graded.map(pointsKey);
+  const ascending = keys.every((k) => typeof k === 'number')
+    ? (a: number | bigint, b: number | bigint) => (a as number) - (b as number)
+    : (a: number | bigint, b: number | bigint) => (a < b ? -1 : a > b ? 1 : 0);
+  const all = keys.sort(ascending);
   const groups = new Map<string, (number | bigint)[]>();
   for (const w of graded) {
     const g = groups.get(w.input.peerGroup);

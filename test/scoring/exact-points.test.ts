@@ -59,8 +59,20 @@ describe('exact workload points (DESIGN 3: W is exact)', () => {
     const p = workloadPoints(defaultPolicy, { general_taxpayer: 0.1, registration_case: 0.5, individual_taxpayer: 0.3 });
     // 0.1 + 0.25 + 0.06 = 0.41; in binary 0.1 + 0.06 + 0.25 would be 0.41000000000000003.
     expect(p.points).toBe(0.41);
-    expect(p.exact).toBe(410_000_000_000n);
+    expect(p.exact).toBe(410_000_000_000);
     expect(workloadPoints(policyV1, { general_taxpayer: 0.1, registration_case: 0.5, individual_taxpayer: 0.3 }).exact).toBeNull();
+  });
+
+  it('stays exact beyond 2^53 units (bigint), and compares such points with small ones', () => {
+    const huge = { general_taxpayer: 10_000_000, invoice_review: 3 };
+    const same = { general_taxpayer: 10_000_000, invoice_review: 2, individual_taxpayer: 1 };
+    expect(workloadPoints(defaultPolicy, huge).exact).toBe(10_000_000_600_000_000_000n);
+    const out = gradeOfficers(defaultPolicy, run([officer('H1', { workload: huge }), officer('H2', { workload: same }), officer('H3', { workload: { general_taxpayer: 10_000_000, invoice_review: 4 } }), officer('S', { workload: { general_taxpayer: 6 } })]));
+    expect(byCode(out, 'H1').raw.workloadPoints).toBe(10_000_000.6);
+    expect(byCode(out, 'H1').raw).toMatchObject({ peerBelow: 1, peerEqual: 2 });
+    expect(byCode(out, 'H2').components!.workload).toBe(byCode(out, 'H1').components!.workload);
+    expect(byCode(out, 'H3').raw).toMatchObject({ peerBelow: 3, peerEqual: 1 });
+    expect(byCode(out, 'S').raw).toMatchObject({ peerBelow: 0, peerEqual: 1 });
   });
 
   it('gives unknown kinds no points and lists them', () => {
