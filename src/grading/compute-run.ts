@@ -6,7 +6,8 @@ import { eq, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { gradingResults, gradingRuns, policies } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
-import { conflict } from '../core/errors.js';
+import { ApiError, conflict } from '../core/errors.js';
+import { isoDate } from '../core/clock.js';
 import { newId, sha256Hex } from '../core/ids.js';
 import { commit, type Write } from '../audit/append.js';
 import { canonicalJson } from '../audit/canonical.js';
@@ -18,12 +19,12 @@ import { insertMany } from '../../db/insert-many.js';
 import { packDetail, storedRun } from './detail.js';
 import { figuresText } from './digest.js';
 import { commitGuarded, guarded } from '../audit/guarded.js';
-import { assertMutable, findRun, parsePolicy, parseRunPeriod, runPolicy } from './run-model.js';
+import { assertMutable, findRun, parsePolicy, parseRunPeriod, periodState, runPolicy } from './run-model.js';
 
 export const startRunInput = z
   .object({
     period: z.string().openapi({ example: '2026Q3' }),
-    policy: z.unknown().optional().openapi({ description: 'A full policy document; omitted: the default policy v1.' }),
+    policy: z.unknown().optional().openapi({ description: 'A full policy document; omitted: the default policy v2.' }),
     whatIf: z.boolean().optional(),
   })
   .openapi('StartGradingRun');
@@ -34,14 +35,25 @@ export const startRunInput = z
  * document seen for the first time) in one batch. The audit payload commits to every result
  * through `resultsDigest` = SHA-256 of the canonical JSON of each result's figures
  * (`resultFigures`) sorted by officer code, instead of one leaf per officer (ADR 0012).
+ *
+ * Periods (DESIGN 3): a quarter that has not started is refused (422 `period_not_started`: every
+ * workload and feedback score would be a placeholder); the quarter in progress is computed only
+ * as a provisional what-if (`provisional: true`, never publishable).
  */
 export async function startRun({ ctx, input: given }: { ctx: Ctx; input: Unchecked<z.input<typeof startRunInput>> }) {
   requireRole(ctx.actor, 'hr');
   const input = parseInput(startRunInput, given);
   const period = parseRunPeriod(input.period);
-  const policy = input.policy === undefined ? defaultPolicy : parsePolicy(input.policy);
-  const whatIf = input.whatIf === true;
   const now = ctx.clock.now();
+  const state = periodState(period, isoDate(now));
+  if (state === 'future') {
+    throw new ApiError(422, 'period_not_started', `Period ${period.code} starts on ${period.start}; a quarter that has not started cannot be graded.`, [
+      { path: 'period', message: `${period.code} has not started (starts ${period.start})` },
+    ]);
+  }
+  const policy = input.policy === undefined ? defaultPolicy : parsePolicy(input.policy);
+  const provisional = state === 'current';
+  const whatIf = input.whatIf === true || provisional;
   const id = newId('run', now);
   const c = await computeResults(ctx, id, period, policy);
 
@@ -53,12 +65,12 @@ export async function startRun({ ctx, input: given }: { ctx: Ctx; input: Uncheck
     events.push({ action: 'policy.store', entity: 'policy', entityId: c.policyHash, payload: { version: policy.version, document: policy } });
   }
   writes.push(
-    ctx.db.insert(gradingRuns).values({ id, period: period.code, policyHash: c.policyHash, inputDigest: c.inputDigest, status: 'computed', whatIf, createdBy: ctx.actor.userId, createdAt: now.toISOString() }),
+    ctx.db.insert(gradingRuns).values({ id, period: period.code, policyHash: c.policyHash, inputDigest: c.inputDigest, status: 'computed', whatIf, provisional, createdBy: ctx.actor.userId, createdAt: now.toISOString() }),
   );
   writes.push(...c.inserts);
-  events.push({ action: whatIf ? 'grading_run.what_if' : 'grading_run.compute', entity: 'grading_run', entityId: id, payload: { ...c.payload, whatIf } });
+  events.push({ action: whatIf ? 'grading_run.what_if' : 'grading_run.compute', entity: 'grading_run', entityId: id, payload: { ...c.payload, whatIf, provisional } });
   await commit(ctx, writes, events);
-  return { id, status: 'computed' as const, inputDigest: c.inputDigest, whatIf, policyHash: c.policyHash, resultsDigest: c.resultsDigest };
+  return { id, status: 'computed' as const, inputDigest: c.inputDigest, whatIf, provisional, policyHash: c.policyHash, resultsDigest: c.resultsDigest };
 }
 
 /**
@@ -150,7 +162,7 @@ export async function recomputeRun({ ctx, input }: { ctx: Ctx; input: { id: stri
     'run_changed',
     `Run ${run.id} was published or adjusted meanwhile.`,
   );
-  return { id: run.id, status: 'computed' as const, inputDigest: c.inputDigest, whatIf: run.whatIf, policyHash: run.policyHash, resultsDigest: c.resultsDigest };
+  return { id: run.id, status: 'computed' as const, inputDigest: c.inputDigest, whatIf: run.whatIf, provisional: run.provisional, policyHash: run.policyHash, resultsDigest: c.resultsDigest };
 }
 
 /**

@@ -15,6 +15,7 @@ export async function publishRun({ ctx, input }: { ctx: Ctx; input: { id: string
   requireRole(ctx.actor, 'hr');
   const run = await findRun(ctx, input.id);
   assertMutable(run, 'publishing it again');
+  if (run.provisional) throw conflict(`Run ${run.id} is provisional (computed while ${run.period} was in progress) and is never published; grade the quarter once it has ended.`, 'provisional_run');
   if (run.whatIf) throw conflict(`Run ${run.id} is a what-if run and is never published.`, 'what_if_run');
   const [pending] = await ctx.db.all<{ n: number }>(sql`select count(*) as n from adjustments where run_id = ${run.id} and status = 'pending'`);
   if (pending!.n > 0) throw conflict(`Run ${run.id} has ${pending!.n} pending adjustment(s); decide them first.`, 'adjustments_pending');

@@ -46,6 +46,8 @@ const table: Record<string, Line> = {
   'GET /api/v1/grading-runs/{id}/results/{officerCode}': { allow: ['hr', 'officer'] },
   'POST /api/v1/grading-runs/{id}/publish': { allow: ['hr'] },
   'GET /api/v1/grading-runs/{id}/export.csv': { allow: ['hr'] },
+  'POST /api/v1/grading-runs/{id}/discard': { allow: ['hr'], body: {} },
+  'GET /api/v1/grading-runs/{id}/corrections.csv': { allow: ['hr'], query: '?since=2026-10-01' },
   'POST /api/v1/grading-runs/{id}/adjustments': { allow: ['hr'], body: { officerCode: SELF, toTier: 3, reason: 'matrix' } },
   'GET /api/v1/grading-runs/{id}/adjustments': { allow: ['hr'] },
   'POST /api/v1/adjustments/{id}/decision': { allow: ['hr'], body: { decision: 'approve', reason: 'matrix' } },
