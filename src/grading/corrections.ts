@@ -153,3 +153,16 @@ export async function correctionsCsv({ ctx, input: given }: { ctx: Ctx; input: {
   });
   return { filename: `corrections-${run.period}-${run.id}${input.since ? `-since-${input.since}` : ''}.csv`, body: csvBody(correctionsHeader, lines) };
 }
+
+/** HR lists a run's corrections, oldest first, with the officer's name (the run page). */
+export async function listCorrections({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
+  requireRole(ctx.actor, 'hr');
+  const run = await findRun(ctx, input.id);
+  const rows = await ctx.db
+    .select({ c: corrections, name: officers.name })
+    .from(corrections)
+    .innerJoin(officers, eq(officers.code, corrections.officerCode))
+    .where(eq(corrections.runId, run.id))
+    .orderBy(asc(corrections.createdAt), asc(corrections.id));
+  return { items: rows.map((r) => ({ ...correctionView(r.c), name: r.name })) };
+}

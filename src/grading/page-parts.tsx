@@ -4,15 +4,27 @@
  */
 import type { Child } from 'hono/jsx';
 import { CsrfInput, type PageContext } from '../pages/layout.js';
-import { PageStyle, domainT, enc, fmt } from '../pages/page-helpers.js';
+import { PageStyle, domainT, enc, fmt, formRefusal } from '../pages/page-helpers.js';
+import { ApiError } from '../core/errors.js';
 import type { Translate, Lang } from '../pages/i18n.js';
 import { gradingMessages } from './messages.js';
-import type { ResultDetail, RunRow } from './run-model.js';
+import type { CorrectionRow, Effective, ResultDetail, RunRow } from './run-model.js';
 import type { getResult } from './results.js';
 import type { TierUsage } from './report.js';
 import type { Policy } from '../../scoring/policy.js';
 
 export const tt = domainT(gradingMessages);
+
+/** Refusal codes the console says in its own words (the API's sentences are English). */
+const ownWords = new Set(['period_not_started', 'provisional_run', 'run_discarded', 'run_published']);
+
+/** A verb's refusal for a console form, in the page's language where the console knows the code. */
+export function pageRefusal(c: PageContext, e: unknown): ApiError {
+  const err = formRefusal(c, e);
+  if (!ownWords.has(err.code)) return err;
+  const { t } = tt(c);
+  return new ApiError(err.status as 409, err.code, t(`refusal.${err.code}`));
+}
 
 /** Definition lists as two columns; the shell's stylesheet leaves dl alone. */
 const gradingCss = `dl.facts,dl.run-meta{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0 1rem}
@@ -106,10 +118,14 @@ export function ComponentBars(props: { t: Translate; detail: ResultDetail }) {
   );
 }
 
-/** The engine's explanation, plus the approved adjustment that overrides its tier, if any. */
-export function Explanation(props: { lang: Lang; t: Translate; detail: ResultDetail }) {
+/**
+ * The engine's explanation, plus the approved adjustment that overrides its tier and the
+ * correction that overrides the published result, if any.
+ */
+export function Explanation(props: { lang: Lang; t: Translate; detail: ResultDetail; correction?: CorrectionRow | null }) {
   const lines = props.detail.explanation?.[props.lang] ?? [];
   const a = props.detail.adjustment;
+  const c = props.correction;
   return (
     <ul class="explanation">
       {lines.map((l) => (
@@ -120,6 +136,11 @@ export function Explanation(props: { lang: Lang; t: Translate; detail: ResultDet
           {props.t('officer.adjustedLine', { from: a.fromTier, to: a.toTier, coefficient: a.coefficient.toFixed(2), payout: a.payout.toFixed(2), reason: a.reason })}
         </li>
       )}
+      {c && (
+        <li data-testid="correction-line">
+          {props.t('officer.correctedLine', { appeal: c.sourceId, from: c.fromTier ?? '–', to: c.toTier, coefficient: c.coefficient.toFixed(2), payout: c.payout.toFixed(2), original: fmt(c.originalPayout), reason: c.reason })}
+        </li>
+      )}
     </ul>
   );
 }
@@ -128,8 +149,32 @@ export function RunStatus(props: { t: Translate; run: RunRow }) {
   return (
     <span>
       {props.t(`run.status.${props.run.status}`)}
-      {props.run.whatIf ? ` · ${props.t('run.whatIf')}` : ''}
+      {props.run.provisional ? ` · ${props.t('run.provisional')}` : props.run.whatIf ? ` · ${props.t('run.whatIf')}` : ''}
     </span>
+  );
+}
+
+/** A tier cell: the effective tier, with the published one beside it when a correction changed it. */
+export function TierCell(props: { t: Translate; r: { tier: number | null; effective: Effective; adjusted: { fromTier: number } | null } }) {
+  const { t, r } = props;
+  const corrected = r.effective.correction !== null && r.effective.tier !== r.tier;
+  return (
+    <>
+      {r.effective.tier ?? ''}
+      {corrected ? t('run.corrected', { from: r.tier ?? '–' }) : r.adjusted ? t('adjusted.mark', { from: r.adjusted.fromTier }) : ''}
+    </>
+  );
+}
+
+/** A payout cell: the effective payout, with the published one beside it when a correction changed it. */
+export function PayoutCell(props: { t: Translate; r: { payout: number | null; effective: Effective } }) {
+  const { t, r } = props;
+  const changed = r.effective.correction !== null && r.effective.payout !== r.payout;
+  return (
+    <>
+      {fmt(r.effective.payout)}
+      {changed ? t('run.originalPayout', { payout: fmt(r.payout) }) : ''}
+    </>
   );
 }
 
@@ -170,9 +215,12 @@ export function OfficerFacts(props: { t: Translate; result: Awaited<ReturnType<t
   ];
   if (result.status === 'graded') {
     facts.push([t('col.composite'), fmt(result.composite)], [t('col.penalty'), fmt(result.penalty)], [t('col.rank'), String(result.rank ?? '')]);
-    facts.push([t('col.tier'), `${result.tier ?? ''}${result.adjusted ? t('adjusted.mark', { from: result.adjusted.fromTier }) : ''}`], [t('col.payout'), fmt(result.incentive)]);
   } else {
     facts.push([t('officer.reason'), result.reason ?? '']);
+  }
+  facts.push([t('officer.activeDays'), String(result.activeDays)]);
+  if (result.status === 'graded' || result.effective.correction !== null) {
+    facts.push([t('col.tier'), <TierCell t={t} r={result} />], [t('col.payout'), <PayoutCell t={t} r={result} />]);
   }
   return (
     <dl class="facts" data-testid="officer-facts">

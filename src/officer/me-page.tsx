@@ -162,9 +162,14 @@ function ResultCard(props: {
   const { c, t, r } = props;
   const graded = r.status === 'graded';
   const rows: [string, Child][] = [];
+  // Pay as it stands: the effective tier and payout (after an upheld appeal), the published ones beside.
+  const e = r.effective;
+  const corrected = e.correction !== null;
+  const tierLine = `${e.tier ?? '–'}${corrected && e.tier !== r.tier ? t('me.corrected', { from: r.tier ?? '–' }) : r.adjusted ? t('me.adjusted', { from: r.adjusted.fromTier }) : ''}`;
+  const payLine = `${money(e.payout)}${corrected && e.payout !== r.payout ? t('me.originalPayout', { payout: money(r.payout) }) : ''}`;
   if (graded) {
     rows.push(
-      [t('me.tier'), `${r.tier ?? ''}${r.adjusted ? t('me.adjusted', { from: r.adjusted.fromTier }) : ''}`],
+      [t('me.tier'), tierLine],
       [t('me.composite'), `${fmt(r.composite)}${r.incomplete ? t('me.incomplete') : ''}`],
       [
         t('me.components'),
@@ -177,10 +182,12 @@ function ResultCard(props: {
       ],
       [t('me.penalty'), fmt(r.penalty)],
       [t('me.rank'), r.rank !== null && props.of !== undefined ? t('me.rankOf', { rank: r.rank, of: props.of }) : String(r.rank ?? '–')],
-      [t('me.payout'), money(r.incentive)],
+      [t('me.payout'), payLine],
+      [t('me.activeDays'), String(r.activeDays)],
     );
   } else {
     rows.push([t('me.notGradedReason'), r.reason ?? '']);
+    if (corrected) rows.push([t('me.tier'), tierLine], [t('me.payout'), payLine]);
   }
   if (r.publishedAt) rows.push([t('me.published'), r.publishedAt.slice(0, 10)]);
   const deadline = r.publishedAt ? addDays(r.publishedAt, APPEAL_WINDOW_DAYS) : null;
@@ -188,7 +195,7 @@ function ResultCard(props: {
   const a = props.appeal;
   return (
     <section class="result" data-testid="result" data-run={r.runId} data-period={r.period}>
-      <h3>{graded ? t('me.resultTitle', { period: r.period, tier: r.tier ?? '–' }) : t('me.resultNotGraded', { period: r.period })}</h3>
+      <h3>{graded || corrected ? t('me.resultTitle', { period: r.period, tier: e.tier ?? '–' }) : t('me.resultNotGraded', { period: r.period })}</h3>
       <Facts rows={rows} />
       {props.canAppeal && (
         <p class="no-print">
