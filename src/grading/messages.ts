@@ -210,4 +210,12 @@ export const gradingMessages = {
   'cmp.tiers': { 'zh-CN': '各能级人数 A → B', en: 'Per tier A → B' },
   'cmp.absent': { 'zh-CN': '不在批次中', en: 'absent' },
   'cmp.more': { 'zh-CN': '仅显示前 {n} 人；完整列表见 API。', en: 'Only the first {n} are shown; the API has the full list.' },
+  'cmp.money': { 'zh-CN': '绩效奖金总额（元）', en: 'What each run pays (yuan)' },
+  'cmp.unit': { 'zh-CN': '单位', en: 'Unit' },
+  'cmp.paidA': { 'zh-CN': 'A（发放人数）', en: 'A (officers paid)' },
+  'cmp.paidB': { 'zh-CN': 'B（发放人数）', en: 'B (officers paid)' },
+  'cmp.difference': { 'zh-CN': '差额 B − A', en: 'Difference B − A' },
+  'cmp.total': { 'zh-CN': '合计', en: 'Total' },
+  'cmp.perOfficer': { 'zh-CN': '人均', en: 'Per officer paid' },
+  'cmp.moneyNote': { 'zh-CN': '按更正后的绩效计算（已发布批次的申诉更正计入），精确到分。', en: 'Effective payouts (corrections of a published run included), exact to the fen.' },
 } satisfies Messages;
