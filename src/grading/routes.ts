@@ -16,6 +16,7 @@ import { decideAdjustment, decideAdjustmentInput, listAdjustments, proposeAdjust
 import { decideAppeal, decideAppealInput, fileAppeal, fileAppealInput, listAppeals } from './appeal.js';
 import { compareRuns, compareRunsQuery } from './compare.js';
 import { gradingPages } from './page-routes.js';
+import { annualRoutes } from './annual-routes.js';
 
 const problems = {
   400: { description: 'Invalid input', content: { 'application/problem+json': { schema: ProblemSchema } } },
@@ -293,4 +294,5 @@ export const gradingRoutes = createRouter()
   .openapi(decideAppealRoute, async (c) => c.json(await decideAppeal({ ctx: c.get('ctx'), input: { id: c.req.valid('param').id, ...c.req.valid('json') } }), 200))
   .openapi(listAppealsRoute, async (c) => c.json(await listAppeals({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
   .openapi(myGradesRoute, async (c) => c.json((await myGrades({ ctx: c.get('ctx') })) as never, 200))
+  .route('/', annualRoutes)
   .route('/', gradingPages);
