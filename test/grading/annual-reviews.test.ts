@@ -64,7 +64,7 @@ describe('annual reviews (API.md "The year")', () => {
     const q = await Promise.all(['2026Q1', '2026Q2', '2026Q3', '2026Q4'].map((p) => quarterly(t, hr1, runs[p]!)));
     for (const item of items.filter((i) => i.status === 'rated')) {
       // Each quarter as its run has it; the score is the active-day weighted mean of the composites.
-      const used = q.map((m, k) => ({ period: `2026Q${k + 1}`, r: m.get(item.officerCode) })).filter((x) => x.r?.status === 'graded');
+      const used = q.map((m, k) => ({ period: `2026Q${k + 1}`, r: m.get(item.officerCode) })).filter((x): x is { period: string; r: Json } => x.r?.status === 'graded');
       expect(item.quarters).toEqual(used.map(({ period, r }) => ({ period, composite: r.composite, activeDays: r.activeDays, tier: r.effective.tier })));
       const days = used.reduce((s, x) => s + x.r.activeDays, 0);
       expect(item.score).toBeCloseTo(used.reduce((s, x) => s + x.r.composite * x.r.activeDays, 0) / days, 12);
