@@ -9,7 +9,7 @@ import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { annualAppeals, annualResults } from '../../db/schema.js';
 import { refuseOwnCase, requireRole, type Ctx } from '../core/context.js';
-import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
+import { ApiError, badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { isoDate } from '../core/clock.js';
 import { keyset } from '../core/pagination.js';
@@ -95,7 +95,7 @@ export async function decideAnnualAppeal({ ctx, input: given }: { ctx: Ctx; inpu
   if (appeal.status !== 'pending') throw conflict(`Appeal ${appeal.id} was already ${appeal.status}.`, 'appeal_decided');
   const review = await findReview(ctx, appeal.reviewId);
   const me = ctx.actor.userId;
-  if (review.createdBy === me || review.publishedBy === me) throw forbidden('You graded this annual review (computed or published it); another HR user decides the appeal.');
+  if (review.createdBy === me || review.publishedBy === me) throw new ApiError(403, 'review_grader', 'You graded this annual review (computed or published it); another HR user decides the appeal.');
   let correctedGrade: AnnualAppealRow['correctedGrade'] = null;
   if (input.outcome === 'upheld') {
     if (input.correctedGrade === undefined) throw badRequest('An upheld appeal names the corrected grade.', [{ path: 'correctedGrade', message: 'required when upheld' }]);

@@ -6,7 +6,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { annualReviews } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
-import { conflict, forbidden } from '../core/errors.js';
+import { ApiError, conflict } from '../core/errors.js';
 import { commitGuarded, guarded } from '../audit/guarded.js';
 import { assertReviewMutable, findReview, reviewView } from './annual-model.js';
 
@@ -14,7 +14,7 @@ export async function publishAnnualReview({ ctx, input }: { ctx: Ctx; input: { i
   requireRole(ctx.actor, 'hr');
   const review = await findReview(ctx, input.id);
   assertReviewMutable(review, 'publishing it again');
-  if (review.createdBy === ctx.actor.userId) throw forbidden('You computed this annual review; another HR user publishes it.');
+  if (review.createdBy === ctx.actor.userId) throw new ApiError(403, 'maker_checker', 'You computed this annual review; another HR user publishes it.');
   if (review.whatIf) throw conflict(`Annual review ${review.id} uses a candidate policy (a what-if) and is never published.`, 'what_if_review');
   const [other] = await ctx.db
     .select({ id: annualReviews.id })

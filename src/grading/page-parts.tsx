@@ -16,14 +16,16 @@ import type { Policy } from '../../scoring/policy.js';
 export const tt = domainT(gradingMessages);
 
 /** Refusal codes the console says in its own words (the API's sentences are English). */
-const ownWords = new Set(['period_not_started', 'provisional_run', 'run_discarded', 'run_published']);
+const ownWords = new Set(['period_not_started', 'provisional_run', 'run_discarded', 'run_published', 'quarters_unpublished', 'what_if_review', 'year_published', 'review_published', 'maker_checker', 'review_grader', 'own_case', 'appeal_decided']);
 
 /** A verb's refusal for a console form, in the page's language where the console knows the code. */
 export function pageRefusal(c: PageContext, e: unknown): ApiError {
   const err = formRefusal(c, e);
   if (!ownWords.has(err.code)) return err;
   const { t } = tt(c);
-  return new ApiError(err.status as 409, err.code, t(`refusal.${err.code}`));
+  // The one figure worth keeping is which quarters are missing: periods, not English words.
+  const detail = (err.errors?.[0]?.message ?? '').match(/\d{4}Q[1-4]/g)?.join(', ') ?? '';
+  return new ApiError(err.status as 409, err.code, t(`refusal.${err.code}`, { detail }));
 }
 
 /** Definition lists as two columns; the shell's stylesheet leaves dl alone. */
@@ -41,7 +43,8 @@ export function GradingStyle() {
  * The histogram of composites as an SVG drawn here: one bar per 5-point bin, the tier minimum
  * scores as dashed vertical lines with their level. Works in print and without JavaScript.
  */
-export function Histogram(props: { bins: number[]; tiers: TierUsage[]; label: string }) {
+export function Histogram(props: { bins: number[]; tiers?: TierUsage[]; lines?: { label: string; minScore: number; key: string }[]; label: string }) {
+  const lines = props.lines ?? (props.tiers ?? []).map((t) => ({ label: `${t.level} ≥${t.minScore}`, minScore: t.minScore, key: String(t.level) }));
   const W = 640;
   const H = 240;
   const left = 36;
@@ -71,12 +74,12 @@ export function Histogram(props: { bins: number[]; tiers: TierUsage[]; label: st
       {ticks.map((s) => (
         <text x={x(s)} y={H - 8} text-anchor="middle" font-size="11">{s}</text>
       ))}
-      {props.tiers
+      {lines
         .filter((t) => t.minScore > 0)
         .map((t) => (
-          <g class="tier-boundary" data-level={t.level}>
+          <g class="tier-boundary" data-level={t.key}>
             <line x1={x(t.minScore)} y1={top - 4} x2={x(t.minScore)} y2={top + plotH} stroke="#8a1111" stroke-width="1.5" stroke-dasharray="5 3" />
-            <text x={x(t.minScore) + 3} y={top - 8} font-size="11" fill="#8a1111">{`${t.level} ≥${t.minScore}`}</text>
+            <text x={x(t.minScore) + 3} y={top - 8} font-size="11" fill="#8a1111">{t.label}</text>
           </g>
         ))}
     </svg>

@@ -5,6 +5,8 @@ import { runsPages } from './runs-page.js';
 import { comparePages } from './compare-page.js';
 import { runPages } from './run-page.js';
 import { publishPages } from './publish-page.js';
+import { annualPages } from './annual-pages.js';
+import { annualOfficerPages } from './annual-officer-page.js';
 import { officerResultPages } from './officer-page.js';
 import { reportPages } from './report-page.js';
 
@@ -14,4 +16,6 @@ export const gradingPages = new Hono<AppEnv>()
   .route('/', publishPages)
   .route('/', runPages)
   .route('/', officerResultPages)
+  .route('/', annualPages)
+  .route('/', annualOfficerPages)
   .route('/', reportPages);

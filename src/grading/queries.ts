@@ -3,7 +3,7 @@
  * decision is about). Pages hold no SQL: they call these or the verbs.
  */
 import { and, asc, desc, eq } from 'drizzle-orm';
-import { adjustments, appeals, auditEntries, periods } from '../../db/schema.js';
+import { adjustments, annualAppeals, appeals, auditEntries, periods } from '../../db/schema.js';
 import type { Ctx } from '../core/context.js';
 
 /** The codes of the latest `limit` periods on record, newest first (the start form's suggestions). */
@@ -41,4 +41,10 @@ export async function runHistory(ctx: Ctx, runId: string): Promise<HistoryEntry[
     .where(and(eq(auditEntries.entity, 'grading_run'), eq(auditEntries.entityId, runId)))
     .orderBy(asc(auditEntries.seq));
   return rows.map((r) => ({ seq: r.seq, at: r.at, actor: r.actor, action: r.action, payload: (JSON.parse(r.leaf) as { payload: Record<string, unknown> }).payload ?? {} }));
+}
+
+/** The review and officer an annual appeal is about (to show that officer's page again), or null. */
+export async function annualAppealSubject(ctx: Ctx, id: string): Promise<{ reviewId: string; officerCode: string } | null> {
+  const [row] = await ctx.db.select({ reviewId: annualAppeals.reviewId, officerCode: annualAppeals.officerCode }).from(annualAppeals).where(eq(annualAppeals.id, id));
+  return row ?? null;
 }
