@@ -95,6 +95,7 @@ export interface LayoutProps {
 
 const navByRole: { href: string; key: string; roles: Role[] | 'all' }[] = [
   { href: '/hr', key: 'nav.hr', roles: ['hr'] },
+  { href: '/hr/annual', key: 'nav.annual', roles: ['hr'] },
   { href: '/flags', key: 'nav.flags', roles: ['supervisor'] },
   { href: '/admin', key: 'nav.admin', roles: ['admin'] },
   { href: '/me', key: 'nav.me', roles: ['officer'] },
@@ -136,6 +137,10 @@ export function Layout(props: LayoutProps) {
   const staff = props.public ? null : staffOf(c);
   const path = c.req.path;
   const nav = props.public ? [] : navFor(staff ? staff.role : null);
+  // The link of the page: the longest one the path is under (/hr/annual/x is "annual", not "/hr").
+  const current = nav
+    .filter((n) => path === n.href || path.startsWith(`${n.href}/`))
+    .reduce<string | null>((best, n) => (best === null || n.href.length > best.length ? n.href : best), null);
   return (
     <>
       {raw('<!doctype html>')}
@@ -162,7 +167,7 @@ export function Layout(props: LayoutProps) {
                   <ul>
                     {nav.map((n) => (
                       <li>
-                        <a href={n.href} aria-current={path === n.href || path.startsWith(`${n.href}/`) ? 'page' : undefined}>
+                        <a href={n.href} aria-current={n.href === current ? 'page' : undefined}>
                           {t(n.key)}
                         </a>
                       </li>

@@ -7,6 +7,7 @@ export const messages = {
   'shell.nav': { 'zh-CN': '主导航', en: 'Main navigation' },
   'nav.home': { 'zh-CN': '首页', en: 'Home' },
   'nav.hr': { 'zh-CN': '人事控制台', en: 'HR console' },
+  'nav.annual': { 'zh-CN': '年度考核', en: 'Annual reviews' },
   'nav.flags': { 'zh-CN': '疑点队列', en: 'Flag queue' },
   'nav.admin': { 'zh-CN': '用户管理', en: 'Users' },
   'nav.me': { 'zh-CN': '我的报告', en: 'My report' },
