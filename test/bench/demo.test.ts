@@ -54,8 +54,10 @@ describe('fillDemo', () => {
     // The story goes past grading: four-eyes adjustments, appeals, flags worked by supervisors.
     const adjustments = await db.all<{ status: string }>(sql`select status from adjustments order by requested_at`);
     expect(adjustments.map((a) => a.status)).toEqual(['approved', 'pending']);
+    // The last published quarter's decided appeal is upheld: a correction payroll follows.
     const appeals = await db.all<{ status: string }>(sql`select status from appeals order by filed_at`);
-    expect(appeals.map((a) => a.status)).toEqual(['dismissed', 'pending']);
+    expect(appeals.map((a) => a.status)).toEqual(['upheld', 'pending']);
+    expect(out.counts.corrections).toBe(1);
     const flagStates = await db.all<{ status: string; outcome: string | null; n: number }>(sql`select status, outcome, count(*) as n from flags group by status, outcome`);
     expect(flagStates.some((f) => f.status === 'closed' && f.outcome === 'confirmed')).toBe(true);
     expect(flagStates.some((f) => f.status === 'open')).toBe(true);
@@ -83,5 +85,33 @@ describe('fillDemo', () => {
     expect(denied.status).toBe(403);
     const form = await app.request(new URL(invitationUrl!).pathname);
     expect(form.status).toBe(200);
+  });
+
+  it('with fullYear: four published quarters of the review year, its published annual review, a correction in payroll', { timeout: 300_000 }, async () => {
+    const { db } = await makeDb();
+    const signer = signerFromSeed(randomSeed());
+    const size: BureauSize = { ...small, label: 'demo-year', workloadQuarters: 8, fullYear: true };
+    await ensureAdmin(db, fixedClock(demoStart('2026-11-24', size, 'test')), 'tgo_demo_test_admin_token_000000000001');
+    const out = await fillDemo({ db, signer, today: '2026-11-24', size, seed: 'test' });
+    expect(out.failures).toEqual({});
+    expect(out.bureau.reviewYear).toBe(2025);
+    const runs = await db.all<{ period: string; status: string }>(sql`select period, status from grading_runs order by period`);
+    expect(runs).toEqual([
+      ...['2025Q1', '2025Q2', '2025Q3', '2025Q4', '2026Q1', '2026Q2'].map((period) => ({ period, status: 'published' })),
+      { period: '2026Q3', status: 'computed' },
+    ]);
+    const reviews = await db.all<{ year: number; status: string; runs: string }>(sql`select year, status, runs from annual_reviews`);
+    expect(reviews.map((r) => [r.year, r.status])).toEqual([[2025, 'published']]);
+    expect((JSON.parse(reviews[0]!.runs) as { period: string }[]).map((r) => r.period)).toEqual(['2025Q1', '2025Q2', '2025Q3', '2025Q4']);
+    const [fix] = await db.all<{ run_id: string; officer_code: string; to_tier: number; source_id: string }>(sql`select run_id, officer_code, to_tier, source_id from corrections`);
+    expect(fix).toBeDefined();
+    // The correction is in the payroll export of its run.
+    const { tokens } = await demoTokens({ db, signer, staff: out.staff });
+    const hr = tokens.find((t) => t.role === 'hr')!;
+    const app = createApp({ db, signer });
+    const csv = await (await app.request(`/api/v1/grading-runs/${fix!.run_id}/export.csv`, { headers: { authorization: `Bearer ${hr.token}` } })).text();
+    expect(csv).toMatch(new RegExp(`\r\n${fix!.officer_code},[^\r]*,${fix!.to_tier},[0-9.]+,[0-9.]+,[0-9]+,${fix!.source_id}\r\n`));
+    const report = await verifyLog(db, signer.publicKey);
+    expect(report.ok).toBe(true);
   });
 });
