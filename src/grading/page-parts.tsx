@@ -46,10 +46,11 @@ export function GradingStyle() {
 export function Histogram(props: { bins: number[]; tiers?: TierUsage[]; lines?: { label: string; minScore: number; key: string }[]; label: string }) {
   const lines = props.lines ?? (props.tiers ?? []).map((t) => ({ label: `${t.level} ≥${t.minScore}`, minScore: t.minScore, key: String(t.level) }));
   const W = 640;
-  const H = 240;
+  const H = 252;
   const left = 36;
   const bottom = 28;
-  const top = 22;
+  // Two rows for the line labels, alternating, so that labels of close lines do not overlap.
+  const top = 34;
   const plotW = W - left - 10;
   const plotH = H - top - bottom;
   const max = Math.max(1, ...props.bins);
@@ -76,10 +77,10 @@ export function Histogram(props: { bins: number[]; tiers?: TierUsage[]; lines?: 
       ))}
       {lines
         .filter((t) => t.minScore > 0)
-        .map((t) => (
+        .map((t, i) => (
           <g class="tier-boundary" data-level={t.key}>
-            <line x1={x(t.minScore)} y1={top - 4} x2={x(t.minScore)} y2={top + plotH} stroke="#8a1111" stroke-width="1.5" stroke-dasharray="5 3" />
-            <text x={x(t.minScore) + 3} y={top - 8} font-size="11" fill="#8a1111">{t.label}</text>
+            <line x1={x(t.minScore)} y1={top - 4 - (i % 2) * 12} x2={x(t.minScore)} y2={top + plotH} stroke="#8a1111" stroke-width="1.5" stroke-dasharray="5 3" />
+            <text x={x(t.minScore) + 3} y={top - 8 - (i % 2) * 12} font-size="11" fill="#8a1111">{t.label}</text>
           </g>
         ))}
     </svg>
