@@ -11,7 +11,10 @@ import { keyset } from '../core/pagination.js';
 import { annualGrades, type AnnualExplainBasis, type AnnualGrade } from '../../scoring/index.js';
 import { annualItem, effectiveGrade, findReview, reviewView, visibleReview, type AnnualAppealRow } from './annual-model.js';
 
-/** Upheld appeals with a corrected grade, by officer (one appeal per result, so one at most). */
+/**
+ * Upheld appeals with a corrected grade, by officer (one appeal per result, so one at most): of the
+ * whole review for lists (few; a page of codes would pass D1's 100 bound parameters), or of one officer.
+ */
 async function upheldAppeals(ctx: Ctx, reviewId: string, officerCodes?: string[]): Promise<Map<string, AnnualAppealRow>> {
   if (officerCodes && officerCodes.length === 0) return new Map();
   const conds: SQL[] = [eq(annualAppeals.reviewId, reviewId), eq(annualAppeals.status, 'upheld')];
@@ -95,7 +98,7 @@ export async function listAnnualResults({ ctx, input }: { ctx: Ctx; input: { id:
     .orderBy(asc(annualResults.officerCode))
     .limit(limit + 1);
   const { items, nextCursor } = byOfficer.page(rows, limit);
-  const upheld = await upheldAppeals(ctx, review.id, items.map((r) => r.officerCode));
+  const upheld = await upheldAppeals(ctx, review.id);
   return { items: items.map((r) => annualItem(r, review.basis as AnnualExplainBasis, upheld.get(r.officerCode))), nextCursor };
 }
 
@@ -155,7 +158,7 @@ export async function browseAnnualResults({ ctx, input }: { ctx: Ctx; input: { i
       .offset(input.offset),
     ctx.db.select({ n: sql<number>`count(*)` }).from(annualResults).where(eq(annualResults.reviewId, review.id)),
   ]);
-  const upheld = await upheldAppeals(ctx, review.id, rows.map((x) => x.r.officerCode));
+  const upheld = await upheldAppeals(ctx, review.id);
   return { review, rows: rows.map((x) => annualItem({ ...x.r, name: x.name }, review.basis as AnnualExplainBasis, upheld.get(x.r.officerCode))), total: Number(total!.n) };
 }
 

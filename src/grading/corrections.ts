@@ -35,7 +35,10 @@ async function latestWhere(ctx: Pick<Ctx, 'db'>, where: SQL | undefined) {
   return { get: (runId: string, officerCode: string) => map.get(key(runId, officerCode)), size: map.size, rows };
 }
 
-/** Latest corrections of one run (optionally only some officers). */
+/**
+ * Latest corrections of one run, or of a few officers of it. Lists read the whole run's (a run has
+ * a handful): a page of officer codes would pass D1's 100 bound parameters.
+ */
 export function runCorrections(ctx: Pick<Ctx, 'db'>, runId: string, officerCodes?: string[]) {
   if (officerCodes && officerCodes.length === 0) return latestWhere(ctx, eq(corrections.runId, '\u0000none'));
   return latestWhere(ctx, officerCodes ? and(eq(corrections.runId, runId), inArray(corrections.officerCode, officerCodes)) : eq(corrections.runId, runId));

@@ -25,7 +25,7 @@ export async function listResults({ ctx, input }: { ctx: Ctx; input: { id: strin
     .orderBy(asc(gradingResults.officerCode))
     .limit(limit + 1);
   const { items, nextCursor } = resultsByOfficer.page(rows, limit);
-  const fixes = await runCorrections(ctx, run.id, items.map((r) => r.officerCode));
+  const fixes = await runCorrections(ctx, run.id);
   return { items: items.map((r) => resultItem(r, undefined, fixes.get(run.id, r.officerCode))), nextCursor };
 }
 
@@ -102,7 +102,7 @@ export async function browseResults({ ctx, input }: { ctx: Ctx; input: { id: str
     ctx.db.select().from(gradingResults).where(eq(gradingResults.runId, run.id)).orderBy(...order).limit(input.limit).offset(input.offset),
     ctx.db.select({ n: sql<number>`count(*)` }).from(gradingResults).where(eq(gradingResults.runId, run.id)),
   ]);
-  const fixes = await runCorrections(ctx, run.id, rows.map((r) => r.officerCode));
+  const fixes = await runCorrections(ctx, run.id);
   return {
     run,
     rows: rows.map((r) => {
