@@ -3,7 +3,7 @@
  *
  *   child.ts <job> <dbFile> <period> <today> <threshold>
  *
- * jobs: grading | grading-baseline | flags | flags-baseline. Prints one line
+ * jobs: grading | grading-baseline | annual | annual-baseline | flags | flags-baseline. Prints one line
  * `RESULT {"ms", "maxRssMB", ...}`; a job whose verb has not landed prints `{"notBuilt": true}`.
  */
 import { readFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { defaultConfig } from '../src/core/config.js';
 import { findVerb } from './features.js';
 import { runningClock } from './clock.js';
 import { quarterRange, shiftQuarter } from '../scripts/synthetic/bureau.js';
+import { annualYear } from './annual-setup.js';
 
 type Verb = (args: { ctx: Ctx; input?: unknown }) => Promise<unknown>;
 
@@ -78,6 +79,35 @@ async function main() {
       const penalties = await db.all(sql`select subject_code, severity, count(*) as n from flags
         where outcome = 'confirmed' and closed_at >= ${range.startDate} and closed_at <= ${range.endDate + 'T23:59:59.999Z'} group by subject_code, severity`);
       extra = { officers: officers.length, workload: work.length, assessments: tests.length, feedback: feedback.length, penalties: penalties.length };
+      break;
+    }
+    case 'annual': {
+      // The annual review of the year the parent published four runs of (annualYear).
+      const computeAnnualReview = await findVerb<Verb>('grading', 'computeAnnualReview');
+      if (!computeAnnualReview) return done({ notBuilt: true });
+      const ctx = await ctxFor('hr');
+      const year = annualYear(today!);
+      start();
+      const out = (await computeAnnualReview.fn({ ctx, input: { year } })) as { id: string };
+      const [{ n, rated }] = await db.all<{ n: number; rated: number }>(sql`select count(*) as n, sum(status = 'rated') as rated from annual_results where review_id = ${out.id}`);
+      extra = { reviewId: out.id, year, results: n, rated };
+      break;
+    }
+    case 'annual-baseline': {
+      // The bare SQL aggregation over the same results: per officer, the active-day weighted mean
+      // of the composites of the year's four published runs, the quarters graded and at tier 5,
+      // and the barring flags confirmed in the year; all rows read into the process, no grading.
+      const year = annualYear(today!);
+      start();
+      const runs = await db.all<{ id: string }>(sql`select id from grading_runs where status = 'published' and period in (${`${year}Q1`}, ${`${year}Q2`}, ${`${year}Q3`}, ${`${year}Q4`})`);
+      const ids = runs.map((r) => r.id);
+      const scores = await db.all(sql`select officer_code,
+          sum(composite * json_extract(detail, '$.days')) / sum(json_extract(detail, '$.days')) as score,
+          count(*) as quarters, sum(tier = 5) as fives
+        from grading_results where run_id in ${ids} and status = 'graded' group by officer_code`);
+      const barred = await db.all(sql`select subject_code, count(*) as n from flags where outcome = 'confirmed'
+        and severity in ('high', 'critical') and closed_at >= ${`${year}-01-01`} and closed_at < ${`${year + 1}-01-01`} group by subject_code`);
+      extra = { runs: ids.length, officers: scores.length, barred: barred.length };
       break;
     }
     case 'flags': {

@@ -29,6 +29,7 @@ import { companyName } from '../scripts/synthetic/names.js';
 import { provinceSize, quickSize } from '../scripts/synthetic/sizes.js';
 import { ensureBenchDb, defaultDataDir, type BenchDbInfo } from './generate.js';
 import { findVerb } from './features.js';
+import { annualYear, publishYear } from './annual-setup.js';
 import { runningClock } from './clock.js';
 import { formScenario } from './forms.js';
 import { fmt, int, log, row, runChild, type ScenarioRow, type Target } from './harness.js';
@@ -413,12 +414,15 @@ export async function runBench(argv: string[]): Promise<{ rows: ScenarioRow[]; o
   const actors: Record<string, Actor> = { admin: adminActor };
   for (const [username, role] of [['bench-hr', 'hr'], ['bench-hr2', 'hr'], ['bench-intake', 'intake']] as const) {
     const u = await createUser({ ctx: { ...base, actor: adminActor }, input: { username, role } });
-    actors[role] ??= { kind: 'user', userId: u.id, username, role, officerCode: null, tokenId: u.tokenId };
+    const actor: Actor = { kind: 'user', userId: u.id, username, role, officerCode: null, tokenId: u.tokenId };
+    actors[role] ??= actor;
+    actors[username] = actor;
   }
   // Supervisors to draw flag reviewers from: the unit heads.
   const heads = await db.all<{ code: string }>(sql`select code from officers where supervisor_code is null order by code limit 40`);
   for (const h of heads) await createUser({ ctx: { ...base, actor: adminActor }, input: { username: `bench-sup-${h.code}`, role: 'supervisor', officerCode: h.code } });
   const ctxFor = (role: 'admin' | 'hr' | 'intake'): Ctx => ({ ...base, actor: actors[role]! });
+  const annualName = `annual review of ${annualYear(args.today)} (four runs)`;
 
   const want = (s: string) => !args.only || args.only.has(s);
   const rows: ScenarioRow[] = [];
@@ -441,13 +445,24 @@ export async function runBench(argv: string[]): Promise<{ rows: ScenarioRow[]; o
   // Audit first, so it verifies exactly the generated log; the form scenario last (it appends).
   await attempt('audit', 'audit verification', () => auditScenario(ctxFor, db, judged, args.quick), [failed(`audit verification of ${fmt(auditN)} entries`, 'entries/s', { kind: 'ratio>=', value: 0.5 }), failed(`inclusion proof at ${fmt(auditN)} entries, median`, 'ms', { kind: 'ours<', value: 5 })]);
   await attempt('grading', 'grading run', () => childScenario(`grading run for ${info.gradedPeriod}`, ['grading', 'grading-baseline'], work, info, args.today, { kind: 'ratio<=', value: 2 }, judged, args.quick ? 120 : 300, args.quick ? 1 : 2), [failed(`grading run for ${info.gradedPeriod}: wall time`, 's', { kind: 'ratio<=', value: 2 }), failed(`grading run for ${info.gradedPeriod}: peak RSS`, 'MB', { kind: 'info' })]);
+  await attempt(
+    'annual',
+    'annual review',
+    async () => {
+      // Untimed setup: the year's four runs published (maker bench-hr, checker bench-hr2).
+      const built = await publishYear(ctxFor('hr'), { ...base, actor: actors['bench-hr2']! }, args.today, log);
+      if (!built) return [row(`${annualName}: wall time`, 's', null, null, { kind: 'ratio<=', value: 2 }, { judged, notBuilt: true })];
+      return childScenario(annualName, ['annual', 'annual-baseline'], work, info, args.today, { kind: 'ratio<=', value: 2 }, judged, args.quick ? 120 : 300, args.quick ? 1 : 2);
+    },
+    [failed(`${annualName}: wall time`, 's', { kind: 'ratio<=', value: 2 }), failed(`${annualName}: peak RSS`, 'MB', { kind: 'info' })],
+  );
   await attempt('flags', 'flag scan', () => childScenario('full flag scan', ['flags', 'flags-baseline'], work, info, args.today, { kind: 'ratio<=', value: 3 }, judged, args.quick ? 120 : 360), [failed('full flag scan: wall time', 's', { kind: 'ratio<=', value: 3 }), failed('full flag scan: peak RSS', 'MB', { kind: 'info' })]);
   await attempt('import', 'CSV import', () => importScenario(ctxFor, db, client, size.importRows, judged, args.quick ? 1 : 2), [failed(`CSV import of ${fmt(size.importRows)} taxpayer rows`, 's', { kind: 'ratio<=', value: 3 })]);
   await attempt('forms', 'form submissions', () => formScenario(ctxFor, db, info, work, args.today, args, judged), [
     ...args.connections.map((n) => failed(`form submissions over HTTP (${n} connections, ${args.duration} s): throughput`, 'req/s', n === 64 ? { kind: 'ratio>=', value: 0.45 } : { kind: 'info' })),
     failed('bare GET hello-world (reference)', 'req/s', { kind: 'info' }),
   ]);
-  const keys = ['forms', 'grading', 'flags', 'audit', 'import'];
+  const keys = ['forms', 'grading', 'annual', 'flags', 'audit', 'import'];
   // With --only, the scenarios not run keep their rows (and notes) from the files being replaced.
   const carried = args.only ? carryOver(args.out, keys.filter((k) => !want(k))) : null;
   for (const key of keys) rows.push(...(results[key] ?? carried?.rows.get(key) ?? []));

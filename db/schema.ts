@@ -531,12 +531,18 @@ export const gradingRuns = sqliteTable(
     period: text('period').notNull(),
     policyHash: text('policy_hash').notNull().references(() => policies.hash),
     inputDigest: text('input_digest').notNull(),
-    status: text('status', { enum: ['computed', 'published'] }).notNull(),
+    /** `discarded`: an unpublished run set aside (kept, audited); never published or changed again. */
+    status: text('status', { enum: ['computed', 'published', 'discarded'] }).notNull(),
     whatIf: integer('what_if', { mode: 'boolean' }).notNull().default(false),
+    /** Computed for the quarter in progress: a what-if on partial inputs, never publishable. */
+    provisional: integer('provisional', { mode: 'boolean' }).notNull().default(false),
     createdBy: text('created_by').notNull(),
     createdAt: text('created_at').notNull(),
     publishedBy: text('published_by'),
     publishedAt: text('published_at'),
+    discardedBy: text('discarded_by'),
+    discardedAt: text('discarded_at'),
+    discardReason: text('discard_reason'),
   },
   (t) => [index('runs_period').on(t.period, t.createdAt)],
 );
@@ -605,6 +611,99 @@ export const appeals = sqliteTable(
     correctedTier: integer('corrected_tier'),
   },
   (t) => [index('appeals_run').on(t.runId, t.status), index('appeals_officer').on(t.officerCode, t.runId)],
+);
+
+/**
+ * Pay follows what was decided after publication (DESIGN 3, corrections): an upheld appeal's
+ * corrected tier (or any later approved change) is a correction of one result of a frozen run.
+ * The latest correction of a result is its effective tier, coefficient and payout; the
+ * published result stays beside it as the original.
+ */
+export const corrections = sqliteTable(
+  'corrections',
+  {
+    id: text('id').primaryKey(),
+    runId: text('run_id').notNull().references(() => gradingRuns.id),
+    officerCode: text('officer_code').notNull().references(() => officers.code),
+    /** What decided it: `appeal` (the appeal's id in sourceId). */
+    source: text('source', { enum: ['appeal'] }).notNull(),
+    sourceId: text('source_id').notNull(),
+    /** The grade_adjustment decision that records it. */
+    decisionId: text('decision_id'),
+    fromTier: integer('from_tier'),
+    toTier: integer('to_tier').notNull(),
+    coefficient: real('coefficient').notNull(),
+    /** Effective payout in yuan, by the run's policy (prorated by active days under v2). */
+    payout: real('payout').notNull(),
+    /** The payout the published result had, for the difference payroll pays. */
+    originalPayout: real('original_payout'),
+    reason: text('reason').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('corrections_run').on(t.runId, t.createdAt), uniqueIndex('corrections_source').on(t.source, t.sourceId)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// The year (年度考核, DESIGN 3b)
+
+/** An annual review: the year's four published quarterly runs graded into annual grades. */
+export const annualReviews = sqliteTable(
+  'annual_reviews',
+  {
+    id: text('id').primaryKey(),
+    year: integer('year').notNull(),
+    policyHash: text('policy_hash').notNull().references(() => policies.hash),
+    /** SHA-256 of the canonical annual input (quarters per officer, effective tiers, flags). */
+    inputDigest: text('input_digest').notNull(),
+    resultsDigest: text('results_digest').notNull(),
+    /** The runs used: [{ period, runId, inputDigest, resultsDigest }], Q1..Q4. */
+    runs: text('runs', { mode: 'json' }).notNull().$type<{ period: string; runId: string; inputDigest: string; resultsDigest: string }[]>(),
+    /** The run-wide facts the explanations quote (scoring/annual-explain.ts AnnualExplainBasis). */
+    basis: text('basis', { mode: 'json' }).notNull(),
+    status: text('status', { enum: ['computed', 'published', 'discarded'] }).notNull(),
+    whatIf: integer('what_if', { mode: 'boolean' }).notNull().default(false),
+    createdBy: text('created_by').notNull(),
+    createdAt: text('created_at').notNull(),
+    publishedBy: text('published_by'),
+    publishedAt: text('published_at'),
+  },
+  (t) => [index('annual_reviews_year').on(t.year, t.createdAt)],
+);
+
+export const annualResults = sqliteTable(
+  'annual_results',
+  {
+    reviewId: text('review_id').notNull().references(() => annualReviews.id),
+    officerCode: text('officer_code').notNull().references(() => officers.code),
+    status: text('status', { enum: ['rated', 'not_rated'] }).notNull(),
+    score: real('score'),
+    rank: integer('rank'),
+    grade: text('grade', { enum: ['excellent', 'competent', 'basically_competent', 'incompetent'] }),
+    /** The engine's figures without the explanation (rendered on read with the review's basis). */
+    detail: text('detail', { mode: 'json' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.reviewId, t.officerCode] }), index('annual_results_officer').on(t.officerCode)],
+);
+
+/** Appeals against an annual result: the quarterly rules (15 days, one per result, another HR decides). */
+export const annualAppeals = sqliteTable(
+  'annual_appeals',
+  {
+    id: text('id').primaryKey(),
+    reviewId: text('review_id').notNull().references(() => annualReviews.id),
+    officerCode: text('officer_code').notNull().references(() => officers.code),
+    reason: text('reason').notNull(),
+    filedBy: text('filed_by').notNull(),
+    filedAt: text('filed_at').notNull(),
+    status: text('status', { enum: ['pending', 'upheld', 'dismissed'] }).notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: text('decided_at'),
+    decisionReason: text('decision_reason'),
+    /** An upheld appeal's corrected grade: the effective grade from then on. */
+    correctedGrade: text('corrected_grade', { enum: ['excellent', 'competent', 'basically_competent', 'incompetent'] }),
+  },
+  (t) => [uniqueIndex('annual_appeals_result').on(t.reviewId, t.officerCode), index('annual_appeals_status').on(t.status)],
 );
 
 // ---------------------------------------------------------------------------------------------

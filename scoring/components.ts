@@ -5,21 +5,54 @@
  */
 import type { Policy } from './policy.js';
 import type { AssessmentInput, AssessmentUsed, ComponentScores, ComponentWeights, PenaltyInput, PenaltyUsed } from './types.js';
-import { dayNumber } from './dates.js';
+import { dayNumber, inclusiveDays } from './dates.js';
+import { countPlaces, divRoundHalfUp, millionths, moneyPlaces, pow10, scaledToNumber, policyPlaces, toScaledRounded } from './decimal.js';
+
+/** Whether the policy sums its decimals exactly (v2) or in binary floating point (v1). */
+export const isDecimal = (policy: Pick<Policy, 'arithmetic'>) => policy.arithmetic === 'decimal';
 
 /** Code-unit string order (not locale order), so results never depend on the host's locale. */
 export const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const clip = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
+/** Places of exact workload points: a weight in millionths times a count in millionths. */
+export const pointPlaces = policyPlaces + countPlaces;
+
+const weightCache = new WeakMap<Policy['workload']['itemWeights'], Map<string, bigint>>();
+
+/** The policy's item weights in millionths, read once per policy document. */
+function weightsInMillionths(weights: Policy['workload']['itemWeights']) {
+  let m = weightCache.get(weights);
+  if (!m) {
+    m = new Map(Object.entries(weights).map(([k, w]) => [k, millionths(w)]));
+    weightCache.set(weights, m);
+  }
+  return m;
+}
+
+const countUnit = pow10(countPlaces);
+const pointUnit = 10 ** pointPlaces;
+
 /**
  * Workload points `W = sum(itemWeight[kind] * count)` (DESIGN 3, workload), summed over kinds in
  * code-unit order. Kinds the policy does not know carry no weight and are reported back.
+ *
+ * Under decimal arithmetic (policy v2) `exact` is W exactly, an integer of 10^-12 points (weight
+ * in millionths times count in millionths), and `points` the double nearest to it; equal decimal
+ * points are equal (`6*1 + 3*0.2` and `6*1 + 2*0.2 + 1*0.2` are both 6.6). `exact` is a plain
+ * number while every product and partial sum is a safe integer (W below some 9,000 points: the
+ * usual case, and the cheap one), a bigint beyond; `<` compares the two kinds exactly, so a run
+ * may mix them. Under binary arithmetic (v1) `exact` is null and `points` the floating-point sum
+ * v1 always computed.
  */
-export function workloadPoints(policy: Policy, counts: Record<string, number>) {
+export function workloadPoints(policy: Policy, counts: Record<string, number>): { points: number; exact: number | bigint | null; counts: Record<string, number>; ignored: string[] } {
   const kinds = Object.keys(counts).sort(byCodeUnits);
   const weights = policy.workload.itemWeights;
+  const decimal = isDecimal(policy);
+  const micro = decimal ? weightsInMillionths(weights) : null;
   let points = 0;
+  let safe = true;
   const ignored: string[] = [];
   const sorted: Record<string, number> = {};
   for (const kind of kinds) {
@@ -29,23 +62,39 @@ export function workloadPoints(policy: Policy, counts: Record<string, number>) {
       ignored.push(kind);
       continue;
     }
-    points += weights[kind]! * count;
+    if (!micro) {
+      points += weights[kind]! * count;
+    } else if (safe) {
+      // Integers times integers: exact as long as the result is a safe integer.
+      const term = Number(micro.get(kind)!) * (Number.isInteger(count) ? count * 1e6 : Number(toScaledRounded(count, countPlaces)));
+      points += term;
+      if (!Number.isSafeInteger(term) || !Number.isSafeInteger(points)) safe = false;
+    }
   }
-  return { points, counts: sorted, ignored };
+  if (!micro) return { points, exact: null, counts: sorted, ignored };
+  if (safe) return { points: points / pointUnit, exact: points, counts: sorted, ignored };
+  let exact = 0n;
+  for (const kind of kinds) {
+    if (!micro.has(kind)) continue;
+    const count = counts[kind]!;
+    exact += micro.get(kind)! * (Number.isInteger(count) ? BigInt(count) * countUnit : toScaledRounded(count, countPlaces));
+  }
+  return { points: scaledToNumber(exact, pointPlaces), exact, counts: sorted, ignored };
 }
 
 /**
  * Mid-rank percentile (DESIGN 3, workload): `100 * (below + 0.5 * equal) / n`, where `equal`
- * counts the officer. `sortedPoints` is the comparison set in ascending order.
+ * counts the officer. `sortedPoints` is the comparison set in ascending order, all numbers or
+ * all exact points (bigint).
  */
-export function midRankPercentile(points: number, sortedPoints: readonly number[]) {
+export function midRankPercentile<P extends number | bigint>(points: P, sortedPoints: readonly P[]) {
   const n = sortedPoints.length;
   const below = lowerBound(sortedPoints, points);
   const equal = upperBound(sortedPoints, points) - below;
   return { score: (100 * (below + 0.5 * equal)) / n, below, equal, n, position: n - below - equal + 1 };
 }
 
-function lowerBound(a: readonly number[], x: number) {
+function lowerBound<P extends number | bigint>(a: readonly P[], x: P) {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
@@ -56,7 +105,7 @@ function lowerBound(a: readonly number[], x: number) {
   return lo;
 }
 
-function upperBound(a: readonly number[], x: number) {
+function upperBound<P extends number | bigint>(a: readonly P[], x: P) {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
@@ -94,8 +143,7 @@ export function assessmentScore(
     if (!prev || isLater(r, score, prev.r, prev.score)) latest.set(r.category, { r, score });
   }
   const cats = [...latest.keys()].sort(byCodeUnits);
-  let total = 0;
-  for (const c of cats) total += weights[c]!;
+  const total = sumWeights(policy, cats.map((c) => weights[c]!));
   if (cats.length === 0 || !(total > 0)) {
     return {
       score: null,
@@ -169,14 +217,28 @@ export function penaltyPoints(policy: Policy, flags: readonly PenaltyInput[]) {
     (a, b) => byCodeUnits(a.flagId, b.flagId) || (sev[b.severity] ?? 0) - (sev[a.severity] ?? 0) || byCodeUnits(a.rule, b.rule),
   );
   const used: PenaltyUsed[] = [];
-  let total = 0;
   for (const f of sorted) {
     if (used.length > 0 && used.at(-1)!.flagId === f.flagId) continue;
     const points = sev[f.severity] ?? 0;
     used.push({ flagId: f.flagId, rule: f.rule, severity: f.severity, points });
-    total += points;
   }
+  const total = sumWeights(policy, used.map((u) => u.points));
   return { used, uncapped: total, penalty: Math.min(total, policy.penalties.max) };
+}
+
+/**
+ * A sum of policy decimals (weights, severity points) in the given order: exact, as the nearest
+ * double, under decimal arithmetic; the plain floating-point sum under binary arithmetic (v1).
+ */
+export function sumWeights(policy: Pick<Policy, 'arithmetic'>, values: readonly number[]): number {
+  if (isDecimal(policy)) {
+    let s = 0n;
+    for (const v of values) s += millionths(v);
+    return scaledToNumber(s, policyPlaces);
+  }
+  let s = 0;
+  for (const v of values) s += v;
+  return s;
 }
 
 /**
@@ -186,15 +248,35 @@ export function penaltyPoints(policy: Policy, flags: readonly PenaltyInput[]) {
  */
 export function compositeScore(policy: Policy, s: ComponentScores, penalty: number) {
   const w = policy.components;
-  const present = w.workload + (s.assessment === null ? 0 : w.assessment) + w.feedback + w.tenure;
-  const share = (x: number) => (present > 0 ? x / present : 0);
-  const weights: ComponentWeights =
-    s.assessment === null
-      ? { workload: share(w.workload), assessment: 0, feedback: share(w.feedback), tenure: share(w.tenure) }
-      : { workload: w.workload, assessment: w.assessment, feedback: w.feedback, tenure: w.tenure };
+  let weights: ComponentWeights;
+  if (s.assessment === null) {
+    const present = sumWeights(policy, [w.workload, 0, w.feedback, w.tenure]);
+    const share = (x: number) => (present > 0 ? x / present : 0);
+    weights = { workload: share(w.workload), assessment: 0, feedback: share(w.feedback), tenure: share(w.tenure) };
+  } else {
+    weights = { workload: w.workload, assessment: w.assessment, feedback: w.feedback, tenure: w.tenure };
+  }
   let base = weights.workload * s.workload;
   if (s.assessment !== null) base += weights.assessment * s.assessment;
   base += weights.feedback * s.feedback;
   base += weights.tenure * s.tenure;
   return { weights, base, composite: clip(base - penalty, 0, 100), incomplete: s.assessment === null };
+}
+
+/**
+ * Payout in yuan (DESIGN 3, tiers): `baseAllowance * coefficient * activeDays / periodDays`,
+ * rounded to the fen.
+ * - Decimal arithmetic (v2): exactly, in integer fen: base in fen times coefficient in millionths
+ *   times active days, over period days times 10^6, rounded half away from zero (四舍五入); with
+ *   `proration: 'active_days'` the days factor applies, otherwise it is 1.
+ * - Binary arithmetic (v1): `round(baseAllowance * coefficient * 100) / 100`, as v1 computed it.
+ */
+export function payoutOf(policy: Policy, coefficient: number, activeDays: number, period: { start: string; end: string }): number {
+  if (!isDecimal(policy)) return Math.round(policy.baseAllowance * coefficient * 100) / 100;
+  const prorate = policy.proration === 'active_days';
+  const periodDays = prorate ? inclusiveDays(period.start, period.end) : 1;
+  const base = millionths(policy.baseAllowance) / pow10(policyPlaces - moneyPlaces);
+  const num = base * millionths(coefficient) * BigInt(prorate ? activeDays : 1);
+  const den = pow10(policyPlaces) * BigInt(prorate ? periodDays : 1);
+  return scaledToNumber(divRoundHalfUp(num, den), moneyPlaces);
 }

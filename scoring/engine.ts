@@ -13,6 +13,7 @@ import {
   feedbackPrior,
   feedbackScore,
   midRankPercentile,
+  payoutOf,
   penaltyPoints,
   tenureScore,
   workloadPoints,
@@ -92,14 +93,20 @@ export function gradeOfficers(policy: Policy, input: EngineInput, options: { exp
   const gradedCount = graded.length;
 
   // Comparison sets for the workload percentile: own peer group, or the whole run when small.
-  const all = graded.map((w) => w.points.points).sort((a, b) => a - b);
-  const groups = new Map<string, number[]>();
+  // Points compare exactly (bigint) under decimal arithmetic, as v1's floats otherwise.
+  const pointsKey = (w: Work): number | bigint => w.points.exact ?? w.points.points;
+  const keys = graded.map(pointsKey);
+  const ascending = keys.every((k) => typeof k === 'number')
+    ? (a: number | bigint, b: number | bigint) => (a as number) - (b as number)
+    : (a: number | bigint, b: number | bigint) => (a < b ? -1 : a > b ? 1 : 0);
+  const all = keys.sort(ascending);
+  const groups = new Map<string, (number | bigint)[]>();
   for (const w of graded) {
     const g = groups.get(w.input.peerGroup);
-    if (g) g.push(w.points.points);
-    else groups.set(w.input.peerGroup, [w.points.points]);
+    if (g) g.push(pointsKey(w));
+    else groups.set(w.input.peerGroup, [pointsKey(w)]);
   }
-  for (const g of groups.values()) g.sort((a, b) => a - b);
+  for (const g of groups.values()) g.sort(ascending);
 
   const prior = feedbackPrior(
     policy,
@@ -109,7 +116,7 @@ export function gradeOfficers(policy: Policy, input: EngineInput, options: { exp
   const scored = graded.map((w) => {
     const group = groups.get(w.input.peerGroup)!;
     const fallback = group.length < policy.workload.minPeerGroupSize;
-    const pct = midRankPercentile(w.points.points, fallback ? all : group);
+    const pct = midRankPercentile(pointsKey(w), fallback ? all : group);
     const components: ComponentScores = {
       workload: pct.score,
       assessment: w.assessment.score,
@@ -132,7 +139,7 @@ export function gradeOfficers(policy: Policy, input: EngineInput, options: { exp
     const tier = placement?.placedAt ?? null;
     if (tier !== null) tierCounts[tier]!++;
     const coefficient = tier === null ? null : coefficientOf.get(tier)!;
-    const payout = coefficient === null ? null : Math.round(policy.baseAllowance * coefficient * 100) / 100;
+    const payout = coefficient === null ? null : payoutOf(policy, coefficient, s.w.active, period);
     const raw = rawOf(s.w, ctx, {
       peerGroupUsed: s.fallback ? wholeRun : s.w.input.peerGroup,
       peerFallback: s.fallback,

@@ -9,7 +9,7 @@
  */
 import type { Policy } from './policy.js';
 import type { CapUsage, OfficerInput, OfficerResult } from './types.js';
-import { maxDate, minDate } from './dates.js';
+import { inclusiveDays, maxDate, minDate } from './dates.js';
 
 export interface ExplainContext {
   policy: Policy;
@@ -39,6 +39,13 @@ export interface ExplainBasis {
   penaltyMax: number;
   /** Share and cap of the levels the officer was capped at (only those). */
   caps: { level: number; share: number; cap: number }[];
+  /** The payout is prorated by active days (policy v2, `proration: 'active_days'`); absent for v1. */
+  prorated?: true;
+  /**
+   * The run summed its policy decimals exactly (policy v2, `arithmetic: 'decimal'`); absent for
+   * v1. Not quoted: it tells whoever rebuilds figures from a stored breakdown how to sum them.
+   */
+  decimal?: true;
 }
 
 /** A result without its explanation: what the explanation is rendered from. */
@@ -93,6 +100,8 @@ export function explainBasis(ctx: ExplainContext, o: Pick<OfficerInput, 'hireDat
       share: policy.tiers.find((t) => t.level === level)?.maxShare ?? 0,
       cap: ctx.caps.find((x) => x.level === level)?.cap ?? 0,
     })),
+    ...(policy.proration === 'active_days' ? { prorated: true as const } : {}),
+    ...(policy.arithmetic === 'decimal' ? { decimal: true as const } : {}),
   };
 }
 
@@ -238,8 +247,9 @@ export function explainGraded(r: ResultFigures, b: ExplainBasis): Explanation {
   if (p) {
     const capOf = (level: number) => b.caps.find((x) => x.level === level)?.cap ?? 0;
     const shareOf = (level: number) => b.caps.find((x) => x.level === level)?.share ?? 0;
-    const pay = `系数 ${num(r.coefficient!)}，绩效 ${d2(r.payout!)} 元`;
-    const payEn = `coefficient ${num(r.coefficient!)}, payout ${d2(r.payout!)}`;
+    const days = inclusiveDays(period.start, period.end);
+    const pay = `系数 ${num(r.coefficient!)}，绩效 ${d2(r.payout!)} 元` + (b.prorated ? `（按全期 ${days} 天中在岗 ${r.activeDays} 天计发）` : '');
+    const payEn = `coefficient ${num(r.coefficient!)}, payout ${d2(r.payout!)}` + (b.prorated ? ` (paid for ${r.activeDays} of ${days} days)` : '');
     if (p.cappedAt.length === 0) {
       zh.push(`符合 ${p.qualifiedFor} 级条件，定为 ${p.placedAt} 级；${pay}。`);
       en.push(`Qualified for ${p.qualifiedFor}, placed at ${p.placedAt}; ${payEn}.`);

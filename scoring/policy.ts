@@ -3,6 +3,7 @@
  * comes from here; a run stores the exact document it used, by hash.
  */
 import { z } from 'zod';
+import { floorShare, hasPlaces, millionths, moneyPlaces, policyPlaces } from './decimal.js';
 
 const weight = z.number().min(0).max(1);
 const positive = z.number().finite().nonnegative();
@@ -14,6 +15,31 @@ export const tierSchema = z.object({
   maxShare: z.number().gt(0).max(1).nullable(),
   coefficient: positive,
 });
+
+const score = z.number().min(0).max(100);
+const severities = ['low', 'medium', 'high', 'critical'] as const;
+
+/**
+ * The year (DESIGN 3b): how quarterly composites become an annual grade. Every number of the
+ * section is a policy default; a policy without the section uses `defaultAnnualPolicy`.
+ */
+export const annualPolicySchema = z.object({
+  /** Fewer graded quarters than this: `not_rated`. */
+  minQuarters: z.number().int().min(1).max(4),
+  /** The tier whose quarters break ties in the ranking (quarters at tier 5, desc). */
+  tieBreakTier: z.number().int().min(1),
+  excellent: z.object({
+    minScore: score,
+    /** The quota: at most floor(maxShare * rated) officers are excellent. */
+    maxShare: z.number().gt(0).max(1),
+    /** A flag of one of these severities confirmed against the officer in the year bars excellent. */
+    barringSeverities: z.array(z.enum(severities)),
+  }),
+  competent: z.object({ minScore: score }),
+  basicallyCompetent: z.object({ minScore: score }),
+});
+
+export type AnnualPolicy = z.infer<typeof annualPolicySchema>;
 
 export const policySchema = z
   .object({
@@ -48,15 +74,40 @@ export const policySchema = z
     eligibility: z.object({ minActiveDays: z.number().int().min(0) }),
     tiers: z.array(tierSchema).min(1),
     baseAllowance: positive,
+    /**
+     * How sums of policy decimals are done (workload points, penalty points, weight totals, the
+     * payout): `decimal` exactly, in millionths (v2); absent or `binary`: in binary floating
+     * point, as policy v1 did (kept so that stored v1 runs reproduce bit for bit).
+     */
+    arithmetic: z.enum(['binary', 'decimal']).optional(),
+    /** `active_days`: payout = base x coefficient x active days / days in the period (v2); absent or `none`: the full base (v1). */
+    proration: z.enum(['none', 'active_days']).optional(),
+    annual: annualPolicySchema.optional(),
   })
   .superRefine((p, ctx) => {
+    const decimal = p.arithmetic === 'decimal';
+    if (decimal) checkPlaces(p, ctx);
     const sum = p.components.workload + p.components.assessment + p.components.feedback + p.components.tenure;
-    if (Math.abs(sum - 1) > 1e-9) {
+    const componentsOff = decimal ? sumMillionths(Object.values(p.components)) !== 1_000_000n : Math.abs(sum - 1) > 1e-9;
+    if (componentsOff) {
       ctx.addIssue({ code: 'custom', path: ['components'], message: `component weights must sum to 1 (they sum to ${sum})` });
     }
     const cats = Object.values(p.assessment.categoryWeights).reduce((a, b) => a + b, 0);
-    if (Math.abs(cats - 1) > 1e-9) {
+    const catsOff = decimal ? sumMillionths(Object.values(p.assessment.categoryWeights)) !== 1_000_000n : Math.abs(cats - 1) > 1e-9;
+    if (catsOff) {
       ctx.addIssue({ code: 'custom', path: ['assessment', 'categoryWeights'], message: `category weights must sum to 1 (they sum to ${cats})` });
+    }
+    if (p.proration === 'active_days' && !decimal) {
+      ctx.addIssue({ code: 'custom', path: ['proration'], message: 'proration by active days needs "arithmetic": "decimal" (the payout is computed exactly in fen)' });
+    }
+    if (p.annual) {
+      const a = p.annual;
+      if (!(a.excellent.minScore > a.competent.minScore && a.competent.minScore > a.basicallyCompetent.minScore)) {
+        ctx.addIssue({ code: 'custom', path: ['annual'], message: 'annual grade lines must fall: excellent > competent > basicallyCompetent' });
+      }
+      if (!hasPlaces(a.excellent.maxShare, policyPlaces)) {
+        ctx.addIssue({ code: 'custom', path: ['annual', 'excellent', 'maxShare'], message: `at most ${policyPlaces} decimal places` });
+      }
     }
     for (let i = 1; i < p.tiers.length; i++) {
       const hi = p.tiers[i - 1]!;
@@ -72,8 +123,33 @@ export const policySchema = z
 
 export type Policy = z.infer<typeof policySchema>;
 
-/** Policy v1, the defaults of DESIGN section 3. */
-export const defaultPolicy: Policy = {
+const sumMillionths = (xs: number[]) => xs.reduce((s, x) => s + millionths(x), 0n);
+
+/**
+ * Under decimal arithmetic every decimal that is summed or paid must be exact in its unit:
+ * weights, coefficients and severity points in millionths, the base allowance in fen.
+ */
+function checkPlaces(p: Policy, ctx: z.RefinementCtx) {
+  const need = (x: number, path: (string | number)[], places = policyPlaces) => {
+    if (!hasPlaces(x, places)) ctx.addIssue({ code: 'custom', path, message: `at most ${places} decimal places when "arithmetic" is "decimal"` });
+  };
+  for (const [k, v] of Object.entries(p.components)) need(v, ['components', k]);
+  for (const [k, v] of Object.entries(p.workload.itemWeights)) need(v, ['workload', 'itemWeights', k]);
+  for (const [k, v] of Object.entries(p.assessment.categoryWeights)) need(v, ['assessment', 'categoryWeights', k]);
+  for (const [k, v] of Object.entries(p.penalties.severity)) need(v, ['penalties', 'severity', k]);
+  need(p.penalties.max, ['penalties', 'max']);
+  p.tiers.forEach((t, i) => {
+    need(t.coefficient, ['tiers', i, 'coefficient']);
+    if (t.maxShare !== null) need(t.maxShare, ['tiers', i, 'maxShare']);
+  });
+  need(p.baseAllowance, ['baseAllowance'], moneyPlaces);
+}
+
+/**
+ * Policy v1, the defaults of DESIGN section 3 as first built: binary floating-point sums, the
+ * full base allowance whatever the active days. Stored v1 runs reproduce with it bit for bit.
+ */
+export const policyV1: Policy = {
   version: 'v1',
   components: { workload: 0.35, assessment: 0.3, feedback: 0.25, tenure: 0.1 },
   workload: {
@@ -106,6 +182,36 @@ export const defaultPolicy: Policy = {
   ],
   baseAllowance: 3000,
 };
+
+/** The annual section of DESIGN 3b. */
+export const defaultAnnualPolicy: AnnualPolicy = {
+  minQuarters: 2,
+  tieBreakTier: 5,
+  excellent: { minScore: 80, maxShare: 0.15, barringSeverities: ['high', 'critical'] },
+  competent: { minScore: 60 },
+  basicallyCompetent: { minScore: 45 },
+};
+
+/**
+ * Policy v2, the default (DESIGN 3 and 3b): v1's numbers with exact decimal sums (equal decimal
+ * workload points tie), payout prorated by active days to the fen, and the annual section.
+ */
+export const policyV2: Policy = {
+  ...policyV1,
+  version: 'v2',
+  arithmetic: 'decimal',
+  proration: 'active_days',
+  annual: defaultAnnualPolicy,
+};
+
+/** The built-in default policy: v2. */
+export const defaultPolicy: Policy = policyV2;
+
+/** The annual section a policy grades the year by: its own, or the default of DESIGN 3b. */
+export const annualPolicyOf = (p: Policy): AnnualPolicy => p.annual ?? defaultAnnualPolicy;
+
+/** The annual quota: floor(maxShare * rated), exactly (the share read as its decimal). */
+export const annualQuota = (a: AnnualPolicy, rated: number) => floorShare(a.excellent.maxShare, rated);
 
 export const workloadKinds = () => Object.keys(defaultPolicy.workload.itemWeights);
 export const assessmentCategories = () => Object.keys(defaultPolicy.assessment.categoryWeights);

@@ -5,7 +5,8 @@
  * DATABASE_URL (default file:./data/demo.db) and PORT (default 8787) as for `npm start`. The
  * database is generated on the first run (about a minute) and reused after that; `--fresh`
  * deletes and regenerates it. Each start prints a fresh token per role and the URLs to open.
- * "Today" is the real date; the data covers the four quarters before it and today's quarter.
+ * "Today" is the real date; the data covers today's quarter and the quarters before it back to the
+ * first quarter of the latest year the demo publishes and reviews (four to eight quarters).
  * Backups go to `<database>-backups/` (BACKUP_DIR), and /metrics answers the printed token
  * (METRICS_TOKEN), unless the environment sets them.
  */
@@ -75,7 +76,8 @@ async function main() {
   for (const [path, what] of [
     ['/', 'home'],
     ['/login', 'sign in with a token'],
-    ['/hr', 'HR console: grading runs, adjustments, publish, export'],
+    ['/hr', 'HR console: grading runs, adjustments, publish, export, corrections'],
+    ['/hr/annual', 'annual review (年度考核): the year graded, published, appealed'],
     ['/flags', 'supervisor flag queue'],
     ['/me/reviews', 'officer: review panels waiting for your vote; /me: a flag waiting for your answer'],
     ['/spot-checks', 'supervisor: the quarter’s random spot checks'],

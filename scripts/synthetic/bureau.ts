@@ -84,6 +84,8 @@ export interface Bureau extends Required<ImportInput> {
   gradedPeriod: string;
   /** Quarters with data, oldest first; the last is today's (incomplete) quarter. */
   periods: { code: string; startDate: string; endDate: string }[];
+  /** With `size.fullYear`: the calendar year whose four quarters the demo publishes and reviews. */
+  reviewYear: number | null;
   windowStart: string;
   /** The decision threshold the bunching is planted under (assessed turnover, yuan a month). */
   turnoverThreshold: number;
@@ -176,7 +178,14 @@ export function generateBureau({ size, seed = 'tgo', today }: GenerateOptions): 
   const todayDay = dayOf(today);
   const currentQ = quarterOf(today);
   const gradedPeriod = shiftQuarter(currentQ, -1);
-  const firstQ = shiftQuarter(gradedPeriod, -3);
+  let firstQ = shiftQuarter(gradedPeriod, -3);
+  let reviewYear: number | null = null;
+  if (size.fullYear) {
+    // The quarters before the last complete one are published: the latest year they complete.
+    const lastPublished = shiftQuarter(gradedPeriod, -1);
+    reviewYear = Number(lastPublished.slice(0, 4)) - (lastPublished.endsWith('Q4') ? 0 : 1);
+    if (`${reviewYear}Q1` < firstQ) firstQ = `${reviewYear}Q1`;
+  }
   const periods: Bureau['periods'] = [];
   for (let q = firstQ; ; q = shiftQuarter(q, 1)) {
     periods.push(quarterRange(q));
@@ -184,6 +193,10 @@ export function generateBureau({ size, seed = 'tgo', today }: GenerateOptions): 
   }
   const windowStart = periods[0]!.startDate;
   const windowDay = dayOf(windowStart);
+  // Responses and decisions are sized for five quarters; a longer window keeps their density.
+  const streamScale = size.fullYear ? periods.length / 5 : 1;
+  const responseCount = Math.round(size.responses * streamScale);
+  const decisionCount = Math.round(size.decisions * streamScale);
   const width = size.officers >= 10_000 ? 5 : 4;
 
   // --- units ----------------------------------------------------------------------------------
@@ -434,7 +447,7 @@ export function generateBureau({ size, seed = 'tgo', today }: GenerateOptions): 
     const pickOfficer = cumulative(traits, (t) => exposure[t.o.team] ?? 1);
     const burstList = [...burst];
     const burstSize = burstList.length * 13;
-    const plain = Math.max(0, size.responses - burstSize);
+    const plain = Math.max(0, responseCount - burstSize);
     const make = (index: number, t: OfficerTraits, submittedMs: number): ResponseEvent => {
       const low = t.quality < 3.4;
       const ratings = {
@@ -502,7 +515,7 @@ export function generateBureau({ size, seed = 'tgo', today }: GenerateOptions): 
         investigated: rng.chance(0.0003),
       }));
     };
-    for (let index = 0; index < size.decisions; index++) {
+    for (let index = 0; index < decisionCount; index++) {
       // Amendments: the same decider revisits one of their recent decisions.
       if (recent.length > 20 && rng.chance(0.004)) {
         const orig = rng.pick(recent);
@@ -627,6 +640,7 @@ export function generateBureau({ size, seed = 'tgo', today }: GenerateOptions): 
     today,
     gradedPeriod,
     periods,
+    reviewYear,
     windowStart,
     units,
     officers,

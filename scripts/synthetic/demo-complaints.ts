@@ -156,7 +156,13 @@ async function complaints(d: ComplaintsDemoInput, rng: Rng, ctxOf: CtxOf, step: 
         ctx: ctxOf(reviewer),
         flagId: row.flag_id,
         input: confirmed
-          ? { to: 'closed', outcome: 'confirmed', reason: '核查属实，已约谈当事人并责令整改。Confirmed; the officer was interviewed.' }
+          ? {
+              to: 'closed',
+              outcome: 'confirmed',
+              reason: '核查属实，已约谈当事人并责令整改。Confirmed; the officer was interviewed.',
+              // Due process (issue 13): confirming inside the officer's 7-day answer window needs a reason not to wait.
+              earlyReason: '当事人约谈时已当面陈述并签字确认。The officer gave their account at the interview and signed it.',
+            }
           : { to: 'closed', outcome: 'false_positive', reason: '调阅录音，未发现所反映问题。The recording does not show it.' },
       });
       if (confirmed && c.current) upheld = c.trackingUrl;

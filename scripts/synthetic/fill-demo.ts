@@ -8,8 +8,9 @@
  * as they take them; the service hall's intake system issues survey invitations and taxpayers
  * answer (the form is posted to the app, as a browser would); after each quarter HR imports
  * workload and test results and runs the grading (the older quarters are published, the last
- * one is left computed for HR to adjust and publish); supervisors scan for flags after each
- * quarter; a checkpoint is signed at each month's end.
+ * one is left computed for HR to adjust and publish; the last published quarter's decided appeal is
+ * upheld, a correction that shows in payroll); supervisors scan for flags after each quarter; a
+ * checkpoint is signed at each month's end. Today, HR reviews the bureau's year (demo-pay.ts).
  */
 import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
@@ -30,6 +31,7 @@ import { decideAppeal, fileAppeal } from '../../src/grading/appeal.js';
 import { transitionFlag } from '../../src/flags/workflow.js';
 import { getCheckpoint } from '../../src/audit/service.js';
 import { generateBureau, type Bureau, type DecisionEvent, type ResponseEvent } from './bureau.js';
+import { fillPayDemo } from './demo-pay.js';
 import { demoSize, type BureauSize } from './sizes.js';
 import { fillSeparationDemo, hrOfficerCode } from './demo-separation.js';
 import { reviewDemo, type ReviewDemoEvent } from './demo-review.js';
@@ -342,6 +344,15 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
           const id = appealIds.get(ev.period);
           if (!id) break;
           // hr.li published the run, so a third HR user decides the appeal.
+          // The last published quarter's appeal is upheld: its correction shows in payroll.
+          if (ev.period === completed.at(-2)?.code) {
+            const [r] = await db.all<{ tier: number }>(sql`select r.tier from appeals a join grading_results r on r.run_id = a.run_id and r.officer_code = a.officer_code where a.id = ${id}`);
+            await decideAppeal({
+              ctx: ctxOf(hr3),
+              input: { id, outcome: 'upheld', correctedTier: r!.tier + 1, reason: '核实窗口排班记录，代班业务量确未计入，能级上调一级。Checked the hall rosters: the shifts were not counted; one tier up.' },
+            });
+            break;
+          }
           await decideAppeal({
             ctx: ctxOf(hr3),
             input: { id, outcome: 'dismissed', reason: '代班工作量已按窗口业务量计入 registration_case，维持原能级。The shifts are in the registration workload already; tier stands.' },
@@ -420,6 +431,7 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
   try {
     const out = await scanFlags({ ctx: ctxOf(supervisor) });
     log(`flag scan today: ${out.raised} raised`);
+    await fillPayDemo({ year: b.reviewYear, ctxOf, maker: hr1, checker: hr2, log });
     await getCheckpoint({ ctx: ctxOf(supervisor) });
   } catch (err) {
     fail('final', err);
@@ -442,6 +454,8 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
     gradingRuns: schema.gradingRuns,
     adjustments: schema.adjustments,
     appeals: schema.appeals,
+    corrections: schema.corrections,
+    annualReviews: schema.annualReviews,
     flagTransitions: schema.flagTransitions,
     users: schema.users,
     auditEntries: schema.auditEntries,

@@ -14,6 +14,12 @@ export interface BureauSize {
   audit: number;
   /** Bench only: rows in the CSV import scenario. */
   importRows: number;
+  /**
+   * Demo: the data window reaches back to the first quarter of the latest calendar year whose four
+   * quarters are all before the last complete one, so that year is graded, published and
+   * reviewed (年度考核); responses and decisions grow with the window, keeping their density.
+   */
+  fullYear?: boolean;
 }
 
 export const demoSize: BureauSize = {
@@ -23,11 +29,13 @@ export const demoSize: BureauSize = {
   peerGroups: ['urban', 'county', 'development_zone', 'urban', 'county'],
   officers: 200,
   taxpayers: 4000,
-  workloadQuarters: 2,
+  // Every complete quarter of the window (up to eight with fullYear).
+  workloadQuarters: 8,
   responses: 2400,
   decisions: 1200,
   audit: 0,
   importRows: 0,
+  fullYear: true,
 };
 
 export const quickSize: BureauSize = {

@@ -4,7 +4,7 @@
  */
 import type { Ctx } from '../core/context.js';
 import type { Unchecked } from '../core/validate.js';
-import { csvDocument, type CsvCell } from './csv.js';
+import { csvDocument, type CsvCell } from '../core/csv.js';
 import { complaintMessages } from './messages.js';
 import { complaintSummary, type summaryQuery } from './summary.js';
 import type { z } from '@hono/zod-openapi';
@@ -16,8 +16,8 @@ type Key = keyof typeof complaintMessages;
 export async function complaintSummaryCsv({ ctx, input }: { ctx: Ctx; input: Unchecked<z.input<typeof summaryQuery>> }): Promise<{ filename: string; body: string }> {
   const s = await complaintSummary({ ctx, input });
   const p = s.previous;
+  const header = [both('analysis.dimension'), both('analysis.code'), both('analysis.name'), s.period, p.period, both('analysis.change')];
   const rows: CsvCell[][] = [
-    [both('analysis.dimension'), both('analysis.code'), both('analysis.name'), s.period, p.period, both('analysis.change')],
     ['total', '', both('analysis.totalRow'), s.total, p.total, s.total - p.total],
   ];
   for (const [k, n] of Object.entries(s.byCategory)) rows.push(['category', k, both(`category.${k}` as Key), n, p.byCategory[k] ?? 0, n - (p.byCategory[k] ?? 0)]);
@@ -27,5 +27,5 @@ export async function complaintSummaryCsv({ ctx, input }: { ctx: Ctx; input: Unc
   for (const [unit, top] of Object.entries(s.topCategoriesByUnit)) {
     top.forEach((x, i) => rows.push([`top:${unit}`, x.category, `${i + 1}. ${both(`category.${x.category}` as Key)}`, x.n, '', '']));
   }
-  return { filename: `complaints-${s.period}.csv`, body: csvDocument(rows) };
+  return { filename: `complaints-${s.period}.csv`, body: csvDocument(header, rows) };
 }

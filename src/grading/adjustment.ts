@@ -13,7 +13,9 @@ import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import { commitGuarded, guarded } from '../audit/guarded.js';
-import { assertMutable, findRun, payoutFor, resultDetail, runPolicy, type ResultDetail } from './run-model.js';
+import { assertMutable, findRun, resultDetail, runPolicy, type ResultDetail } from './run-model.js';
+import { payoutOf } from '../../scoring/components.js';
+import { parsePeriod } from '../core/period.js';
 import type { Policy } from '../../scoring/policy.js';
 import { freeText } from '../core/text.js';
 
@@ -146,11 +148,12 @@ export async function decideAdjustment({ ctx, input: given }: { ctx: Ctx; input:
     .from(gradingResults)
     .where(and(eq(gradingResults.runId, run.id), eq(gradingResults.officerCode, adj.officerCode)));
   const decisionId = newId('dec', now);
-  const payout = payoutFor(policy, tier.coefficient);
+  const engineResult = resultDetail(result!);
+  const payout = payoutOf(policy, tier.coefficient, engineResult.activeDays, parsePeriod(run.period)!);
   // The full result (explanation included) is stored from here on: the columns now carry the
   // adjusted tier, so the compact breakdown could no longer take the engine's from them.
   const detail: ResultDetail = {
-    ...resultDetail(result!),
+    ...engineResult,
     adjustment: { adjustmentId: adj.id, decisionId, fromTier: result!.tier!, toTier: adj.toTier, coefficient: tier.coefficient, payout, reason: adj.reason },
   };
   const justification = `Tier ${result!.tier} -> ${adj.toTier} in run ${run.id} (${run.period}). Proposed: ${adj.reason} Approved: ${input.reason}`;

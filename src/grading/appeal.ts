@@ -2,7 +2,8 @@
  * Appeals against a published result. The officer files within 15 days of publication; an HR
  * user who neither graded the run (started or published it) nor adjusted that officer (proposed
  * or decided an adjustment) decides. The run stays frozen: an upheld appeal records a corrected
- * tier on the appeal and a `grade_adjustment` decision, never a change to the published result.
+ * tier on the appeal, a `grade_adjustment` decision and a correction record (corrections.ts) that
+ * every payroll figure follows, never a change to the published result.
  */
 import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
@@ -18,6 +19,7 @@ import { findRun, runPolicy } from './run-model.js';
 import { tierOf } from './adjustment.js';
 import { nextLeafSeq } from '../audit/append.js';
 import { freeText } from '../core/text.js';
+import { appealCorrection } from './corrections.js';
 
 /** Days after publication on which an appeal may still be filed (publication day is day 0). */
 export const APPEAL_WINDOW_DAYS = 15;
@@ -132,10 +134,13 @@ export async function decideAppeal({ ctx, input: given }: { ctx: Ctx; input: { i
   } else {
     const decisionId = newId('dec', now);
     const justification = `Appeal ${appeal.id} upheld for run ${run.id} (${run.period}): corrected tier ${correctedTier}. ${input.reason}`;
+    // The correction record pay follows from now on, in the same batch (DESIGN 3, corrections).
+    const fix = await appealCorrection(ctx, run, { appealId: appeal.id, officerCode: appeal.officerCode, toTier: correctedTier, decisionId, reason: input.reason, at, by: me });
     await commitGuarded(
       ctx,
       [
         update,
+        fix.write,
         ctx.db.insert(decisions).values({
           id: decisionId,
           type: 'grade_adjustment',
@@ -154,6 +159,7 @@ export async function decideAppeal({ ctx, input: given }: { ctx: Ctx; input: { i
       [
         { action: 'decision.record', entity: 'decision', entityId: decisionId, payload: { type: 'grade_adjustment', deciderUserId: me, deciderCode: ctx.actor.officerCode ?? null, subjectOfficerCode: appeal.officerCode, amount: correctedTier, threshold: null, justification, decidedAt: at } },
         appealEvent,
+        fix.event,
       ],
       'appeal_decided',
       raced,

@@ -10,8 +10,9 @@ import { z } from '@hono/zod-openapi';
 import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest } from '../core/errors.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
-import { findRun, runPolicy, runView } from './run-model.js';
+import { effectiveOf, findRun, runPolicy, runView } from './run-model.js';
 import { idParam } from '../core/openapi.js';
+import { runCorrections } from './corrections.js';
 
 const components = ['workload', 'assessment', 'feedback', 'tenure'] as const;
 type Component = (typeof components)[number];
@@ -100,6 +101,11 @@ interface JoinedRow {
   compositeB: number | null;
   rankA: number | null;
   rankB: number | null;
+  coefA: number | null;
+  coefB: number | null;
+  payoutA: number | null;
+  payoutB: number | null;
+  unit: string | null;
   penaltyA: number | null;
   penaltyB: number | null;
   wA: number | null; aA: number | null; fA: number | null; tA: number | null;
@@ -144,6 +150,9 @@ export async function compareRuns({ ctx, input: given }: { ctx: Ctx; input: Unch
            ra.officer_code is not null as inA, rb.officer_code is not null as inB,
            ra.tier as tierA, rb.tier as tierB, ra.composite as compositeA, rb.composite as compositeB,
            ra.rank as rankA, rb.rank as rankB, ra.penalty as penaltyA, rb.penalty as penaltyB,
+           ra.coefficient as coefA, rb.coefficient as coefB, ra.payout as payoutA, rb.payout as payoutB,
+           coalesce(json_extract(ra.detail, '$.unit'), json_extract(ra.detail, '$.unitCode'),
+                    json_extract(rb.detail, '$.unit'), json_extract(rb.detail, '$.unitCode')) as unit,
            ra.workload as wA, ra.assessment as aA, ra.feedback as fA, ra.tenure as tA,
            rb.workload as wB, rb.assessment as aB, rb.feedback as fB, rb.tenure as tB,
            coalesce(json_extract(ra.detail, '$.weights'), json_extract(ra.detail, '$.w')) as weightsA,
@@ -153,6 +162,13 @@ export async function compareRuns({ ctx, input: given }: { ctx: Ctx; input: Unch
     left join grading_results ra on ra.run_id = ${a} and ra.officer_code = x.officer_code
     left join grading_results rb on rb.run_id = ${b} and rb.officer_code = x.officer_code
     order by x.officer_code`);
+
+  const [fixesA, fixesB, unitNames] = await Promise.all([
+    runCorrections(ctx, a),
+    runCorrections(ctx, b),
+    ctx.db.all<{ code: string; name: string }>(sql`select code, name from units`),
+  ]);
+  const money = new MoneyTally(new Map(unitNames.map((u) => [u.code, u.name])));
 
   const labels = [...levels.map(String), 'not_graded'];
   const index = new Map(labels.map((l, i) => [l, i]));
@@ -181,6 +197,10 @@ export async function compareRuns({ ctx, input: given }: { ctx: Ctx; input: Unch
   };
 
   for (const r of rows) {
+    // Money: what each run pays, corrections applied (a what-if has none).
+    const unit = r.unit ?? '-';
+    if (r.inA) money.add('a', unit, effectiveOf({ tier: r.tierA, coefficient: r.coefA, payout: r.payoutA }, fixesA.get(a, r.officerCode)).payout);
+    if (r.inB) money.add('b', unit, effectiveOf({ tier: r.tierB, coefficient: r.coefB, payout: r.payoutB }, fixesB.get(b, r.officerCode)).payout);
     const from = label(r.tierA, !!r.inA);
     const to = label(r.tierB, !!r.inB);
     const key = `${ensure(from)}:${ensure(to)}`;
@@ -249,8 +269,44 @@ export async function compareRuns({ ctx, input: given }: { ctx: Ctx; input: Unch
     labels,
     matrix,
     moved: movers.length,
+    money: money.result(),
     movers,
     byPeerGroup: distribution('peerGroup'),
     byTeam: distribution('team'),
   };
+}
+
+/** Payouts summed in integer fen (so totals are exact), per run and per unit. */
+class MoneyTally {
+  private readonly totals = { a: { fen: 0, paid: 0 }, b: { fen: 0, paid: 0 } };
+  private readonly units = new Map<string, { a: { fen: number; paid: number }; b: { fen: number; paid: number } }>();
+  constructor(private readonly names: Map<string, string>) {}
+
+  add(side: 'a' | 'b', unit: string, payout: number | null) {
+    if (payout === null) return;
+    const fen = Math.round(payout * 100);
+    let u = this.units.get(unit);
+    if (!u) this.units.set(unit, (u = { a: { fen: 0, paid: 0 }, b: { fen: 0, paid: 0 } }));
+    u[side].fen += fen;
+    u[side].paid++;
+    this.totals[side].fen += fen;
+    this.totals[side].paid++;
+  }
+
+  /**
+   * Money of the comparison: each run's total payout, the officers paid and the mean per officer
+   * paid, the same by unit, and B - A. Yuan, exact to the fen.
+   */
+  result() {
+    const yuan = (fen: number) => fen / 100;
+    const side = (x: { fen: number; paid: number }) => ({ total: yuan(x.fen), paid: x.paid, perOfficer: x.paid ? Math.round(x.fen / x.paid) / 100 : null });
+    return {
+      a: side(this.totals.a),
+      b: side(this.totals.b),
+      difference: yuan(this.totals.b.fen - this.totals.a.fen),
+      byUnit: [...this.units.entries()]
+        .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+        .map(([unit, u]) => ({ unit, name: this.names.get(unit) ?? null, a: side(u.a), b: side(u.b), difference: yuan(u.b.fen - u.a.fen) })),
+    };
+  }
 }

@@ -7,6 +7,7 @@ import { z } from '@hono/zod-openapi';
 import { gradingResults, gradingRuns } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { ApiError, conflict } from '../core/errors.js';
+import { isoDate } from '../core/clock.js';
 import { newId, sha256Hex } from '../core/ids.js';
 import { commit, type Write } from '../audit/append.js';
 import { canonicalJson } from '../audit/canonical.js';
@@ -18,7 +19,7 @@ import { insertMany } from '../../db/insert-many.js';
 import { packDetail, storedRun } from './detail.js';
 import { figuresText } from './digest.js';
 import { commitGuarded, guarded } from '../audit/guarded.js';
-import { assertMutable, findRun, parsePolicy, parseRunPeriod, runPolicy } from './run-model.js';
+import { assertMutable, findRun, parsePolicy, parseRunPeriod, periodState, runPolicy } from './run-model.js';
 import { policyInEffect, storePolicy } from './policies.js';
 
 export const startRunInput = z
@@ -35,6 +36,10 @@ export const startRunInput = z
  * document seen for the first time) in one batch. The audit payload commits to every result
  * through `resultsDigest` = SHA-256 of the canonical JSON of each result's figures
  * (`resultFigures`) sorted by officer code, instead of one leaf per officer (ADR 0012).
+ *
+ * Periods (DESIGN 3): a quarter that has not started is refused (422 `period_not_started`: every
+ * workload and feedback score would be a placeholder); the quarter in progress is computed only
+ * as a provisional what-if (`provisional: true`, never publishable).
  */
 export async function startRun({ ctx, input: given }: { ctx: Ctx; input: Unchecked<z.input<typeof startRunInput>> }) {
   requireRole(ctx.actor, 'hr');
@@ -45,18 +50,25 @@ export async function startRun({ ctx, input: given }: { ctx: Ctx; input: Uncheck
   const inEffect = await policyInEffect(ctx, period.code);
   const policy = input.policy === undefined ? inEffect.policy : parsePolicy(input.policy);
   const now = ctx.clock.now();
+  const state = periodState(period, isoDate(now));
+  if (state === 'future') {
+    throw new ApiError(422, 'period_not_started', `Period ${period.code} starts on ${period.start}; a quarter that has not started cannot be graded.`, [
+      { path: 'period', message: `${period.code} has not started (starts ${period.start})` },
+    ]);
+  }
+  const provisional = state === 'current';
   const id = newId('run', now);
   const c = await computeResults(ctx, id, period, policy);
-  const whatIf = input.whatIf === true || c.policyHash !== inEffect.hash;
+  const whatIf = input.whatIf === true || provisional || c.policyHash !== inEffect.hash;
 
   const { writes, events } = await storePolicy(ctx, policy, c.policyHash, c.policyDoc, now.toISOString());
   writes.push(
-    ctx.db.insert(gradingRuns).values({ id, period: period.code, policyHash: c.policyHash, inputDigest: c.inputDigest, status: 'computed', whatIf, createdBy: ctx.actor.userId, createdAt: now.toISOString() }),
+    ctx.db.insert(gradingRuns).values({ id, period: period.code, policyHash: c.policyHash, inputDigest: c.inputDigest, status: 'computed', whatIf, provisional, createdBy: ctx.actor.userId, createdAt: now.toISOString() }),
   );
   writes.push(...c.inserts);
-  events.push({ action: whatIf ? 'grading_run.what_if' : 'grading_run.compute', entity: 'grading_run', entityId: id, payload: { ...c.payload, whatIf } });
+  events.push({ action: whatIf ? 'grading_run.what_if' : 'grading_run.compute', entity: 'grading_run', entityId: id, payload: { ...c.payload, whatIf, provisional } });
   await commit(ctx, writes, events);
-  return { id, status: 'computed' as const, inputDigest: c.inputDigest, whatIf, policyHash: c.policyHash, resultsDigest: c.resultsDigest };
+  return { id, status: 'computed' as const, inputDigest: c.inputDigest, whatIf, provisional, policyHash: c.policyHash, resultsDigest: c.resultsDigest };
 }
 
 /**
@@ -151,7 +163,7 @@ export async function recomputeRun({ ctx, input }: { ctx: Ctx; input: { id: stri
     'run_changed',
     `Run ${run.id} was published or adjusted meanwhile.`,
   );
-  return { id: run.id, status: 'computed' as const, inputDigest: c.inputDigest, whatIf: run.whatIf, policyHash: run.policyHash, resultsDigest: c.resultsDigest };
+  return { id: run.id, status: 'computed' as const, inputDigest: c.inputDigest, whatIf: run.whatIf, provisional: run.provisional, policyHash: run.policyHash, resultsDigest: c.resultsDigest };
 }
 
 /**

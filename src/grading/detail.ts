@@ -13,15 +13,17 @@
  */
 import { explainResult, type ExplainBasis, type ResultFigures } from '../../scoring/explain.js';
 import { wholeRun } from '../../scoring/engine.js';
+import { sumWeights } from '../../scoring/components.js';
 import type { AssessmentUsed, OfficerResult, PenaltyUsed, Severity } from '../../scoring/types.js';
 
 /**
  * The run-wide facts every row repeats so that a row renders on its own (the officer pages read
  * one row at a time): [period code, period start, period end, window start, window end, graded,
  * prior m, C, policy version, min active days, min peer group size, categories, cap years,
- * assessment weight, penalty max].
+ * assessment weight, penalty max, then for policy v2 runs only: 'decimal' (exact sums),
+ * 'active_days' (prorated payout)]. Runs of v1 policies keep the 15 elements they always had.
  */
-export type StoredRun = [string, string, string, string, string, number, number, number, string, number, number, number, number, number, number];
+export type StoredRun = [string, string, string, string, string, number, number, number, string, number, number, number, number, number, number, ('decimal' | null)?, ('active_days' | null)?];
 
 export interface StoredDetail {
   v: 2;
@@ -77,7 +79,7 @@ export interface DetailColumns {
 
 /** The run-wide part of a breakdown, built once per run. */
 export function storedRun(b: Omit<ExplainBasis, 'activeFrom' | 'activeTo' | 'caps'>, window: { start: string; end: string }, prior: number, priorWeight: number): StoredRun {
-  return [
+  const run: StoredRun = [
     b.period.code,
     b.period.start,
     b.period.end,
@@ -94,6 +96,8 @@ export function storedRun(b: Omit<ExplainBasis, 'activeFrom' | 'activeTo' | 'cap
     b.assessmentWeight,
     b.penaltyMax,
   ];
+  if (b.decimal || b.prorated) run.push(b.decimal ? 'decimal' : null, b.prorated ? 'active_days' : null);
+  return run;
 }
 
 /** The stored breakdown of one engine result; `run` is shared by every row of the run. */
@@ -138,12 +142,12 @@ const clip = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x)
 export function expandDetail(cols: DetailColumns, stored: unknown): OfficerResult {
   const d = stored as StoredDetail;
   if (d.v !== 2) return stored as OfficerResult;
-  const [code, start, end, winStart, winEnd, graded, prior, priorWeight, policyVersion, minActiveDays, minPeerGroupSize, categories, capYears, assessmentWeight, penaltyMax] = d.run;
+  const [code, start, end, winStart, winEnd, graded, prior, priorWeight, policyVersion, minActiveDays, minPeerGroupSize, categories, capYears, assessmentWeight, penaltyMax, arithmetic, proration] = d.run;
   const isGraded = cols.status === 'graded';
+  const sums = { arithmetic: arithmetic ?? undefined };
 
   // As scoring/components.ts assessmentScore computes them, in the same order.
-  let total = 0;
-  for (const a of d.as) total += a[4];
+  const total = sumWeights(sums, d.as.map((a) => a[4]));
   const missing = d.as.length === 0 || !(total > 0);
   const assessmentsUsed: AssessmentUsed[] = d.as.map(([category, raw, max, takenOn, policyWeight]) => ({
     category,
@@ -154,11 +158,8 @@ export function expandDetail(cols: DetailColumns, stored: unknown): OfficerResul
     weight: missing ? 0 : policyWeight / total,
     policyWeight,
   }));
-  let uncapped = 0;
-  const penalties: PenaltyUsed[] = d.pl.map(([flagId, rule, severity, points]) => {
-    uncapped += points;
-    return { flagId, rule, severity, points };
-  });
+  const penalties: PenaltyUsed[] = d.pl.map(([flagId, rule, severity, points]) => ({ flagId, rule, severity, points }));
+  const uncapped = sumWeights(sums, d.pl.map((p) => p[3]));
   const [peerCount, peerGroupSize, peerBelow, peerEqual] = d.peer;
   const fallback = d.fall === true;
   const tier = cols.tier;
@@ -219,6 +220,8 @@ export function expandDetail(cols: DetailColumns, stored: unknown): OfficerResul
     assessmentWeight,
     penaltyMax,
     caps: (d.cap ?? []).map(([level, share, cap]) => ({ level, share, cap })),
+    ...(proration === 'active_days' ? { prorated: true as const } : {}),
+    ...(arithmetic === 'decimal' ? { decimal: true as const } : {}),
   };
   return { ...r, explanation: explainResult(r, basis) };
 }

@@ -33,7 +33,7 @@ async function officerPage(c: PageContext, id: string, code: string, opts: { err
       <h1>{t('officer.title', { name: result.name ?? code, code, period: result.period })}</h1>
       <ResultSummary t={t} result={result} />
       <h2>{t('officer.explanation')}</h2>
-      <Explanation lang={lang} t={t} detail={d} />
+      <Explanation lang={lang} t={t} detail={d} correction={result.correctionDetail} />
       {run.status === 'computed' && !run.whatIf && result.status === 'graded' && <ProposeForm c={c} t={t} runId={id} policy={policy} officerCode={code} back={`${base}/officers/${enc(code)}`} />}
       {appeals.length > 0 && (
         <section id="appeals">

@@ -4,15 +4,29 @@
  */
 import type { Child } from 'hono/jsx';
 import { CsrfInput, type PageContext } from '../pages/layout.js';
-import { PageStyle, domainT, enc, fmt } from '../pages/page-helpers.js';
+import { PageStyle, domainT, enc, fmt, formRefusal } from '../pages/page-helpers.js';
+import { ApiError } from '../core/errors.js';
 import type { Translate, Lang } from '../pages/i18n.js';
 import { gradingMessages } from './messages.js';
-import type { ResultDetail, RunRow } from './run-model.js';
+import type { CorrectionRow, Effective, ResultDetail, RunRow } from './run-model.js';
 import type { getResult } from './results.js';
 import type { TierUsage } from './report.js';
 import type { Policy } from '../../scoring/policy.js';
 
 export const tt = domainT(gradingMessages);
+
+/** Refusal codes the console says in its own words (the API's sentences are English). */
+const ownWords = new Set(['period_not_started', 'provisional_run', 'run_discarded', 'run_published', 'quarters_unpublished', 'what_if_review', 'year_published', 'review_published', 'maker_checker', 'review_grader', 'own_case', 'appeal_decided']);
+
+/** A verb's refusal for a console form, in the page's language where the console knows the code. */
+export function pageRefusal(c: PageContext, e: unknown): ApiError {
+  const err = formRefusal(c, e);
+  if (!ownWords.has(err.code)) return err;
+  const { t } = tt(c);
+  // The one figure worth keeping is which quarters are missing: periods, not English words.
+  const detail = (err.errors?.[0]?.message ?? '').match(/\d{4}Q[1-4]/g)?.join(', ') ?? '';
+  return new ApiError(err.status as 409, err.code, t(`refusal.${err.code}`, { detail }));
+}
 
 /** Definition lists as two columns; the shell's stylesheet leaves dl alone. */
 const gradingCss = `dl.facts,dl.run-meta{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0 1rem}
@@ -29,12 +43,14 @@ export function GradingStyle() {
  * The histogram of composites as an SVG drawn here: one bar per 5-point bin, the tier minimum
  * scores as dashed vertical lines with their level. Works in print and without JavaScript.
  */
-export function Histogram(props: { bins: number[]; tiers: TierUsage[]; label: string }) {
+export function Histogram(props: { bins: number[]; tiers?: TierUsage[]; lines?: { label: string; minScore: number; key: string }[]; label: string }) {
+  const lines = props.lines ?? (props.tiers ?? []).map((t) => ({ label: `${t.level} ≥${t.minScore}`, minScore: t.minScore, key: String(t.level) }));
   const W = 640;
-  const H = 240;
+  const H = 252;
   const left = 36;
   const bottom = 28;
-  const top = 22;
+  // Two rows for the line labels, alternating, so that labels of close lines do not overlap.
+  const top = 34;
   const plotW = W - left - 10;
   const plotH = H - top - bottom;
   const max = Math.max(1, ...props.bins);
@@ -59,12 +75,12 @@ export function Histogram(props: { bins: number[]; tiers: TierUsage[]; label: st
       {ticks.map((s) => (
         <text x={x(s)} y={H - 8} text-anchor="middle" font-size="11">{s}</text>
       ))}
-      {props.tiers
+      {lines
         .filter((t) => t.minScore > 0)
-        .map((t) => (
-          <g class="tier-boundary" data-level={t.level}>
-            <line x1={x(t.minScore)} y1={top - 4} x2={x(t.minScore)} y2={top + plotH} stroke="#8a1111" stroke-width="1.5" stroke-dasharray="5 3" />
-            <text x={x(t.minScore) + 3} y={top - 8} font-size="11" fill="#8a1111">{`${t.level} ≥${t.minScore}`}</text>
+        .map((t, i) => (
+          <g class="tier-boundary" data-level={t.key}>
+            <line x1={x(t.minScore)} y1={top - 4 - (i % 2) * 12} x2={x(t.minScore)} y2={top + plotH} stroke="#8a1111" stroke-width="1.5" stroke-dasharray="5 3" />
+            <text x={x(t.minScore) + 3} y={top - 8 - (i % 2) * 12} font-size="11" fill="#8a1111">{t.label}</text>
           </g>
         ))}
     </svg>
@@ -106,10 +122,14 @@ export function ComponentBars(props: { t: Translate; detail: ResultDetail }) {
   );
 }
 
-/** The engine's explanation, plus the approved adjustment that overrides its tier, if any. */
-export function Explanation(props: { lang: Lang; t: Translate; detail: ResultDetail }) {
+/**
+ * The engine's explanation, plus the approved adjustment that overrides its tier and the
+ * correction that overrides the published result, if any.
+ */
+export function Explanation(props: { lang: Lang; t: Translate; detail: ResultDetail; correction?: CorrectionRow | null }) {
   const lines = props.detail.explanation?.[props.lang] ?? [];
   const a = props.detail.adjustment;
+  const c = props.correction;
   return (
     <ul class="explanation">
       {lines.map((l) => (
@@ -120,6 +140,11 @@ export function Explanation(props: { lang: Lang; t: Translate; detail: ResultDet
           {props.t('officer.adjustedLine', { from: a.fromTier, to: a.toTier, coefficient: a.coefficient.toFixed(2), payout: a.payout.toFixed(2), reason: a.reason })}
         </li>
       )}
+      {c && (
+        <li data-testid="correction-line">
+          {props.t('officer.correctedLine', { appeal: c.sourceId, from: c.fromTier ?? '–', to: c.toTier, coefficient: c.coefficient.toFixed(2), payout: c.payout.toFixed(2), original: fmt(c.originalPayout), reason: c.reason })}
+        </li>
+      )}
     </ul>
   );
 }
@@ -128,8 +153,32 @@ export function RunStatus(props: { t: Translate; run: RunRow }) {
   return (
     <span>
       {props.t(`run.status.${props.run.status}`)}
-      {props.run.whatIf ? ` · ${props.t('run.whatIf')}` : ''}
+      {props.run.provisional ? ` · ${props.t('run.provisional')}` : props.run.whatIf ? ` · ${props.t('run.whatIf')}` : ''}
     </span>
+  );
+}
+
+/** A tier cell: the effective tier, with the published one beside it when a correction changed it. */
+export function TierCell(props: { t: Translate; r: { tier: number | null; effective: Effective; adjusted: { fromTier: number } | null } }) {
+  const { t, r } = props;
+  const corrected = r.effective.correction !== null && r.effective.tier !== r.tier;
+  return (
+    <>
+      {r.effective.tier ?? ''}
+      {corrected ? t('run.corrected', { from: r.tier ?? '–' }) : r.adjusted ? t('adjusted.mark', { from: r.adjusted.fromTier }) : ''}
+    </>
+  );
+}
+
+/** A payout cell: the effective payout, with the published one beside it when a correction changed it. */
+export function PayoutCell(props: { t: Translate; r: { payout: number | null; effective: Effective } }) {
+  const { t, r } = props;
+  const changed = r.effective.correction !== null && r.effective.payout !== r.payout;
+  return (
+    <>
+      {fmt(r.effective.payout)}
+      {changed ? t('run.originalPayout', { payout: fmt(r.payout) }) : ''}
+    </>
   );
 }
 
@@ -170,9 +219,12 @@ export function OfficerFacts(props: { t: Translate; result: Awaited<ReturnType<t
   ];
   if (result.status === 'graded') {
     facts.push([t('col.composite'), fmt(result.composite)], [t('col.penalty'), fmt(result.penalty)], [t('col.rank'), String(result.rank ?? '')]);
-    facts.push([t('col.tier'), `${result.tier ?? ''}${result.adjusted ? t('adjusted.mark', { from: result.adjusted.fromTier }) : ''}`], [t('col.payout'), fmt(result.incentive)]);
   } else {
     facts.push([t('officer.reason'), result.reason ?? '']);
+  }
+  facts.push([t('officer.activeDays'), String(result.activeDays)]);
+  if (result.status === 'graded' || result.effective.correction !== null) {
+    facts.push([t('col.tier'), <TierCell t={t} r={result} />], [t('col.payout'), <PayoutCell t={t} r={result} />]);
   }
   return (
     <dl class="facts" data-testid="officer-facts">

@@ -7,7 +7,10 @@
  * by its path, rather than silently left out.
  */
 import type { Policy } from '../../scoring/policy.js';
-import { payoutFor } from './run-model.js';
+import { payoutOf } from '../../scoring/components.js';
+
+/** A tier's payout for a whole quarter (one active day of a one-day period: the proration factor 1). */
+const fullQuarterPayout = (policy: Policy, coefficient: number) => payoutOf(policy, coefficient, 1, { start: '2026-01-01', end: '2026-01-01' });
 
 /** A page's translator over the grading catalogue (pages/i18n.ts `Translate`; said here so a domain file needs no page). */
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
@@ -46,11 +49,27 @@ export function describePolicy(policy: Policy, t: Translate): string[] {
         min: num(tier.minScore),
         cap: tier.maxShare === null ? t('pol.words.noCap') : t('pol.words.cap', { share: pct(tier.maxShare) }),
         coefficient: tier.coefficient.toFixed(2),
-        payout: yuan(payoutFor(policy, tier.coefficient)),
+        payout: yuan(fullQuarterPayout(policy, tier.coefficient)),
       }),
     ),
     t('pol.words.allowance', { amount: yuan(policy.baseAllowance) }),
   ];
+  if (policy.arithmetic === 'decimal') lines.push(t('pol.words.decimal'));
+  if (policy.proration !== undefined) lines.push(t(policy.proration === 'active_days' ? 'pol.words.prorated' : 'pol.words.notProrated'));
+  if (policy.annual) {
+    const a = policy.annual;
+    lines.push(
+      t('pol.words.annual', {
+        minQuarters: a.minQuarters,
+        excellent: num(a.excellent.minScore),
+        share: pct(a.excellent.maxShare),
+        barring: a.excellent.barringSeverities.map((s) => word(t, 'pol.severity', s)).join(t('pol.words.sep')),
+        competent: num(a.competent.minScore),
+        basic: num(a.basicallyCompetent.minScore),
+        tier: a.tieBreakTier,
+      }),
+    );
+  }
   // Settings of a later policy version that the sentences above do not cover.
   for (const [path, value] of flatten(policy)) if (!isKnown(path)) lines.push(t('pol.words.other', { path, value: show(value) }));
   return lines;
@@ -92,6 +111,15 @@ const knownScalars: Record<string, string> = {
   'tenure.capYears': 'capYears',
   'penalties.max': 'penaltyMax',
   'eligibility.minActiveDays': 'minActiveDays',
+  arithmetic: 'arithmetic',
+  proration: 'proration',
+  'annual.minQuarters': 'annualMinQuarters',
+  'annual.tieBreakTier': 'annualTieBreakTier',
+  'annual.excellent.minScore': 'annualExcellentMin',
+  'annual.excellent.maxShare': 'annualExcellentShare',
+  'annual.excellent.barringSeverities': 'annualBarring',
+  'annual.competent.minScore': 'annualCompetentMin',
+  'annual.basicallyCompetent.minScore': 'annualBasicMin',
 };
 
 function isKnown(path: string): boolean {

@@ -20,6 +20,7 @@ export async function publishRun({ ctx, input }: { ctx: Ctx; input: { id: string
     throw new ApiError(403, 'maker_checker', `You computed run ${run.id}; a different HR user publishes it (four eyes).`);
   }
   assertMutable(run, 'publishing it again');
+  if (run.provisional) throw conflict(`Run ${run.id} is provisional (computed while ${run.period} was in progress) and is never published; grade the quarter once it has ended.`, 'provisional_run');
   if (run.whatIf) throw conflict(`Run ${run.id} is a what-if run and is never published.`, 'what_if_run');
   const inEffect = await policyInEffect(ctx, run.period);
   if (run.policyHash !== inEffect.hash) {

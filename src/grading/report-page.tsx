@@ -44,7 +44,7 @@ async function reportPage(c: PageContext, runId: string, code: string) {
         <p data-testid="fewer-than-5">{t('report.fewer', { n: fb.n })}</p>
       )}
       <h2>{t('officer.explanation')}</h2>
-      <Explanation lang={lang} t={t} detail={d} />
+      <Explanation lang={lang} t={t} detail={d} correction={result.correctionDetail} />
     </Layout>,
   );
 }

@@ -8,6 +8,7 @@ import { requireRole, type Ctx } from '../core/context.js';
 import { forbidden, notFound } from '../core/errors.js';
 import { keyset } from '../core/pagination.js';
 import { findRun, resultDetail, resultItem, visibleRun } from './run-model.js';
+import { officerCorrections, runCorrections } from './corrections.js';
 
 const resultsByOfficer = keyset('asc', [gradingResults.officerCode], (r: { officerCode: string }) => [r.officerCode]);
 
@@ -24,7 +25,8 @@ export async function listResults({ ctx, input }: { ctx: Ctx; input: { id: strin
     .orderBy(asc(gradingResults.officerCode))
     .limit(limit + 1);
   const { items, nextCursor } = resultsByOfficer.page(rows, limit);
-  return { items: items.map((r) => resultItem(r)), nextCursor };
+  const fixes = await runCorrections(ctx, run.id);
+  return { items: items.map((r) => resultItem(r, undefined, fixes.get(run.id, r.officerCode))), nextCursor };
 }
 
 /**
@@ -42,8 +44,12 @@ export async function getResult({ ctx, input }: { ctx: Ctx; input: { id: string;
     .where(and(eq(gradingResults.runId, run.id), eq(gradingResults.officerCode, input.officerCode)));
   if (!row) throw noResult();
   const detail = resultDetail(row);
-  const [unit] = await ctx.db.select({ name: units.name }).from(units).where(eq(units.code, detail.unitCode));
-  return { runId: run.id, period: run.period, runStatus: run.status, publishedAt: run.publishedAt, ...resultItem(row, detail), unitName: unit?.name ?? null, detail };
+  const [[unit], fixes] = await Promise.all([
+    ctx.db.select({ name: units.name }).from(units).where(eq(units.code, detail.unitCode)),
+    runCorrections(ctx, run.id, [row.officerCode]),
+  ]);
+  const correction = fixes.get(run.id, row.officerCode);
+  return { runId: run.id, period: run.period, runStatus: run.status, publishedAt: run.publishedAt, ...resultItem(row, detail, correction), unitName: unit?.name ?? null, detail, correctionDetail: correction ?? null };
 }
 
 /**
@@ -60,8 +66,14 @@ export async function myGrades({ ctx }: { ctx: Ctx }) {
     .innerJoin(gradingRuns, eq(gradingRuns.id, gradingResults.runId))
     .where(and(eq(gradingResults.officerCode, code), eq(gradingRuns.status, 'published')))
     .orderBy(desc(gradingRuns.period), desc(gradingRuns.id));
-  return { items: rows.map((r) => ({ runId: r.result.runId, period: r.period, publishedAt: r.publishedAt, ...resultItem(r.result) })) };
+  const fixes = await officerCorrections(ctx, code);
+  return { items: rows.map((r) => ({ runId: r.result.runId, period: r.period, publishedAt: r.publishedAt, ...resultItem(r.result, undefined, fixes.get(r.result.runId, code)) })) };
 }
+
+/** A result's effective tier or payout (its latest correction's, else its own), for sorting. */
+const effectiveColumn = (column: 'to_tier' | 'payout', own: typeof gradingResults.tier | typeof gradingResults.payout) =>
+  sql`coalesce((select c.${sql.raw(column)} from corrections c where c.run_id = ${gradingResults.runId} and c.officer_code = ${gradingResults.officerCode}
+                order by c.created_at desc, c.id desc limit 1), ${own})`;
 
 const sortColumns = {
   code: gradingResults.officerCode,
@@ -72,8 +84,8 @@ const sortColumns = {
   feedback: gradingResults.feedback,
   tenure: gradingResults.tenure,
   penalty: gradingResults.penalty,
-  tier: gradingResults.tier,
-  payout: gradingResults.payout,
+  tier: effectiveColumn('to_tier', gradingResults.tier),
+  payout: effectiveColumn('payout', gradingResults.payout),
 } as const;
 export type ResultSort = keyof typeof sortColumns;
 export const resultSorts = Object.keys(sortColumns) as ResultSort[];
@@ -89,8 +101,13 @@ export async function browseResults({ ctx, input }: { ctx: Ctx; input: { id: str
     ctx.db.select().from(gradingResults).where(eq(gradingResults.runId, run.id)).orderBy(...order).limit(input.limit).offset(input.offset),
     ctx.db.select({ n: sql<number>`count(*)` }).from(gradingResults).where(eq(gradingResults.runId, run.id)),
   ]);
-  return { run, rows: rows.map((r) => {
-    const detail = resultDetail(r);
-    return { ...resultItem(r, detail), detail };
-  }), total: total!.n };
+  const fixes = await runCorrections(ctx, run.id);
+  return {
+    run,
+    rows: rows.map((r) => {
+      const detail = resultDetail(r);
+      return { ...resultItem(r, detail, fixes.get(run.id, r.officerCode)), detail };
+    }),
+    total: total!.n,
+  };
 }

@@ -10,11 +10,14 @@ import { getRun, listRuns } from './list-runs.js';
 import { getResult, listResults, myGrades } from './results.js';
 import { publishRun } from './publish-run.js';
 import { exportRunCsv } from './export-run.js';
+import { discardRun, discardRunInput } from './discard-run.js';
+import { correctionsCsv, correctionsQuery } from './corrections.js';
 import { decideAdjustment, decideAdjustmentInput, listAdjustments, proposeAdjustment, proposeAdjustmentInput } from './adjustment.js';
 import { decideAppeal, decideAppealInput, fileAppeal, fileAppealInput, listAppeals } from './appeal.js';
 import { compareRuns, compareRunsQuery } from './compare.js';
 import { gradingPages } from './page-routes.js';
 import { codeParam, cursorParam, idParam as idField, idPath, limitParam, periodParam } from '../core/openapi.js';
+import { annualRoutes } from './annual-routes.js';
 
 const problems = {
   400: { description: 'Invalid input', content: { 'application/problem+json': { schema: ProblemSchema } } },
@@ -23,13 +26,24 @@ const problems = {
   404: { description: 'Not found (or not visible to the caller)', content: { 'application/problem+json': { schema: ProblemSchema } } },
   409: { description: 'The run is published (frozen) or the item was already decided', content: { 'application/problem+json': { schema: ProblemSchema } } },
 } as const;
+const unprocessable = { 422: { description: 'The quarter has not started (period_not_started)', content: { 'application/problem+json': { schema: ProblemSchema } } } } as const;
 
 const tags = ['grading'];
 
 const limit = limitParam.optional();
 const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 
-const RunCreated = z.object({ id: z.string(), status: z.literal('computed'), inputDigest: z.string(), whatIf: z.boolean(), policyHash: z.string(), resultsDigest: z.string() }).openapi('GradingRunCreated');
+const RunCreated = z
+  .object({
+    id: z.string(),
+    status: z.literal('computed'),
+    inputDigest: z.string(),
+    whatIf: z.boolean(),
+    provisional: z.boolean().openapi({ description: 'Computed for the quarter in progress: a what-if, never publishable' }),
+    policyHash: z.string(),
+    resultsDigest: z.string(),
+  })
+  .openapi('GradingRunCreated');
 // Runs, adjustments and appeals are answered as their rows (runView, adjustmentView, appealView).
 const Run = createSelectSchema(gradingRuns).openapi('GradingRun');
 const Explanation = z.object({ 'zh-CN': z.array(z.string()), en: z.array(z.string()) });
@@ -44,7 +58,12 @@ const ResultItem = z
     rank: z.number().int().nullable(),
     tier: z.number().int().nullable(),
     coefficient: z.number().nullable(),
-    incentive: z.number().nullable().openapi({ description: 'Payout in yuan (base allowance x coefficient)' }),
+    incentive: z.number().nullable().openapi({ description: 'The published payout in yuan (same as payout)' }),
+    payout: z.number().nullable().openapi({ description: 'Payout in yuan: base x coefficient x active days / days in the period (policy v2), to the fen' }),
+    activeDays: z.number().int(),
+    effective: z
+      .object({ tier: z.number().int().nullable(), coefficient: z.number().nullable(), payout: z.number().nullable(), correction: z.string().nullable().openapi({ description: 'The appeal whose correction applies; null when none' }) })
+      .openapi({ description: 'What is paid: the latest correction, else the published figures' }),
     incomplete: z.boolean(),
     reason: z.string().nullable(),
     adjusted: z.object({ fromTier: z.number(), toTier: z.number(), adjustmentId: z.string() }).nullable(),
@@ -73,7 +92,7 @@ const startRunRoute = createRoute({
       },
     },
   },
-  responses: { 201: json(RunCreated, 'Computed'), ...problems },
+  responses: { 201: json(RunCreated, 'Computed'), ...problems, ...unprocessable },
 });
 
 const listRunsRoute = createRoute({
@@ -150,6 +169,28 @@ const exportRoute = createRoute({
   summary: 'Payroll CSV of a published run (hr): UTF-8 with BOM, CRLF.',
   security: bearerSecurity,
   request: { params: idParam },
+  responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
+});
+
+const discardRoute = createRoute({
+  middleware: allowRoles('hr'),
+  method: 'post',
+  path: '/api/v1/grading-runs/{id}/discard',
+  tags,
+  summary: 'Set an unpublished run aside (hr): kept, marked discarded, audited; a published run is 409.',
+  security: bearerSecurity,
+  request: { params: idParam, body: { required: false, content: { 'application/json': { schema: discardRunInput } } } },
+  responses: { 200: json(Run, 'Discarded'), ...problems },
+});
+
+const correctionsRoute = createRoute({
+  middleware: allowRoles('hr'),
+  method: 'get',
+  path: '/api/v1/grading-runs/{id}/corrections.csv',
+  tags,
+  summary: 'The corrections of a published run since a day (hr): what payroll pays in addition. UTF-8 with BOM, CRLF.',
+  security: bearerSecurity,
+  request: { params: idParam, query: correctionsQuery },
   responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
 });
 
@@ -242,6 +283,11 @@ export const gradingRoutes = createRouter()
     const { filename, body } = await exportRunCsv({ ctx: c.get('ctx'), input: c.req.valid('param') });
     return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` });
   })
+  .openapi(discardRoute, async (c) => c.json(await discardRun({ ctx: c.get('ctx'), input: { id: c.req.valid('param').id, ...((c.req.valid('json') as { reason?: string } | undefined) ?? {}) } }), 200))
+  .openapi(correctionsRoute, async (c) => {
+    const { filename, body } = await correctionsCsv({ ctx: c.get('ctx'), input: { id: c.req.valid('param').id, ...c.req.valid('query') } });
+    return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` });
+  })
   .openapi(proposeRoute, async (c) => c.json(await proposeAdjustment({ ctx: c.get('ctx'), input: { runId: c.req.valid('param').id, ...c.req.valid('json') } }), 201))
   .openapi(listAdjustmentsRoute, async (c) => c.json(await listAdjustments({ ctx: c.get('ctx'), input: { runId: c.req.valid('param').id, ...c.req.valid('query') } }), 200))
   .openapi(decideAdjustmentRoute, async (c) => c.json(await decideAdjustment({ ctx: c.get('ctx'), input: { id: c.req.valid('param').id, ...c.req.valid('json') } }), 200))
@@ -249,4 +295,5 @@ export const gradingRoutes = createRouter()
   .openapi(decideAppealRoute, async (c) => c.json(await decideAppeal({ ctx: c.get('ctx'), input: { id: c.req.valid('param').id, ...c.req.valid('json') } }), 200))
   .openapi(listAppealsRoute, async (c) => c.json(await listAppeals({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
   .openapi(myGradesRoute, async (c) => c.json((await myGrades({ ctx: c.get('ctx') })) as never, 200))
+  .route('/', annualRoutes)
   .route('/', gradingPages);

@@ -6,7 +6,7 @@
  * a 409.
  */
 import { eq } from 'drizzle-orm';
-import { gradingResults, gradingRuns, policies } from '../../db/schema.js';
+import { corrections, gradingResults, gradingRuns, policies } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, notFound } from '../core/errors.js';
 import { parsePeriod, periodPattern } from '../core/period.js';
@@ -17,6 +17,20 @@ import { expandDetail } from './detail.js';
 
 export type RunRow = typeof gradingRuns.$inferSelect;
 export type ResultRow = typeof gradingResults.$inferSelect;
+export type CorrectionRow = typeof corrections.$inferSelect;
+
+/** Pay as it stands after corrections; `correction` names what decided it (the appeal id), null when none. */
+export interface Effective {
+  tier: number | null;
+  coefficient: number | null;
+  payout: number | null;
+  correction: string | null;
+}
+
+/** The effective figures of a result row: its latest correction's (corrections.ts), or its own. */
+export function effectiveOf(row: { tier: number | null; coefficient: number | null; payout: number | null }, c: CorrectionRow | undefined): Effective {
+  return c ? { tier: c.toTier, coefficient: c.coefficient, payout: c.payout, correction: c.sourceId } : { tier: row.tier, coefficient: row.coefficient, payout: row.payout, correction: null };
+}
 
 /**
  * A result's detail as read (`resultDetail`): the engine's result exactly as computed (its tier,
@@ -25,11 +39,6 @@ export type ResultRow = typeof gradingResults.$inferSelect;
  */
 export interface ResultDetail extends OfficerResult {
   adjustment?: { adjustmentId: string; decisionId: string; fromTier: number; toTier: number; coefficient: number; payout: number; reason: string };
-}
-
-/** Payout in yuan for a tier's coefficient, rounded to the fen as payroll pays it. */
-export function payoutFor(policy: Policy, coefficient: number): number {
-  return Math.round(policy.baseAllowance * coefficient * 100) / 100;
 }
 
 /** Validates a policy document; a bad one is a 400 naming each field as `policy.<path>`. */
@@ -77,17 +86,26 @@ export function runView(run: RunRow) {
     period: run.period,
     status: run.status,
     whatIf: run.whatIf,
+    provisional: run.provisional,
     policyHash: run.policyHash,
     inputDigest: run.inputDigest,
     createdBy: run.createdBy,
     createdAt: run.createdAt,
     publishedBy: run.publishedBy,
     publishedAt: run.publishedAt,
+    discardedBy: run.discardedBy,
+    discardedAt: run.discardedAt,
+    discardReason: run.discardReason,
   };
 }
 
-/** The public shape of one result (API.md "Grading"); `incentive` is the payout in yuan. */
-export function resultItem(row: ResultRow & { name?: string | null }, d: ResultDetail = resultDetail(row)) {
+/**
+ * The public shape of one result (API.md "Grading"): the published figures (`tier`,
+ * `coefficient`, `payout`; `incentive` is the payout again, its earlier name), the active days the
+ * payout is prorated by, and `effective`: tier, coefficient and payout after corrections, with
+ * the appeal that corrected them (`correction`, null when uncorrected).
+ */
+export function resultItem(row: ResultRow & { name?: string | null }, d: ResultDetail = resultDetail(row), correction?: CorrectionRow) {
   return {
     officerCode: row.officerCode,
     name: row.name ?? d.name ?? null,
@@ -99,6 +117,9 @@ export function resultItem(row: ResultRow & { name?: string | null }, d: ResultD
     tier: row.tier,
     coefficient: row.coefficient,
     incentive: row.payout,
+    payout: row.payout,
+    activeDays: d.activeDays,
+    effective: effectiveOf(row, correction),
     incomplete: d.incomplete ?? false,
     reason: d.reason ?? null,
     adjusted: d.adjustment ? { fromTier: d.adjustment.fromTier, toTier: d.adjustment.toTier, adjustmentId: d.adjustment.adjustmentId } : null,
@@ -111,7 +132,18 @@ export function resultDetail(row: ResultRow): ResultDetail {
   return expandDetail(row, row.detail) as ResultDetail;
 }
 
-/** Refuses any change to a published run (409), and to a what-if run where `whatIfToo`. */
+/** Refuses any change to a published run or a discarded one (409). */
 export function assertMutable(run: RunRow, what: string) {
   if (run.status === 'published') throw conflict(`Run ${run.id} is published and frozen; ${what} is not possible.`, 'run_published');
+  if (run.status === 'discarded') throw conflict(`Run ${run.id} was discarded; ${what} is not possible. Start a new run.`, 'run_discarded');
+}
+
+/**
+ * Where a period stands on a day (DESIGN 3, periods): `future` before its first day (a run is
+ * refused, 422), `current` from its first to its last day (a provisional what-if only), `past`
+ * after it. Days are UTC calendar days, like every date the service keeps.
+ */
+export function periodState(period: { start: string; end: string }, today: string): 'future' | 'current' | 'past' {
+  if (today < period.start) return 'future';
+  return today <= period.end ? 'current' : 'past';
 }

@@ -13,11 +13,15 @@ import { browseResults, resultSorts, type ResultSort } from './results.js';
 import { recomputeRun } from './compute-run.js';
 import { publishRun } from './publish-run.js';
 import { exportRunCsv } from './export-run.js';
+import { discardRun } from './discard-run.js';
+import { correctionsCsv, listCorrections } from './corrections.js';
+import { isoDate } from '../core/clock.js';
 import { decideAdjustment, listAdjustments, proposeAdjustment } from './adjustment.js';
 import { runHistogram, tierUsage } from './report.js';
 import { usernames } from '../auth/directory.js';
-import { adjustmentRunId } from './queries.js';
-import { GradingStyle, Histogram, ProposeForm, RunStatus, tt } from './page-parts.js';
+import { adjustmentRunId, runHistory } from './queries.js';
+import { GradingStyle, Histogram, PayoutCell, ProposeForm, RunStatus, TierCell, pageRefusal, tt } from './page-parts.js';
+import { CorrectionsSection, DiscardForm, HistorySection } from './run-sections.js';
 
 const PAGE_SIZE = 50;
 
@@ -32,13 +36,15 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
   const run = await getRun({ ctx, input: { id } });
   const runRow = await findRun(ctx, id);
   const policy = await runPolicy(ctx, runRow);
-  const [{ rows, total }, bins, usage, adjustments, names, siblings] = await Promise.all([
+  const [{ rows, total }, bins, usage, adjustments, names, siblings, fixes, history] = await Promise.all([
     browseResults({ ctx, input: { id, sort, dir, offset: page * PAGE_SIZE, limit: PAGE_SIZE } }),
     runHistogram(ctx, id),
     tierUsage(ctx, runRow, policy),
     listAdjustments({ ctx, input: { runId: id } }),
-    usernames(ctx, [run.createdBy, run.publishedBy]),
+    usernames(ctx, [run.createdBy, run.publishedBy, run.discardedBy]),
     listRuns({ ctx, input: { period: run.period, limit: 50 } }),
+    listCorrections({ ctx, input: { id } }),
+    runHistory(ctx, id),
   ]);
   const adjNames = await usernames(ctx, adjustments.items.flatMap((a) => [a.requestedBy, a.decidedBy]));
   const mutable = run.status === 'computed' && !run.whatIf;
@@ -110,7 +116,13 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
         )}
       </p>
       {run.status === 'published' && <Notice>{t('run.frozen')}</Notice>}
-      {run.whatIf && <Notice kind="warn">{t('run.whatIfNote')}</Notice>}
+      {run.status === 'discarded' && (
+        <Notice kind="warn" title={t('run.discarded')}>
+          {t('run.discardedNote', { at: when(run.discardedAt), user: names.get(run.discardedBy ?? '') ?? run.discardedBy ?? '', reason: run.discardReason ?? '' })}
+        </Notice>
+      )}
+      {run.provisional ? <Notice kind="warn">{t('run.provisionalNote')}</Notice> : run.whatIf && <Notice kind="warn">{t('run.whatIfNote')}</Notice>}
+      {run.status === 'computed' && <DiscardForm c={c} t={t} runId={run.id} />}
 
       <h2>{t('run.distribution')}</h2>
       <Histogram bins={bins} tiers={usage.tiers} label={t('run.chartLabel')} />
@@ -233,11 +245,12 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
             <td class="num">{fmt(r.components.feedback)}</td>
             <td class="num">{fmt(r.components.tenure)}</td>
             <td class="num">{r.status === 'graded' ? fmt(r.penalty) : ''}</td>
-            <td class="num" data-tier={r.tier ?? ''}>
-              {r.tier ?? ''}
-              {r.adjusted ? t('adjusted.mark', { from: r.adjusted.fromTier }) : ''}
+            <td class="num" data-tier={r.effective.tier ?? ''}>
+              <TierCell t={t} r={r} />
             </td>
-            <td class="num">{fmt(r.incentive)}</td>
+            <td class="num" data-payout={r.effective.payout ?? ''}>
+              <PayoutCell t={t} r={r} />
+            </td>
           </tr>
         ))}
       </Table>
@@ -245,6 +258,8 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
         {page > 0 && <a href={`${base}?sort=${sort}&dir=${dir}&page=${page - 1}#results`}>{t('run.prev')}</a>}{' '}
         {(page + 1) * PAGE_SIZE < total && <a href={`${base}?sort=${sort}&dir=${dir}&page=${page + 1}#results`}>{t('run.next')}</a>}
       </p>
+      {run.status === 'published' && <CorrectionsSection t={t} runId={run.id} items={fixes.items} today={isoDate(ctx.clock.now())} />}
+      <HistorySection t={t} entries={history} />
     </Layout>,
     opts.status ?? 200,
   );
@@ -257,7 +272,7 @@ export const runPages = new Hono<AppEnv>()
   .get('/hr/runs/:id', (c) => {
     const q = c.req.query('done');
     const { t } = tt(c);
-    const notice = q === 'proposed' ? t('adj.proposed') : q === 'approved' || q === 'rejected' ? t('adj.done', { status: t(`adj.status.${q}`) }) : q === 'published' ? t('publish.done') : q === 'recomputed' ? t('run.recomputed') : undefined;
+    const notice = q === 'proposed' ? t('adj.proposed') : q === 'approved' || q === 'rejected' ? t('adj.done', { status: t(`adj.status.${q}`) }) : q === 'published' ? t('publish.done') : q === 'recomputed' ? t('run.recomputed') : q === 'discarded' ? t('run.discarded') : undefined;
     return runPage(c, c.req.param('id'), { notice });
   })
   .get('/hr/runs/:id/export.csv', async (c) => {
@@ -266,33 +281,23 @@ export const runPages = new Hono<AppEnv>()
     c.header('cache-control', 'no-store');
     return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` });
   })
-  .get('/hr/runs/:id/publish', async (c) => {
+  .get('/hr/runs/:id/corrections.csv', async (c) => {
     requireStaffPage(c, 'hr');
-    const { lang, t } = tt(c);
+    const { filename, body } = await correctionsCsv({ ctx: c.get('ctx'), input: { id: c.req.param('id'), since: c.req.query('since') || undefined } });
+    c.header('cache-control', 'no-store');
+    return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` });
+  })
+  .post('/hr/runs/:id/discard', async (c) => {
+    requireStaffPage(c, 'hr');
     const id = c.req.param('id');
-    const run = await getRun({ ctx: c.get('ctx'), input: { id } });
-    return renderPage(
-      c,
-      <Layout c={c} title={t('publish.title')} lang={lang}>
-      <GradingStyle />
-        <h1>{t('publish.title')}</h1>
-        <Notice kind="warn">{t('publish.warning')}</Notice>
-        <p>{t('publish.summary', { period: run.period, graded: run.counts.graded })}</p>
-        <p>
-          <code>{run.id}</code>
-        </p>
-        <form method="post" action={`/hr/runs/${enc(id)}/publish`}>
-          <CsrfInput c={c} />
-          <input type="hidden" name="confirm" value="yes" />
-          <button type="submit" class="danger">
-            {t('publish.confirm')}
-          </button>{' '}
-          <a class="button secondary" href={`/hr/runs/${enc(id)}`}>
-            {t('publish.cancel')}
-          </a>
-        </form>
-      </Layout>,
-    );
+    const form = await c.req.parseBody();
+    try {
+      await discardRun({ ctx: c.get('ctx'), input: { id, reason: str(form, 'reason') || undefined } });
+    } catch (e) {
+      const err = pageRefusal(c, e);
+      return runPage(c, id, { error: err, status: statusOf(err) });
+    }
+    return c.redirect(`/hr/runs/${enc(id)}?done=discarded`, 303);
   })
   .post('/hr/runs/:id/publish', async (c) => {
     requireStaffPage(c, 'hr');
@@ -302,7 +307,7 @@ export const runPages = new Hono<AppEnv>()
     try {
       await publishRun({ ctx: c.get('ctx'), input: { id } });
     } catch (e) {
-      const err = recoverable(e);
+      const err = pageRefusal(c, e);
       return runPage(c, id, { error: err, status: statusOf(err) });
     }
     return c.redirect(`/hr/runs/${enc(id)}?done=published`, 303);
@@ -313,7 +318,7 @@ export const runPages = new Hono<AppEnv>()
     try {
       await recomputeRun({ ctx: c.get('ctx'), input: { id } });
     } catch (e) {
-      const err = recoverable(e);
+      const err = pageRefusal(c, e);
       return runPage(c, id, { error: err, status: statusOf(err) });
     }
     return c.redirect(`/hr/runs/${enc(id)}?done=recomputed`, 303);

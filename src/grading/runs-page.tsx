@@ -13,14 +13,18 @@ import { startRun } from './compute-run.js';
 import { listAppeals } from './appeal.js';
 import { usernames } from '../auth/directory.js';
 import { knownPeriods } from './queries.js';
-import { GradingStyle, tt } from './page-parts.js';
+import { GradingStyle, pageRefusal, tt } from './page-parts.js';
 import { defaultPolicy } from '../../scoring/policy.js';
 
 async function hrHome(c: PageContext, opts: { error?: unknown; values?: Record<string, string>; status?: PageStatus } = {}) {
   requireStaffPage(c, 'hr');
   const { lang, t } = tt(c);
   const ctx = c.get('ctx');
-  const runs = await listRuns({ ctx, input: { limit: 200 } });
+  const all = await listRuns({ ctx, input: { limit: 200 } });
+  // Discarded runs are kept but set aside (DESIGN 3): hidden unless asked for.
+  const showDiscarded = c.req.query('discarded') === '1';
+  const discarded = all.items.filter((r) => r.status === 'discarded').length;
+  const runs = { items: showDiscarded ? all.items : all.items.filter((r) => r.status !== 'discarded') };
   const names = await usernames(ctx, runs.items.map((r) => r.createdBy));
   const byPeriod = new Map<string, typeof runs.items>();
   for (const r of runs.items) byPeriod.set(r.period, [...(byPeriod.get(r.period) ?? []), r]);
@@ -65,7 +69,15 @@ async function hrHome(c: PageContext, opts: { error?: unknown; values?: Record<s
         </fieldset>
       </form>
 
+      <p>
+        <a href="/hr/annual">{t('hr.annual')}</a>
+      </p>
       <h2>{t('hr.periods')}</h2>
+      {discarded > 0 && (
+        <p class="no-print">
+          {showDiscarded ? <a href="/hr">{t('hr.hideDiscarded')}</a> : <a href="/hr?discarded=1">{t('hr.showDiscarded', { n: discarded })}</a>}
+        </p>
+      )}
       {periods.length === 0 && <p>{t('hr.noRuns')}</p>}
       {periods.map((p) => {
         const list = byPeriod.get(p) ?? [];
@@ -81,7 +93,7 @@ async function hrHome(c: PageContext, opts: { error?: unknown; values?: Record<s
                     <td>
                       <a href={`/hr/runs/${enc(r.id)}`}>{r.id}</a>
                     </td>
-                    <td>{t(`run.status.${r.status}`) + (r.whatIf ? ` · ${t('run.whatIf')}` : '')}</td>
+                    <td>{t(`run.status.${r.status}`) + (r.provisional ? ` · ${t('run.provisional')}` : r.whatIf ? ` · ${t('run.whatIf')}` : '')}</td>
                     <td>
                       <code>{r.policyHash.slice(0, 12)}</code>
                     </td>
@@ -138,7 +150,7 @@ export const runsPages = new Hono<AppEnv>()
       const out = await startRun({ ctx: c.get('ctx'), input: { period: values.period, policy, whatIf: values.whatIf === '1' } });
       return c.redirect(`/hr/runs/${enc(out.id)}`, 303);
     } catch (e) {
-      const err = formRefusal(c, e);
+      const err = pageRefusal(c, e);
       return hrHome(c, { error: err, values, status: statusOf(err) });
     }
   });

@@ -8,6 +8,7 @@ import { badRequest, type FieldError } from '../core/errors.js';
 import { taxpayerCategories } from '../../db/schema.js';
 import { isValidDate, periodPattern } from '../core/period.js';
 import { assessmentCategories, workloadKinds } from '../../scoring/policy.js';
+import { countPlaces, hasPlaces } from '../../scoring/decimal.js';
 
 const required = (what: string) => (iss: { input: unknown }) =>
   iss.input === undefined || iss.input === null ? 'required' : `expected ${what}`;
@@ -77,7 +78,8 @@ export const workloadRow = z
     officerCode: code(),
     period: period(),
     kind: known('workload kind', workloadKinds),
-    count: num().nonnegative('must be 0 or more'),
+    // Workload points are summed exactly from counts read as decimals of at most 6 places (docs/grading.md).
+    count: num().nonnegative('must be 0 or more').refine((x) => hasPlaces(x, countPlaces), `at most ${countPlaces} decimal places`),
   })
   .openapi('ImportWorkload');
 

@@ -23,6 +23,9 @@ import { gradedCounts, ownOfficerRecord } from './queries.js';
 import { DecisionTable } from './decision-pages.js';
 import { myFlagNotices } from '../flags/due-process.js';
 import { FlagNotices } from '../flags/notice-section.js';
+import { myAnnualResults } from '../grading/annual-read.js';
+import { fileAnnualAppeal, listAnnualAppeals } from '../grading/annual-appeal.js';
+import { AnnualCard } from './annual-card.js';
 import { OfficerStyle, selfActor, tt } from './page-parts.js';
 
 const addDays = (isoDay: string, n: number) => new Date(Date.parse(`${isoDay.slice(0, 10)}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -30,7 +33,7 @@ const addDays = (isoDay: string, n: number) => new Date(Date.parse(`${isoDay.sli
 type ResultItem = Awaited<ReturnType<typeof myGrades>>['items'][number];
 type AppealItem = Awaited<ReturnType<typeof listAppeals>>['items'][number];
 
-async function mePage(c: PageContext, opts: { error?: unknown; errorRun?: string; values?: Record<string, string>; status?: PageStatus } = {}) {
+async function mePage(c: PageContext, opts: { error?: unknown; errorRun?: string; errorReview?: string; values?: Record<string, string>; status?: PageStatus } = {}) {
   const me = selfActor(c);
   const { lang, t } = tt(c);
   const ctx = c.get('ctx');
@@ -46,6 +49,9 @@ async function mePage(c: PageContext, opts: { error?: unknown; errorRun?: string
   const fbPeriods = [0, -1, -2, -3].map((n) => shiftPeriod(current, n));
   const feedback = await Promise.all(fbPeriods.map((period) => feedbackSummary({ ctx, input: { officerCode: me.officerCode, period } })));
   const latest = await listDecisions({ ctx, query: { officerCode: me.officerCode, limit: 5 } });
+  const annual = (await myAnnualResults({ ctx })).items;
+  const annualAppeals = me.role === 'officer' ? (await listAnnualAppeals({ ctx, input: { limit: 1000 } })).items : [];
+  const annualAppealByReview = new Map(annualAppeals.map((a) => [a.reviewId, a]));
   const appealed = c.req.query('appealed');
   // The policy they will be graded by, in plain words, before they are graded by it (DESIGN 3).
   const policyNow = (await listPolicies({ ctx, input: { period: current, limit: 1 } })).inEffect.document as Policy;
@@ -89,7 +95,7 @@ async function mePage(c: PageContext, opts: { error?: unknown; errorRun?: string
       <h2 id="results">{t('me.results')}</h2>
       {appealed && <Notice kind="ok">{t('appeal.filed')}</Notice>}
       {/* A refused appeal whose card has no form to show it in (another role, an unknown run). */}
-      {opts.error !== undefined && (me.role !== 'officer' || !results.some((r) => r.runId === opts.errorRun)) && <ErrorBox error={opts.error} lang={lang} />}
+      {opts.error !== undefined && opts.errorReview === undefined && (me.role !== 'officer' || !results.some((r) => r.runId === opts.errorRun)) && <ErrorBox error={opts.error} lang={lang} />}
       {results.length === 0 ? (
         <p>{t('me.noResults')}</p>
       ) : (
@@ -127,6 +133,27 @@ async function mePage(c: PageContext, opts: { error?: unknown; errorRun?: string
             ))}
           </Table>
         </>
+      )}
+
+      <h2 id="annual">{t('annual.title')}</h2>
+      {c.req.query('annualAppealed') && <Notice kind="ok">{t('appeal.filed')}</Notice>}
+      {opts.errorReview !== undefined && !annual.some((r) => r.reviewId === opts.errorReview) && <ErrorBox error={opts.error} lang={lang} />}
+      {annual.length === 0 ? (
+        <p>{t('annual.none')}</p>
+      ) : (
+        annual.map((r) => (
+          <AnnualCard
+            c={c}
+            t={t}
+            lang={lang}
+            r={r}
+            appeal={annualAppealByReview.get(r.reviewId)}
+            canAppeal={me.role === 'officer'}
+            now={now}
+            error={opts.errorReview === r.reviewId ? opts.error : undefined}
+            reason={opts.errorReview === r.reviewId ? opts.values?.reason : undefined}
+          />
+        ))
       )}
 
       <h2 id="feedback">{t('fb.title')}</h2>
@@ -184,9 +211,14 @@ function ResultCard(props: {
   const { c, t, r } = props;
   const graded = r.status === 'graded';
   const rows: [string, Child][] = [];
+  // Pay as it stands: the effective tier and payout (after an upheld appeal), the published ones beside.
+  const e = r.effective;
+  const corrected = e.correction !== null;
+  const tierLine = `${e.tier ?? '–'}${corrected && e.tier !== r.tier ? t('me.corrected', { from: r.tier ?? '–' }) : r.adjusted ? t('me.adjusted', { from: r.adjusted.fromTier }) : ''}`;
+  const payLine = `${money(e.payout)}${corrected && e.payout !== r.payout ? t('me.originalPayout', { payout: money(r.payout) }) : ''}`;
   if (graded) {
     rows.push(
-      [t('me.tier'), `${r.tier ?? ''}${r.adjusted ? t('me.adjusted', { from: r.adjusted.fromTier }) : ''}`],
+      [t('me.tier'), tierLine],
       [t('me.composite'), `${fmt(r.composite)}${r.incomplete ? t('me.incomplete') : ''}`],
       [
         t('me.components'),
@@ -199,10 +231,12 @@ function ResultCard(props: {
       ],
       [t('me.penalty'), fmt(r.penalty)],
       [t('me.rank'), r.rank !== null && props.of !== undefined ? t('me.rankOf', { rank: r.rank, of: props.of }) : String(r.rank ?? '–')],
-      [t('me.payout'), money(r.incentive)],
+      [t('me.payout'), payLine],
+      [t('me.activeDays'), String(r.activeDays)],
     );
   } else {
     rows.push([t('me.notGradedReason'), r.reason ?? '']);
+    if (corrected) rows.push([t('me.tier'), tierLine], [t('me.payout'), payLine]);
   }
   if (r.publishedAt) rows.push([t('me.published'), r.publishedAt.slice(0, 10)]);
   const deadline = r.publishedAt ? addDays(r.publishedAt, APPEAL_WINDOW_DAYS) : null;
@@ -210,7 +244,7 @@ function ResultCard(props: {
   const a = props.appeal;
   return (
     <section class="result" data-testid="result" data-run={r.runId} data-period={r.period}>
-      <h3>{graded ? t('me.resultTitle', { period: r.period, tier: r.tier ?? '–' }) : t('me.resultNotGraded', { period: r.period })}</h3>
+      <h3>{graded || corrected ? t('me.resultTitle', { period: r.period, tier: e.tier ?? '–' }) : t('me.resultNotGraded', { period: r.period })}</h3>
       <Facts rows={rows} />
       {props.canAppeal && (
         <p class="no-print">
@@ -264,4 +298,17 @@ export const mePages = new Hono<AppEnv>()
       return mePage(c, { error, errorRun: runId, values: { reason }, status: statusOf(error) });
     }
     return c.redirect(`/me?appealed=${enc(runId)}#results`, 303);
+  })
+  .post('/me/annual-appeals/:reviewId', async (c) => {
+    selfActor(c);
+    const reviewId = c.req.param('reviewId');
+    const form = (await c.req.parseBody()) as Form;
+    const reason = str(form, 'reason');
+    try {
+      await fileAnnualAppeal({ ctx: c.get('ctx'), input: { reviewId, reason } });
+    } catch (e) {
+      const error = formRefusal(c, e);
+      return mePage(c, { error, errorReview: reviewId, values: { reason }, status: statusOf(error) });
+    }
+    return c.redirect(`/me?annualAppealed=${enc(reviewId)}#annual`, 303);
   });

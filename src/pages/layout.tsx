@@ -97,6 +97,7 @@ const navByRole: { href: string; key: string; roles: Role[] | 'all' }[] = [
   { href: '/hr', key: 'nav.hr', roles: ['hr'] },
   { href: '/hr/policies', key: 'nav.policies', roles: ['hr'] },
   { href: '/hr/response-rates', key: 'nav.responseRates', roles: ['hr'] },
+  { href: '/hr/annual', key: 'nav.annual', roles: ['hr'] },
   { href: '/flags', key: 'nav.flags', roles: ['supervisor'] },
   { href: '/complaints', key: 'nav.complaints', roles: ['hr', 'supervisor'] },
   { href: '/admin', key: 'nav.admin', roles: ['admin'] },

@@ -8,6 +8,7 @@ export const messages = {
   'nav.home': { 'zh-CN': '首页', en: 'Home' },
   'nav.hr': { 'zh-CN': '人事控制台', en: 'HR console' },
   'nav.policies': { 'zh-CN': '评定方案', en: 'Policies' },
+  'nav.annual': { 'zh-CN': '年度考核', en: 'Annual reviews' },
   'nav.flags': { 'zh-CN': '疑点队列', en: 'Flag queue' },
   'nav.admin': { 'zh-CN': '用户管理', en: 'Users' },
   'nav.complaints': { 'zh-CN': '投诉', en: 'Complaints' },
@@ -104,8 +105,8 @@ export const messages = {
     en: 'Nobody acts on or reads their own case: this one is about you; another colleague must handle it.',
   },
   'problem.maker_checker': {
-    'zh-CN': '双人复核：计算本批次的人事人员不能发布它，须由另一位人事人员发布。',
-    en: 'Four eyes: the HR user who computed this run cannot publish it; a different HR user must.',
+    'zh-CN': '双人复核：计算本批次（或本年度考核）的人事人员不能发布它，须由另一位人事人员发布。',
+    en: 'Four eyes: the HR user who computed this run (or annual review) cannot publish it; a different HR user must.',
   },
   'problem.own_proposal': {
     'zh-CN': '双人复核：提出方案的人事人员不能审批自己的提议，须由另一位人事人员审批。',

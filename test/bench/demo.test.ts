@@ -34,7 +34,7 @@ describe('fillDemo', () => {
     expect(await isFilledDemo(db)).toBe(false);
     const out = await fillDemo({ db, signer, today: '2026-11-24', size: small, seed: 'test' });
 
-    expect(out.failures).toEqual({});
+    expect(out.failures, out.firstErrors.join('\n')).toEqual({});
     expect(out.counts.officers).toBe(36);
     expect(out.counts.taxpayers).toBe(240);
     // The bureau's 120, and the return visit and friendly invitations of the complaints demo.
@@ -77,8 +77,10 @@ describe('fillDemo', () => {
     expect(await db.all(sql`select status from policy_proposals`)).toEqual([{ status: 'proposed' }]);
     expect((await db.all<{ n: number }>(sql`select count(*) as n from invitations where link_cut_at is not null`))[0]!.n).toBeGreaterThan(0);
     expect(await db.all(sql`select count(*) as n from erasure_requests`)).toEqual([{ n: 1 }]);
+    // The last published quarter's decided appeal is upheld: a correction payroll follows.
     const appeals = await db.all<{ status: string }>(sql`select status from appeals order by filed_at`);
-    expect(appeals.map((a) => a.status)).toEqual(['dismissed', 'pending']);
+    expect(appeals.map((a) => a.status)).toEqual(['upheld', 'pending']);
+    expect(out.counts.corrections).toBe(1);
     const flagStates = await db.all<{ status: string; outcome: string | null; n: number }>(sql`select status, outcome, count(*) as n from flags group by status, outcome`);
     expect(flagStates.some((f) => f.status === 'closed' && f.outcome === 'confirmed')).toBe(true);
     expect(flagStates.some((f) => f.status === 'open')).toBe(true);
@@ -132,5 +134,33 @@ describe('fillDemo', () => {
     const pub = (await (await app.request('/api/v1/public/2026Q3')).json()) as { matches: boolean; figures: { spotCheck: { drawn: number } } };
     expect(pub.matches).toBe(true);
     expect(pub.figures.spotCheck.drawn).toBeGreaterThan(0);
+  });
+
+  it('with fullYear: four published quarters of the review year, its published annual review, a correction in payroll', { timeout: 300_000 }, async () => {
+    const { db } = await makeDb();
+    const signer = signerFromSeed(randomSeed());
+    const size: BureauSize = { ...small, label: 'demo-year', workloadQuarters: 8, fullYear: true };
+    await ensureAdmin(db, fixedClock(demoStart('2026-11-24', size, 'test')), 'tgo_demo_test_admin_token_000000000001');
+    const out = await fillDemo({ db, signer, today: '2026-11-24', size, seed: 'test' });
+    expect(out.failures, out.firstErrors.join('\n')).toEqual({});
+    expect(out.bureau.reviewYear).toBe(2025);
+    const runs = await db.all<{ period: string; status: string }>(sql`select period, status from grading_runs order by period`);
+    expect(runs).toEqual([
+      ...['2025Q1', '2025Q2', '2025Q3', '2025Q4', '2026Q1', '2026Q2'].map((period) => ({ period, status: 'published' })),
+      { period: '2026Q3', status: 'computed' },
+    ]);
+    const reviews = await db.all<{ year: number; status: string; runs: string }>(sql`select year, status, runs from annual_reviews`);
+    expect(reviews.map((r) => [r.year, r.status])).toEqual([[2025, 'published']]);
+    expect((JSON.parse(reviews[0]!.runs) as { period: string }[]).map((r) => r.period)).toEqual(['2025Q1', '2025Q2', '2025Q3', '2025Q4']);
+    const [fix] = await db.all<{ run_id: string; officer_code: string; to_tier: number; source_id: string }>(sql`select run_id, officer_code, to_tier, source_id from corrections`);
+    expect(fix).toBeDefined();
+    // The correction is in the payroll export of its run.
+    const { tokens } = await demoTokens({ db, signer, staff: out.staff });
+    const hr = tokens.find((t) => t.role === 'hr')!;
+    const app = createApp({ db, signer });
+    const csv = await (await app.request(`/api/v1/grading-runs/${fix!.run_id}/export.csv`, { headers: { authorization: `Bearer ${hr.token}` } })).text();
+    expect(csv).toMatch(new RegExp(`\r\n${fix!.officer_code},[^\r]*,${fix!.to_tier},[0-9.]+,[0-9.]+,[0-9]+,${fix!.source_id}\r\n`));
+    const report = await verifyLog(db, signer.publicKey);
+    expect(report.ok).toBe(true);
   });
 });

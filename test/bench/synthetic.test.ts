@@ -103,7 +103,10 @@ describe('generateBureau', () => {
   it('streams responses and decisions inside the data window, before today', () => {
     const b = generateBureau({ size: demoSize, seed: 'demo', today });
     const responses = [...b.responses()];
-    expect(responses).toHaveLength(demoSize.responses);
+    // The demo's window reaches back to 2025Q1 (its review year): 8 quarters, the streams sized for 5 and scaled.
+    expect(b.periods.map((p) => p.code)).toEqual(['2025Q1', '2025Q2', '2025Q3', '2025Q4', '2026Q1', '2026Q2', '2026Q3', '2026Q4']);
+    expect(b.reviewYear).toBe(2025);
+    expect(responses).toHaveLength(Math.round((demoSize.responses * 8) / 5));
     expect(new Set(responses.map((r) => r.interactionRef)).size).toBe(responses.length);
     for (const r of responses) {
       expect(r.submittedAt >= b.windowStart && r.submittedAt < today).toBe(true);
@@ -111,7 +114,7 @@ describe('generateBureau', () => {
     }
     expect(responses.some((r) => r.complaint)).toBe(true);
     const decisions = [...b.decisions()];
-    expect(decisions).toHaveLength(demoSize.decisions);
+    expect(decisions).toHaveLength(Math.round((demoSize.decisions * 8) / 5));
     for (const d of decisions) {
       expect(d.decidedAt < today).toBe(true);
       expect(d.reviewers.map((r) => r.officerCode)).not.toContain(d.deciderCode);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { json } from '../support/oversight.js';
 import { complaintWorld, fileVia, type ComplaintWorld } from '../support/complaints.js';
-import { csvDocument } from '../../src/complaints/csv.js';
+import { csvDocument } from '../../src/core/csv.js';
 
 async function fileAll(t: TestApp, w: ComplaintWorld) {
   const list: Record<string, unknown>[] = [
@@ -90,6 +90,6 @@ describe('the complaint summary', () => {
   });
 
   it('writes cells a spreadsheet would run as formulas as text', () => {
-    expect(csvDocument([['=SUM(A1)', '+1', '-2', '@x', 'a,b', 'say "hi"', 3, -4, null]])).toBe(`\uFEFF'=SUM(A1),'+1,'-2,'@x,"a,b","say ""hi""",3,-4,\r\n`);
+    expect(csvDocument(['h'], [['=SUM(A1)', '+1', '-2', '@x', 'a,b', 'say "hi"', 3, -4, null]])).toBe(`\uFEFFh\r\n'=SUM(A1),'+1,'-2,'@x,"a,b","say ""hi""",3,-4,\r\n`);
   });
 });

@@ -83,7 +83,7 @@ describe('HR console pages', () => {
     // Maker-checker: hr1 computed the run, so hr1 is refused (in Chinese on the zh-CN page) and hr2 publishes.
     const maker = await pageRequest(t, 'POST', `${loc}/publish`, { session: hr1, form: { confirm: 'yes' } });
     expect(maker.status).toBe(403);
-    expect(await maker.text()).toContain('计算本批次的人事人员不能发布它');
+    expect(await maker.text()).toContain('计算本批次（或本年度考核）的人事人员不能发布它');
     expect((await t.db.all<{ status: string }>(sql`select status from grading_runs`))[0]!.status).toBe('computed');
     const pub = await pageRequest(t, 'POST', `${loc}/publish`, { session: hr2, form: { confirm: 'yes' } });
     expect(pub.status).toBe(303);
@@ -93,7 +93,7 @@ describe('HR console pages', () => {
     expect(csv.status).toBe(200);
     const bytes = new Uint8Array(await csv.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(new TextDecoder().decode(bytes)).toContain(`O004,李四,市区分局,1,0.80,2400.00\r\n`);
+    expect(new TextDecoder().decode(bytes)).toContain(`O004,李四,市区分局,1,0.80,2400.00,1,\r\n`);
 
     const late = await pageRequest(t, 'POST', `${loc}/adjustments`, { session: hr2, form: { officerCode: 'O001', toTier: '1', reason: 'x' } });
     expect(late.status).toBe(409);

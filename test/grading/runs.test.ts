@@ -86,7 +86,7 @@ describe('starting a run', () => {
     expect(items.find((i) => i.officerCode === 'O002')!.penalty).toBe(5);
 
     const [policyRow] = await t.db.all<{ version: string; n: number }>(sql`select version, (select count(*) from policies) as n from policies`);
-    expect(policyRow).toEqual({ version: 'v1', n: 1 });
+    expect(policyRow).toEqual({ version: 'v2', n: 1 });
     const entries = await t.db.all<{ action: string; leaf: string }>(sql`select action, leaf from audit_entries where seq >= ${auditBefore} order by seq`);
     expect(entries.map((e) => e.action)).toEqual(['policy.store', 'grading_run.compute']);
     const payload = JSON.parse(entries[1]!.leaf).payload;
@@ -355,12 +355,12 @@ describe('payroll export', () => {
     expect(text.endsWith('\r\n')).toBe(true);
     const lines = text.slice(0, -2).split('\r\n');
     expect(lines.every((l) => !l.includes('\n'))).toBe(true);
-    expect(lines[0]).toBe('工号 Officer code,姓名 Name,单位 Unit,能级 Tier,系数 Coefficient,绩效奖金 Payout (yuan)');
+    expect(lines[0]).toBe('工号 officer code,姓名 name,单位 unit,能级 tier,系数 coefficient,绩效奖金 payout,原能级 original tier,更正 correction');
     expect(lines.length).toBe(13);
     const items = await allResults(t, hr1, run.id);
     const o3 = items.find((i) => i.officerCode === 'O003')!;
-    expect(lines[3]).toBe(`O003,"张三, ""小张""",市区分局,${o3.tier},${o3.coefficient.toFixed(2)},${o3.incentive.toFixed(2)}`);
-    expect(lines[12]).toBe('O012,Officer 12,县局,,,');
+    expect(lines[3]).toBe(`O003,"张三, ""小张""",市区分局,${o3.tier},${o3.coefficient.toFixed(2)},${o3.incentive.toFixed(2)},${o3.tier},`);
+    expect(lines[12]).toBe('O012,Officer 12,县局,,,,,');
   });
 });
 

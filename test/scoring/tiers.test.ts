@@ -43,8 +43,8 @@ describe('tiers (DESIGN 3: top-down, capped levels, rank order decides who is pl
     for (const c of ['K1', 'K2', 'K4']) expect(byCode(out, c).tier).toBe(5);
     expect(byCode(out, 'K3')).toMatchObject({ composite: 100, rank: 4, tier: 4, coefficient: 1.15, payout: 3450 });
     expect(byCode(out, 'K3').placement).toEqual({ qualifiedFor: 5, placedAt: 4, cappedAt: [5] });
-    expect(byCode(out, 'K3').explanation.en.at(-1)).toBe('Qualified for 5, over the 15% cap at 5 (3 places), placed at 4; coefficient 1.15, payout 3450.00.');
-    expect(byCode(out, 'K3').explanation['zh-CN'].at(-1)).toBe('符合 5 级条件，但 5 级名额（15%，3 人）已满，定为 4 级；系数 1.15，绩效 3450.00 元。');
+    expect(byCode(out, 'K3').explanation.en.at(-1)).toBe('Qualified for 5, over the 15% cap at 5 (3 places), placed at 4; coefficient 1.15, payout 3450.00 (paid for 92 of 92 days).');
+    expect(byCode(out, 'K3').explanation['zh-CN'].at(-1)).toBe('符合 5 级条件，但 5 级名额（15%，3 人）已满，定为 4 级；系数 1.15，绩效 3450.00 元（按全期 92 天中在岗 92 天计发）。');
 
     // Level 4: K3 first, then M1..M5 by code fill the 6 places; M6 is over the cap and goes to 3.
     for (const c of ['M1', 'M2', 'M3', 'M4', 'M5']) expect(byCode(out, c)).toMatchObject({ composite: 80, tier: 4 });

@@ -53,7 +53,8 @@ interface Line {
 // The world: officers of one unit graded in 2026Q3, a published and a computed run, and a case
 // about O-SUBJ of every kind.
 
-const t = await makeTestApp({ now: '2026-10-15T08:00:00.000Z' });
+// Far enough after the seeded 2026Q3 that every fixture's published run has a started quarter of its own (2015Q1 on).
+const t = await makeTestApp({ now: '2046-10-15T08:00:00.000Z' });
 const spec = (code: string, i: number): OfficerSpec => ({
   code,
   unitCode: 'U-L',
@@ -93,7 +94,7 @@ const next = () => ++n;
 const computedRun = async () => (await ok<{ id: string }>('POST', '/api/v1/grading-runs', maker, { period: '2026Q3' })).id;
 /** A run of a quarter of its own (one published run per quarter), computed by the maker and published by the checker. */
 async function publishedRun() {
-  const id = (await ok<{ id: string }>('POST', '/api/v1/grading-runs', maker, { period: shiftPeriod('2019Q1', next()) })).id;
+  const id = (await ok<{ id: string }>('POST', '/api/v1/grading-runs', maker, { period: shiftPeriod('2015Q1', next()) })).id;
   await ok('POST', `/api/v1/grading-runs/${id}/publish`, checker);
   return id;
 }
@@ -138,7 +139,7 @@ const world = {
   },
   /** A policy proposal by the maker waiting for a decision. */
   async proposal() {
-    return (await ok<{ hash: string }>('POST', '/api/v1/policies', maker, { document: { ...defaultPolicy, version: `linked-${next()}` }, effectiveFrom: '2027Q1', reason: 'fixture' })).hash;
+    return (await ok<{ hash: string }>('POST', '/api/v1/policies', maker, { document: { ...defaultPolicy, version: `linked-${next()}` }, effectiveFrom: '2047Q1', reason: 'fixture' })).hash;
   },
   async taxpayer() {
     const code = `TP-E${next()}`;
@@ -175,9 +176,9 @@ const table: Record<string, Line> = {
   'GET /api/v1/grading-runs/{id}': { request: (w) => ({ path: `/api/v1/grading-runs/${w.publishedRun}` }), expect: only(['hr', 'officer'], 200) },
   'GET /api/v1/grading-runs/{id}/results': { request: (w) => ({ path: `/api/v1/grading-runs/${w.publishedRun}/results` }), expect: only(['hr'], 200) },
   // One's own result is one's to read; another officer's is not.
-  'GET /api/v1/grading-runs/{id}/results/{officerCode}': { request: (w) => ({ path: `/api/v1/grading-runs/${w.publishedRun}/results/${SUBJ}` }), expect: { ...only(['hr', 'officer'], 200), 'officer@other': 403 } },
+  'GET /api/v1/grading-runs/{id}/results/{officerCode}': { request: (w) => ({ path: `/api/v1/grading-runs/${w.publishedRun}/results/${SUBJ}` }), expect: { ...only(['hr', 'officer'], 200), 'officer@other': 404 } },
   // Maker-checker: none of the callers computed it, so every HR caller may publish.
-  'POST /api/v1/grading-runs/{id}/publish': { request: async () => ({ path: `/api/v1/grading-runs/${(await ok<{ id: string }>('POST', '/api/v1/grading-runs', maker, { period: shiftPeriod('2019Q1', next()) })).id}/publish` }), expect: only(['hr'], 200) },
+  'POST /api/v1/grading-runs/{id}/publish': { request: async () => ({ path: `/api/v1/grading-runs/${(await ok<{ id: string }>('POST', '/api/v1/grading-runs', maker, { period: shiftPeriod('2015Q1', next()) })).id}/publish` }), expect: only(['hr'], 200) },
   'GET /api/v1/grading-runs/{id}/export.csv': { request: (w) => ({ path: `/api/v1/grading-runs/${w.publishedRun}/export.csv` }), expect: only(['hr'], 200) },
   'POST /api/v1/grading-runs/{id}/adjustments': {
     request: async () => {
@@ -194,7 +195,7 @@ const table: Record<string, Line> = {
   'GET /api/v1/appeals': { request: () => ({ path: '/api/v1/appeals' }), expect: only(['hr', 'officer'], 200) },
   'GET /api/v1/me/grades': { request: () => ({ path: '/api/v1/me/grades' }), expect: only(['officer', 'supervisor'], 200) },
   // A policy grades everyone, the approver included: deciding it is not one's own case.
-  'POST /api/v1/policies': { request: () => ({ path: '/api/v1/policies', body: { document: { ...defaultPolicy, version: `linked-new-${next()}` }, effectiveFrom: '2027Q1', reason: 'budget' } }), expect: only(['hr'], 201) },
+  'POST /api/v1/policies': { request: () => ({ path: '/api/v1/policies', body: { document: { ...defaultPolicy, version: `linked-new-${next()}` }, effectiveFrom: '2047Q1', reason: 'budget' } }), expect: only(['hr'], 201) },
   'POST /api/v1/policies/{hash}/decision': { request: async (w) => ({ path: `/api/v1/policies/${await w.proposal()}/decision`, body: { decision: 'reject', reason: 'not now' } }), expect: only(['hr'], 200) },
   'GET /api/v1/policies': { request: () => ({ path: '/api/v1/policies' }), expect: only(['hr', 'supervisor', 'officer'], 200) },
   // Nobody chooses who rates them.
@@ -210,7 +211,8 @@ const table: Record<string, Line> = {
     expect: { ...only(['officer', 'hr'], 201), hr: 403 },
   },
   'GET /api/v1/decisions': { request: () => ({ path: '/api/v1/decisions' }), expect: only(['hr', 'supervisor', 'officer'], 200) },
-  'GET /api/v1/decisions/{id}': { request: (w) => ({ path: `/api/v1/decisions/${w.decision}` }), expect: { ...only(['hr', 'supervisor', 'officer'], 200), 'officer@other': 403 } },
+  // Another officer's decision (off their panel) or result is answered as a missing one: a 403 would say it exists.
+  'GET /api/v1/decisions/{id}': { request: (w) => ({ path: `/api/v1/decisions/${w.decision}` }), expect: { ...only(['hr', 'supervisor', 'officer'], 200), 'officer@other': 404 } },
   'POST /api/v1/flags/scan': { request: () => ({ path: '/api/v1/flags/scan' }), expect: only(['supervisor', 'hr'], 200) },
   'GET /api/v1/flags': { request: () => ({ path: '/api/v1/flags' }), expect: only(['supervisor', 'hr'], 200) },
   'GET /api/v1/flags/{id}': { request: (w) => ({ path: `/api/v1/flags/${w.flag}` }), expect: only(['supervisor', 'hr'], 200, { own: 403 }) },
