@@ -28,7 +28,17 @@ const tags = ['grading'];
 const limit = z.coerce.number().int().min(1).max(1000).optional();
 const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 
-const RunCreated = z.object({ id: z.string(), status: z.literal('computed'), inputDigest: z.string(), whatIf: z.boolean(), policyHash: z.string(), resultsDigest: z.string() }).openapi('GradingRunCreated');
+const RunCreated = z
+  .object({
+    id: z.string(),
+    status: z.enum(['computed', 'computing']),
+    inputDigest: z.string(),
+    whatIf: z.boolean(),
+    policyHash: z.string(),
+    resultsDigest: z.string(),
+    jobId: z.string().optional().openapi({ description: 'While `computing`: the job writing the results (GET /api/v1/jobs/{id}).' }),
+  })
+  .openapi('GradingRunCreated');
 // Runs, adjustments and appeals are answered as their rows (runView, adjustmentView, appealView).
 const Run = createSelectSchema(gradingRuns).openapi('GradingRun');
 const Explanation = z.object({ 'zh-CN': z.array(z.string()), en: z.array(z.string()) });
@@ -72,7 +82,11 @@ const startRunRoute = createRoute({
       },
     },
   },
-  responses: { 201: json(RunCreated, 'Computed'), ...problems },
+  responses: {
+    201: json(RunCreated, 'Computed'),
+    202: json(RunCreated, 'Accepted: too large for one invocation of the Worker, the results are still being written (status computing); the run becomes computed when the job ends'),
+    ...problems,
+  },
 });
 
 const listRunsRoute = createRoute({
@@ -230,7 +244,10 @@ const myGradesRoute = createRoute({
 
 /** The grading API and the HR console pages. */
 export const gradingRoutes = createRouter()
-  .openapi(startRunRoute, async (c) => c.json(await startRun({ ctx: c.get('ctx'), input: c.req.valid('json') }), 201))
+  .openapi(startRunRoute, async (c) => {
+    const out = await startRun({ ctx: c.get('ctx'), input: c.req.valid('json') });
+    return out.status === 'computed' ? c.json(out, 201) : c.json(out, 202);
+  })
   .openapi(listRunsRoute, async (c) => c.json(await listRuns({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
   .openapi(compareRoute, async (c) => c.json(await compareRuns({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
   .openapi(getRunRoute, async (c) => c.json(await getRun({ ctx: c.get('ctx'), input: c.req.valid('param') }), 200))
