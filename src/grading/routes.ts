@@ -119,7 +119,19 @@ const getRunRoute = createRoute({
   summary: 'One run with counts per status and tier.',
   security: bearerSecurity,
   request: { params: idParam },
-  responses: { 200: json(Run.extend({ counts: z.object({ graded: z.number(), notGraded: z.number() }), tierCounts: z.record(z.string(), z.number()) })), ...problems },
+  responses: {
+    200: json(
+      Run.extend({
+        counts: z.object({ graded: z.number(), notGraded: z.number() }),
+        tierCounts: z.record(z.string(), z.number()),
+        progress: z
+          .object({ jobId: z.string(), status: z.enum(['running', 'done', 'failed']), done: z.number().int(), total: z.number().int().nullable(), error: z.string().nullable() })
+          .optional()
+          .openapi({ description: 'While the run is computing (or once it failed): the job writing its results.' }),
+      }),
+    ),
+    ...problems,
+  },
 });
 
 const resultsRoute = createRoute({

@@ -66,6 +66,7 @@ const table: Record<string, Line> = {
   'GET /api/v1/decisions': { allow: ['hr', 'supervisor', 'officer'] },
   'GET /api/v1/decisions/{id}': { allow: ['hr', 'supervisor', 'officer'] },
   'POST /api/v1/flags/scan': { allow: ['supervisor', 'hr'] },
+  'GET /api/v1/jobs/{id}': { allow: ['hr', 'supervisor', 'admin'] },
   // API.md names only the supervisor; HR reads the queue too (penalties come from confirmed flags).
   'GET /api/v1/flags': { allow: ['supervisor', 'hr'] },
   'GET /api/v1/flags/{id}': { allow: ['supervisor', 'hr'] },
