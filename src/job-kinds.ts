@@ -5,12 +5,13 @@
  */
 import type { JobDefinition } from './jobs/job.js';
 import { gradingRunJob } from './grading/run-job.js';
+import { scanJob } from './flags/scan-job.js';
 
 // Each job's state is its own type; the runtime only passes it along.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyJob = JobDefinition<any, any>;
 
-const kinds = new Map<string, AnyJob>([gradingRunJob].map((j: AnyJob) => [j.kind, j]));
+const kinds = new Map<string, AnyJob>([gradingRunJob, scanJob].map((j: AnyJob) => [j.kind, j]));
 
 /** The job of a kind; throws for a kind this build does not know (a hand-over from another version). */
 export function jobOf(kind: string): AnyJob {

@@ -34,7 +34,7 @@ export interface JobDefinition<S, O> {
    * Called once when the job cannot finish (a step failed for good): undoes or marks what it
    * staged, with an audit entry if anything audited changes. Must tolerate having nothing to undo.
    */
-  abandon?(ctx: Ctx, state: S, reason: string): Promise<void>;
+  abandon?(ctx: Ctx, state: S, reason: string, job: { id: string }): Promise<void>;
 }
 
 /**

@@ -12,9 +12,9 @@ import { conflict } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { JobFailed, RESERVE, statementsLeft, type JobDefinition, type Progress, type StepResult } from './job.js';
 
-export type JobOutcome<O> =
+export type JobOutcome<O, S = unknown> =
   | { status: 'done'; jobId: string | null; output: O; progress: Progress }
-  | { status: 'running'; jobId: string; progress: Progress };
+  | { status: 'running'; jobId: string; progress: Progress; state: S };
 
 /**
  * Starts a job and runs its steps while the invocation allows. Resolves with the output when it
@@ -30,7 +30,7 @@ export async function runJob<S, O>(
   ctx: Ctx,
   def: JobDefinition<S, O>,
   start: { key: string; state: S; first?: (job: { id: string }) => Promise<StepResult<S, O>> },
-): Promise<JobOutcome<O>> {
+): Promise<JobOutcome<O, S>> {
   const id = newId('job', ctx.clock.now());
   const tracked = ctx.invocation !== undefined;
   if (tracked) await openJob(ctx, def.kind, id, start.key);
@@ -42,7 +42,7 @@ export async function runJob<S, O>(
       if (steps > 0 && statementsLeft(ctx) - RESERVE < def.minStatements) {
         await recordStep(ctx, id, { progress, steps });
         await ctx.invocation!.continueJob({ id, kind: def.kind, key: start.key, state, actor: ctx.actor });
-        return { status: 'running', jobId: id, progress };
+        return { status: 'running', jobId: id, progress, state };
       }
       const r = steps === 0 && start.first ? await start.first({ id }) : await def.step(ctx, state, { id });
       steps++;
@@ -86,7 +86,7 @@ async function abandon<S, O>(ctx: Ctx, def: JobDefinition<S, O>, job: { id: stri
   const reason = err instanceof Error ? err.message : String(err);
   // Best effort: the error that got us here is what the caller must see, not a second one.
   try {
-    await def.abandon?.(ctx, job.state, reason);
+    await def.abandon?.(ctx, job.state, reason, { id: job.id });
   } catch {
     /* the job row below still says it failed */
   }

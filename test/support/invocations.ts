@@ -1,9 +1,9 @@
 /**
  * The Worker's limits on Node, to run its long jobs step by step on a real libsql database: a
  * handle over the same client that counts statements as D1 does (each statement of a batch
- * counts), refuses a statement past the invocation's limit as D1 would, and binds at most 100
- * parameters per statement (it hides the libsql protocol, so `maxParamsFor` sees a D1-like
- * driver). `worker.invocation()` is one invocation; the jobs it hands over wait in `handed` for
+ * counts), refuses a statement past the invocation's limit as D1 would, and refuses statements
+ * with more than 100 bound parameters as D1 does (it hides the libsql protocol, so `maxParamsFor`
+ * plans for D1's limit). `worker.invocation()` is one invocation; the jobs it hands over wait in `handed` for
  * `drain()`, which runs them one step per fresh invocation, as the Workflow does.
  */
 import type { Client } from '@libsql/client';
@@ -28,11 +28,17 @@ export function workerLike(client: Client, limit: number) {
     }
     counted.perInvocation[current]! += n;
   };
+  // D1 refuses a statement with more than 100 bound parameters; libsql would take 32,766.
+  const params = (stmt: unknown) => {
+    const args = (stmt as { args?: unknown[] | Record<string, unknown> }).args;
+    const n = Array.isArray(args) ? args.length : args ? Object.keys(args).length : 0;
+    if (n > 100) throw new Error(`too many SQL variables: ${n} bound parameters, D1 allows 100 (${String((stmt as { sql?: string }).sql).slice(0, 80)}...)`);
+  };
   const proxy = new Proxy(client, {
     get(target, prop, receiver) {
       if (prop === 'protocol') return undefined;
-      if (prop === 'execute') return (stmt: unknown) => (count(1), target.execute(stmt as never));
-      if (prop === 'batch') return (stmts: unknown[], mode?: unknown) => (count(stmts.length), target.batch(stmts as never, mode as never));
+      if (prop === 'execute') return (stmt: unknown) => (params(stmt), count(1), target.execute(stmt as never));
+      if (prop === 'batch') return (stmts: unknown[], mode?: unknown) => (stmts.forEach(params), count(stmts.length), target.batch(stmts as never, mode as never));
       const v = Reflect.get(target, prop, receiver);
       return typeof v === 'function' ? v.bind(target) : v;
     },
