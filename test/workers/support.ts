@@ -33,6 +33,8 @@ export async function startWorker(
       binding: 'ASSETS',
       routerConfig: { invoke_user_worker_ahead_of_assets: true, has_user_worker: true },
     },
+    // The Workflow long jobs continue in (wrangler.toml [[workflows]]).
+    workflows: { JOBS: { name: 'tax-grading-jobs', className: 'JobWorkflow' } },
     bindings: vars,
   });
   await mf.ready;
@@ -99,4 +101,18 @@ export function workerOnD1() {
     user,
   };
   return worker;
+}
+
+/**
+ * Polls `probe` until it returns something other than undefined (work the Worker continues in a
+ * Workflow finishes on its own time), failing after `timeoutMs`.
+ */
+export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 120_000, everyMs = 100): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
 }
