@@ -32,6 +32,8 @@ export class StatementCounter {
   calls = 0;
   /** The longest single call (a statement or a whole batch), in ms: D1 allows 30 s. */
   slowestMs = 0;
+  /** The start of that call's SQL (text only, never its bound values), to name it in the log. */
+  slowestSql = '';
 
   constructor(readonly limit: number) {}
 
@@ -47,12 +49,16 @@ export class StatementCounter {
     this.calls++;
   }
 
-  async timed<T>(p: Promise<T>): Promise<T> {
+  async timed<T>(p: Promise<T>, sql: () => string): Promise<T> {
     const t0 = Date.now();
     try {
       return await p;
     } finally {
-      this.slowestMs = Math.max(this.slowestMs, Date.now() - t0);
+      const ms = Date.now() - t0;
+      if (ms > this.slowestMs) {
+        this.slowestMs = ms;
+        this.slowestSql = sql().replace(/\s+/g, ' ').trim().slice(0, 120);
+      }
     }
   }
 }
@@ -62,36 +68,37 @@ class CountedStatement implements D1Statement {
     /** The binding's own statement, which the binding's `batch` takes. */
     readonly inner: D1Statement,
     private readonly counter: StatementCounter,
+    readonly sql: string,
   ) {}
 
   bind(...values: unknown[]): D1Statement {
-    return new CountedStatement(this.inner.bind(...values), this.counter);
+    return new CountedStatement(this.inner.bind(...values), this.counter, this.sql);
   }
   run() {
     this.counter.take(1);
-    return this.counter.timed(this.inner.run());
+    return this.counter.timed(this.inner.run(), () => this.sql);
   }
   all() {
     this.counter.take(1);
-    return this.counter.timed(this.inner.all());
+    return this.counter.timed(this.inner.all(), () => this.sql);
   }
   first(column?: string) {
     this.counter.take(1);
-    return this.counter.timed(column === undefined ? this.inner.first() : this.inner.first(column));
+    return this.counter.timed(column === undefined ? this.inner.first() : this.inner.first(column), () => this.sql);
   }
   raw(options?: unknown) {
     this.counter.take(1);
-    return this.counter.timed(this.inner.raw(options));
+    return this.counter.timed(this.inner.raw(options), () => this.sql);
   }
 }
 
 /** The binding, counted against `counter`. */
 export function countedD1(d1: D1Binding, counter: StatementCounter): D1Binding {
   return {
-    prepare: (sql) => new CountedStatement(d1.prepare(sql), counter),
+    prepare: (sql) => new CountedStatement(d1.prepare(sql), counter, sql),
     batch: (statements) => {
       counter.take(statements.length);
-      return counter.timed(d1.batch(statements.map((s) => (s instanceof CountedStatement ? s.inner : s))));
+      return counter.timed(d1.batch(statements.map((s) => (s instanceof CountedStatement ? s.inner : s))), () => `batch of ${statements.length}: ${(statements[0] as CountedStatement | undefined)?.sql ?? ''}`);
     },
   };
 }

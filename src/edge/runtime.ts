@@ -98,7 +98,7 @@ export class Edge {
       report: (extra = {}) => {
         if (!counter || (kind === 'fetch' && counter.statements === 0)) return;
         // One line per invocation on D1: how close it came to D1's limits (ops alert on these).
-        log.info({ invocation: kind, bureau: bureau.host ?? '*', statements: counter.statements, limit: counter.limit, slowestMs: counter.slowestMs, durationMs: Date.now() - started, ...extra }, 'd1');
+        log.info({ invocation: kind, bureau: bureau.host ?? '*', statements: counter.statements, limit: counter.limit, slowestMs: counter.slowestMs, slowestSql: counter.slowestSql, durationMs: Date.now() - started, ...extra }, 'd1');
       },
     };
   }
