@@ -11,6 +11,7 @@ import type { Client } from '@libsql/client';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { seedGrading, type OfficerSpec } from '../support/grading.js';
 import { workerLike } from '../support/invocations.js';
+import { pageRequest, signIn } from '../support/pages.js';
 import { recomputeRun, startRun } from '../../src/grading/compute-run.js';
 import type { Actor } from '../../src/core/context.js';
 
@@ -68,6 +69,16 @@ describe('a grading run in steps', () => {
     expect(((await results.json()) as { code: string }).code).toBe('run_not_ready');
     expect((await t.call('POST', `/api/v1/grading-runs/${runId}/publish`, { token })).status).toBe(409);
     expect(await entries(t, runId)).toEqual([]);
+    // The HR console shows how far it has come, and refreshes itself until it is done.
+    const session = await signIn(t, token);
+    const page = await pageRequest(t, 'GET', `/hr/runs/${runId}`, { session });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('refresh')).toBe('5');
+    const html = await page.text();
+    expect(html).toContain('计算中（结果尚未写完）');
+    expect(html).toContain(`已写入 ${v.progress.done} / 500 条结果`);
+    expect(html).toMatch(new RegExp(`<progress[^>]*value="${v.progress.done}"[^>]*max="500"`));
+    expect(await (await pageRequest(t, 'GET', '/hr', { session })).text()).toContain('计算中（结果尚未写完）');
 
     const [done] = await worker.drain(t.ctx());
     expect(done).toMatchObject({ id: out.jobId, steps: 2 });
@@ -91,6 +102,9 @@ describe('a grading run in steps', () => {
     const job = (await (await t.call('GET', `/api/v1/jobs/${out.jobId}`, { token })).json()) as { status: string; steps: number; done: number };
     expect(job).toMatchObject({ status: 'done', steps: 3, done: 500 });
     expect((await t.call('GET', `/api/v1/grading-runs/${runId}/results?limit=1000`, { token })).status).toBe(200);
+    const after = await pageRequest(t, 'GET', `/hr/runs/${runId}`, { session });
+    expect(after.headers.get('refresh')).toBeNull();
+    expect(await after.text()).toContain('已计算（未发布）');
   });
 
   it('survives a step that runs again after its batch was written (a retried Workflow step)', async () => {
@@ -122,6 +136,8 @@ describe('a grading run in steps', () => {
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/inputs changed/);
     expect((await t.call('GET', `/api/v1/grading-runs/${out.id}/results`, { token })).status).toBe(409);
+    const page = await (await pageRequest(t, 'GET', `/hr/runs/${out.id}`, { session: await signIn(t, token) })).text();
+    expect(page).toContain('计算期间评定数据发生了变化');
   });
 
   it('recomputes a run in place in steps: computing again, the new results, one recompute entry', async () => {
