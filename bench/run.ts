@@ -30,6 +30,7 @@ import { provinceSize, quickSize } from '../scripts/synthetic/sizes.js';
 import { ensureBenchDb, defaultDataDir, type BenchDbInfo } from './generate.js';
 import { findVerb } from './features.js';
 import { runningClock } from './clock.js';
+import { d1GradingScenario } from './d1.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -675,9 +676,11 @@ export async function runBench(argv: string[]): Promise<{ rows: ScenarioRow[]; o
   const adminActor: Actor = { kind: 'user', userId: admin!.id, username: 'admin', role: 'admin', officerCode: null, tokenId: 'bench' };
   const base = { db, clock, config: defaultConfig, signer };
   const actors: Record<string, Actor> = { admin: adminActor };
+  const tokens: Record<string, string> = {};
   for (const [username, role] of [['bench-hr', 'hr'], ['bench-hr2', 'hr'], ['bench-intake', 'intake']] as const) {
     const u = await createUser({ ctx: { ...base, actor: adminActor }, input: { username, role } });
     actors[role] ??= { kind: 'user', userId: u.id, username, role, officerCode: null, tokenId: u.tokenId };
+    tokens[role] ??= u.token;
   }
   // Supervisors to draw flag reviewers from: the unit heads.
   const heads = await db.all<{ code: string }>(sql`select code from officers where supervisor_code is null order by code limit 40`);
@@ -706,10 +709,21 @@ export async function runBench(argv: string[]): Promise<{ rows: ScenarioRow[]; o
   // Audit first, so it verifies exactly the generated log; the form scenario last (it appends).
   await attempt('audit', 'audit verification', () => auditScenario(ctxFor, db, judged, args.quick), [failed(`audit verification of ${fmt(auditN)} entries`, 'entries/s', { kind: 'ratio>=', value: 0.5 }), failed(`inclusion proof at ${fmt(auditN)} entries, median`, 'ms', { kind: 'ours<', value: 5 })]);
   await attempt('grading', 'grading run', () => childScenario(`grading run for ${info.gradedPeriod}`, ['grading', 'grading-baseline'], work, info, args.today, { kind: 'ratio<=', value: 2 }, judged, args.quick ? 120 : 300, args.quick ? 1 : 2), [failed(`grading run for ${info.gradedPeriod}: wall time`, 's', { kind: 'ratio<=', value: 2 }), failed(`grading run for ${info.gradedPeriod}: peak RSS`, 'MB', { kind: 'info' })]);
+  const d1Name = `grading run for ${info.gradedPeriod} on local D1 (workerd)`;
+  await attempt(
+    'd1',
+    'grading run on local D1',
+    async () => {
+      // The Node run of the same period, measured just before (or now, when only d1 runs).
+      const node = results.grading?.[0]?.ours ?? ((await childResult('grading', work, info, args.today, args.quick ? 120 : 300)).ms as number) / 1000;
+      return d1GradingScenario({ work, client, period: info.gradedPeriod, hrToken: tokens.hr!, nodeSeconds: node, judged, log });
+    },
+    [failed(`${d1Name}: wall time`, 's', { kind: 'info' }), failed(`${d1Name}: most D1 statements in one invocation`, 'statements', { kind: 'ratio<=', value: 1 })],
+  );
   await attempt('flags', 'flag scan', () => childScenario('full flag scan', ['flags', 'flags-baseline'], work, info, args.today, { kind: 'ratio<=', value: 3 }, judged, args.quick ? 120 : 360), [failed('full flag scan: wall time', 's', { kind: 'ratio<=', value: 3 }), failed('full flag scan: peak RSS', 'MB', { kind: 'info' })]);
   await attempt('import', 'CSV import', () => importScenario(ctxFor, db, client, size.importRows, judged, args.quick ? 1 : 2), [failed(`CSV import of ${fmt(size.importRows)} taxpayer rows`, 's', { kind: 'ratio<=', value: 3 })]);
   await attempt('forms', 'form submissions', () => formScenario(ctxFor, db, info, work, args.today, args, judged), [failed(formName, 'req/s', { kind: 'ratio>=', value: 0.7 }), failed('bare GET hello-world (reference)', 'req/s', { kind: 'info' })]);
-  for (const key of ['forms', 'grading', 'flags', 'audit', 'import']) rows.push(...(results[key] ?? []));
+  for (const key of ['forms', 'grading', 'd1', 'flags', 'audit', 'import']) rows.push(...(results[key] ?? []));
   client.close();
   rmSync(workDir, { recursive: true, force: true });
 

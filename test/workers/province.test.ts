@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Miniflare } from 'miniflare';
 import { callInit, type CallOpts } from '../support/request.js';
-import { ISOLATE_LIMIT_MB, sampleHeap, type HeapSampler } from './heap.js';
+import { ISOLATE_LIMIT_MB, sampleHeap, type HeapSampler } from '../../bench/isolate-heap.js';
 import { lastQuarter, province, provinceStatements } from './province.js';
 import { ADMIN_TOKEN, eventually, migrate, SIGNING_KEY, startWorker } from './support.js';
 
