@@ -8,11 +8,10 @@
  * isolate's heap (128 MB).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from '@libsql/client';
 import { Miniflare } from 'miniflare';
 import { ISOLATE_LIMIT_MB, sampleHeap } from './isolate-heap.js';
 import { row, type ScenarioRow } from './run.js';
@@ -40,7 +39,6 @@ interface D1Line {
 
 export async function d1GradingScenario(opts: {
   work: string;
-  client: Client;
   period: string;
   hrToken: string;
   /** The Node run of the same period in this bench run (its wall time), or null if it did not run. */
@@ -50,12 +48,18 @@ export async function d1GradingScenario(opts: {
 }): Promise<ScenarioRow[]> {
   const name = `grading run for ${opts.period} on local D1 (workerd)`;
   const script = buildWorker();
-  // Miniflare takes a plain SQLite file as a D1 database from `<persist>/<id>/db.sqlite` (its
-  // older layout, moved into place at start): the bench database as it is now, checkpointed.
-  await opts.client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+  // Miniflare takes a plain SQLite file as a D1 database from `<persist>/<id>/db.sqlite` and its
+  // `-wal` (its older layout, moved into place at start): the bench database as it is now; nothing
+  // writes to it meanwhile. Copied by another process: closing a descriptor of the file in this
+  // one would drop the POSIX locks the bench's own SQLite connections hold on it, and a child's
+  // checkpoint would then pull the WAL from under them (SQLITE_CORRUPT, seen).
   const persist = mkdtempSync(join(tmpdir(), 'tgo-bench-d1-'));
   mkdirSync(join(persist, 'bench'), { recursive: true });
-  copyFileSync(opts.work, join(persist, 'bench', 'db.sqlite'));
+  for (const [from, to] of [[opts.work, 'db.sqlite'], [`${opts.work}-wal`, 'db.sqlite-wal']] as const) {
+    if (!existsSync(from)) continue;
+    const cp = spawnSync('cp', ['--', from, join(persist, 'bench', to)], { encoding: 'utf8' });
+    if (cp.status !== 0) throw new Error(`cp ${from}: ${cp.stderr}`);
+  }
   let out = '';
   const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, 'wrangler.toml'), 'utf8'))![1]!;
   const mf = new Miniflare({

@@ -716,7 +716,7 @@ export async function runBench(argv: string[]): Promise<{ rows: ScenarioRow[]; o
     async () => {
       // The Node run of the same period, measured just before (or now, when only d1 runs).
       const node = results.grading?.[0]?.ours ?? ((await childResult('grading', work, info, args.today, args.quick ? 120 : 300)).ms as number) / 1000;
-      return d1GradingScenario({ work, client, period: info.gradedPeriod, hrToken: tokens.hr!, nodeSeconds: node, judged, log });
+      return d1GradingScenario({ work, period: info.gradedPeriod, hrToken: tokens.hr!, nodeSeconds: node, judged, log });
     },
     [failed(`${d1Name}: wall time`, 's', { kind: 'info' }), failed(`${d1Name}: most D1 statements in one invocation`, 'statements', { kind: 'ratio<=', value: 1 })],
   );
