@@ -33,6 +33,7 @@ import { annualYear, publishYear } from './annual-setup.js';
 import { runningClock } from './clock.js';
 import { formScenario } from './forms.js';
 import { fmt, int, log, row, runChild, type ScenarioRow, type Target } from './harness.js';
+import { d1GradingScenario } from './d1.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -412,11 +413,13 @@ export async function runBench(argv: string[]): Promise<{ rows: ScenarioRow[]; o
   const adminActor: Actor = { kind: 'user', userId: admin!.id, username: 'admin', role: 'admin', officerCode: null, tokenId: 'bench' };
   const base = { db, clock, config: defaultConfig, signer };
   const actors: Record<string, Actor> = { admin: adminActor };
+  const tokens: Record<string, string> = {};
   for (const [username, role] of [['bench-hr', 'hr'], ['bench-hr2', 'hr'], ['bench-intake', 'intake']] as const) {
     const u = await createUser({ ctx: { ...base, actor: adminActor }, input: { username, role } });
     const actor: Actor = { kind: 'user', userId: u.id, username, role, officerCode: null, tokenId: u.tokenId };
     actors[role] ??= actor;
     actors[username] = actor;
+    tokens[role] ??= u.token;
   }
   // Supervisors to draw flag reviewers from: the unit heads.
   const heads = await db.all<{ code: string }>(sql`select code from officers where supervisor_code is null order by code limit 40`);
@@ -456,13 +459,24 @@ export async function runBench(argv: string[]): Promise<{ rows: ScenarioRow[]; o
     },
     [failed(`${annualName}: wall time`, 's', { kind: 'ratio<=', value: 2 }), failed(`${annualName}: peak RSS`, 'MB', { kind: 'info' })],
   );
+  const d1Name = `grading run for ${info.gradedPeriod} on local D1 (workerd)`;
+  await attempt(
+    'd1',
+    'grading run on local D1',
+    async () => {
+      // The Node run of the same period, measured just before (or now, when only d1 runs).
+      const node = results.grading?.[0]?.ours ?? ((await childResult('grading', work, info, args.today, args.quick ? 120 : 300)).ms as number) / 1000;
+      return d1GradingScenario({ work, period: info.gradedPeriod, hrToken: tokens.hr!, nodeSeconds: node, judged, log });
+    },
+    [failed(`${d1Name}: wall time`, 's', { kind: 'info' }), failed(`${d1Name}: most D1 statements in one invocation`, 'statements', { kind: 'ratio<=', value: 1 })],
+  );
   await attempt('flags', 'flag scan', () => childScenario('full flag scan', ['flags', 'flags-baseline'], work, info, args.today, { kind: 'ratio<=', value: 3 }, judged, args.quick ? 120 : 360), [failed('full flag scan: wall time', 's', { kind: 'ratio<=', value: 3 }), failed('full flag scan: peak RSS', 'MB', { kind: 'info' })]);
   await attempt('import', 'CSV import', () => importScenario(ctxFor, db, client, size.importRows, judged, args.quick ? 1 : 2), [failed(`CSV import of ${fmt(size.importRows)} taxpayer rows`, 's', { kind: 'ratio<=', value: 3 })]);
   await attempt('forms', 'form submissions', () => formScenario(ctxFor, db, info, work, args.today, args, judged), [
     ...args.connections.map((n) => failed(`form submissions over HTTP (${n} connections, ${args.duration} s): throughput`, 'req/s', n === 64 ? { kind: 'ratio>=', value: 0.45 } : { kind: 'info' })),
     failed('bare GET hello-world (reference)', 'req/s', { kind: 'info' }),
   ]);
-  const keys = ['forms', 'grading', 'annual', 'flags', 'audit', 'import'];
+  const keys = ['forms', 'grading', 'annual', 'd1', 'flags', 'audit', 'import'];
   // With --only, the scenarios not run keep their rows (and notes) from the files being replaced.
   const carried = args.only ? carryOver(args.out, keys.filter((k) => !want(k))) : null;
   for (const key of keys) rows.push(...(results[key] ?? carried?.rows.get(key) ?? []));

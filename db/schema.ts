@@ -531,8 +531,12 @@ export const gradingRuns = sqliteTable(
     period: text('period').notNull(),
     policyHash: text('policy_hash').notNull().references(() => policies.hash),
     inputDigest: text('input_digest').notNull(),
-    /** `discarded`: an unpublished run set aside (kept, audited); never published or changed again. */
-    status: text('status', { enum: ['computed', 'published', 'discarded'] }).notNull(),
+    /**
+     * `computing`: results still being written in steps (run-job.ts); `failed`: a staged write that
+     * could not finish; `discarded`: an unpublished run set aside (kept, audited), never published
+     * or changed again.
+     */
+    status: text('status', { enum: ['computing', 'computed', 'published', 'failed', 'discarded'] }).notNull(),
     whatIf: integer('what_if', { mode: 'boolean' }).notNull().default(false),
     /** Computed for the quarter in progress: a what-if on partial inputs, never publishable. */
     provisional: integer('provisional', { mode: 'boolean' }).notNull().default(false),
@@ -924,4 +928,50 @@ export const publicSummaries = sqliteTable(
     publishedAt: text('published_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.period, t.version] })],
+);
+
+// Long-running jobs (src/jobs, docs/adr/0075-long-jobs-run-in-steps-that-each-fit-one-invocation.md)
+
+/**
+ * A job that runs in steps (a grading run over a province, a full flag scan on D1): its progress
+ * for the consoles, and at most one running job per (kind, key), so two scans never overlap.
+ * Bookkeeping, like the audit node cache: the records a job writes are audited by the job's own
+ * verbs, in the batch that makes them visible. Only entries that may hand a job over (the Worker)
+ * keep rows here; on Node a job runs to its end inside the call that started it.
+ */
+export const jobs = sqliteTable(
+  'jobs',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    /** What the job works on: a run id, or the kind itself for jobs of which one runs at a time. */
+    key: text('key').notNull(),
+    status: text('status', { enum: ['running', 'done', 'failed'] }).notNull(),
+    /** Units of work done and in all (result rows, flags), as the last step reported them. */
+    done: integer('done').notNull(),
+    total: integer('total'),
+    steps: integer('steps').notNull(),
+    error: text('error'),
+    output: text('output', { mode: 'json' }),
+    /** The actor label of who started it (`user:hr1`, `system:flag-scan`). */
+    createdBy: text('created_by').notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('jobs_one_running').on(t.kind, t.key).where(sql`status = 'running'`), index('jobs_key').on(t.key, t.createdAt)],
+);
+
+/**
+ * Work a job carries from one step to the next when it is too large for the step's state (1 MiB
+ * on Workflows): e.g. the flag candidates a scan found but has not raised yet, as JSON chunks
+ * under D1's value size. A chunk is deleted in the batch that finishes its work.
+ */
+export const jobItems = sqliteTable(
+  'job_items',
+  {
+    jobId: text('job_id').notNull(),
+    seq: integer('seq').notNull(),
+    body: text('body').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.seq] })],
 );

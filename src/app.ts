@@ -4,11 +4,12 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { defaultConfig, type AppConfig } from './core/config.js';
-import type { AuditSigner, Ctx } from './core/context.js';
+import type { AuditSigner, Ctx, Invocation } from './core/context.js';
 import { problem } from './core/errors.js';
-import { createRouter, methodNotAllowed, problemResponse, wellFormedUrl } from './core/http.js';
+import { createRouter, methodNotAllowed, problemResponse, wellFormedUrl, type AppEnv } from './core/http.js';
 import { BodyBudget, DEFAULT_BODY_LIMIT, MiB, bodyLimits } from './core/body.js';
 import { contractOf, contractsFrom, knownQueryParameters, type Contract } from './core/contract.js';
+import type { Context } from 'hono';
 import { bearerActor } from './auth/middleware.js';
 import { idempotency } from './idempotency/middleware.js';
 import { authRoutes } from './auth/routes.js';
@@ -30,12 +31,33 @@ import { pageCsrf } from './pages/csrf.js';
 import { methodNotAllowedPage, notFoundPage, pageAwareOnError } from './pages/errors.js';
 import { requestLog } from './ops/request-log.js';
 import { opsRoutes } from './ops/routes.js';
+import { jobsRoutes } from './jobs/routes.js';
 import { quietTelemetry, type Telemetry } from './ops/telemetry.js';
 import { renderJsxWithoutAsyncHooks } from './feedback/hot-path.js';
 
-export interface AppDeps {
+/**
+ * What an entry decides per request rather than once: the Worker serves several bureaus, each
+ * on its own database with its own config and signing key, and counts statements per invocation.
+ */
+export interface RequestScope {
+  db: Db;
+  config: AppConfig;
+  signer: AuditSigner;
+  invocation?: Invocation;
+}
+
+/** The app over one database: its handle and signing key serve every request. */
+export interface AppDeps extends CommonDeps {
   db: Db;
   signer: AuditSigner;
+}
+
+/** The app over several databases (the Worker's bureaus): `scope` picks them per request. */
+export interface ScopedAppDeps extends CommonDeps {
+  scope: (c: Context<AppEnv>) => RequestScope;
+}
+
+interface CommonDeps {
   clock?: Clock;
   /** From `resolveConfig` at the entry; omitted: `defaultConfig`. */
   config?: AppConfig;
@@ -56,7 +78,7 @@ export interface AppDeps {
 export const DEFAULT_BODY_BUDGET = 128 * MiB;
 
 /** Builds the whole service from its dependencies. Both entries (Node, Workers) call this. */
-export function createApp(deps: AppDeps) {
+export function createApp(deps: AppDeps | ScopedAppDeps) {
   const clock = deps.clock ?? systemClock;
   const config = deps.config ?? defaultConfig;
   // Before anything renders: pages must not switch async hooks on for every request (hot-path.ts).
@@ -86,7 +108,8 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.use('*', async (c, next) => {
-    const ctx: Ctx = { db: deps.db, clock, config, signer: deps.signer, actor: { kind: 'system', name: 'anonymous' } };
+    const s: RequestScope = 'scope' in deps ? deps.scope(c) : { db: deps.db, config, signer: deps.signer };
+    const ctx: Ctx = { db: s.db, clock, config: s.config, signer: s.signer, invocation: s.invocation, actor: { kind: 'system', name: 'anonymous' } };
     c.set('ctx', ctx);
     await next();
   });
@@ -108,7 +131,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', idempotency());
 
   app.get('/healthz', async (c) => {
-    await deps.db.run(sql`select 1`);
+    await c.get('ctx').db.run(sql`select 1`);
     return c.json({ status: 'ok' });
   });
 
@@ -126,6 +149,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', publicSummaryRoutes);
   app.route('/', complaintsRoutes);
   app.route('/', pagesRoutes);
+  app.route('/', jobsRoutes);
   app.route('/', opsRoutes({ metrics: telemetry.metrics, metricsToken: deps.metricsToken }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

@@ -8,7 +8,7 @@
 import type { Db } from '../db/client.js';
 import type { Clock } from './core/clock.js';
 import type { AppConfig } from './core/config.js';
-import type { AuditSigner } from './core/context.js';
+import type { AuditSigner, Invocation } from './core/context.js';
 import { scanCtx } from './flags/schedule.js';
 import { scanFlags } from './flags/scan.js';
 import { makeCheckpoint } from './audit/checkpoint.js';
@@ -27,6 +27,8 @@ export interface ScheduledDeps {
   signer: AuditSigner;
   config: AppConfig;
   telemetry?: Telemetry;
+  /** The invocation's limits (the Worker): the scan spends what is left and hands the rest over. */
+  invocation?: Invocation;
 }
 
 /**

@@ -17,6 +17,30 @@ export interface Ctx {
   actor: Actor;
   config: AppConfig;
   signer: AuditSigner;
+  /** The limits of the invocation this verb runs in, where the runtime has them (the Worker). */
+  invocation?: Invocation;
+}
+
+/**
+ * The invocation a verb runs in, where the runtime limits it: on Workers, D1 counts every
+ * statement (a batch's too) against 1,000 per invocation. A long job (src/jobs) spends what is
+ * left, then continues past the invocation in the runtime's own engine for durable multi-step
+ * work (a Workflow instance). Absent on Node: no limit; a job runs to its end in one go.
+ */
+export interface Invocation {
+  /** Statements this invocation may still run. */
+  statementsLeft(): number;
+  /** Hands a job's next steps to the runtime (a Workflow instance); resolves once it is accepted. */
+  continueJob(job: JobHandOver): Promise<void>;
+}
+
+/** What a job's next step needs, handed from one invocation to the next (JSON, small). */
+export interface JobHandOver {
+  id: string;
+  kind: string;
+  key: string;
+  state: unknown;
+  actor: Actor;
 }
 
 /**

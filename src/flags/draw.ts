@@ -83,8 +83,9 @@ export async function supervisorChains(db: Db, subjects: readonly string[]): Pro
   const out = new Map<string, Set<string>>();
   const list = [...new Set(subjects)];
   for (const s of list) out.set(s, new Set());
-  for (let i = 0; i < list.length; i += 200) {
-    const chunk = list.slice(i, i + 200);
+  // 90 codes per query: within D1's 100 bound parameters per statement.
+  for (let i = 0; i < list.length; i += 90) {
+    const chunk = list.slice(i, i + 90);
     const rows = await db.all<{ subject: string; code: string }>(sql`
       with recursive chain(subject, code, depth) as (
         select code, supervisor_code, 1 from officers

@@ -21,6 +21,7 @@ export const flagsMessages = {
   'flags.next': { 'zh-CN': '下一页', en: 'Next page' },
   'flags.scan': { 'zh-CN': '立即扫描', en: 'Scan now' },
   'flags.scanned': { 'zh-CN': '扫描完成：新提出 {n} 条疑点。', en: 'Scan finished: {n} new flag(s) raised.' },
+  'flags.scanRunning': { 'zh-CN': '扫描已新提出 {n} 条疑点；其余疑点正在后台分步提出，稍后刷新本页即可看到。', en: 'The scan has raised {n} new flag(s) so far; the rest are being raised in the background, in steps: reload this page later.' },
   'flags.col.flag': { 'zh-CN': '疑点', en: 'Flag' },
   'flags.col.rule': { 'zh-CN': '规则', en: 'Rule' },
   'flags.col.subject': { 'zh-CN': '对象', en: 'Officer' },

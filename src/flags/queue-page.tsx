@@ -148,10 +148,11 @@ export const queuePages = new Hono<AppEnv>()
   .get('/flags', (c) => {
     const { t } = tt(c);
     const scanned = c.req.query('scanned');
-    return queuePage(c, { notice: scanned !== undefined && /^\d+$/.test(scanned) ? t('flags.scanned', { n: scanned }) : undefined });
+    const key = c.req.query('running') === '1' ? 'flags.scanRunning' : 'flags.scanned';
+    return queuePage(c, { notice: scanned !== undefined && /^\d+$/.test(scanned) ? t(key, { n: scanned }) : undefined });
   })
   .post('/flags/scan', async (c) => {
     requireStaffPage(c, 'supervisor', 'hr');
     const out = await scanFlags({ ctx: c.get('ctx') });
-    return c.redirect(`/flags?scanned=${out.raised}`, 303);
+    return c.redirect(`/flags?scanned=${out.raised}${out.status === 'running' ? '&running=1' : ''}`, 303);
   });

@@ -180,11 +180,12 @@ async function latestFlags(ctx: Ctx, candidates: readonly FlagCandidate[]): Prom
   for (const c of candidates) byRule.set(c.rule, [...(byRule.get(c.rule) ?? []), c.conditionKey]);
   for (const [rule, keys] of byRule) {
     const unique = [...new Set(keys)];
-    for (let i = 0; i < unique.length; i += 500) {
+    // 90 keys and the rule: within D1's 100 bound parameters per statement.
+    for (let i = 0; i < unique.length; i += 90) {
       const rows = await ctx.db
         .select({ id: flags.id, key: flags.conditionKey, status: flags.status, outcome: flags.outcome, evidence: flags.evidence, raisedAt: flags.raisedAt })
         .from(flags)
-        .where(and(eq(flags.rule, rule), inArray(flags.conditionKey, unique.slice(i, i + 500))));
+        .where(and(eq(flags.rule, rule), inArray(flags.conditionKey, unique.slice(i, i + 90))));
       for (const r of rows) {
         const k = `${rule}\u0000${r.key}`;
         const prev = out.get(k);

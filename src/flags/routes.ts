@@ -12,6 +12,16 @@ import { answerFlag, answerInput } from './due-process.js';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 
+const scanOutcome = z
+  .object({
+    status: z.enum(['done', 'running']),
+    jobId: z.string().nullable().optional(),
+    raised: z.number().int(),
+    candidates: z.number().int(),
+    byRule: z.record(z.string(), z.number().int()),
+  })
+  .openapi('ScanOutcome');
+
 const scanRoute = createRoute({
   method: 'post',
   path: '/api/v1/flags/scan',
@@ -19,10 +29,12 @@ const scanRoute = createRoute({
   summary: 'Run every oversight rule now (supervisor, hr); returns how many flags were raised.',
   security: bearerSecurity,
   responses: {
-    200: {
-      description: 'Scanned',
-      content: { 'application/json': { schema: z.object({ raised: z.number().int(), candidates: z.number().int(), byRule: z.record(z.string(), z.number().int()) }) } },
+    200: { description: 'Scanned', content: { 'application/json': { schema: scanOutcome } } },
+    202: {
+      description: 'Accepted: more flags than one Worker invocation can write; the figures so far, and the job raising the rest (GET /api/v1/jobs/{id})',
+      content: { 'application/json': { schema: scanOutcome } },
     },
+    409: problem('A scan is already running (job_running)'),
     ...problemResponses,
   },
 });
@@ -118,7 +130,10 @@ const answerRoute = createRoute({
 
 /** The flags API and the supervisor console pages. */
 export const flagsRoutes = createRouter()
-  .openapi(scanRoute, async (c) => c.json(await scanFlags({ ctx: c.get('ctx') }), 200))
+  .openapi(scanRoute, async (c) => {
+    const out = await scanFlags({ ctx: c.get('ctx') });
+    return out.status === 'done' ? c.json(out, 200) : c.json(out, 202);
+  })
   .openapi(listRoute, async (c) => c.json(await listFlags({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
   .openapi(getRoute, async (c) => c.json(await getFlag({ ctx: c.get('ctx'), id: c.req.valid('param').id }), 200))
   .openapi(transitionRoute, async (c) => c.json(await transitionFlag({ ctx: c.get('ctx'), flagId: c.req.valid('param').id, input: c.req.valid('json') }), 200))

@@ -1,12 +1,13 @@
 /**
  * The scan: runs every enabled rule (each a set of SQL aggregates) and raises what they find,
- * in a few commit() batches.
+ * in a few commit() batches (the scan job, scan-job.ts).
  */
-import { isConstraintViolation } from '../../db/errors.js';
-import { commit } from '../audit/append.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { defaultOversightPolicy, type OversightPolicy, type RuleId } from './policy.js';
-import { combinedWrites, planRaises, type FlagCandidate } from './raise.js';
+import type { FlagCandidate } from './raise.js';
+import { ApiError } from '../core/errors.js';
+import { runJob } from '../jobs/run.js';
+import { scanJob, type ScanOutput } from './scan-job.js';
 import { ruleContext, type Rule } from './rules/common.js';
 import { bunching } from './rules/bunching.js';
 import { soleDecider } from './rules/sole-decider.js';
@@ -35,9 +36,6 @@ export const scanRules: Partial<Record<RuleId, Rule>> = {
   feedback_selection: feedbackSelection,
 };
 
-/** Flags per batch: large enough that a scan is a few batches, small enough for D1's limits. */
-const BATCH_FLAGS = 200;
-
 /** Runs the rules and returns their candidates, without writing anything. */
 export async function findCandidates(ctx: Ctx, policy: OversightPolicy = defaultOversightPolicy): Promise<FlagCandidate[]> {
   const rc = ruleContext(ctx, policy);
@@ -52,34 +50,24 @@ export async function findCandidates(ctx: Ctx, policy: OversightPolicy = default
 /**
  * Runs every rule now (supervisor, hr, or the scheduler's system actor). Candidates whose
  * condition already has an unclosed flag, or a closed one with no new evidence, raise nothing.
+ * The raising is the scan job (scan-job.ts): on Node it all happens here; on the Worker, a scan
+ * with more flags than one invocation can write answers `running` with its job id once the rest
+ * is handed over. One scan at a time where jobs are tracked: the scheduler skips a scan while one
+ * runs, a person gets 409 `job_running`.
  */
-export async function scanFlags({ ctx, policy = defaultOversightPolicy }: { ctx: Ctx; policy?: OversightPolicy }) {
+export async function scanFlags({ ctx, policy = defaultOversightPolicy }: { ctx: Ctx; policy?: OversightPolicy }): Promise<ScanOutcome> {
   // The scheduler's system actor may scan; an anonymous request (also a system actor) may not.
-  if (!(ctx.actor.kind === 'system' && ctx.actor.name !== 'anonymous')) requireRole(ctx.actor, 'supervisor', 'hr');
-  const candidates = await findCandidates(ctx, policy);
-  let raised = 0;
-  const byRule: Record<string, number> = {};
-  // Planned all at once (a few chunked reads), committed BATCH_FLAGS at a time. Every draw is
-  // seeded with the log head read at planning: a real head, recorded in the draw.
-  const plans = await planRaises(ctx, candidates);
-  for (let i = 0; i < plans.length; i += BATCH_FLAGS) {
-    let chunk = plans.slice(i, i + BATCH_FLAGS);
-    for (let attempt = 0; chunk.length; attempt++) {
-      try {
-        await commit(ctx, combinedWrites(ctx, chunk), chunk.flatMap((p) => p.events));
-      } catch (err) {
-        // A concurrent scan or complaint may win a race on a condition (the unique index on
-        // unclosed flags, or a guarded reopen, then fails this batch whole): plan these again.
-        if (attempt < 2 && isConstraintViolation(err)) {
-          chunk = await planRaises(ctx, chunk.map((p) => p.candidate));
-          continue;
-        }
-        throw err;
-      }
-      raised += chunk.length;
-      for (const p of chunk) byRule[p.candidate.rule] = (byRule[p.candidate.rule] ?? 0) + 1;
-      break;
-    }
+  const scheduler = ctx.actor.kind === 'system' && ctx.actor.name !== 'anonymous';
+  if (!scheduler) requireRole(ctx.actor, 'supervisor', 'hr');
+  try {
+    const out = await runJob(ctx, scanJob, { key: 'flag-scan', state: { policy, phase: 'find', candidates: 0, handled: 0, raised: 0, byRule: {} } });
+    if (out.status === 'done') return { status: 'done', ...out.output };
+    const s = out.state;
+    return { status: 'running', jobId: out.jobId, raised: s.raised, candidates: s.candidates, byRule: s.byRule };
+  } catch (err) {
+    if (scheduler && err instanceof ApiError && err.code === 'job_running') return { status: 'running', jobId: null, raised: 0, candidates: 0, byRule: {} };
+    throw err;
   }
-  return { raised, candidates: candidates.length, byRule };
 }
+
+export type ScanOutcome = ScanOutput & ({ status: 'done' } | { status: 'running'; jobId: string | null });

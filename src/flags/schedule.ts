@@ -5,13 +5,14 @@
 import type { Db } from '../../db/client.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { AppConfig } from '../core/config.js';
-import type { AuditSigner, Ctx } from '../core/context.js';
+import type { AuditSigner, Ctx, Invocation } from '../core/context.js';
 
 export interface ScanDeps {
   db: Db;
   signer: AuditSigner;
   clock?: Clock;
   config: AppConfig;
+  invocation?: Invocation;
 }
 
 /** The scheduler acts as a system actor, named in the audit log as `system:flag-scan`. */
@@ -21,6 +22,7 @@ export function scanCtx(deps: ScanDeps): Ctx {
     clock: deps.clock ?? systemClock,
     signer: deps.signer,
     config: deps.config,
+    invocation: deps.invocation,
     actor: { kind: 'system', name: 'flag-scan' },
   };
 }

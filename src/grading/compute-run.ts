@@ -9,16 +9,16 @@ import { requireRole, type Ctx } from '../core/context.js';
 import { ApiError, conflict } from '../core/errors.js';
 import { isoDate } from '../core/clock.js';
 import { newId, sha256Hex } from '../core/ids.js';
-import { commit, type Write } from '../audit/append.js';
+import type { Write } from '../audit/append.js';
 import { canonicalJson } from '../audit/canonical.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import type { Policy } from '../../scoring/policy.js';
 import { activeRange, explainBasis, gradeOfficers, type ResultFigures } from '../../scoring/index.js';
 import { inputDigest, loadEngineInput } from './inputs.js';
-import { insertMany } from '../../db/insert-many.js';
 import { packDetail, storedRun } from './detail.js';
 import { figuresText } from './digest.js';
-import { commitGuarded, guarded } from '../audit/guarded.js';
+import { guarded } from '../audit/guarded.js';
+import { writeRun } from './run-job.js';
 import { assertMutable, findRun, parsePolicy, parseRunPeriod, periodState, runPolicy } from './run-model.js';
 import { policyInEffect, storePolicy } from './policies.js';
 
@@ -62,22 +62,23 @@ export async function startRun({ ctx, input: given }: { ctx: Ctx; input: Uncheck
   const whatIf = input.whatIf === true || provisional || c.policyHash !== inEffect.hash;
 
   const { writes, events } = await storePolicy(ctx, policy, c.policyHash, c.policyDoc, now.toISOString());
+  // Opened `computing`: the batch that writes the last results makes it `computed` (run-job.ts).
   writes.push(
-    ctx.db.insert(gradingRuns).values({ id, period: period.code, policyHash: c.policyHash, inputDigest: c.inputDigest, status: 'computed', whatIf, provisional, createdBy: ctx.actor.userId, createdAt: now.toISOString() }),
+    ctx.db.insert(gradingRuns).values({ id, period: period.code, policyHash: c.policyHash, inputDigest: c.inputDigest, status: 'computing', whatIf, provisional, createdBy: ctx.actor.userId, createdAt: now.toISOString() }),
   );
-  writes.push(...c.inserts);
-  events.push({ action: whatIf ? 'grading_run.what_if' : 'grading_run.compute', entity: 'grading_run', entityId: id, payload: { ...c.payload, whatIf, provisional } });
-  await commit(ctx, writes, events);
-  return { id, status: 'computed' as const, inputDigest: c.inputDigest, whatIf, provisional, policyHash: c.policyHash, resultsDigest: c.resultsDigest };
+  const event = { action: whatIf ? 'grading_run.what_if' : 'grading_run.compute', entity: 'grading_run', entityId: id, payload: { ...c.payload, whatIf, provisional } };
+  const { status, jobId } = await writeRun(ctx, { runId: id, open: { writes, events }, rows: c.rows, resultsDigest: c.resultsDigest, event });
+  return { id, status, inputDigest: c.inputDigest, whatIf, provisional, policyHash: c.policyHash, resultsDigest: c.resultsDigest, ...(jobId && status === 'computing' ? { jobId } : {}) };
 }
 
 /**
- * Aggregates, grades and prepares the result INSERTs of one run (as many rows per statement as
- * the driver's bound-parameter limit allows: 7 rows of 14 columns on D1), plus the audit payload
- * that commits to them. The engine runs without its explanation text: the rows store the
- * compact breakdown (detail.ts) and reads render the text from it.
+ * Aggregates and grades one run: its result rows in officer-code order (written by writeRun, as
+ * many per statement as the driver's bound-parameter limit allows: 7 rows of 14 columns on D1),
+ * plus the audit payload that commits to them. The engine runs without its explanation text: the
+ * rows store the compact breakdown (detail.ts) and reads render the text from it. Deterministic:
+ * the same inputs and policy give the same rows and digests (a staged run relies on it).
  */
-async function computeResults(ctx: Ctx, runId: string, period: ReturnType<typeof parseRunPeriod>, policy: Policy) {
+export async function computeResults(ctx: Ctx, runId: string, period: ReturnType<typeof parseRunPeriod>, policy: Policy) {
   const engineInput = await loadEngineInput(ctx.db, period, policy);
   const digest = await inputDigest(engineInput);
   const output = gradeOfficers(policy, engineInput, { explain: false });
@@ -113,13 +114,12 @@ async function computeResults(ctx: Ctx, runId: string, period: ReturnType<typeof
   const graded = sorted.filter((r) => r.status === 'graded').length;
   const tierCounts: Record<string, number> = {};
   for (const r of sorted) if (r.tier !== null) tierCounts[String(r.tier)] = (tierCounts[String(r.tier)] ?? 0) + 1;
-  const inserts: Write[] = insertMany(ctx.db, gradingResults, rows);
   return {
     inputDigest: digest,
     policyHash,
     policyDoc,
     resultsDigest,
-    inserts,
+    rows,
     payload: {
       period: period.code,
       policyHash,
@@ -152,18 +152,23 @@ export async function recomputeRun({ ctx, input }: { ctx: Ctx; input: { id: stri
   const c = await computeResults(ctx, run.id, parseRunPeriod(run.period), policy);
   const untouched = sql`(select status from grading_runs where id = ${run.id}) = 'computed'
     and not exists (select 1 from adjustments where run_id = ${run.id})`;
-  await commitGuarded(
-    ctx,
-    [
-      ctx.db.update(gradingRuns).set({ status: guarded('computed', untouched) as never, inputDigest: c.inputDigest }).where(eq(gradingRuns.id, run.id)),
-      ctx.db.delete(gradingResults).where(eq(gradingResults.runId, run.id)),
-      ...c.inserts,
-    ],
-    [{ action: 'grading_run.recompute', entity: 'grading_run', entityId: run.id, payload: { ...c.payload, whatIf: run.whatIf, previousInputDigest: run.inputDigest } }],
-    'run_changed',
-    `Run ${run.id} was published or adjusted meanwhile.`,
-  );
-  return { id: run.id, status: 'computed' as const, inputDigest: c.inputDigest, whatIf: run.whatIf, provisional: run.provisional, policyHash: run.policyHash, resultsDigest: c.resultsDigest };
+  const { status, jobId } = await writeRun(ctx, {
+    runId: run.id,
+    open: {
+      // Back to `computing` (only if still untouched) and without its old results, until the
+      // batch with the last new results makes it `computed` again with this entry.
+      writes: [
+        ctx.db.update(gradingRuns).set({ status: guarded('computing', untouched) as never, inputDigest: c.inputDigest }).where(eq(gradingRuns.id, run.id)),
+        ctx.db.delete(gradingResults).where(eq(gradingResults.runId, run.id)),
+      ],
+      events: [],
+      conflict: { code: 'run_changed', detail: `Run ${run.id} was published or adjusted meanwhile.` },
+    },
+    rows: c.rows,
+    resultsDigest: c.resultsDigest,
+    event: { action: 'grading_run.recompute', entity: 'grading_run', entityId: run.id, payload: { ...c.payload, whatIf: run.whatIf, previousInputDigest: run.inputDigest } },
+  });
+  return { id: run.id, status, inputDigest: c.inputDigest, whatIf: run.whatIf, provisional: run.provisional, policyHash: run.policyHash, resultsDigest: c.resultsDigest, ...(jobId && status === 'computing' ? { jobId } : {}) };
 }
 
 /**

@@ -6,10 +6,14 @@ import { badRequest } from '../core/errors.js';
 import { periodPattern } from '../core/period.js';
 import { keyset } from '../core/pagination.js';
 import { runView, visibleRun } from './run-model.js';
+import { latestJobOn } from '../jobs/status.js';
 
-/** One run with its counts per status and tier (SQL aggregates). */
+/**
+ * One run with its counts per status and tier (SQL aggregates); a run still `computing` (or
+ * `failed`) also has the progress of the job writing its results (src/jobs).
+ */
 export async function getRun({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
-  const run = await visibleRun(ctx, input.id);
+  const run = await visibleRun(ctx, input.id, { unfinished: true });
   const counts = await ctx.db
     .select({ status: gradingResults.status, tier: gradingResults.tier, n: sql<number>`count(*)` })
     .from(gradingResults)
@@ -23,7 +27,9 @@ export async function getRun({ ctx, input }: { ctx: Ctx; input: { id: string } }
     else notGraded += c.n;
     if (c.tier !== null) tierCounts[String(c.tier)] = (tierCounts[String(c.tier)] ?? 0) + c.n;
   }
-  return { ...runView(run), counts: { graded, notGraded }, tierCounts };
+  const job = run.status === 'computing' || run.status === 'failed' ? await latestJobOn(ctx, run.id) : null;
+  const progress = job ? { jobId: job.id, status: job.status, done: job.done, total: job.total, error: job.error } : undefined;
+  return { ...runView(run), counts: { graded, notGraded }, tierCounts, ...(progress ? { progress } : {}) };
 }
 
 const runsNewestFirst = keyset('desc', [gradingRuns.id], (r: { id: string }) => [r.id]);

@@ -36,12 +36,13 @@ const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({ descript
 const RunCreated = z
   .object({
     id: z.string(),
-    status: z.literal('computed'),
+    status: z.enum(['computed', 'computing']),
     inputDigest: z.string(),
     whatIf: z.boolean(),
     provisional: z.boolean().openapi({ description: 'Computed for the quarter in progress: a what-if, never publishable' }),
     policyHash: z.string(),
     resultsDigest: z.string(),
+    jobId: z.string().optional().openapi({ description: 'While `computing`: the job writing the results (GET /api/v1/jobs/{id}).' }),
   })
   .openapi('GradingRunCreated');
 // Runs, adjustments and appeals are answered as their rows (runView, adjustmentView, appealView).
@@ -92,7 +93,12 @@ const startRunRoute = createRoute({
       },
     },
   },
-  responses: { 201: json(RunCreated, 'Computed'), ...problems, ...unprocessable },
+  responses: {
+    201: json(RunCreated, 'Computed'),
+    202: json(RunCreated, 'Accepted: too large for one invocation of the Worker, the results are still being written (status computing); the run becomes computed when the job ends'),
+    ...problems,
+    ...unprocessable,
+  },
 });
 
 const listRunsRoute = createRoute({
@@ -125,7 +131,19 @@ const getRunRoute = createRoute({
   summary: 'One run with counts per status and tier.',
   security: bearerSecurity,
   request: { params: idParam },
-  responses: { 200: json(Run.extend({ counts: z.object({ graded: z.number(), notGraded: z.number() }), tierCounts: z.record(z.string(), z.number()) })), ...problems },
+  responses: {
+    200: json(
+      Run.extend({
+        counts: z.object({ graded: z.number(), notGraded: z.number() }),
+        tierCounts: z.record(z.string(), z.number()),
+        progress: z
+          .object({ jobId: z.string(), status: z.enum(['running', 'done', 'failed']), done: z.number().int(), total: z.number().int().nullable(), error: z.string().nullable() })
+          .optional()
+          .openapi({ description: 'While the run is computing (or once it failed): the job writing its results.' }),
+      }),
+    ),
+    ...problems,
+  },
 });
 
 const resultsRoute = createRoute({
@@ -272,7 +290,10 @@ const myGradesRoute = createRoute({
 
 /** The grading API and the HR console pages. */
 export const gradingRoutes = createRouter()
-  .openapi(startRunRoute, async (c) => c.json(await startRun({ ctx: c.get('ctx'), input: c.req.valid('json') }), 201))
+  .openapi(startRunRoute, async (c) => {
+    const out = await startRun({ ctx: c.get('ctx'), input: c.req.valid('json') });
+    return out.status === 'computed' ? c.json(out, 201) : c.json(out, 202);
+  })
   .openapi(listRunsRoute, async (c) => c.json(await listRuns({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
   .openapi(compareRoute, async (c) => c.json(await compareRuns({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200))
   .openapi(getRunRoute, async (c) => c.json(await getRun({ ctx: c.get('ctx'), input: c.req.valid('param') }), 200))

@@ -57,10 +57,17 @@ export function parseRunPeriod(code: unknown) {
   return range;
 }
 
-/** Reads a run, or 404. */
-export async function findRun(ctx: Ctx, id: string): Promise<RunRow> {
+/**
+ * Reads a run, or 404. A run still `computing` (its results are being written, src/jobs/staged.ts)
+ * or `failed` has no results to read or act on: 409 `run_not_ready`, unless `unfinished` (the
+ * run's own view, which shows its progress).
+ */
+export async function findRun(ctx: Ctx, id: string, opts: { unfinished?: boolean } = {}): Promise<RunRow> {
   const [run] = await ctx.db.select().from(gradingRuns).where(eq(gradingRuns.id, id));
   if (!run) throw notFound(`No grading run ${id}.`);
+  if (!opts.unfinished && (run.status === 'computing' || run.status === 'failed')) {
+    throw conflict(`Run ${id} is ${run.status === 'computing' ? 'still being computed' : 'failed'}; it has no results.`, 'run_not_ready');
+  }
   return run;
 }
 
@@ -68,9 +75,9 @@ export async function findRun(ctx: Ctx, id: string): Promise<RunRow> {
  * HR sees every run; an officer sees only published runs (what-if runs are never published).
  * An unpublished run is invisible to officers: 404, as if it did not exist.
  */
-export async function visibleRun(ctx: Ctx, id: string): Promise<RunRow> {
+export async function visibleRun(ctx: Ctx, id: string, opts: { unfinished?: boolean } = {}): Promise<RunRow> {
   requireRole(ctx.actor, 'hr', 'officer');
-  const run = await findRun(ctx, id);
+  const run = await findRun(ctx, id, opts);
   if (ctx.actor.role === 'officer' && run.status !== 'published') throw notFound(`No grading run ${id}.`);
   return run;
 }

@@ -22,6 +22,7 @@ import { usernames } from '../auth/directory.js';
 import { adjustmentRunId, runHistory } from './queries.js';
 import { GradingStyle, Histogram, PayoutCell, ProposeForm, RunStatus, TierCell, pageRefusal, tt } from './page-parts.js';
 import { CorrectionsSection, DiscardForm, HistorySection } from './run-sections.js';
+import { runProgressPage } from './run-progress.js';
 
 const PAGE_SIZE = 50;
 
@@ -34,6 +35,7 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
   const dir = c.req.query('dir') === 'desc' ? 'desc' : 'asc';
   const page = Math.max(0, Math.floor(Number(c.req.query('page') ?? 0)) || 0);
   const run = await getRun({ ctx, input: { id } });
+  if (run.status === 'computing' || run.status === 'failed') return runProgressPage(c, run);
   const runRow = await findRun(ctx, id);
   const policy = await runPolicy(ctx, runRow);
   const [{ rows, total }, bins, usage, adjustments, names, siblings, fixes, history] = await Promise.all([

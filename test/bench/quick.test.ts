@@ -12,6 +12,8 @@ const scenarios = [
   /^form submissions over HTTP .*: throughput$/,
   /^grading run for \d{4}Q[1-4]: wall time$/,
   /^grading run for \d{4}Q[1-4]: peak RSS$/,
+  /^grading run for \d{4}Q[1-4] on local D1 \(workerd\): wall time$/,
+  /^grading run for \d{4}Q[1-4] on local D1 \(workerd\): most D1 statements in one invocation$/,
   /^full flag scan: wall time$/,
   /^full flag scan: peak RSS$/,
   /^audit verification of [\d,]+ entries$/,

@@ -85,6 +85,7 @@ const table: Record<string, Line> = {
   // A panel member votes with their own token: an officer, or a supervisor linked to an officer record.
   'POST /api/v1/decisions/{id}/votes': { allow: ['officer', 'supervisor'], body: { vote: 'approve', reason: 'matrix' } },
   'POST /api/v1/flags/scan': { allow: ['supervisor', 'hr'] },
+  'GET /api/v1/jobs/{id}': { allow: ['hr', 'supervisor', 'admin'] },
   // API.md names only the supervisor; HR reads the queue too (penalties come from confirmed flags).
   'GET /api/v1/flags': { allow: ['supervisor', 'hr'] },
   'GET /api/v1/flags/{id}': { allow: ['supervisor', 'hr'] },

@@ -1,13 +1,14 @@
 /**
  * Operations on Workers: one JSON line per request and per job through console.log (what Workers
- * Logs collect), with no token in them; the cron trigger sends the checkpoint to a witness (the
- * test witness, over real HTTP) and the cosignature is served; no /metrics on Workers.
+ * Logs collect), with no token in them; the cron trigger starts the bureau's periodic jobs in a
+ * Workflow instance, which sends the checkpoint to a witness (the test witness, over real HTTP)
+ * and the cosignature is served; no /metrics on Workers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Miniflare } from 'miniflare';
 import { signerFromSeed } from '../../src/audit/signer.js';
 import { startWitness, type RunningWitness } from '../support/witness.js';
-import { ADMIN_TOKEN, migrate, SIGNING_KEY, startWorker } from './support.js';
+import { ADMIN_TOKEN, eventually, migrate, SIGNING_KEY, startWorker } from './support.js';
 
 const ORIGIN = 'workers.test/audit';
 let mf: Miniflare;
@@ -45,7 +46,11 @@ describe('operations on Workers', () => {
     }
     const worker = await mf.getWorker();
     expect((await worker.scheduled({ cron: '*/15 * * * *' })).outcome).toBe('ok');
-    const cp = (await (await call('GET', '/api/v1/audit/checkpoint')).json()) as { size: number; checkpoint: string; cosignatures: Array<{ witness: string }> };
+    type Cp = { size: number; checkpoint: string; cosignatures: Array<{ witness: string }> };
+    const cp = await eventually(async () => {
+      const c = (await (await call('GET', '/api/v1/audit/checkpoint')).json()) as Cp;
+      return c.cosignatures.length ? c : undefined;
+    }, "the cron's Workflow to checkpoint and have it cosigned");
     expect(cp.cosignatures.map((c) => c.witness)).toEqual(['witness.test/workers']);
     expect(cp.checkpoint).toContain('\u2014 witness.test/workers ');
     expect(witness.state(ORIGIN)!.size).toBe(cp.size);

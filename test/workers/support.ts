@@ -17,7 +17,7 @@ export const SIGNING_KEY = Buffer.from(Array.from({ length: 32 }, (_, i) => i + 
  */
 export async function startWorker(
   vars: Record<string, string> = { ADMIN_TOKEN, AUDIT_SIGNING_KEY: SIGNING_KEY, PUBLIC_URL: 'https://grading.test' },
-  opts: { d1?: boolean; onStdout?: (text: string) => void } = {},
+  opts: { d1?: boolean | Record<string, string>; onStdout?: (text: string) => void; inspector?: boolean } = {},
 ) {
   const onStdout = opts.onStdout;
   const mf = new Miniflare({
@@ -26,13 +26,17 @@ export async function startWorker(
     modules: true,
     scriptPath: join(root, 'dist/worker-test/worker.js'),
     compatibilityDate: compatibilityDate(),
-    // Without D1 the Worker falls back to DATABASE_URL (Turso over HTTP).
-    ...(opts.d1 === false ? {} : { d1Databases: { DB: 'workers-suite' }, d1Persist: false }),
+    // Without D1 the Worker falls back to DATABASE_URL (Turso over HTTP); several for several bureaus.
+    ...(opts.d1 === false ? {} : { d1Databases: typeof opts.d1 === 'object' ? opts.d1 : { DB: 'workers-suite' }, d1Persist: false }),
+    // The V8 inspector, for tests that sample the isolate's heap (test/workers/heap.ts).
+    ...(opts.inspector ? { inspectorPort: 0, unsafeInspectorProxy: true } : {}),
     assets: {
       directory: join(root, 'dist/assets'),
       binding: 'ASSETS',
       routerConfig: { invoke_user_worker_ahead_of_assets: true, has_user_worker: true },
     },
+    // The Workflow long jobs continue in (wrangler.toml [[workflows]]).
+    workflows: { JOBS: { name: 'tax-grading-jobs', className: 'JobWorkflow' } },
     bindings: vars,
   });
   await mf.ready;
@@ -50,8 +54,8 @@ function compatibilityDate(): string {
  * each split at drizzle-kit's `--> statement-breakpoint` (D1's exec() splits on lines, which
  * would cut a CREATE TRIGGER apart, so each statement is prepared whole).
  */
-export async function migrate(mf: Miniflare) {
-  const db = await mf.getD1Database('DB');
+export async function migrate(mf: Miniflare, binding = 'DB') {
+  const db = await mf.getD1Database(binding);
   const dir = join(root, 'db/migrations');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
     for (const stmt of readFileSync(join(dir, file), 'utf8').split('--> statement-breakpoint')) {
@@ -99,4 +103,18 @@ export function workerOnD1() {
     user,
   };
   return worker;
+}
+
+/**
+ * Polls `probe` until it returns something other than undefined (work the Worker continues in a
+ * Workflow finishes on its own time), failing after `timeoutMs`.
+ */
+export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 120_000, everyMs = 100): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
 }

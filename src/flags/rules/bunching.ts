@@ -7,7 +7,7 @@
 import { sql } from 'drizzle-orm';
 import { binomialTail } from '../stats.js';
 import type { FlagCandidate } from '../raise.js';
-import { chunks, effective, inWindow, rowIn, sevOf, windowEvidence, type Rule, type RuleContext } from './common.js';
+import { rowChunks, effective, inWindow, rowIn, sevOf, windowEvidence, type Rule, type RuleContext } from './common.js';
 
 export const bandBounds = (threshold: number, band: number) => ({ lower: threshold * (1 - band), upper: threshold * (1 + band) });
 
@@ -59,7 +59,7 @@ export const bunching: Rule = async (rc) => {
 async function bandDecisionIds(rc: RuleContext, groups: readonly { officer: string; type: string; threshold: number }[]) {
   const p = rc.policy.rules.threshold_bunching;
   const out = new Map<string, string[]>();
-  for (const chunk of chunks(groups)) {
+  for (const chunk of rowChunks(groups, 3)) {
     const rows = await rc.ctx.db.all<{ officer: string; type: string; threshold: number; id: string }>(sql`
       select officer, type, threshold, id from (
         select d.decider_code as officer, d.type as type, d.threshold as threshold, d.id as id,

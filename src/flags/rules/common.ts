@@ -79,11 +79,20 @@ export async function newestIdsBy(rc: RuleContext, inner: SQL, by: string[], ext
   return [...groups.values()];
 }
 
-/** `(a, b) in (values (?, ?), ...)` for row values (SQLite 3.15+, D1 too). */
+/** Chunks of tuples for `rowIn` with `columns` values each, within D1's 100 bound parameters. */
+export const rowChunks = <T>(xs: readonly T[], columns: number) => chunks(xs, Math.floor(LIST_PARAMS / columns));
+
+/** `(a, b) in (values (?, ?), ...)` for row values (SQLite 3.15+, D1 too); chunk with `rowChunks`. */
 export const rowIn = (columns: string[], tuples: readonly unknown[][]) =>
   sql`(${sql.raw(columns.join(', '))}) in (values ${sql.join(tuples.map((t) => sql`(${sql.join(t.map((v) => sql`${v}`), sql`, `)})`), sql`, `)})`;
 
-export function chunks<T>(xs: readonly T[], size = 100): T[][] {
+/**
+ * Values a chunked query binds for its list: D1 refuses statements with more than 100 bound
+ * parameters, and the rest of the query binds a few of its own (window dates, decision types).
+ */
+const LIST_PARAMS = 90;
+
+export function chunks<T>(xs: readonly T[], size = LIST_PARAMS): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
   return out;

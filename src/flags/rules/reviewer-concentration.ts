@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { FlagCandidate } from '../raise.js';
-import { chunks, effective, inWindow, rowIn, sevOf, windowEvidence, type Rule } from './common.js';
+import { rowChunks, effective, inWindow, rowIn, sevOf, windowEvidence, type Rule } from './common.js';
 import { panelEvidence } from './panels.js';
 
 export const reviewerConcentration: Rule = async (rc) => {
@@ -23,7 +23,7 @@ export const reviewerConcentration: Rule = async (rc) => {
        group by officer, reviewer)
      where reviewed >= ${p.minDecisions} and together > ${p.maxShare} * reviewed`);
   const ids = new Map<string, string[]>();
-  for (const chunk of chunks(rows)) {
+  for (const chunk of rowChunks(rows, 2)) {
     const found = await rc.ctx.db.all<{ officer: string; reviewer: string; id: string }>(sql`
       select officer, reviewer, id from (
         select d.decider_code as officer, r.officer_code as reviewer, d.id as id,
