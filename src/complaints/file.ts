@@ -26,6 +26,7 @@ import {
   type ComplaintCategory,
   type ComplaintChannel,
 } from './policy.js';
+import { freeText } from '../core/text.js';
 
 const code = z.string().trim().min(1).max(64);
 
@@ -40,8 +41,7 @@ export const receivedAtField = z
   .transform((d) => d.toISOString());
 
 /** The complaint's text: trimmed, not blank, at most COMPLAINT_TEXT_MAX characters (CRLF counted once). */
-export const complaintTextField = z
-  .string()
+export const complaintTextField = freeText(z.string())
   .transform((s) => s.replace(/\r\n?/g, '\n').trim())
   .refine((s) => s.length > 0, 'describe the complaint')
   .refine((s) => [...s].length <= COMPLAINT_TEXT_MAX, `at most ${COMPLAINT_TEXT_MAX} characters`);

@@ -13,6 +13,7 @@ import { periodPattern } from '../core/period.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import { complaintCategories, complaintChannels, complaintOutcomes, complaintStatuses } from './policy.js';
 import { complaintsWithFlag, receivedIn, effectiveOutcome, effectiveStatus, lastChange, referred } from './state.js';
+import { codeParam, cursorParam, limitParam } from '../core/openapi.js';
 
 export const complaintItem = z
   .object({
@@ -42,10 +43,10 @@ export const complaintsQuery = z.object({
   status: z.enum(complaintStatuses).optional(),
   channel: z.enum(complaintChannels).optional(),
   category: z.enum(complaintCategories).optional(),
-  officerCode: z.string().min(1).optional(),
-  unitCode: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().optional(),
+  officerCode: codeParam.optional(),
+  unitCode: codeParam.optional(),
+  limit: limitParam.default(100),
+  cursor: cursorParam.optional(),
 });
 export const complaintsOutput = pageSchema(complaintItem).openapi('Complaints');
 

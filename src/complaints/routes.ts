@@ -6,7 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { createRouter } from '../core/http.js';
 import { ApiError } from '../core/errors.js';
 import { allowRoles } from '../auth/middleware.js';
-import { ProblemSchema, bearerSecurity, langQuery, problemResponses } from '../core/openapi.js';
+import { ProblemSchema, bearerSecurity, idPath, langQuery, problemResponses } from '../core/openapi.js';
 import { fileComplaint, fileComplaintInput, filedOutput } from './file.js';
 import { complaintItem, complaintsOutput, complaintsQuery, getComplaint, listComplaints } from './read.js';
 import { complaintSummary, complaintSummaryOutput, summaryQuery } from './summary.js';
@@ -18,7 +18,7 @@ import { complaintPages } from './page-routes.js';
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((s) => [s, { description: String(s), content: { 'application/problem+json': { schema: ProblemSchema } } }]));
 const tags = ['complaints'];
-const idParam = z.object({ id: z.string() });
+const idParam = idPath;
 
 const fileRoute = createRoute({
   method: 'post',
@@ -142,7 +142,7 @@ complaintsRoutes.openAPIRegistry.registerPath({
   path: '/c/{receipt}',
   tags,
   summary: 'Public: where a complaint stands, by its receipt (zh-CN by default, ?lang=en). No names.',
-  request: { params: z.object({ receipt: z.string().openapi({ example: 'K7QF-3M9X-0A2B-HJ4T-WW81' }) }), query: langQuery },
+  request: { params: z.object({ receipt: z.string().regex(/^[A-Za-z0-9 -]{1,64}$/, 'a receipt: letters, digits, spaces and dashes').openapi({ example: 'K7QF-3M9X-0A2B-HJ4T-WW81' }) }), query: langQuery },
   responses: { 200: html('Status and outcome.'), 404: html('Unknown receipt.'), 429: html('Too many unknown receipts from this address.') },
 });
 complaintsRoutes.openAPIRegistry.registerPath({

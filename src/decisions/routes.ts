@@ -73,7 +73,7 @@ const voteRoute = createRoute({
   summary: 'A panel member votes on a decision under collective review, with their own token (officer or supervisor user linked to the member), once, with a reason. The vote reaching quorum closes the review.',
   security: bearerSecurity,
   middleware: allowRoles(...voterRoles),
-  request: { params: z.object({ id: z.string() }), body: { content: { 'application/json': { schema: voteInput } }, required: true } },
+  request: { params: idPath, body: { content: { 'application/json': { schema: voteInput } }, required: true } },
   responses: {
     201: {
       description: 'Cast; status is the review\'s after the vote',

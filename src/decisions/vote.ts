@@ -12,11 +12,12 @@ import { isConstraintViolation } from '../../db/errors.js';
 import { actingOfficer, refuseOwnCase, requireRole, type Ctx } from '../core/context.js';
 import { ApiError, conflict, notFound } from '../core/errors.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
+import { freeText } from '../core/text.js';
 
 export const voteInput = z
   .object({
     vote: z.enum(['approve', 'reject']),
-    reason: z.string().trim().min(1, 'a reason is required').max(4000),
+    reason: freeText(z.string().trim().min(1, 'a reason is required').max(4000)),
   })
   .openapi('PanelVote');
 export type VoteInput = z.infer<typeof voteInput>;

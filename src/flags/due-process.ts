@@ -22,6 +22,7 @@ import { randomToken } from '../core/ids.js';
 import { sha256HexSync } from '../core/sha256.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import type { Severity } from './raise.js';
+import { freeText } from '../core/text.js';
 
 /** Days the subject has to answer from being told. */
 export const ANSWER_DAYS = 7;
@@ -62,7 +63,7 @@ export function confirmingEarly(flag: { severity: Severity }, h: { notice: { ans
   return !h.notice || now < h.notice.answerDueAt;
 }
 
-export const answerInput = z.object({ text: z.string().trim().min(1, 'the answer is empty').max(4000) }).openapi('FlagAnswer');
+export const answerInput = z.object({ text: freeText(z.string().trim().min(1, 'the answer is empty').max(4000)) }).openapi('FlagAnswer');
 
 /** SHA-256 of the canonical `{ flagId, nonce, text }`: the leaf proves the answer without holding it. */
 export function answerCommitment(a: { flagId: string; nonce: string; text: string }): string {

@@ -119,7 +119,7 @@ const answerRoute = createRoute({
   summary: 'The flag\'s subject answers it (申辩), once, within 7 days of being told (officer, or supervisor linked to the subject).',
   security: bearerSecurity,
   middleware: allowRoles('officer', 'supervisor'),
-  request: { params: z.object({ id: z.string() }), body: { content: { 'application/json': { schema: answerInput } }, required: true } },
+  request: { params: idPath, body: { content: { 'application/json': { schema: answerInput } }, required: true } },
   responses: {
     201: { description: 'Answered', content: { 'application/json': { schema: z.object({ flagId: z.string(), answeredAt: z.string(), auditIndex: z.number().int() }) } } },
     ...problemResponses,

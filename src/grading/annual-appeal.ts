@@ -18,13 +18,14 @@ import { commitGuarded, guarded } from '../audit/guarded.js';
 import { annualGrades } from '../../scoring/index.js';
 import { APPEAL_WINDOW_DAYS, daysBetween } from './appeal.js';
 import { findReview, type AnnualAppealRow } from './annual-model.js';
+import { freeText } from '../core/text.js';
 
-export const fileAnnualAppealInput = z.object({ reason: z.string().trim().min(1).max(4000) }).openapi('FileAnnualAppeal');
+export const fileAnnualAppealInput = z.object({ reason: freeText(z.string().trim().min(1).max(4000)) }).openapi('FileAnnualAppeal');
 
 export const decideAnnualAppealInput = z
   .object({
     outcome: z.enum(['upheld', 'dismissed']),
-    reason: z.string().trim().min(1).max(4000),
+    reason: freeText(z.string().trim().min(1).max(4000)),
     /** Required when upheld: the grade the officer should have had. */
     correctedGrade: z.enum(annualGrades).optional(),
   })

@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../core/http.js';
 import { pageSchema } from '../core/pagination.js';
 import { allowRoles } from '../auth/middleware.js';
-import { ProblemSchema, bearerSecurity } from '../core/openapi.js';
+import { ProblemSchema, bearerSecurity, codeParam, cursorParam, idParam as idField, idPath, limitParam } from '../core/openapi.js';
 import { annualGrades } from '../../scoring/index.js';
 import { computeAnnualReview, computeReviewInput } from './annual-compute.js';
 import { getAnnualResult, getReview, listAnnualResults, listReviews, myAnnualResults } from './annual-read.js';
@@ -20,9 +20,9 @@ const problems = {
   409: problem('Quarters without a published run, the review is published or a what-if, or the item was already decided'),
 } as const;
 const tags = ['year'];
-const limit = z.coerce.number().int().min(1).max(1000).optional();
+const limit = limitParam.optional();
 const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
-const idParam = z.object({ id: z.string().min(1) });
+const idParam = idPath;
 const Grade = z.enum(annualGrades);
 
 const Review = z
@@ -93,7 +93,7 @@ const listRoute = route({
   method: 'get',
   path: '/api/v1/annual-reviews',
   summary: 'Annual reviews, newest first (hr: all; officer: published).',
-  request: { query: z.object({ year: z.coerce.number().int().optional(), limit, cursor: z.string().optional() }) },
+  request: { query: z.object({ year: z.coerce.number().int().optional(), limit, cursor: cursorParam.optional() }) },
   responses: { 200: json(pageSchema(Review)), ...problems },
 });
 const getRoute = route({
@@ -109,7 +109,7 @@ const resultsRoute = route({
   method: 'get',
   path: '/api/v1/annual-reviews/{id}/results',
   summary: "A review's results by officer code (hr).",
-  request: { params: idParam, query: z.object({ limit, cursor: z.string().optional() }) },
+  request: { params: idParam, query: z.object({ limit, cursor: cursorParam.optional() }) },
   responses: { 200: json(pageSchema(Item)), ...problems },
 });
 const resultRoute = route({
@@ -117,7 +117,7 @@ const resultRoute = route({
   method: 'get',
   path: '/api/v1/annual-reviews/{id}/results/{officerCode}',
   summary: "One officer's annual result (hr; the officer, once published).",
-  request: { params: z.object({ id: z.string().min(1), officerCode: z.string().min(1) }) },
+  request: { params: idPath.extend({ officerCode: codeParam }) },
   responses: { 200: json(Item.extend({ reviewId: z.string(), year: z.number().int(), reviewStatus: z.string(), publishedAt: z.string().nullable() }).passthrough()), ...problems },
 });
 const publishRoute = route({
@@ -157,7 +157,7 @@ const listAppealsRoute = route({
   method: 'get',
   path: '/api/v1/annual-appeals',
   summary: 'Annual appeals (hr: all; officer: their own).',
-  request: { query: z.object({ status: z.enum(['pending', 'upheld', 'dismissed']).optional(), reviewId: z.string().optional(), limit, cursor: z.string().optional() }) },
+  request: { query: z.object({ status: z.enum(['pending', 'upheld', 'dismissed']).optional(), reviewId: idField.optional(), limit, cursor: cursorParam.optional() }) },
   responses: { 200: json(pageSchema(Appeal)), ...problems },
 });
 const mineRoute = route({

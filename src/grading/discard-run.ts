@@ -11,8 +11,9 @@ import { conflict } from '../core/errors.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import { commitGuarded, guarded } from '../audit/guarded.js';
 import { findRun, runView } from './run-model.js';
+import { freeText } from '../core/text.js';
 
-export const discardRunInput = z.object({ reason: z.string().trim().min(1).max(2000).optional() }).openapi('DiscardGradingRun');
+export const discardRunInput = z.object({ reason: freeText(z.string().trim().min(1).max(2000)).optional() }).openapi('DiscardGradingRun');
 
 /** HR discards a computed run (409 once published or already discarded). */
 export async function discardRun({ ctx, input: given }: { ctx: Ctx; input: { id: string } & Unchecked<z.input<typeof discardRunInput>> }) {

@@ -20,6 +20,8 @@ import { commitGuarded, guarded } from '../audit/guarded.js';
 import { parsePolicy } from './run-model.js';
 import { policyHash, policyInEffect, storePolicy, type ProposalRow } from './policies.js';
 import type { Policy } from '../../scoring/policy.js';
+import { freeText } from '../core/text.js';
+import { cursorParam, limitParam } from '../core/openapi.js';
 
 const quarter = z.string().regex(periodPattern, 'a quarter like 2027Q1');
 
@@ -27,14 +29,14 @@ export const proposePolicyInput = z
   .object({
     document: z.unknown().openapi({ description: 'A full policy document (the shape of the built-in default, GET /api/v1/policies).' }),
     effectiveFrom: quarter.openapi({ example: '2027Q1' }),
-    reason: z.string().trim().min(1).max(4000),
+    reason: freeText(z.string().trim().min(1).max(4000)),
   })
   .openapi('ProposePolicy');
 
 export const decidePolicyInput = z
   .object({
     decision: z.enum(['approve', 'reject']),
-    reason: z.string().trim().min(1).max(4000),
+    reason: freeText(z.string().trim().min(1).max(4000)),
   })
   .openapi('DecidePolicy');
 
@@ -42,8 +44,8 @@ export const listPoliciesQuery = z.object({
   /** The quarter whose policy in effect is answered; default: the current one. */
   period: quarter.optional(),
   status: z.enum(['proposed', 'approved', 'rejected']).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-  cursor: z.string().optional(),
+  limit: limitParam.optional(),
+  cursor: cursorParam.optional(),
 });
 
 /** The current quarter: a policy may take effect from it on, never for a quarter already over. */

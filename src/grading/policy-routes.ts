@@ -60,7 +60,7 @@ const decideRoute = createRoute({
   tags,
   summary: 'Approve or reject the proposal waiting for this document (hr, not the proposer).',
   security: bearerSecurity,
-  request: { params: z.object({ hash: z.string().min(1) }), body: { required: true, content: { 'application/json': { schema: decidePolicyInput } } } },
+  request: { params: z.object({ hash: z.string().regex(/^[0-9a-f]{64}$/, 'a policy hash: 64 hex digits').openapi({ example: 'a6fb3748f13ba9679790b44050824dc7ada55f4955a6f56c27db8bb42d944e85' }) }), body: { required: true, content: { 'application/json': { schema: decidePolicyInput } } } },
   responses: {
     200: json(Proposal, 'Decided'),
     ...problemResponses,

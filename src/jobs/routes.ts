@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../core/http.js';
 import { allowRoles } from '../auth/middleware.js';
-import { bearerSecurity, problemResponses, ProblemSchema } from '../core/openapi.js';
+import { bearerSecurity, problemResponses, ProblemSchema, idPath } from '../core/openapi.js';
 import { getJob, jobSchema } from './status.js';
 
 const getJobRoute = createRoute({
@@ -12,7 +12,7 @@ const getJobRoute = createRoute({
   tags: ['jobs'],
   summary: 'A long-running job (a grading run or flag scan too large for one Worker invocation): status and progress.',
   security: bearerSecurity,
-  request: { params: z.object({ id: z.string().min(1) }) },
+  request: { params: idPath },
   responses: {
     200: { description: 'The job', content: { 'application/json': { schema: jobSchema } } },
     ...problemResponses,

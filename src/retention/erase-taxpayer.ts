@@ -20,9 +20,10 @@ import { commit } from '../audit/append.js';
 import { seal } from '../audit/commitment.js';
 import { cutLinks, eraseText } from './erasures.js';
 import { jsonParam } from '../../db/json-param.js';
+import { freeText } from '../core/text.js';
 
 export const eraseTaxpayerInput = z
-  .object({ reason: z.string().trim().min(3).max(2000).openapi({ description: 'Why (the request and its legal basis). Kept in the request row; the log holds a commitment to it.' }) })
+  .object({ reason: freeText(z.string().trim().min(3).max(2000)).openapi({ description: 'Why (the request and its legal basis). Kept in the request row; the log holds a commitment to it.' }) })
   .openapi('EraseTaxpayer');
 
 export const erasureOutput = z

@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../core/http.js';
 import { allowRoles } from '../auth/middleware.js';
-import { ProblemSchema, bearerSecurity, problemResponses } from '../core/openapi.js';
+import { ProblemSchema, bearerSecurity, problemResponses, codeParam } from '../core/openapi.js';
 import { eraseTaxpayer, eraseTaxpayerInput, erasureOutput } from './erase-taxpayer.js';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
@@ -14,7 +14,7 @@ const eraseRoute = createRoute({
   tags: ['retention'],
   summary: "Carry out a taxpayer's erasure request (hr, with a reason): feedback links cut, free text erased, an individual's name erased; decisions and assignments stay (legal retention).",
   security: bearerSecurity,
-  request: { params: z.object({ code: z.string().min(1) }), body: { required: true, content: { 'application/json': { schema: eraseTaxpayerInput } } } },
+  request: { params: z.object({ code: codeParam }), body: { required: true, content: { 'application/json': { schema: eraseTaxpayerInput } } } },
   responses: { 200: { description: 'Erased', content: { 'application/json': { schema: erasureOutput } } }, ...problemResponses, 404: problem('No such taxpayer'), 409: problem('Already erased') },
 });
 

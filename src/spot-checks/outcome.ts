@@ -14,11 +14,12 @@ import { parseInput, type Unchecked } from '../core/validate.js';
 import { activeSupervisors, eligibleFrom, supervisorChains } from '../flags/draw.js';
 import { planRaise } from '../flags/raise.js';
 import { defaultOversightPolicy, severities } from '../flags/policy.js';
+import { freeText } from '../core/text.js';
 
 export const outcomeInput = z
   .object({
     outcome: z.enum(['compliant', 'finding']),
-    note: z.string().trim().min(1, 'say what was checked or found').max(4000),
+    note: freeText(z.string().trim().min(1, 'say what was checked or found').max(4000)),
     /** With a finding: raise a `spot_check` flag on the decider. */
     raiseFlag: z.boolean().optional(),
     /** The raised flag's severity; default the policy's. */

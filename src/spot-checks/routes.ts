@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../core/http.js';
 import { allowRoles } from '../auth/middleware.js';
-import { bearerSecurity, problemResponses, ProblemSchema } from '../core/openapi.js';
+import { bearerSecurity, problemResponses, ProblemSchema, idPath, idParam } from '../core/openapi.js';
 import { drawSpotCheck, drawSpotCheckInput, spotCheckCreated } from './create.js';
 import { getSpotCheck, listSpotChecks, spotCheckSchema } from './read.js';
 import { outcomeInput, recordSpotCheckOutcome } from './outcome.js';
@@ -52,7 +52,7 @@ const getRoute = createRoute({
   summary: 'One spot check with its items, outcomes and its draw re-run (`reproducible`) (hr, supervisor).',
   security: bearerSecurity,
   middleware: allowRoles('hr', 'supervisor'),
-  request: { params: z.object({ id: z.string() }) },
+  request: { params: idPath },
   responses: {
     200: { description: 'The spot check', content: { 'application/json': { schema: spotCheckSchema } } },
     ...problemResponses,
@@ -67,7 +67,7 @@ const outcomeRoute = createRoute({
   summary: 'The drawn supervisor records the check of one decision: compliant, or a finding (which may raise a spot_check flag on the decider). Once.',
   security: bearerSecurity,
   middleware: allowRoles('supervisor'),
-  request: { params: z.object({ id: z.string(), decisionId: z.string() }), body: { content: { 'application/json': { schema: outcomeInput } }, required: true } },
+  request: { params: idPath.extend({ decisionId: idParam }), body: { content: { 'application/json': { schema: outcomeInput } }, required: true } },
   responses: {
     201: {
       description: 'Recorded',

@@ -16,7 +16,8 @@ describe('payroll CSV and formula injection', () => {
     await seedGrading(t.db, fixture);
     const hr = await t.userToken('hr');
     const run = (await (await t.call('POST', '/api/v1/grading-runs', { token: hr, json: { period: '2026Q3' } })).json()) as { id: string };
-    expect((await t.call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: hr })).status).toBe(200);
+    // Published by a second HR user (four eyes).
+    expect((await t.call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: await t.userToken('hr', { username: 'hr-checker' }) })).status).toBe(200);
     const res = await t.call('GET', `/api/v1/grading-runs/${run.id}/export.csv`, { token: hr });
     expect(res.status).toBe(200);
     const lines = (await res.text()).replace(/^\uFEFF/, '').split('\r\n');

@@ -49,7 +49,7 @@ describe('404 for what the caller may not know exists', () => {
     const hr = await t.userToken('hr');
     const o1 = await t.userToken('officer', { officerCode: 'O001' });
     const run = await json(await t.call('POST', '/api/v1/grading-runs', { token: hr, json: { period: '2026Q3' } }));
-    await t.call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: hr });
+    expect((await t.call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: await t.userToken('hr', { username: 'hr-checker' }) })).status).toBe(200);
 
     const theirs = await t.call('GET', `/api/v1/grading-runs/${run.id}/results/O002`, { token: o1 });
     const none = await t.call('GET', `/api/v1/grading-runs/${run.id}/results/O999`, { token: o1 });
