@@ -30,7 +30,9 @@ function sortedCounts(w: Record<string, number>) {
   const keys = Object.keys(w).sort();
   const out: Record<string, number> = {};
   for (const k of keys) {
-    if (indexLike.test(k)) off();
+    // An index-like key would be printed first by JSON.stringify; `__proto__` would set the copy's
+    // prototype instead of a member. Both take the general encoder.
+    if (indexLike.test(k) || k === '__proto__') off();
     out[k] = fin(w[k]!);
   }
   return out;

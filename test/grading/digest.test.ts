@@ -17,7 +17,7 @@ const officer: fc.Arbitrary<OfficerInput> = fc.record(
     hireDate: date,
     positionStartDate: date,
     leaveDate: fc.option(date, { nil: null }),
-    workload: fc.dictionary(fc.oneof(text, fc.constantFrom('7', '01', '__proto__x', 'Zeta', 'alpha')), number),
+    workload: fc.dictionary(fc.oneof(text, fc.constantFrom('7', '01', '__proto__', '__proto__x', 'Zeta', 'alpha')), number),
     assessments: fc.array(fc.record({ category: text, raw: number, max: number, takenOn: date }), { maxLength: 4 }),
     feedback: fc.record({ n: fc.nat(), sumMeans: number }),
     penalties: fc.array(fc.record({ flagId: text, rule: text, severity: fc.constantFrom('low', 'medium', 'high', 'critical') as fc.Arbitrary<'low'> }), { maxLength: 3 }),
