@@ -101,7 +101,7 @@ export async function importComplaints({ ctx, input }: { ctx: Ctx; input: { csv:
       const future = checkReceivedAt(ctx, receivedAt, path('receivedAt'));
       if (future) errors.push(future);
     }
-    if (isOwnCase(ctx.actor, refs.officerCode)) own.push({ path: path('officerCode'), message: 'about yourself; another user imports it' });
+    if (isOwnCase(ctx.actor, refs.officerCode)) own.push({ path: path('officerCode'), message: 'nobody enters a complaint about themselves' });
     cells.push({ line: rec.line, ticket, receivedAt, text: complaintText, category, refs });
   }
   // Nobody enters a complaint about themselves (DESIGN 1), in a file as one at a time (fileComplaint):

@@ -361,6 +361,7 @@ const table: Record<string, Line> = {
   // The draw is the service's: nobody chooses what is checked, so drawing is nobody's own case.
   'POST /api/v1/spot-checks': { request: () => ({ path: '/api/v1/spot-checks', body: { period: nextQuarter() } }), expect: only(['hr', 'supervisor'], 201) },
   'GET /api/v1/spot-checks': { request: () => ({ path: '/api/v1/spot-checks' }), expect: only(['hr', 'supervisor'], 200) },
+  // The items of the reader's own decisions are left out (test/spot-checks): the read itself is 200.
   'GET /api/v1/spot-checks/{id}': { request: (w) => ({ path: `/api/v1/spot-checks/${w.spotCheck}` }), expect: only(['hr', 'supervisor'], 200) },
   // Nobody checks their own decision.
   'POST /api/v1/spot-checks/{id}/items/{decisionId}': {
