@@ -6,8 +6,8 @@
  * the hotline can pass it on with its callback.
  */
 import { z } from '@hono/zod-openapi';
-import { requireRole, type Ctx } from '../core/context.js';
-import { badRequest, type FieldError } from '../core/errors.js';
+import { isOwnCase, requireRole, type Ctx } from '../core/context.js';
+import { ApiError, badRequest, type FieldError } from '../core/errors.js';
 import { decodeUtf8 } from '../imports/parse.js';
 import { parseCsv } from '../imports/csv.js';
 import { checkReceivedAt, checkReferences, commitComplaints, complaintTextField, loadReferences, planComplaints, receivedAtField, refuseKnownSourceRefs, type ComplaintDraft } from './file.js';
@@ -76,6 +76,7 @@ export async function importComplaints({ ctx, input }: { ctx: Ctx; input: { csv:
   // Every cell first, then the references of all rows in a few queries, then the drafts.
   const cells: { line: number; ticket?: string; receivedAt?: string; text?: string; category: ComplaintCategory | null; refs: { officerCode?: string; unitCode?: string; taxpayerCode?: string } }[] = [];
   const tickets = new Map<string, number>();
+  const own: FieldError[] = [];
   for (const rec of rows) {
     const path = (col: string) => `line ${rec.line}: ${col}`;
     const cell = (col: Column) => (at.has(col) ? (rec.cells[at.get(col)!] ?? '') : '');
@@ -100,10 +101,13 @@ export async function importComplaints({ ctx, input }: { ctx: Ctx; input: { csv:
       const future = checkReceivedAt(ctx, receivedAt, path('receivedAt'));
       if (future) errors.push(future);
     }
-    if (ctx.actor.officerCode && ctx.actor.officerCode === refs.officerCode) {
-      errors.push({ path: path('officerCode'), message: 'nobody enters a complaint about themselves' });
-    }
+    if (isOwnCase(ctx.actor, refs.officerCode)) own.push({ path: path('officerCode'), message: 'nobody enters a complaint about themselves' });
     cells.push({ line: rec.line, ticket, receivedAt, text: complaintText, category, refs });
+  }
+  // Nobody enters a complaint about themselves (DESIGN 1), in a file as one at a time (fileComplaint):
+  // 403 `own_case` naming each such line, as the workload import does; nothing is written.
+  if (own.length) {
+    throw new ApiError(403, 'own_case', `Nobody acts on their own case: ${own.length} line(s) of this file are complaints about you; another user imports them.`, own);
   }
   const known = await loadReferences(ctx, cells.map((c) => c.refs));
   const drafts: { line: number; ticket: string; draft: ComplaintDraft & { unitCode: string | null; sourceRef: string } }[] = [];

@@ -9,7 +9,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { complaints, flags } from '../../db/schema.js';
-import { refuseOwnCase, requireRole, type Ctx } from '../core/context.js';
+import { isOwnCase, refuseOwnCase, requireRole, type Ctx } from '../core/context.js';
 import { ApiError, badRequest, forbidden, notFound } from '../core/errors.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import { commitGuarded, guarded } from '../audit/guarded.js';
@@ -29,7 +29,7 @@ const allowed: Record<string, string[]> = { received: ['in_review', 'closed'], i
 /** Whether `ctx.actor` may work this complaint; the reason when not. */
 export async function mayWorkComplaint(ctx: Ctx, c: { officerCode: string | null; flagId: string | null }): Promise<{ ok: true } | { ok: false; why: string }> {
   if (ctx.actor.kind !== 'user' || ctx.actor.role !== 'supervisor') return { ok: false, why: 'Only supervisors work complaints.' };
-  if (ctx.actor.officerCode && ctx.actor.officerCode === c.officerCode) return { ok: false, why: 'Nobody works a complaint about themselves.' };
+  if (isOwnCase(ctx.actor, c.officerCode)) return { ok: false, why: 'Nobody works a complaint about themselves.' };
   if (!c.flagId) return { ok: true };
   const [flag] = await ctx.db.select().from(flags).where(eq(flags.id, c.flagId));
   return flag ? mayReview(ctx, flag) : { ok: true };

@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { annualAppeals, annualResults, annualReviews, officers } from '../../db/schema.js';
-import { requireRole, type Ctx } from '../core/context.js';
+import { isOwnCase, requireRole, type Ctx } from '../core/context.js';
 import { badRequest, forbidden, notFound } from '../core/errors.js';
 import { keyset } from '../core/pagination.js';
 import { annualGrades, type AnnualExplainBasis, type AnnualGrade } from '../../scoring/index.js';
@@ -105,7 +105,7 @@ export async function listAnnualResults({ ctx, input }: { ctx: Ctx; input: { id:
 /** One officer's annual result: HR any; an officer only their own, only once published. */
 export async function getAnnualResult({ ctx, input }: { ctx: Ctx; input: { id: string; officerCode: string } }) {
   requireRole(ctx.actor, 'hr', 'officer', 'supervisor');
-  if (ctx.actor.role !== 'hr' && ctx.actor.officerCode !== input.officerCode) throw forbidden('An officer sees only their own result.');
+  if (ctx.actor.role !== 'hr' && !isOwnCase(ctx.actor, input.officerCode)) throw forbidden('An officer sees only their own result.');
   const review = await visibleReview(ctx, input.id);
   const [row] = await ctx.db.select().from(annualResults).where(and(eq(annualResults.reviewId, review.id), eq(annualResults.officerCode, input.officerCode)));
   if (!row) throw notFound(`Officer ${input.officerCode} has no result in annual review ${review.id}.`);

@@ -2,7 +2,7 @@
 import { desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { decisions, spotCheckItems, spotChecks } from '../../db/schema.js';
-import { requireRole, type Ctx } from '../core/context.js';
+import { isOwnCase, requireRole, type Ctx } from '../core/context.js';
 import { notFound } from '../core/errors.js';
 import { replaySpotCheck, type SpotCheckDraw } from './plan.js';
 import { reviewerCodes } from './create.js';
@@ -64,14 +64,19 @@ async function itemViews(ctx: Ctx, where: ReturnType<typeof eq>): Promise<(ItemV
   return rows.map((r) => ({ ...r, reviewerCode: r.reviewerUserId ? (codes.get(r.reviewerUserId) ?? null) : null }));
 }
 
-/** One spot check with its items and its draw re-run (HR, supervisors). */
+/**
+ * One spot check with its items and its draw re-run (HR, supervisors). Nobody reads the check of
+ * their own decisions (who was drawn to check them, what was found): a reader who is an officer
+ * (a linked user, whatever the role) gets the items of the others; the re-run covers them all.
+ */
 export async function getSpotCheck({ ctx, id }: { ctx: Ctx; id: string }) {
   requireRole(ctx.actor, 'hr', 'supervisor');
   const [row] = await ctx.db.select().from(spotChecks).where(eq(spotChecks.id, id));
   if (!row) throw notFound(`No spot check ${id}.`);
   const items = await itemViews(ctx, eq(spotCheckItems.spotCheckId, id));
   const { reproducible } = await replaySpotCheck(ctx.db, row.seed, row.draw as SpotCheckDraw, items);
-  return { id: row.id, period: row.period, seed: row.seed, createdAt: row.createdAt, draw: row.draw as Record<string, unknown>, reproducible, items: items.map(({ spotCheckId: _s, ...i }) => i) };
+  const shown = items.filter((i) => !isOwnCase(ctx.actor, i.deciderCode)).map(({ spotCheckId: _s, ...i }) => i);
+  return { id: row.id, period: row.period, seed: row.seed, createdAt: row.createdAt, draw: row.draw as Record<string, unknown>, reproducible, items: shown };
 }
 
 /** Every spot check, newest quarter first, with its tallies (HR, supervisors). */

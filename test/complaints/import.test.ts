@@ -80,4 +80,20 @@ describe('importing a 12366 export', () => {
     expect((await t.call('POST', '/api/v1/complaints/import', { token: w.sup.token, body: 'x', headers: { 'content-type': 'text/csv' } })).status).toBe(403);
     expect(await count(t)).toBe(0);
   });
+
+  it('refuses a file with complaints about the importing user (an HR user linked to an officer is that officer): 403 own_case naming the lines, nothing written', async () => {
+    const t = await makeTestApp();
+    const w = await complaintWorld(t);
+    const linked = await t.userToken('hr', { username: 'hr-o1', officerCode: 'O1' });
+    const csv = 'ticket,receivedAt,category,text,officerCode\r\nB1,2026-10-10,attitude,about O2,O2\r\nB2,2026-10-10,attitude,about O1,O1\r\nB3,2026-10-11,other,about O1 again,O1\r\n';
+    const res = await post(t, linked, csv);
+    expect(res.status, await res.clone().text()).toBe(403);
+    const body = await json(res);
+    expect(body.code).toBe('own_case');
+    expect(body.errors.map((e: { path: string }) => e.path)).toEqual(['line 3: officerCode', 'line 4: officerCode']);
+    expect(await count(t)).toBe(0);
+    // Another HR user imports the same file.
+    expect((await post(t, w.hr, csv)).status).toBe(201);
+    expect(await count(t)).toBe(3);
+  });
 });

@@ -43,6 +43,8 @@ function only(roles: Role[] | 'all', ok: number, opts: { own?: number } = {}): E
 interface Req {
   path: string;
   body?: unknown;
+  /** A CSV body (text/csv) instead of JSON. */
+  csv?: string;
 }
 interface Line {
   request: (w: World) => Req | Promise<Req>;
@@ -80,6 +82,8 @@ const tokens: Record<Caller, string> = {
 // The HR users who compute, propose and publish the fixtures (none of them is a caller).
 const maker = await t.userToken('hr', { username: 'lu-maker' });
 const checker = await t.userToken('hr', { username: 'lu-checker' });
+// The supervisor who starts the review of the fixtures' flags (not a caller either).
+const reviewer = await t.userToken('supervisor', { username: 'lu-reviewer' });
 
 async function ok<T = Record<string, unknown>>(method: string, path: string, token: string, json?: unknown): Promise<T> {
   const res = await t.call(method, path, { token, json });
@@ -89,14 +93,54 @@ async function ok<T = Record<string, unknown>>(method: string, path: string, tok
 
 let n = 0;
 const next = () => ++n;
+/** Quarters of their own, from 2015Q1 on (by 2046 every one has started and ended); years take four at once. */
+let quarters = 0;
+const nextQuarter = () => shiftPeriod('2015Q1', quarters++);
+function nextYear() {
+  quarters = Math.ceil(quarters / 4) * 4;
+  const year = Number(nextQuarter().slice(0, 4));
+  quarters += 3;
+  return year;
+}
 
 /** A computed run of 2026Q3 by the maker. */
 const computedRun = async () => (await ok<{ id: string }>('POST', '/api/v1/grading-runs', maker, { period: '2026Q3' })).id;
 /** A run of a quarter of its own (one published run per quarter), computed by the maker and published by the checker. */
-async function publishedRun() {
-  const id = (await ok<{ id: string }>('POST', '/api/v1/grading-runs', maker, { period: shiftPeriod('2015Q1', next()) })).id;
+async function publishedRun(period = nextQuarter()) {
+  const id = (await ok<{ id: string }>('POST', '/api/v1/grading-runs', maker, { period })).id;
   await ok('POST', `/api/v1/grading-runs/${id}/publish`, checker);
   return id;
+}
+/** A year of its own whose four quarters have published runs: what an annual review grades. */
+async function gradedYear() {
+  const year = nextYear();
+  for (let q = 1; q <= 4; q++) await publishedRun(`${year}Q${q}`);
+  return year;
+}
+/** An annual review of `year` computed by the maker (and published by the checker). */
+const computedReview = async (year: number) => (await ok<{ id: string }>('POST', '/api/v1/annual-reviews', maker, { year })).id;
+async function publishedReview(year: number) {
+  const id = await computedReview(year);
+  await ok('POST', `/api/v1/annual-reviews/${id}/publish`, checker);
+  return id;
+}
+/**
+ * Kept while a caller leaves it as it was (a refused caller changes nothing), made anew once a
+ * caller used it up: so each caller gets an unused one without a year or a quarter per caller.
+ */
+function reusable(make: () => Promise<string>, usedUp: (id: string) => Promise<boolean>) {
+  let current: string | null = null;
+  return async () => {
+    if (current === null || (await usedUp(current))) current = await make();
+    return current;
+  };
+}
+/** An ended quarter of its own with a decision by O-SUBJ in it, as deferrals recorded then. */
+async function quarterWithDecision() {
+  const period = nextQuarter();
+  const decidedAt = `${period.slice(0, 4)}-${String(Number(period.slice(5)) * 3 - 1).padStart(2, '0')}-10`;
+  await ok('POST', '/api/v1/decisions', tokens['officer@subject'], { type: 'deferral', taxpayerCode: 'TP-L', justification: 'fixture', decidedAt });
+  return period;
 }
 async function subjectTier(runId: string) {
   const r = await ok<{ tier: number }>('GET', `/api/v1/grading-runs/${runId}/results/${SUBJ}`, maker);
@@ -150,8 +194,75 @@ const world = {
     const u = await ok<{ tokenId: string }>('POST', '/api/v1/users', t.adminToken, { username: `lu-victim-${next()}`, role: 'intake' });
     return u.tokenId;
   },
+  /** A year graded by a published annual review (computed by the maker, published by the checker). */
+  annualYear: 0,
+  annualReview: '',
+  /** A computed annual review of a year without a published one, until a caller publishes it. */
+  publishableReview: reusable(
+    async () => computedReview(await gradedYear()),
+    async (id) => (await ok<{ status: string }>('GET', `/api/v1/annual-reviews/${id}`, maker)).status !== 'computed',
+  ),
+  /** O-SUBJ's pending appeal against their annual result, until a caller decides it. */
+  pendingAnnualAppeal: reusable(
+    async () => (await ok<{ id: string }>('POST', `/api/v1/annual-reviews/${await publishedReview(await gradedYear())}/appeals`, tokens['officer@subject'], { reason: 'fixture' })).id,
+    async (id) => (await ok<{ items: { id: string; status: string }[] }>('GET', '/api/v1/annual-appeals?status=pending', maker)).items.every((a) => a.id !== id),
+  ),
+  /** A decision by O-SUBJ under collective review; its panel is O-OTHER (the unit's one other officer with a user). */
+  async panelDecision() {
+    const d = await ok<{ id: string }>('POST', '/api/v1/decisions', tokens['officer@subject'], { type: 'assessed_turnover', taxpayerCode: 'TP-L', amount: 120000, justification: 'fixture', decidedAt: '2026-10-02' });
+    return d.id;
+  },
+  /** A flag about O-SUBJ whose review started, so O-SUBJ was told and may answer. */
+  async noticedFlag() {
+    const id = await world.openFlag();
+    await ok('POST', `/api/v1/flags/${id}/transition`, reviewer, { to: 'in_review', reason: 'fixture' });
+    return id;
+  },
+  spotCheck: '',
+  /**
+   * An unrecorded spot-check item: a decision by O-SUBJ in a spot check the maker drew. Its drawn
+   * reviewer is cleared (as when the one drawn left the role), so any eligible supervisor records it.
+   */
+  spotCheckItem: reusable(
+    async () => {
+      const drawn = await ok<{ id: string; items: { decisionId: string }[] }>('POST', '/api/v1/spot-checks', maker, { period: await quarterWithDecision() });
+      const item = drawn.items[0];
+      if (!item) throw new Error('fixture: the spot check drew no decision');
+      await t.db.run(sql`update spot_check_items set reviewer_user_id = null where spot_check_id = ${drawn.id} and decision_id = ${item.decisionId}`);
+      return `${drawn.id}/items/${item.decisionId}`;
+    },
+    async (key) => {
+      const [id, , decisionId] = key.split('/');
+      const check = await ok<{ items: { decisionId: string; outcome: string | null }[] }>('GET', `/api/v1/spot-checks/${id}`, maker);
+      return check.items.some((i) => i.decisionId === decisionId && i.outcome !== null);
+    },
+  ),
+  /**
+   * A complaint about O-SUBJ entered by the maker. Its flag's drawn reviewer is cleared (as when
+   * the one drawn left the role), so any eligible supervisor works it.
+   */
+  async complaint() {
+    const c = await ok<{ id: string }>('POST', '/api/v1/complaints', maker, { channel: 'letter', category: 'other', officerCode: SUBJ, text: `fixture complaint ${next()}`, receivedAt: '2046-10-01' });
+    await t.db.run(sql`update flags set reviewer_user_id = null where id = (select flag_id from complaints where id = ${c.id})`);
+    return c.id;
+  },
+  job: '',
 };
 world.flag = await world.openFlag();
+{
+  // A job as the Worker tracks one (on Node a job runs in one go and leaves no row): a run computed in an invocation.
+  const { startRun } = await import('../../src/grading/compute-run.js');
+  const [hr] = await t.db.all<{ id: string }>(sql`select id from users where username = 'lu-maker'`);
+  const actor = { kind: 'user' as const, userId: hr!.id, username: 'lu-maker', role: 'hr' as const, officerCode: null, tokenId: 'fixture' };
+  const run = await startRun({ ctx: { ...t.ctx(actor), invocation: { statementsLeft: () => 1_000_000, continueJob: async () => {} } }, input: { period: '2026Q3', whatIf: true } });
+  const [job] = await t.db.all<{ id: string }>(sql`select id from jobs where key = ${run.id}`);
+  if (!job) throw new Error('fixture: the run left no job');
+  world.job = job.id;
+}
+world.annualYear = await gradedYear();
+world.annualReview = await publishedReview(world.annualYear);
+world.spotCheck = (await world.spotCheckItem()).split('/')[0]!;
+await ok('POST', '/api/v1/public/2046Q2', maker);
 type World = typeof world;
 
 // ---------------------------------------------------------------------------------------------
@@ -178,8 +289,12 @@ const table: Record<string, Line> = {
   // One's own result is one's to read; another officer's is not.
   'GET /api/v1/grading-runs/{id}/results/{officerCode}': { request: (w) => ({ path: `/api/v1/grading-runs/${w.publishedRun}/results/${SUBJ}` }), expect: { ...only(['hr', 'officer'], 200), 'officer@other': 404 } },
   // Maker-checker: none of the callers computed it, so every HR caller may publish.
-  'POST /api/v1/grading-runs/{id}/publish': { request: async () => ({ path: `/api/v1/grading-runs/${(await ok<{ id: string }>('POST', '/api/v1/grading-runs', maker, { period: shiftPeriod('2015Q1', next()) })).id}/publish` }), expect: only(['hr'], 200) },
+  'POST /api/v1/grading-runs/{id}/publish': { request: async () => ({ path: `/api/v1/grading-runs/${(await ok<{ id: string }>('POST', '/api/v1/grading-runs', maker, { period: nextQuarter() })).id}/publish` }), expect: only(['hr'], 200) },
   'GET /api/v1/grading-runs/{id}/export.csv': { request: (w) => ({ path: `/api/v1/grading-runs/${w.publishedRun}/export.csv` }), expect: only(['hr'], 200) },
+  // A run grades everyone, as publishing it: setting it aside is nobody's own case.
+  'POST /api/v1/grading-runs/{id}/discard': { request: async () => ({ path: `/api/v1/grading-runs/${await computedRun()}/discard`, body: { reason: 'wrong import' } }), expect: only(['hr'], 200) },
+  // Payroll's list of the whole run, as the export.
+  'GET /api/v1/grading-runs/{id}/corrections.csv': { request: (w) => ({ path: `/api/v1/grading-runs/${w.publishedRun}/corrections.csv?since=2046-01-01` }), expect: only(['hr'], 200) },
   'POST /api/v1/grading-runs/{id}/adjustments': {
     request: async () => {
       const run = await computedRun();
@@ -197,6 +312,21 @@ const table: Record<string, Line> = {
   // A policy grades everyone, the approver included: deciding it is not one's own case.
   'POST /api/v1/policies': { request: () => ({ path: '/api/v1/policies', body: { document: { ...defaultPolicy, version: `linked-new-${next()}` }, effectiveFrom: '2047Q1', reason: 'budget' } }), expect: only(['hr'], 201) },
   'POST /api/v1/policies/{hash}/decision': { request: async (w) => ({ path: `/api/v1/policies/${await w.proposal()}/decision`, body: { decision: 'reject', reason: 'not now' } }), expect: only(['hr'], 200) },
+  // Annual reviews follow the quarterly runs: the review grades everyone (computing and publishing
+  // it is nobody's own case, but never the computing user's to publish); one's own result is one's
+  // to read, another's is not (refused before the review is even looked up, so 403 tells nothing).
+  'POST /api/v1/annual-reviews': { request: (w) => ({ path: '/api/v1/annual-reviews', body: { year: w.annualYear } }), expect: only(['hr'], 201) },
+  'GET /api/v1/annual-reviews': { request: () => ({ path: '/api/v1/annual-reviews' }), expect: only(['hr', 'officer'], 200) },
+  'GET /api/v1/annual-reviews/{id}': { request: (w) => ({ path: `/api/v1/annual-reviews/${w.annualReview}` }), expect: only(['hr', 'officer'], 200) },
+  'GET /api/v1/annual-reviews/{id}/results': { request: (w) => ({ path: `/api/v1/annual-reviews/${w.annualReview}/results` }), expect: only(['hr'], 200) },
+  'GET /api/v1/annual-reviews/{id}/results/{officerCode}': { request: (w) => ({ path: `/api/v1/annual-reviews/${w.annualReview}/results/${SUBJ}` }), expect: { ...only(['hr', 'officer'], 200), 'officer@other': 403 } },
+  'POST /api/v1/annual-reviews/{id}/publish': { request: async (w) => ({ path: `/api/v1/annual-reviews/${await w.publishableReview()}/publish` }), expect: only(['hr'], 200) },
+  'GET /api/v1/annual-reviews/{id}/export.csv': { request: (w) => ({ path: `/api/v1/annual-reviews/${w.annualReview}/export.csv` }), expect: only(['hr'], 200) },
+  // Each officer appeals their own annual result (O-OTHER is graded too), once.
+  'POST /api/v1/annual-reviews/{id}/appeals': { request: (w) => ({ path: `/api/v1/annual-reviews/${w.annualReview}/appeals`, body: { reason: 'my year' } }), expect: only(['officer'], 201) },
+  'POST /api/v1/annual-appeals/{id}/decision': { request: async (w) => ({ path: `/api/v1/annual-appeals/${await w.pendingAnnualAppeal()}/decision`, body: { outcome: 'dismissed', reason: 'checked' } }), expect: only(['hr'], 200, { own: 403 }) },
+  'GET /api/v1/annual-appeals': { request: () => ({ path: '/api/v1/annual-appeals' }), expect: only(['hr', 'officer'], 200) },
+  'GET /api/v1/me/annual-results': { request: () => ({ path: '/api/v1/me/annual-results' }), expect: only(['officer', 'supervisor'], 200) },
   'GET /api/v1/policies': { request: () => ({ path: '/api/v1/policies' }), expect: only(['hr', 'supervisor', 'officer'], 200) },
   // Nobody chooses who rates them.
   'POST /api/v1/invitations': { request: () => ({ path: '/api/v1/invitations', body: { officerCode: SUBJ, taxpayerCode: 'TP-L', interactionRef: `lu-ref-${next()}` } }), expect: only(['intake', 'hr'], 201, { own: 403 }) },
@@ -213,11 +343,50 @@ const table: Record<string, Line> = {
   'GET /api/v1/decisions': { request: () => ({ path: '/api/v1/decisions' }), expect: only(['hr', 'supervisor', 'officer'], 200) },
   // Another officer's decision (off their panel) or result is answered as a missing one: a 403 would say it exists.
   'GET /api/v1/decisions/{id}': { request: (w) => ({ path: `/api/v1/decisions/${w.decision}` }), expect: { ...only(['hr', 'supervisor', 'officer'], 200), 'officer@other': 404 } },
+  // Only the panel votes (O-OTHER here); never the decider, whatever their role; a supervisor with no seat is refused.
+  'POST /api/v1/decisions/{id}/votes': {
+    request: async (w) => ({ path: `/api/v1/decisions/${await w.panelDecision()}/votes`, body: { vote: 'approve', reason: 'checked the file' } }),
+    expect: { ...only(['officer', 'supervisor'], 201, { own: 403 }), supervisor: 403 },
+  },
   'POST /api/v1/flags/scan': { request: () => ({ path: '/api/v1/flags/scan' }), expect: only(['supervisor', 'hr'], 200) },
   'GET /api/v1/flags': { request: () => ({ path: '/api/v1/flags' }), expect: only(['supervisor', 'hr'], 200) },
   'GET /api/v1/flags/{id}': { request: (w) => ({ path: `/api/v1/flags/${w.flag}` }), expect: only(['supervisor', 'hr'], 200, { own: 403 }) },
   // Supervisors review; HR reads the queue but never moves a flag.
   'POST /api/v1/flags/{id}/transition': { request: async (w) => ({ path: `/api/v1/flags/${await w.openFlag()}/transition`, body: { to: 'in_review', reason: 'opening the files' } }), expect: { ...only(['supervisor', 'hr'], 200, { own: 403 }), hr: 403, 'hr@other': 403 } },
+  // The other way round: only the flag's own subject answers it; anyone else is told nothing (404).
+  'POST /api/v1/flags/{id}/answer': {
+    request: async (w) => ({ path: `/api/v1/flags/${await w.noticedFlag()}/answer`, body: { text: 'the figures were right' } }),
+    expect: { ...only(['officer', 'supervisor'], 404), 'officer@subject': 201, 'supervisor@subject': 201 },
+  },
+  // The draw is the service's: nobody chooses what is checked, so drawing is nobody's own case.
+  'POST /api/v1/spot-checks': { request: () => ({ path: '/api/v1/spot-checks', body: { period: nextQuarter() } }), expect: only(['hr', 'supervisor'], 201) },
+  'GET /api/v1/spot-checks': { request: () => ({ path: '/api/v1/spot-checks' }), expect: only(['hr', 'supervisor'], 200) },
+  // The items of the reader's own decisions are left out (test/spot-checks): the read itself is 200.
+  'GET /api/v1/spot-checks/{id}': { request: (w) => ({ path: `/api/v1/spot-checks/${w.spotCheck}` }), expect: only(['hr', 'supervisor'], 200) },
+  // Nobody checks their own decision.
+  'POST /api/v1/spot-checks/{id}/items/{decisionId}': {
+    request: async (w) => ({ path: `/api/v1/spot-checks/${await w.spotCheckItem()}`, body: { outcome: 'compliant', note: 'file complete' } }),
+    expect: only(['supervisor'], 201, { own: 403 }),
+  },
+  'GET /api/v1/public/{period}': { request: () => ({ path: '/api/v1/public/2046Q2' }), expect: only('all', 200) },
+  'POST /api/v1/public/{period}': { request: () => ({ path: '/api/v1/public/2046Q2' }), expect: only(['hr'], 201) },
+  // Nobody enters, works or reads a complaint about themselves; the lists leave those out.
+  'POST /api/v1/complaints': {
+    request: () => ({ path: '/api/v1/complaints', body: { channel: 'letter', category: 'other', officerCode: SUBJ, text: `rude at the counter ${next()}`, receivedAt: '2046-10-01' } }),
+    expect: only(['intake', 'hr', 'supervisor'], 201, { own: 403 }),
+  },
+  'GET /api/v1/complaints': { request: () => ({ path: '/api/v1/complaints' }), expect: only(['hr', 'supervisor'], 200) },
+  'POST /api/v1/complaints/import': {
+    request: () => ({ path: '/api/v1/complaints/import', csv: `ticket,receivedAt,category,text,officerCode\r\nLU-${next()},2046-10-01,other,rude on the phone,${SUBJ}\r\n` }),
+    expect: only(['intake', 'hr'], 201, { own: 403 }),
+  },
+  // Counts only: no text, officer or taxpayer.
+  'GET /api/v1/complaints/summary': { request: () => ({ path: '/api/v1/complaints/summary?period=2046Q4' }), expect: only(['hr', 'supervisor'], 200) },
+  'GET /api/v1/complaints/summary.csv': { request: () => ({ path: '/api/v1/complaints/summary.csv?period=2046Q4' }), expect: only(['hr', 'supervisor'], 200) },
+  'GET /api/v1/complaints/{id}': { request: async (w) => ({ path: `/api/v1/complaints/${await w.complaint()}` }), expect: only(['hr', 'supervisor'], 200, { own: 403 }) },
+  'POST /api/v1/complaints/{id}/transition': { request: async (w) => ({ path: `/api/v1/complaints/${await w.complaint()}/transition`, body: { to: 'in_review' } }), expect: only(['supervisor'], 200, { own: 403 }) },
+  // Progress counts of a job (a run's here), never records.
+  'GET /api/v1/jobs/{id}': { request: (w) => ({ path: `/api/v1/jobs/${w.job}` }), expect: only(['hr', 'supervisor', 'admin'], 200) },
   'GET /api/v1/audit/key': { request: () => ({ path: '/api/v1/audit/key' }), expect: only('all', 200) },
   'GET /api/v1/audit/checkpoint': { request: () => ({ path: '/api/v1/audit/checkpoint' }), expect: only('all', 200) },
   // A linked supervisor reads the log, with the entries about themselves withheld (see below).
@@ -248,7 +417,9 @@ describe.each(routes.filter((k) => k in table))('%s', (key) => {
   const method = key.split(' ')[0]!;
   it.each([...callers])('as %s', async (caller) => {
     const req = await line.request(world);
-    const res = await t.call(method, req.path, { token: tokens[caller], json: method === 'GET' ? undefined : (req.body ?? {}) });
+    const res = req.csv !== undefined
+      ? await t.call(method, req.path, { token: tokens[caller], body: req.csv, headers: { 'content-type': 'text/csv' } })
+      : await t.call(method, req.path, { token: tokens[caller], json: method === 'GET' ? undefined : (req.body ?? {}) });
     const text = await res.text();
     expect(res.status, `${caller} ${key}: ${text.slice(0, 300)}`).toBe(line.expect[caller]);
     // Refused where a colleague of the same role is not: the refusal says it is about oneself.

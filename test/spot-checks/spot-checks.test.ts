@@ -154,4 +154,18 @@ describe('outcomes', () => {
     expect(res.status).toBe(403);
     expect((await json(res)).code).toBe('own_case');
   });
+
+  it('nobody reads the check of their own decisions: a reader linked to the decider (any role) gets the other items', async () => {
+    const { t, sups, hr } = await world();
+    const out = await json(await draw(t, hr));
+    const all = (await json(await t.call('GET', `/api/v1/spot-checks/${out.id}`, { token: sups.SC.token }))).items as { deciderCode: string }[];
+    expect(all.map((i) => i.deciderCode)).toContain('O1');
+    const linked = { supervisor: (await supervisor(t, 'sup-o1', 'O1')).token, hr: await t.userToken('hr', { username: 'hr-o1', officerCode: 'O1' }) };
+    for (const [role, token] of Object.entries(linked)) {
+      const got = await json(await t.call('GET', `/api/v1/spot-checks/${out.id}`, { token }));
+      expect(got.items.map((i: { deciderCode: string }) => i.deciderCode), role).not.toContain('O1');
+      expect(got.items.length, role).toBe(all.filter((i) => i.deciderCode !== 'O1').length);
+      expect(got.reproducible, role).toBe(true);
+    }
+  });
 });
