@@ -1,7 +1,9 @@
 import type { Messages } from '../pages/i18n.js';
+import { evidenceMessages } from './evidence-messages.js';
 
 /** The supervisor console's strings, both languages side by side. */
 export const flagsMessages = {
+  ...evidenceMessages,
   'flags.title': { 'zh-CN': '疑点队列', en: 'Flag queue' },
   'flags.intro': {
     'zh-CN': '规则发现的疑点按“双随机”抽取复核人。复核人先开始复核，再以结论和理由结案。',
