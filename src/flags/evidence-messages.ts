@@ -7,10 +7,11 @@ import type { Messages } from '../pages/i18n.js';
 
 export const evidenceMessages = {
   'why.title': { 'zh-CN': '为什么提出这个疑点', en: 'Why this flag was raised' },
+  'why.chance': { 'zh-CN': '只有 {p}', en: 'only {p}' },
   'why.chance.tiny': { 'zh-CN': '不到万分之一', en: 'less than 1 in 10,000' },
   'why.threshold_bunching': {
-    'zh-CN': '{officer} 在考察期内作出的“{type}”决定中，有 {below} 笔金额落在临界值 {threshold} 元下方（{lower} 元至 {threshold} 元），而上方（{threshold} 元至 {upper} 元）只有 {above} 笔。如果金额落在临界值两侧的机会相同，出现这样一边倒的情况的可能性只有 {chance}（低于 {limit} 即提出疑点）。',
-    en: 'Of the “{type}” decisions {officer} took in the window, {below} amounts lie just below the threshold of {threshold} yuan (from {lower} up to {threshold}) and only {above} just above it (from {threshold} to {upper}). Were amounts as likely to land on either side, so lopsided a split would happen with a chance of only {chance} (a flag is raised below {limit}).',
+    'zh-CN': '{officer} 在考察期内作出的“{type}”决定中，有 {below} 笔金额落在临界值 {threshold} 元下方（{lower} 元至 {threshold} 元），而上方（{threshold} 元至 {upper} 元）只有 {above} 笔。如果金额落在临界值两侧的机会相同，出现这样一边倒的情况的可能性{chance}（低于 {limit} 即提出疑点）。',
+    en: 'Of the “{type}” decisions {officer} took in the window, {below} amounts lie just below the threshold of {threshold} yuan (from {lower} up to {threshold}) and only {above} just above it (from {threshold} to {upper}). Were amounts as likely to land on either side, so lopsided a split would happen with a chance of {chance} (a flag is raised below {limit}).',
   },
   'why.sole_decider': {
     'zh-CN': '{officer} 有 {n} 项“{type}”决定按规定须经集体审议，但生效时亲自表决的独立审议人员（不含承办人和该纳税人的管户人员）少于 {min} 名。',
@@ -35,8 +36,8 @@ export const evidenceMessages = {
     en: 'The first digits of the {n} amounts {officer} assessed in the window depart from the usual pattern (Benford’s law: about 30% start with 1, under 5% with 9): the mean deviation is {mad}, above the limit of {max}. The largest gap is at digit {digit}: {observed} of the amounts against about {expected} usually. The amounts may have been set by hand, or there may be another reason: the case files tell.',
   },
   'why.late_amendment.late': {
-    'zh-CN': '{officer} 于 {recorded} 更正了决定 {original}（决定日期 {decided}），相隔 {days} 天，超过 {max} 天的期限。',
-    en: '{officer} amended decision {original} (decided {decided}) on {recorded}, {days} days later, beyond the limit of {max} days.',
+    'zh-CN': '{officer} 于 {recorded} 更正了 {decided} 作出的决定，相隔 {days} 天，超过 {max} 天的期限。',
+    en: 'On {recorded} {officer} amended a decision taken on {decided}, {days} days later, beyond the limit of {max} days.',
   },
   'why.late_amendment.below': {
     'zh-CN': '更正把金额从 {from} 元改为 {to} 元，由临界值 {threshold} 元以上降到以下，这样的决定可能因此不再需要集体审议。',
@@ -52,25 +53,30 @@ export const evidenceMessages = {
     en: '{officer} received as many as {peak} ratings within {minutes} minutes (a flag is raised above {max}); this happened {bursts} time(s) in the window. Ordinary service rarely produces so many ratings within minutes: someone may have submitted them in bulk.',
   },
   'why.repeat_waiver': {
-    'zh-CN': '{officer} 于 {decided} 作出的决定 {decision}，对同一纳税人的同一类违法行为（{violation}）再次适用“首违不罚”；此前已适用 {k} 次，最早一次是 {first} 的决定 {firstId}。首违不罚只适用于首次违法。',
-    en: 'Decision {decision} by {officer} on {decided} waived the penalty for a violation ({violation}) the same taxpayer had already been let off {k} time(s), first by decision {firstId} on {first}. The first-violation waiver is for a first violation only.',
+    'zh-CN': '{officer} 于 {decided} 对同一纳税人的同一类违法行为（{violation}）再次适用“首违不罚”；此前已适用 {k} 次，最早一次是 {first}（承办人 {firstBy}）。首违不罚只适用于首次违法。',
+    en: 'On {decided} {officer} waived the penalty for a violation ({violation}) the same taxpayer had already been let off {k} time(s), first on {first} (by {firstBy}). The first-violation waiver is for a first violation only.',
   },
   'why.no_quorum': { 'zh-CN': '{officer} 有 {n} 项决定的集体审议不符合规定。', en: '{n} collective review(s) of decisions by {officer} did not meet the rules.' },
-  'why.no_quorum.of': { 'zh-CN': '在下列 {listed} 项中：', en: 'Of the {listed} listed below:' },
+  'why.no_quorum.of': { 'zh-CN': '在下列 {listed} 项中：{parts}。', en: 'Of the {listed} listed below, {parts}.' },
   'why.no_quorum.few': { 'zh-CN': '{k} 项亲自表决的成员不足审议组的 {share}', en: '{k} had fewer than {share} of the panel voting themselves' },
   'why.no_quorum.investigator': { 'zh-CN': '{k} 项有参与调查的人员参加了表决', en: 'in {k} someone who investigated the case voted' },
   'why.no_quorum.lapsed': { 'zh-CN': '{k} 项逾期未达法定人数而作废', en: '{k} lapsed without a quorum' },
   'why.list.sep': { 'zh-CN': '；', en: '; ' },
-  'why.list.end': { 'zh-CN': '。', en: '.' },
   'why.spot_check': {
-    'zh-CN': '在 {period} 的随机抽查中，抽查人认为 {officer} 的决定 {decision} 存在问题：“{finding}”',
-    en: 'In the random spot check of {period}, the checking supervisor found a problem with decision {decision} by {officer}: “{finding}”',
+    'zh-CN': '在 {period} 的随机抽查中，抽查人认为 {officer} 的一项决定（见下方）存在问题：“{finding}”',
+    en: 'In the random spot check of {period}, the checking supervisor found a problem with a decision by {officer} (listed below): “{finding}”',
   },
   'why.feedback_selection': {
-    'zh-CN': '{officer} 自己邀请的纳税人平均打分 {inv}（{invN} 份），系统随机回访的纳税人平均打分 {rv}（{rvN} 份），低了 {gap} 分。如果两类纳税人的评价本无差别，出现这么大差距的可能性只有 {chance}（低于 {alpha} 即提出疑点）。这可能说明邀请评价时挑选了满意的纳税人。',
-    en: 'Taxpayers {officer} invited rated them {inv} on average ({invN} ratings); taxpayers the service drew at random for a return visit rated them {rv} ({rvN} ratings), {gap} points lower. Were the two groups alike, a gap this large would happen with a chance of only {chance} (a flag is raised below {alpha}). The officer may have picked satisfied taxpayers to invite.',
+    'zh-CN': '{officer} 自己邀请的纳税人平均打分 {inv}（{invN} 份），系统随机回访的纳税人平均打分 {rv}（{rvN} 份），低了 {gap} 分。如果两类纳税人的评价本无差别，出现这么大差距的可能性{chance}（低于 {alpha} 即提出疑点）。这可能说明邀请评价时挑选了满意的纳税人。',
+    en: 'Taxpayers {officer} invited rated them {inv} on average ({invN} ratings); taxpayers the service drew at random for a return visit rated them {rv} ({rvN} ratings): lower by {gap}. Were the two groups alike, a gap this large would happen with a chance of {chance} (a flag is raised below {alpha}). The officer may have picked satisfied taxpayers to invite.',
   },
   'why.unknown': { 'zh-CN': '规则 {rule} 提出了此疑点；证据数据见下方。', en: 'The rule {rule} raised this flag; its figures are below.' },
+
+  'violation.late_filing': { 'zh-CN': '逾期申报', en: 'late filing' },
+  'violation.late_registration': { 'zh-CN': '逾期办理税务登记', en: 'late registration' },
+  'violation.invoice_keeping': { 'zh-CN': '未按规定保管发票', en: 'invoices not kept as required' },
+  'violation.bookkeeping': { 'zh-CN': '未按规定设置账簿', en: 'books not kept as required' },
+  'violation.late_reporting_change': { 'zh-CN': '逾期报告变更事项', en: 'a change reported late' },
 
   'peerGroup.urban': { 'zh-CN': '城区', en: 'urban' },
   'peerGroup.suburban': { 'zh-CN': '近郊', en: 'suburban' },

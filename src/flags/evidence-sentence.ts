@@ -51,7 +51,7 @@ export function whyRaised(rule: string, ev: Ev, opts: { t: Translate; lang: Lang
   const chance = (p: unknown) => {
     const x = num(p);
     if (x === null) return '–';
-    return x < 1e-4 ? t('why.chance.tiny') : `${Number((x * 100).toPrecision(2))}%`;
+    return x < 1e-4 ? t('why.chance.tiny') : t('why.chance', { p: `${Number((x * 100).toPrecision(2))}%` });
   };
   const typeLabel = (code: unknown) => labelOf(translator(lang, decisionsMessages), 'type', code);
   switch (rule) {
@@ -78,7 +78,7 @@ export function whyRaised(rule: string, ev: Ev, opts: { t: Translate; lang: Lang
       const group = peerGroupPhrase(t, ev);
       return [
         t('why.peer_outlier', {
-          officer, rate: plain(ev.rate, 3), fav: plain(ev.favourableDecisions), managed: plain(ev.managedTaxpayers), group, median: plain(ev.median, 3), z: plain(ev.z, 1), maxZ: plain(ev.maxZ, 1),
+          officer, rate: plain(ev.rate, 3), fav: plain(ev.favourableDecisions), managed: plain(ev.managedTaxpayers), group, median: plain(ev.median, 3), z: plain(ev.z, 2), maxZ: plain(ev.maxZ, 1),
         }),
       ];
     }
@@ -99,7 +99,7 @@ export function whyRaised(rule: string, ev: Ev, opts: { t: Translate; lang: Lang
       const reasons = Array.isArray(ev.reasons) ? ev.reasons : [];
       const out: string[] = [];
       if (reasons.includes('late') || !reasons.length) {
-        out.push(t('why.late_amendment.late', { officer, original: text(ev.originalId), decided: day(ev.originalDecidedAt), recorded: day(ev.amendmentRecordedAt), days: plain(ev.days), max: plain(ev.maxDays) }));
+        out.push(t('why.late_amendment.late', { officer, decided: day(ev.originalDecidedAt), recorded: day(ev.amendmentRecordedAt), days: plain(ev.days), max: plain(ev.maxDays) }));
       }
       if (reasons.includes('below_threshold')) out.push(t('why.late_amendment.below', { from: money(ev.originalAmount), to: money(ev.amount), threshold: money(ev.threshold) }));
       return out;
@@ -120,10 +120,10 @@ export function whyRaised(rule: string, ev: Ev, opts: { t: Translate; lang: Lang
         }),
       ];
     case 'repeat_waiver': {
-      const earlier = (Array.isArray(ev.earlierWaivers) ? ev.earlierWaivers : []) as { id?: string; decidedAt?: string }[];
+      const earlier = (Array.isArray(ev.earlierWaivers) ? ev.earlierWaivers : []) as { deciderCode?: string; decidedAt?: string }[];
       return [
         t('why.repeat_waiver', {
-          officer, decision: text(ev.decisionId), decided: day(ev.decidedAt), violation: text(ev.violationType), k: earlier.length, first: day(earlier[0]?.decidedAt), firstId: text(earlier[0]?.id),
+          officer, decided: day(ev.decidedAt), violation: labelOf(t, 'violation', ev.violationType), k: earlier.length, first: day(earlier[0]?.decidedAt), firstBy: text(earlier[0]?.deciderCode),
         }),
       ];
     }
@@ -139,11 +139,11 @@ export function whyRaised(rule: string, ev: Ev, opts: { t: Translate; lang: Lang
         .filter(([, k]) => k > 0)
         .map(([kind, k]) => t(`why.no_quorum.${kind}`, { k, share: share === 2 / 3 ? '2/3' : pct(share) }));
       const out = [t('why.no_quorum', { officer, n: plain(ev.decisionsWithoutQuorum) })];
-      if (parts.length) out.push(`${t('why.no_quorum.of', { listed: panels.length })}${parts.join(t('why.list.sep'))}${t('why.list.end')}`);
+      if (parts.length) out.push(t('why.no_quorum.of', { listed: panels.length, parts: parts.join(t('why.list.sep')) }));
       return out;
     }
     case 'spot_check':
-      return [t('why.spot_check', { officer, period: text(ev.period), decision: text(ev.decisionId), finding: text(ev.finding) })];
+      return [t('why.spot_check', { officer, period: text(ev.period), finding: text(ev.finding) })];
     case 'feedback_selection':
       return [
         t('why.feedback_selection', {
