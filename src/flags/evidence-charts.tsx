@@ -8,7 +8,21 @@ import type { Child } from 'hono/jsx';
 import { Table } from '../pages/layout.js';
 import type { Translate } from '../pages/i18n.js';
 import type { BenfordFigures, BurstFigures, ConcentrationFigures, PeerFigures } from './evidence-figures.js';
-import { pct, plain } from './evidence-sentence.js';
+
+/** A finite number, or null. */
+export const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** A plain number: at most `digits` decimals, thousands grouped. */
+export const plain = (v: unknown, digits = 2): string => {
+  const x = num(v);
+  return x === null ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: digits });
+};
+
+/** A share as a percentage: 0.6 -> "60%", 0.30103 -> "30.1%". */
+export const pct = (v: unknown, digits = 1): string => {
+  const x = num(v);
+  return x === null ? '–' : `${Number((x * 100).toFixed(digits))}%`;
+};
 
 // A narrower drawing than the page's width with larger type, so the labels stay legible when a
 // phone scales the chart down to its screen.

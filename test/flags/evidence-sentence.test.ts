@@ -1,7 +1,7 @@
 /** The sentence of every rule, even from evidence that lacks its figures (an old flag): never a raw key or placeholder. */
 import { describe, expect, it } from 'vitest';
 import { ruleIds } from '../../src/flags/policy.js';
-import { whyRaised } from '../../src/flags/evidence-sentence.js';
+import { whyRaised } from '../../src/flags/evidence-section.js';
 import { flagsMessages } from '../../src/flags/messages.js';
 import { translator, type Lang } from '../../src/pages/i18n.js';
 

@@ -37,7 +37,7 @@ const says: Record<EvidenceRule, { en: string[]; zh: string[] }> = {
   peer_outlier: { en: ['0.8 favourable decisions per managed taxpayer (8 decisions, 10 taxpayers)', 'the 6 officers of the peer group “county” is 0.2', '4.05 robust'], zh: ['平均作出 0.8 项', '同组（县域）6 名干部的中位数是 0.2', '稳健 z 值）为 4.05'] },
   benford: { en: ['the 60 amounts BF1 assessed', 'mean deviation is 0.1276', 'digit 1: 66.7% of the amounts against about 30.1%'], zh: ['核定的 60 个金额', '首位数字 1：实际占 66.7%，通常约占 30.1%'] },
   late_amendment: { en: ['amended a decision taken on 2026-08-01, 45 days later', 'from 25,000 to 19,000 yuan', 'threshold of 20,000 yuan'], zh: ['于 2026-09-15 更正了 2026-08-01 作出的决定，相隔 45 天', '从 25,000 元改为 19,000 元'] },
-  complaint: { en: ['complained about CP1', 'Channel: 12366 hotline', 'Category: Attitude'], zh: ['纳税人投诉了 CP1', '12366 热线', '服务态度'] },
+  complaint: { en: ['complained about CP1', 'It came through the 12366 hotline.', 'Category: attitude.'], zh: ['纳税人投诉了 CP1', '12366 热线', '服务态度'] },
   feedback_burst: { en: ['as many as 13 ratings within 10 minutes', 'above 10', 'happened 2 time(s)'], zh: ['多达 13 条评价', '共出现 2 次'] },
   repeat_waiver: { en: ['(late filing)', 'let off 1 time(s), first on 2025-03-01 (by RW0)'], zh: ['（逾期申报）', '最早一次是 2025-03-01（承办人 RW0）'] },
   no_quorum: { en: ['3 collective review(s) of decisions by NQ1', '1 had fewer than 2/3 of the panel', 'in 1 someone who investigated the case voted', '1 lapsed without a quorum'], zh: ['NQ1 有 3 项决定', '1 项有参与调查的人员参加了表决', '1 项逾期未达法定人数而作废'] },
