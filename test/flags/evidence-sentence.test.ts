@@ -1,4 +1,5 @@
 /** The sentence of every rule, even from evidence that lacks its figures (an old flag): never a raw key or placeholder. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ruleIds } from '../../src/flags/policy.js';
 import { whyRaised } from '../../src/flags/evidence-section.js';
@@ -25,5 +26,14 @@ describe('whyRaised', () => {
   it('says which rule it was for a rule it does not know', () => {
     const t = translator('zh-CN', flagsMessages);
     expect(whyRaised('threshold_bunching_v0', {}, { t, lang: 'zh-CN', subject: 'O1' })).toEqual([t('why.unknown', { rule: 'threshold_bunching_v0' })]);
+  });
+});
+
+describe('the flag page’s files', () => {
+  it('hold no SQL: their figures come through the rules’ read functions', () => {
+    for (const f of ['flag-page.tsx', 'evidence-section.tsx', 'evidence-charts.tsx', 'bunching-chart.tsx']) {
+      const src = readFileSync(`src/flags/${f}`, 'utf8');
+      expect(src, f).not.toMatch(/from 'drizzle-orm'|\bsql`/);
+    }
   });
 });
