@@ -26,8 +26,8 @@ export const pct = (v: unknown, digits = 1): string => {
 
 // A narrower drawing than the page's width with larger type, so the labels stay legible when a
 // phone scales the chart down to its screen.
-const W = 480;
-const FONT = 13;
+const W = 420;
+const FONT = 14;
 const BLUE = '#0b4f8a';
 const RED = '#b00020';
 const GREY = '#5c6670';
@@ -132,7 +132,7 @@ export function PeerChart(props: { f: PeerFigures; t: Translate; officer: string
         {t('chart.peer.median', { v: plain(f.median, 3) })}
       </text>
       <line class="cutoff" x1={x(f.cutoff)} x2={x(f.cutoff)} y1={34} y2={base} stroke={RED} stroke-width="2" stroke-dasharray="6 3" />
-      <text x={Math.min(x(f.cutoff), W - 60)} y={base + 40} text-anchor="middle" font-size={FONT} fill={RED}>
+      <text x={Math.min(x(f.cutoff), W - 64)} y={base + 40} text-anchor="middle" font-size={FONT} fill={RED}>
         {t('chart.peer.cutoff', { v: plain(f.cutoff, 3) })}
       </text>
       {dots.map((d) => (
@@ -214,8 +214,8 @@ export function BenfordChart(props: { f: BenfordFigures; t: Translate; officer: 
 /** Feedback burst: one row per burst, its span on the x axis, one dot per response (hollow when voided). */
 export function BurstChart(props: { f: BurstFigures; t: Translate; officer: string; when: (iso: string) => string }) {
   const { f, t } = props;
-  const left = 150;
-  const right = 16;
+  const left = 160;
+  const right = 14;
   const rowH = 30;
   const shown = f.bursts.slice(0, f.shownBursts);
   const H = 20 + shown.length * rowH + 30;
