@@ -78,7 +78,7 @@ async function main() {
     ['/login', 'sign in with a token'],
     ['/hr', 'HR console: grading runs, adjustments, publish, export, corrections'],
     ['/hr/annual', 'annual review (年度考核): the year graded, published, appealed'],
-    ['/flags', 'supervisor flag queue'],
+    ['/flags', 'supervisor flag queue; open a flag: why it was raised, in plain words, and its chart'],
     ['/me/reviews', 'officer: review panels waiting for your vote; /me: a flag waiting for your answer'],
     ['/spot-checks', 'supervisor: the quarter’s random spot checks'],
     ['/public', 'anyone: the public oversight summary, checked against the audit log'],

@@ -15,42 +15,14 @@ import { getFlag } from './list.js';
 import { defaultOversightPolicy } from './policy.js';
 import { flagOutcomes, mayReview, transitionFlag } from './workflow.js';
 import { carriesPenalty, confirmingEarly } from './due-process.js';
-import { bunchingHistogram, type BunchingHistogram } from './rules/bunching.js';
+import { flagFigures } from './evidence-figures.js';
+import { EvidenceSection } from './evidence-section.js';
 import type { Draw } from './draw.js';
 import { flagRow } from './queries.js';
-import { BunchingChart } from './bunching-chart.js';
 import { FlagsStyle, tt } from './page-parts.js';
 
 // ---------------------------------------------------------------------------------------------
 // One flag
-
-/** The evidence's own figures (scalars and short lists of scalars), as the rule wrote them. */
-function EvidenceFigures(props: { ev: Record<string, unknown> }) {
-  const show = (v: unknown): string | null => {
-    if (typeof v === 'number') return Number.isInteger(v) ? String(v) : Math.abs(v) < 1e-4 && v !== 0 ? v.toExponential(3) : String(Number(v.toPrecision(6)));
-    if (typeof v === 'string') return v;
-    if (typeof v === 'boolean') return String(v);
-    if (Array.isArray(v) && v.length > 0 && v.length <= 12 && v.every((x) => typeof x !== 'object' || x === null)) return v.map((x) => show(x) ?? '').join(', ');
-    return null;
-  };
-  const rows = Object.entries(props.ev)
-    .filter(([k]) => !['decisionIds', 'itemKeys', 'involvedOfficerCodes'].includes(k))
-    .map(([k, v]) => [k, show(v)] as const)
-    .filter((r): r is readonly [string, string] => r[1] !== null);
-  if (!rows.length) return <></>;
-  return (
-    <dl class="facts" data-testid="evidence-figures">
-      {rows.map(([k, v]) => (
-        <>
-          <dt>
-            <code>{k}</code>
-          </dt>
-          <dd>{v}</dd>
-        </>
-      ))}
-    </dl>
-  );
-}
 
 /** The subject's hearing (申辩): when they were told, until when they may answer, and their answer. */
 function Hearing(props: { t: (k: string, p?: Record<string, string | number>) => string; flag: Awaited<ReturnType<typeof getFlag>>; now: string }) {
@@ -91,11 +63,7 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
   const draw = flag.draw as unknown as Draw | null;
   const names = await usernames(ctx, [...(draw?.candidates ?? []), flag.reviewerUserId]);
   const who = (uid: string | null | undefined) => (uid ? `${names.get(uid) ?? '?'} (${uid})` : '');
-  let histogram: BunchingHistogram | null = null;
-  if (flag.rule === 'threshold_bunching' && typeof ev.threshold === 'number' && typeof ev.officerCode === 'string' && typeof ev.decisionType === 'string') {
-    const window = (ev.window as { from: string; to: string } | undefined) ?? { from: '0000-01-01', to: ctx.clock.now().toISOString().slice(0, 10) };
-    histogram = await bunchingHistogram(ctx, { officerCode: ev.officerCode, decisionType: ev.decisionType, threshold: ev.threshold, window });
-  }
+  const figures = await flagFigures(ctx, flag);
   // A complaint's words are in its record, not in the flag (nor in the log): read for the reviewer.
   const complaint = flag.rule === 'complaint' && typeof ev.complaintId === 'string' ? await complaintForReview({ ctx, input: { id: ev.complaintId } }).catch(() => null) : null;
   const row = await flagRow(ctx, id);
@@ -159,19 +127,18 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
 
       <h2>{t('flag.evidence')}</h2>
       {window && <p>{t('flag.window', { from: window.from, to: window.to })}</p>}
+      <EvidenceSection t={t} lang={lang} rule={flag.rule} subject={flag.subjectCode} evidence={ev} figures={figures} />
       {flag.rule === 'threshold_bunching' && (
-        <p data-testid="bunching-figures">
+        <p class="muted" data-testid="bunching-figures">
           {t('flag.bunching.figures', { below: String(ev.below), above: String(ev.above), n: String(ev.n), p: fmtP(ev.pValue), max: String(ev.maxPValue) })}
         </p>
       )}
-      <EvidenceFigures ev={ev} />
       {complaint && (
         <section data-testid="complaint-text">
           <h3>{t('flag.complaint')}</h3>
           {complaint.text === null ? <p class="muted">{t('flag.complaint.erased')}</p> : <blockquote>{complaint.text}</blockquote>}
         </section>
       )}
-      {histogram && <BunchingChart h={histogram} t={t} officer={flag.subjectCode} />}
       <details>
         <summary>{t('flag.evidence.raw')}</summary>
         <pre class="evidence">{JSON.stringify(ev, null, 2)}</pre>

@@ -114,3 +114,11 @@ export async function newestIdsOfOfficers(rc: RuleContext, officers: readonly st
   }
   return out;
 }
+
+/**
+ * A rule context over a flag's recorded window (its evidence's `window`), for reading the figures
+ * behind a flag again with the rule's own queries; today is the window's last day.
+ */
+export function windowContext(ctx: Ctx, policy: OversightPolicy, window: { from: string; to: string }): RuleContext {
+  return { ctx, policy, today: window.to, window: { from: window.from, to: window.to }, toExclusive: addDays(window.to, 1) };
+}

@@ -8,7 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { FlagCandidate } from '../raise.js';
-import { inWindow, sevOf, windowEvidence, type Rule } from './common.js';
+import { inWindow, sevOf, windowEvidence, type Rule, type RuleContext } from './common.js';
 
 export const feedbackBurst: Rule = async (rc) => {
   const p = rc.policy.rules.feedback_burst;
@@ -55,3 +55,28 @@ export const feedbackBurst: Rule = async (rc) => {
   }
   return out;
 };
+
+/** One response of a burst as the flag page lists it: when, the mean rating and its status; nothing that leads to the taxpayer. */
+export interface BurstResponse { burst: number; submittedAt: string; mean: number; status: string }
+
+/**
+ * The responses inside the first `maxBursts` bursts of a flag's evidence (at most `maxEach` each),
+ * in time order. Only the time, the mean rating and the status are read: no invitation, response
+ * id, comment or anything else that leads to who answered.
+ */
+export async function burstResponses(
+  ctx: Pick<RuleContext['ctx'], 'db'>,
+  officer: string,
+  bursts: readonly { start: string; until: string }[],
+  limits = { maxBursts: 10, maxEach: 100 },
+): Promise<BurstResponse[]> {
+  const out: BurstResponse[] = [];
+  for (const [i, b] of bursts.slice(0, limits.maxBursts).entries()) {
+    const rows = await ctx.db.all<{ submitted_at: string; mean: number; status: string }>(sql`
+      select submitted_at, mean, status from feedback_responses
+       where officer_code = ${officer} and submitted_at >= ${b.start} and submitted_at < ${b.until}
+       order by submitted_at limit ${limits.maxEach}`);
+    for (const r of rows) out.push({ burst: i, submittedAt: r.submitted_at, mean: Number(r.mean), status: r.status });
+  }
+  return out;
+}

@@ -11,12 +11,18 @@ import { sql } from 'drizzle-orm';
 import { favourableTypes } from '../../decisions/policy.js';
 import { robustZ } from '../stats.js';
 import type { FlagCandidate } from '../raise.js';
-import { effective, inList, inWindow, newestIdsOfOfficers, sevOf, windowEvidence, type Rule } from './common.js';
+import { effective, inList, inWindow, newestIdsOfOfficers, sevOf, windowEvidence, type Rule, type RuleContext } from './common.js';
 
-export const peerOutlier: Rule = async (rc) => {
-  const p = rc.policy.rules.peer_outlier;
+export interface OfficerRate { officer: string; peer_group: string; managed: number; favourable: number }
+
+/**
+ * One row per officer who managed a taxpayer in the window: their peer group, how many taxpayers
+ * they managed and how many favourable decisions they took. The rule compares these; the flag
+ * page reads them again to draw the peer group's distribution (src/flags/evidence-figures.ts).
+ */
+export async function officerRates(rc: RuleContext): Promise<OfficerRate[]> {
   // One row per officer: the per-officer aggregates, never the decisions themselves.
-  const rows = await rc.ctx.db.all<{ officer: string; peer_group: string; managed: number; favourable: number }>(sql`
+  return rc.ctx.db.all<OfficerRate>(sql`
     with managed as (
       select a.officer_code as officer, count(distinct a.taxpayer_code) as n from assignments a
        where a.from_date <= ${rc.window.to} and (a.to_date is null or a.to_date >= ${rc.window.from})
@@ -32,7 +38,15 @@ export const peerOutlier: Rule = async (rc) => {
       join managed m on m.officer = o.code
       left join fav f on f.officer = o.code
      order by o.code`);
-  const rate = (r: (typeof rows)[number]) => Number(r.favourable) / Number(r.managed);
+}
+
+/** Favourable decisions per managed taxpayer. */
+export const rateOf = (r: OfficerRate) => Number(r.favourable) / Number(r.managed);
+
+export const peerOutlier: Rule = async (rc) => {
+  const p = rc.policy.rules.peer_outlier;
+  const rows = await officerRates(rc);
+  const rate = rateOf;
   const groups = new Map<string, typeof rows>();
   for (const r of rows) groups.set(r.peer_group, [...(groups.get(r.peer_group) ?? []), r]);
   const all = rows.map(rate);

@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { FlagCandidate } from '../raise.js';
-import { rowChunks, effective, inWindow, rowIn, sevOf, windowEvidence, type Rule } from './common.js';
+import { rowChunks, effective, inWindow, rowIn, sevOf, windowEvidence, type Rule, type RuleContext } from './common.js';
 import { panelEvidence } from './panels.js';
 
 export const reviewerConcentration: Rule = async (rc) => {
@@ -61,3 +61,23 @@ export const reviewerConcentration: Rule = async (rc) => {
   }
   return out;
 };
+
+/**
+ * Every reviewer of one officer's reviewed decisions in the window, with how many of them they
+ * voted on, most first: the same pairs the rule counts, for the flag page's chart of shares.
+ * `reviewed` is the number of the officer's decisions on which any member voted.
+ */
+export async function reviewerShares(rc: RuleContext, officer: string): Promise<{ reviewed: number; reviewers: { reviewer: string; together: number }[] }> {
+  const rows = await rc.ctx.db.all<{ reviewer: string; together: number; reviewed: number }>(sql`
+    select reviewer, together, reviewed from (
+      select r.officer_code as reviewer, count(*) as together
+        from decisions d join decision_votes r on r.decision_id = d.id
+       where d.decider_code = ${officer} and ${inWindow('d', rc)} and ${effective('d')}
+       group by r.officer_code)
+    cross join (
+      select count(distinct d.id) as reviewed
+        from decisions d join decision_votes r on r.decision_id = d.id
+       where d.decider_code = ${officer} and ${inWindow('d', rc)} and ${effective('d')})
+     order by together desc, reviewer`);
+  return { reviewed: Number(rows[0]?.reviewed ?? 0), reviewers: rows.map((r) => ({ reviewer: r.reviewer, together: Number(r.together) })) };
+}
