@@ -86,7 +86,7 @@ async function annualHome(c: PageContext, opts: { error?: unknown; values?: Reco
       {appeals.items.length === 0 ? (
         <p>{t('hr.noAppeals')}</p>
       ) : (
-        <Table head={[t('col.code'), t('ann.id'), t('adj.reason'), '']}>
+        <Table head={[t('col.code'), t('ann.id'), t('adj.reason'), <span class="visually-hidden">{t('table.actions')}</span>]}>
           {appeals.items.map((a) => (
             <tr>
               <td>{a.officerCode}</td>

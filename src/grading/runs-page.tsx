@@ -87,7 +87,7 @@ async function hrHome(c: PageContext, opts: { error?: unknown; values?: Record<s
             {list.length === 0 ? (
               <p class="muted">{t('hr.noRuns')}</p>
             ) : (
-              <Table head={[t('run.id'), t('run.status'), t('run.policy'), t('run.created'), '']}>
+              <Table head={[t('run.id'), t('run.status'), t('run.policy'), t('run.created'), <span class="visually-hidden">{t('table.actions')}</span>]}>
                 {list.map((r) => (
                   <tr>
                     <td>
@@ -114,7 +114,7 @@ async function hrHome(c: PageContext, opts: { error?: unknown; values?: Record<s
       {appeals.items.length === 0 ? (
         <p>{t('hr.noAppeals')}</p>
       ) : (
-        <Table head={[t('col.code'), t('run.id'), t('adj.reason'), '']}>
+        <Table head={[t('col.code'), t('run.id'), t('adj.reason'), <span class="visually-hidden">{t('table.actions')}</span>]}>
           {appeals.items.map((a) => (
             <tr>
               <td>{a.officerCode}</td>

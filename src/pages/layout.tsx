@@ -52,12 +52,13 @@ button.secondary,.button.secondary{background:#fff;color:var(--accent)}
 button.danger{background:var(--bad);border-color:var(--bad)}
 fieldset{border:1px solid var(--line);border-radius:6px;padding:.5rem 1rem 1rem;margin:1rem 0}
 legend{font-weight:700;padding:0 .3rem}
-.table-wrap{overflow-x:auto;margin:.5rem 0 1rem;max-width:100%}
+.table-wrap{overflow-x:auto;margin:.5rem 0 1rem;max-width:100%;position:relative}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 /* Chinese may break between any two characters, so a narrow screen would squeeze a column to one
    character per line: cells keep their words whole and a wide table scrolls inside its own box. */
 th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid var(--line);vertical-align:top;word-break:keep-all}
 svg{max-width:100%;height:auto}
+figure{margin:1rem 0}
 th{background:#f3f5f8;font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .notice{border-left:5px solid var(--accent);background:var(--accent-bg);padding:.7rem 1rem;margin:1rem 0;border-radius:0 4px 4px 0}
@@ -68,6 +69,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .secret{display:block;word-break:break-all;background:#fff;border:1px dashed var(--muted);padding:.5rem;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;user-select:all}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em}
 .muted{color:var(--muted)}
+.visually-hidden{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .inline-form{display:inline}
 .inline-form button{margin-top:0;min-height:2rem;padding:.2rem .7rem}
 .cards{display:grid;gap:1rem;grid-template-columns:1fr;padding:0;list-style:none}
