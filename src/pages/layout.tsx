@@ -57,6 +57,10 @@ table{border-collapse:collapse;width:100%;font-size:.95rem}
 /* Chinese may break between any two characters, so a narrow screen would squeeze a column to one
    character per line: cells keep their words whole and a wide table scrolls inside its own box. */
 th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid var(--line);vertical-align:top;word-break:keep-all}
+/* A long identifier in a cell breaks anywhere, leaving the width to the words beside it. */
+td.id{word-break:break-all;min-width:7.5rem}
+/* Free text (a reason) wraps as prose, with room for a few words a line. */
+td.prose{word-break:normal;min-width:12rem}
 svg{max-width:100%;height:auto}
 figure{margin:1rem 0}
 th{background:#f3f5f8;font-weight:600}
