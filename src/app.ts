@@ -34,6 +34,7 @@ import { opsRoutes } from './ops/routes.js';
 import { jobsRoutes } from './jobs/routes.js';
 import { quietTelemetry, type Telemetry } from './ops/telemetry.js';
 import { renderJsxWithoutAsyncHooks } from './feedback/hot-path.js';
+import { docsThemeCss } from './pages/docs-theme.js';
 
 /**
  * What an entry decides per request rather than once: the Worker serves several bureaus, each
@@ -164,6 +165,7 @@ export function createApp(deps: AppDeps | ScopedAppDeps) {
 
   app.get('/docs', (c) => c.html(docsPage()));
   app.get('/docs/assets/:file', async (c) => {
+    if (c.req.param('file') === 'docs-theme.css') return c.body(docsThemeCss, 200, { 'content-type': 'text/css; charset=utf-8' });
     if (c.req.param('file') === 'docs-init.js') {
       return c.body("window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui' });\n", 200, { 'content-type': 'text/javascript; charset=utf-8' });
     }
@@ -183,7 +185,7 @@ export type App = ReturnType<typeof createApp>;
 function docsPage(): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>API docs</title><link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<title>API docs</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/docs/assets/swagger-ui.css"><link rel="stylesheet" href="/docs/assets/docs-theme.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>
 <script src="/docs/assets/docs-init.js"></script>

@@ -156,7 +156,8 @@ export interface ReceiptVerdict {
  * removed entry, or a receipt that was never issued, does not verify.
  */
 export async function verifyReceipt({ ctx, input }: { ctx: Ctx; input: { index: number; hash: string } }): Promise<ReceiptVerdict> {
-  const hash = input.hash.trim().toLowerCase();
+  // A hash copied from a wrapped receipt may hold spaces or line breaks anywhere.
+  const hash = input.hash.replace(/\s+/g, '').toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(hash)) throw badRequest('The receipt hash must be 64 hexadecimal characters.', [{ path: 'hash', message: 'expected 64 hex characters' }]);
   const checkpoint = await withCosignatures(ctx.db, await makeCheckpoint(ctx));
   // A witness that cosigned a tree larger than the index has seen the log up to this receipt:

@@ -33,7 +33,7 @@ export const analysisPages = new Hono<AppEnv>()
       <Layout c={c} title={t('analysis.title', { period })} lang={lang}>
         <ComplaintsStyle />
         <h1>{t('analysis.title', { period })}</h1>
-        <SubNav t={t} canEnter={staff.role === 'hr' || staff.role === 'supervisor'} />
+        <SubNav t={t} canEnter={staff.role === 'hr' || staff.role === 'supervisor'} canImport={staff.role === 'hr'} />
         <form method="get" action="/complaints/analysis" class="filters">
           <div>
             <label for="period">

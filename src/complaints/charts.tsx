@@ -15,9 +15,10 @@ export interface BarRow {
 
 export function BarChart(props: { id: string; title: string; rows: BarRow[]; t: Translate; currentLabel: string; previousLabel: string }) {
   const { rows, t } = props;
-  const W = 640;
-  const labelW = 150;
-  const right = 40;
+  // Phone-sized, so the labels stay legible (≥ 10 px) when the chart shrinks to a 390 px screen.
+  const W = 420;
+  const labelW = 120;
+  const right = 36;
   const rowH = 30;
   const top = 26;
   const H = top + rows.length * rowH + 8;
@@ -30,24 +31,24 @@ export function BarChart(props: { id: string; title: string; rows: BarRow[]; t: 
       <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-labelledby={titleId} data-chart={props.id}>
         <title id={titleId}>{props.title}</title>
         <rect x={labelW} y={6} width={12} height={10} fill="#0b4f8a" />
-        <text x={labelW + 16} y={15} font-size="11" fill="#1a1a1a">
+        <text x={labelW + 16} y={15} font-size="12" fill="#1a1a1a">
           {props.currentLabel}
         </text>
-        <rect x={labelW + 130} y={8} width={12} height={6} fill="#9aa3ad" />
-        <text x={labelW + 146} y={15} font-size="11" fill="#1a1a1a">
+        <rect x={labelW + 110} y={8} width={12} height={6} fill="#9aa3ad" />
+        <text x={labelW + 126} y={15} font-size="12" fill="#1a1a1a">
           {props.previousLabel}
         </text>
         {rows.map((r, i) => {
           const y = top + i * rowH;
           return (
             <g class="bar-row" data-label={r.label} data-current={r.current} data-previous={r.previous}>
-              <text x={labelW - 8} y={y + 13} text-anchor="end" font-size="12" fill="#1a1a1a">
+              <text x={labelW - 8} y={y + 13} text-anchor="end" font-size="13" fill="#1a1a1a">
                 {r.label}
               </text>
               <rect class="current" x={labelW} y={y + 2} width={len(r.current)} height={14} fill="#0b4f8a">
                 <title>{`${r.label}: ${r.current}`}</title>
               </rect>
-              <text x={labelW + len(r.current) + 4} y={y + 13} font-size="11" fill="#1a1a1a">
+              <text x={labelW + len(r.current) + 4} y={y + 13} font-size="12" fill="#1a1a1a">
                 {r.current}
               </text>
               <rect class="previous" x={labelW} y={y + 18} width={len(r.previous)} height={6} fill="#9aa3ad">

@@ -28,7 +28,7 @@ async function complaintPage(c: PageContext, id: string, opts: { error?: unknown
       <h1>
         {t(`category.${x.category}`)} · {t(`channel.${x.channel}`)}
       </h1>
-      <SubNav t={t} canEnter />
+      <SubNav t={t} canEnter canImport={staff.role === 'hr'} />
       {opts.notice && <Notice kind="ok">{opts.notice}</Notice>}
       <ErrorBox error={opts.error} lang={lang} />
       <blockquote class="complaint-text" data-testid="complaint-text">

@@ -14,7 +14,7 @@ import { complaintCategories, enteredChannels } from './policy.js';
 import { ComplaintsStyle, Options, SubNav, complaintRefusal, ct } from './page-parts.js';
 
 function newPage(c: PageContext, opts: { error?: unknown; values?: Record<string, string>; filed?: { receipt: string; trackingUrl: string; id: string } } = {}) {
-  requireStaffPage(c, 'hr', 'supervisor');
+  const staff = requireStaffPage(c, 'hr', 'supervisor');
   const { lang, t } = ct(c);
   const v = opts.values ?? {};
   const today = c.get('ctx').clock.now().toISOString().slice(0, 10);
@@ -22,7 +22,7 @@ function newPage(c: PageContext, opts: { error?: unknown; values?: Record<string
     <Layout c={c} title={t('new.title')} lang={lang}>
       <ComplaintsStyle />
       <h1>{t('new.title')}</h1>
-      <SubNav t={t} canEnter />
+      <SubNav t={t} canEnter canImport={staff.role === 'hr'} />
       {opts.filed && (
         <Notice kind="ok" title={t('new.done')}>
           <dl class="facts">
@@ -85,7 +85,7 @@ function importPage(c: PageContext, opts: { error?: unknown; done?: Awaited<Retu
     <Layout c={c} title={t('import.title')} lang={lang}>
       <ComplaintsStyle />
       <h1>{t('import.title')}</h1>
-      <SubNav t={t} canEnter />
+      <SubNav t={t} canEnter canImport />
       {opts.done && (
         <Notice kind="ok" title={t('import.done', { n: opts.done.imported })}>
           <Table head={[t('import.line'), t('import.ticket'), t('import.receipt')]} numeric={[0]}>

@@ -11,7 +11,7 @@ import { ComplaintsStyle, Options, SubNav, ct } from './page-parts.js';
 const filterNames = ['period', 'status', 'channel', 'category', 'officerCode', 'unitCode'] as const;
 
 export const listPages = new Hono<AppEnv>().get('/complaints', async (c) => {
-  requireStaffPage(c, 'hr', 'supervisor');
+  const staff = requireStaffPage(c, 'hr', 'supervisor');
   const { lang, t } = ct(c);
   const ctx = c.get('ctx');
   const q: Record<string, string> = {};
@@ -30,7 +30,7 @@ export const listPages = new Hono<AppEnv>().get('/complaints', async (c) => {
     <Layout c={c} title={t('list.title')} lang={lang}>
       <ComplaintsStyle />
       <h1>{t('list.title')}</h1>
-      <SubNav t={t} canEnter />
+      <SubNav t={t} canEnter canImport={staff.role === 'hr'} />
       <p>{t('list.intro')}</p>
       <form method="get" action="/complaints" class="filters" aria-label={t('list.filter')}>
         <div>

@@ -22,7 +22,7 @@ export function ComplaintsStyle() {
 }
 
 /** The links under the title of every staff complaint page. */
-export function SubNav(props: { t: Translate; canEnter: boolean }) {
+export function SubNav(props: { t: Translate; canEnter: boolean; /** HR only: the import page refuses anyone else. */ canImport?: boolean }) {
   const { t } = props;
   return (
     <ul class="sub-nav">
@@ -34,9 +34,11 @@ export function SubNav(props: { t: Translate; canEnter: boolean }) {
           <li>
             <a href="/complaints/new">{t('nav.new')}</a>
           </li>
-          <li>
-            <a href="/complaints/import">{t('nav.import')}</a>
-          </li>
+          {props.canImport && (
+            <li>
+              <a href="/complaints/import">{t('nav.import')}</a>
+            </li>
+          )}
         </>
       )}
       <li>

@@ -8,7 +8,8 @@ import type { BunchingHistogram } from './rules/bunching.js';
 /** Server-drawn SVG: 20 bins of 2% from 0.8T to 1.2T, bars below T amber, the threshold a red line. */
 export function BunchingChart(props: { h: BunchingHistogram; t: Translate; officer: string }) {
   const { h, t } = props;
-  const W = 640;
+  // Phone-sized, so the labels stay legible (≥ 10 px) when the chart shrinks to a 390 px screen.
+  const W = 420;
   const H = 260;
   const left = 44;
   const right = 22;
@@ -33,7 +34,7 @@ export function BunchingChart(props: { h: BunchingHistogram; t: Translate; offic
           return (
             <>
               <line x1={left} x2={W - right} y1={y} y2={y} stroke="#d0d4da" stroke-width="1" />
-              <text x={left - 6} y={y + 4} text-anchor="end" font-size="11" fill="#555">
+              <text x={left - 6} y={y + 4} text-anchor="end" font-size="12" fill="#555">
                 {v}
               </text>
             </>
@@ -59,7 +60,7 @@ export function BunchingChart(props: { h: BunchingHistogram; t: Translate; offic
         })}
         <line x1={left} x2={W - right} y1={top + plotH} y2={top + plotH} stroke="#1a1a1a" stroke-width="1" />
         {ticks.map((k) => (
-          <text x={xOf(k * h.threshold)} y={top + plotH + 16} text-anchor="middle" font-size="11" fill="#1a1a1a">
+          <text x={xOf(k * h.threshold)} y={top + plotH + 16} text-anchor="middle" font-size="12" fill="#1a1a1a">
             {`${Math.round(k * 100)}%`}
           </text>
         ))}

@@ -7,7 +7,7 @@ export const tt = domainT(flagsMessages);
 const pageCss = `dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0 1rem}
 dl.facts dt{font-weight:600}dl.facts dd{margin:0;word-break:break-all}
 .filters{display:flex;flex-wrap:wrap;gap:0 1rem;align-items:flex-end}.filters label{margin-top:.4rem}
-.filters select,.filters input[type=number],.filters input[type=text]{width:auto;min-width:9rem}
+.filters select,.filters input[type=number],.filters input[type=text]{width:auto;min-width:9rem;max-width:100%}.filters>div{max-width:100%}
 .badge{display:inline-block;padding:0 .45rem;border-radius:3px;font-size:.85rem;border:1px solid var(--line)}
 .badge.overdue{background:var(--bad-bg);border-color:var(--bad);color:var(--bad);font-weight:600}
 .sev-high,.sev-critical{color:var(--bad);font-weight:600}

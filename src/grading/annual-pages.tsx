@@ -86,14 +86,14 @@ async function annualHome(c: PageContext, opts: { error?: unknown; values?: Reco
       {appeals.items.length === 0 ? (
         <p>{t('hr.noAppeals')}</p>
       ) : (
-        <Table head={[t('col.code'), t('ann.id'), t('adj.reason'), '']}>
+        <Table head={[t('col.code'), t('ann.id'), t('adj.reason'), t('appeal.filedAt')]}>
           {appeals.items.map((a) => (
             <tr>
               <td>{a.officerCode}</td>
-              <td>
+              <td class="id">
                 <a href={`/hr/annual/${enc(a.reviewId)}/officers/${enc(a.officerCode)}`}>{a.reviewId}</a>
               </td>
-              <td>{a.reason}</td>
+              <td class="prose">{a.reason}</td>
               <td>{when(a.filedAt)}</td>
             </tr>
           ))}

@@ -82,7 +82,7 @@ async function comparePage(c: PageContext) {
             {cmp.period}: A = <a href={`/hr/runs/${enc(cmp.a.id)}`}>{cmp.a.id}</a> ({cmp.a.policyVersion}), B = <a href={`/hr/runs/${enc(cmp.b.id)}`}>{cmp.b.id}</a> ({cmp.b.policyVersion})
           </p>
           <h2>{t('cmp.matrix')}</h2>
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex={0}>
             <table data-testid="transition-matrix">
               <thead>
                 <tr>

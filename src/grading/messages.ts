@@ -341,6 +341,7 @@ export const gradingMessages = {
   'report.unpublished': { 'zh-CN': '本批次尚未发布，报告仅供人事核对。', en: 'This run is not published yet; the report is for HR review only.' },
 
   'appeal.title': { 'zh-CN': '申诉', en: 'Appeals' },
+  'appeal.filedAt': { 'zh-CN': '提出时间', en: 'Filed' },
   'appeal.line': { 'zh-CN': '{at} 提出 · {status}', en: 'Filed {at} · {status}' },
   'appeal.status.pending': { 'zh-CN': '待处理', en: 'pending' },
   'appeal.status.upheld': { 'zh-CN': '支持', en: 'upheld' },

@@ -45,12 +45,13 @@ export function GradingStyle() {
  */
 export function Histogram(props: { bins: number[]; tiers?: TierUsage[]; lines?: { label: string; minScore: number; key: string }[]; label: string }) {
   const lines = props.lines ?? (props.tiers ?? []).map((t) => ({ label: `${t.level} ≥${t.minScore}`, minScore: t.minScore, key: String(t.level) }));
-  const W = 640;
+  // Drawn at about the width of a phone, so its labels stay legible (≥ 10 px) at 390 px wide.
+  const W = 440;
   const H = 252;
   const left = 36;
   const bottom = 28;
   // Two rows for the line labels, alternating, so that labels of close lines do not overlap.
-  const top = 34;
+  const top = 38;
   const plotW = W - left - 10;
   const plotH = H - top - bottom;
   const max = Math.max(1, ...props.bins);
@@ -58,12 +59,12 @@ export function Histogram(props: { bins: number[]; tiers?: TierUsage[]; lines?: 
   const x = (score: number) => left + (score / 100) * plotW;
   const ticks = [0, 20, 40, 60, 80, 100];
   return (
-    <svg class="histogram" role="img" aria-label={props.label} viewBox={`0 0 ${W} ${H}`} width="100%" style="max-width:40rem;height:auto" xmlns="http://www.w3.org/2000/svg">
+    <svg class="histogram" role="img" aria-label={props.label} viewBox={`0 0 ${W} ${H}`} width="100%" style="max-width:28rem;height:auto" xmlns="http://www.w3.org/2000/svg">
       <title>{props.label}</title>
       <line x1={left} y1={top + plotH} x2={left + plotW} y2={top + plotH} stroke="#1a1a1a" />
       <line x1={left} y1={top} x2={left} y2={top + plotH} stroke="#1a1a1a" />
-      <text x={left - 6} y={top + 4} text-anchor="end" font-size="11">{max}</text>
-      <text x={left - 6} y={top + plotH} text-anchor="end" font-size="11">0</text>
+      <text x={left - 6} y={top + 4} text-anchor="end" font-size="13">{max}</text>
+      <text x={left - 6} y={top + plotH} text-anchor="end" font-size="13">0</text>
       {props.bins.map((n, i) => {
         const h = (n / max) * plotH;
         return (
@@ -73,14 +74,14 @@ export function Histogram(props: { bins: number[]; tiers?: TierUsage[]; lines?: 
         );
       })}
       {ticks.map((s) => (
-        <text x={x(s)} y={H - 8} text-anchor="middle" font-size="11">{s}</text>
+        <text x={x(s)} y={H - 8} text-anchor="middle" font-size="13">{s}</text>
       ))}
       {lines
         .filter((t) => t.minScore > 0)
         .map((t, i) => (
           <g class="tier-boundary" data-level={t.key}>
-            <line x1={x(t.minScore)} y1={top - 4 - (i % 2) * 12} x2={x(t.minScore)} y2={top + plotH} stroke="#8a1111" stroke-width="1.5" stroke-dasharray="5 3" />
-            <text x={x(t.minScore) + 3} y={top - 8 - (i % 2) * 12} font-size="11" fill="#8a1111">{t.label}</text>
+            <line x1={x(t.minScore)} y1={top - 4 - (i % 2) * 14} x2={x(t.minScore)} y2={top + plotH} stroke="#8a1111" stroke-width="1.5" stroke-dasharray="5 3" />
+            <text x={x(t.minScore) + 3} y={top - 8 - (i % 2) * 14} font-size="13" fill="#8a1111">{t.label}</text>
           </g>
         ))}
     </svg>
@@ -97,12 +98,13 @@ export function ComponentBars(props: { t: Translate; detail: ResultDetail }) {
     { key: 'tenure', score: detail.components?.tenure ?? null, weight: detail.weights?.tenure ?? null },
     { key: 'composite', score: detail.composite, weight: null },
   ];
-  const W = 600;
+  // Phone-sized, as the histogram: labels ≥ 10 px at 390 px wide.
+  const W = 420;
   const rowH = 30;
-  const labelW = 110;
-  const barW = W - labelW - 150;
+  const labelW = 96;
+  const barW = W - labelW - 124;
   return (
-    <svg class="components" role="img" aria-label={t('officer.components')} viewBox={`0 0 ${W} ${rows.length * rowH + 6}`} width="100%" style="max-width:36rem;height:auto" xmlns="http://www.w3.org/2000/svg">
+    <svg class="components" role="img" aria-label={t('officer.components')} viewBox={`0 0 ${W} ${rows.length * rowH + 6}`} width="100%" style="max-width:27rem;height:auto" xmlns="http://www.w3.org/2000/svg">
       {rows.map((r, i) => {
         const y = i * rowH + 4;
         const w = r.score === null ? 0 : (Math.max(0, Math.min(100, r.score)) / 100) * barW;

@@ -202,7 +202,7 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
                   <tr>
                     <td>{a.officerCode}</td>
                     <td>{`${a.fromTier} → ${a.toTier}`}</td>
-                    <td>{a.reason}</td>
+                    <td class="prose">{a.reason}</td>
                     <td>{`${t(`adj.status.${a.status}`)} · ${adjNames.get(a.decidedBy ?? '') ?? ''}`}</td>
                     <td>{a.decisionReason}</td>
                   </tr>

@@ -78,7 +78,7 @@ export function HistorySection(props: { t: Translate; entries: HistoryEntry[] })
   return (
     <section id="history">
       <h2>{t('history.title')}</h2>
-      <Table head={[t('history.at'), t('history.actor'), t('history.what'), '']}>
+      <Table head={[t('history.at'), t('history.actor'), t('history.what'), t('table.details')]}>
         {props.entries.map((e) => {
           const p = e.payload as Record<string, string | number | null>;
           const detail =

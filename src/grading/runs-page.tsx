@@ -87,7 +87,7 @@ async function hrHome(c: PageContext, opts: { error?: unknown; values?: Record<s
             {list.length === 0 ? (
               <p class="muted">{t('hr.noRuns')}</p>
             ) : (
-              <Table head={[t('run.id'), t('run.status'), t('run.policy'), t('run.created'), '']}>
+              <Table head={[t('run.id'), t('run.status'), t('run.policy'), t('run.created'), <span class="visually-hidden">{t('table.actions')}</span>]}>
                 {list.map((r) => (
                   <tr>
                     <td>
@@ -114,14 +114,14 @@ async function hrHome(c: PageContext, opts: { error?: unknown; values?: Record<s
       {appeals.items.length === 0 ? (
         <p>{t('hr.noAppeals')}</p>
       ) : (
-        <Table head={[t('col.code'), t('run.id'), t('adj.reason'), '']}>
+        <Table head={[t('col.code'), t('run.id'), t('adj.reason'), t('appeal.filedAt')]}>
           {appeals.items.map((a) => (
             <tr>
               <td>{a.officerCode}</td>
-              <td>
+              <td class="id">
                 <a href={`/hr/runs/${enc(a.runId)}/officers/${enc(a.officerCode)}`}>{a.runId}</a>
               </td>
-              <td>{a.reason}</td>
+              <td class="prose">{a.reason}</td>
               <td>{when(a.filedAt)}</td>
             </tr>
           ))}

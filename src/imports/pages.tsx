@@ -48,7 +48,7 @@ async function importPage(c: PageContext, opts: { kind?: string; error?: unknown
       <p class="muted">{t('import.api')}</p>
 
       <h2>{t('import.loaded')}</h2>
-      <Table head={['', t('import.count')]} numeric={[1]}>
+      <Table head={[<span class="visually-hidden">{t('table.item')}</span>, t('import.count')]} numeric={[1]}>
         {(
           [
             ['units', counts.units],

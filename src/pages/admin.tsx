@@ -124,7 +124,7 @@ async function userPage(c: PageContext, userId: string, opts: { issued?: string;
       {opts.issued && <NewToken c={c} username={user.username} token={opts.issued} />}
       <ErrorBox error={opts.error} lang={lang} />
       <h2>{t('admin.details')}</h2>
-      <Table head={[t('admin.tokenId'), t('admin.created'), t('admin.expires'), t('admin.status'), '']}>
+      <Table head={[t('admin.tokenId'), t('admin.created'), t('admin.expires'), t('admin.status'), <span class="visually-hidden">{t('table.actions')}</span>]}>
         {tokens.map((tok) => (
           <tr>
             <td>

@@ -19,7 +19,7 @@ const css = `
 font-family:system-ui,-apple-system,"Segoe UI","PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei",Roboto,"Helvetica Neue",Arial,sans-serif;
 line-height:1.6;color:var(--fg);background:var(--bg);-webkit-text-size-adjust:100%}
 *,*::before,*::after{box-sizing:border-box}
-body{margin:0;font-size:1rem}
+body{margin:0;font-size:1rem;overflow-wrap:break-word}
 a{color:var(--accent);text-underline-offset:.15em}
 a:hover{text-decoration-thickness:2px}
 /* Focus: a black ring inside a yellow one, visible on the white page and on the blue header alike. */
@@ -52,9 +52,17 @@ button.secondary,.button.secondary{background:#fff;color:var(--accent)}
 button.danger{background:var(--bad);border-color:var(--bad)}
 fieldset{border:1px solid var(--line);border-radius:6px;padding:.5rem 1rem 1rem;margin:1rem 0}
 legend{font-weight:700;padding:0 .3rem}
-.table-wrap{overflow-x:auto;margin:.5rem 0 1rem}
+.table-wrap{overflow-x:auto;margin:.5rem 0 1rem;max-width:100%;position:relative}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
-th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid var(--line);vertical-align:top}
+/* Chinese may break between any two characters, so a narrow screen would squeeze a column to one
+   character per line: cells keep their words whole and a wide table scrolls inside its own box. */
+th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid var(--line);vertical-align:top;word-break:keep-all}
+/* A long identifier in a cell breaks anywhere, leaving the width to the words beside it. */
+td.id{word-break:break-all;min-width:7.5rem}
+/* Free text (a reason) wraps as prose, with room for a few words a line. */
+td.prose{word-break:normal;min-width:12rem}
+svg{max-width:100%;height:auto}
+figure{margin:1rem 0}
 th{background:#f3f5f8;font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .notice{border-left:5px solid var(--accent);background:var(--accent-bg);padding:.7rem 1rem;margin:1rem 0;border-radius:0 4px 4px 0}
@@ -65,6 +73,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .secret{display:block;word-break:break-all;background:#fff;border:1px dashed var(--muted);padding:.5rem;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;user-select:all}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em}
 .muted{color:var(--muted)}
+.visually-hidden{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .inline-form{display:inline}
 .inline-form button{margin-top:0;min-height:2rem;padding:.2rem .7rem}
 .cards{display:grid;gap:1rem;grid-template-columns:1fr;padding:0;list-style:none}
@@ -153,6 +162,7 @@ export function Layout(props: LayoutProps) {
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="color-scheme" content="light" />
+          <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
           <title>{`${props.title} · ${bureau}`}</title>
           <style>{raw(css)}</style>
         </head>
@@ -275,12 +285,14 @@ export function ErrorBox(props: { error?: unknown; errors?: FieldError[]; title?
 }
 
 /**
- * A table that scrolls sideways on a phone instead of breaking the page. `numeric` lists the
- * column indices whose header is right-aligned (give their cells `class="num"`).
+ * A table that scrolls sideways on a phone instead of breaking the page; its box takes the
+ * keyboard's focus so the scrolling works without a mouse, and is named by `caption` (or `label`).
+ * `numeric` lists the column indices whose header is right-aligned (give their cells `class="num"`).
  */
-export function Table(props: { caption?: string; head: Child[]; numeric?: number[]; children?: Child; class?: string }) {
+export function Table(props: { caption?: string; label?: string; head: Child[]; numeric?: number[]; children?: Child; class?: string }) {
+  const name = props.caption ?? props.label;
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex={0} role={name ? 'region' : undefined} aria-label={name}>
       <table class={props.class}>
         {props.caption && <caption>{props.caption}</caption>}
         <thead>

@@ -99,6 +99,10 @@ export const messages = {
     en: 'Something went wrong on our side. If you report it, quote the request id: {id}',
   },
   'error.back': { 'zh-CN': '返回首页', en: 'Back to the home page' },
+  // Headers of table columns that hold buttons, links or labels (read by screen readers).
+  'table.actions': { 'zh-CN': '操作', en: 'Actions' },
+  'table.details': { 'zh-CN': '详情', en: 'Details' },
+  'table.item': { 'zh-CN': '项目', en: 'Item' },
   // Refusals a person meets on a page, by the verb's problem code (problemText in layout.tsx).
   'problem.own_case': {
     'zh-CN': '按照回避规定，任何人不得处理或查看与本人有关的事项；您本人就是此事项的当事人，请交由其他人员办理。',

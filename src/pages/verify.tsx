@@ -7,7 +7,7 @@
 import type { PageContext } from './layout.js';
 import { ErrorBox, Layout, Notice, pageT, renderPage } from './layout.js';
 import type { Messages } from './i18n.js';
-import { ApiError } from '../core/errors.js';
+import { ApiError, type FieldError } from '../core/errors.js';
 import { verifyReceipt, type ReceiptVerdict } from '../audit/service.js';
 
 export { verifyScript } from './verify-script.js';
@@ -28,6 +28,23 @@ export const verifyMessages: Messages = {
     en: 'Server check: this record is in the signed log checkpoint of {size} entries, unchanged.',
   },
   'verify.serverBad': { 'zh-CN': '服务器核验未通过：', en: 'Server check failed: ' },
+  'verify.invalid': { 'zh-CN': '未能核验：请更正下面列出的字段。', en: 'Not checked: please correct the fields listed below.' },
+  'verify.indexInvalid': {
+    'zh-CN': '请填写回执上的序号：一个从 0 开始的整数。',
+    en: 'Enter the index on the receipt: a whole number counted from 0.',
+  },
+  'verify.hashInvalid': {
+    'zh-CN': '回执哈希应为 64 位十六进制字符（0–9、a–f），空格和换行会被忽略；您填写的有 {n} 位。',
+    en: 'The receipt hash is 64 hexadecimal characters (0–9, a–f); spaces and line breaks are ignored. You entered {n}.',
+  },
+  'verify.beyondLog': {
+    'zh-CN': '日志目前共 {size} 条，序号 {index} 不在其中。请核对回执上的序号（从 0 开始）。',
+    en: 'The log has {size} entries now; index {index} is not among them. Check the index on the receipt (counted from 0).',
+  },
+  'verify.mismatch': {
+    'zh-CN': '已签名的日志（共 {size} 条）中，序号 {index} 处的记录与此哈希不符：回执抄写有误，或记录已被改动。',
+    en: 'In the signed log of {size} entries, the entry at index {index} does not match this hash: the receipt was copied wrongly, or the entry was changed.',
+  },
   'verify.browser': { 'zh-CN': '浏览器核验', en: 'Browser check' },
   'verify.noScript': {
     'zh-CN': '启用 JavaScript 后，浏览器会独立重新计算证明。',
@@ -72,13 +89,20 @@ export const verifyMessages: Messages = {
 /** GET /verify[?index=&hash=] */
 export async function verifyPage(c: PageContext) {
   const { lang, t } = pageT(c, verifyMessages);
-  const indexText = (c.req.query('index') ?? '').trim();
-  const hashText = (c.req.query('hash') ?? '').trim().toLowerCase();
+  // A receipt copied from a phone wraps its hash: spaces and line breaks anywhere are dropped.
+  const indexText = (c.req.query('index') ?? '').replace(/\s+/g, '');
+  const hashText = (c.req.query('hash') ?? '').replace(/\s+/g, '').toLowerCase();
   let verdict: ReceiptVerdict | undefined;
   let error: unknown;
+  const invalid = { index: false, hash: false };
   if (indexText || hashText) {
-    if (!/^(0|[1-9][0-9]{0,15})$/.test(indexText)) {
-      error = new ApiError(400, 'validation_failed', t('verify.serverBad'), [{ path: t('verify.index'), message: t('verify.indexHint') }]);
+    const fields: FieldError[] = [];
+    if (!/^(0|[1-9][0-9]{0,15})$/.test(indexText)) fields.push({ path: t('verify.index'), message: t('verify.indexInvalid') });
+    if (!/^[0-9a-f]{64}$/.test(hashText)) fields.push({ path: t('verify.hash'), message: t('verify.hashInvalid', { n: hashText.length }) });
+    invalid.index = fields.some((f) => f.path === t('verify.index'));
+    invalid.hash = fields.some((f) => f.path === t('verify.hash'));
+    if (fields.length > 0) {
+      error = new ApiError(400, 'validation_failed', t('verify.invalid'), fields);
     } else {
       try {
         verdict = await verifyReceipt({ ctx: c.get('ctx'), input: { index: Number(indexText), hash: hashText } });
@@ -96,16 +120,18 @@ export async function verifyPage(c: PageContext) {
     <Layout c={c} title={t('verify.title')} lang={lang}>
       <h1>{t('verify.title')}</h1>
       <p>{t('verify.intro')}</p>
-      <ErrorBox error={error} lang={lang} />
+      <ErrorBox error={error} lang={lang} title={error ? t('verify.invalid') : undefined} />
       <form method="get" action="/verify">
         <label for="receipt-index">
           {t('verify.index')} <span class="hint">{t('verify.indexHint')}</span>
         </label>
-        <input id="receipt-index" name="index" type="text" inputmode="numeric" autocomplete="off" required value={indexText} />
+        <input id="receipt-index" name="index" type="text" inputmode="numeric" autocomplete="off" required value={indexText} aria-invalid={invalid.index ? 'true' : undefined} />
         <label for="receipt-hash">
           {t('verify.hash')} <span class="hint">{t('verify.hashHint')}</span>
         </label>
-        <input id="receipt-hash" name="hash" type="text" pattern="[0-9a-fA-F]{64}" autocomplete="off" spellcheck={false} required value={hashText} />
+        {/* One line (the browser drops pasted line breaks) and no pattern: the spaces of a wrapped receipt are
+            dropped on the server, and a wrong hash gets the page's own reason, not the browser's. */}
+        <input id="receipt-hash" name="hash" type="text" autocomplete="off" spellcheck={false} required value={hashText} aria-invalid={invalid.hash ? 'true' : undefined} />
         {lang === 'en' && <input type="hidden" name="lang" value="en" />}
         <button type="submit">{t('verify.submit')}</button>
       </form>
@@ -119,7 +145,9 @@ export async function verifyPage(c: PageContext) {
             <Notice kind="error">
               <span data-server-result="not-included">
                 {t('verify.serverBad')}
-                {verdict.problem}
+                {verdict.index >= verdict.checkpoint.size
+                  ? t('verify.beyondLog', { size: verdict.checkpoint.size, index: verdict.index })
+                  : t('verify.mismatch', { size: verdict.checkpoint.size, index: verdict.index })}
               </span>
             </Notice>
           )}
