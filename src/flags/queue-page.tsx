@@ -24,7 +24,8 @@ const queueCss = `.tabs{display:flex;flex-wrap:wrap;gap:.3rem;margin:.5rem 0;pad
 .sorts{display:flex;flex-wrap:wrap;gap:.2rem .8rem;margin:.3rem 0}
 .sorts a[aria-current="true"]{font-weight:700;text-decoration:none}
 .filters select,.filters input[type=text],.filters input[type=number]{max-width:100%}
-.due-answer{display:block;font-size:.85rem;color:var(--muted)}`;
+.due-answer{display:block;font-size:.85rem;color:var(--muted)}
+table.queue{min-width:56rem}`;
 
 /** The query as given, without empty fields ("any") and without the page number. */
 function cleanQuery(raw: Record<string, string>): Record<string, string> {
@@ -210,6 +211,7 @@ async function queuePage(c: PageContext, opts: { notice?: string } = {}) {
         <Table
           head={[t('flags.col.flag'), t('flags.col.rule'), t('flags.col.subject'), t('flags.col.unit'), t('flags.col.severity'), t('flags.col.status'), t('flags.col.reviewer'), t('flags.col.raised'), t('flags.col.age'), t('flags.col.due')]}
           numeric={[8]}
+          class="queue"
         >
           {items.map((f) => (
             <QueueRow t={t} f={f} />
