@@ -142,6 +142,7 @@ export function Layout(props: LayoutProps) {
   const lang = props.lang ?? langOf(c);
   const t = translator(lang, messages);
   const ctx = c.get('ctx');
+  const navCounts = c.get('navCounts');
   const bureau = ctx.config.bureauName;
   const staff = props.public ? null : staffOf(c);
   const path = c.req.path;
@@ -176,7 +177,7 @@ export function Layout(props: LayoutProps) {
                       <li>
                         <a href={n.href} aria-current={n.href === current ? 'page' : undefined}>
                           {t(n.key)}
-                          {staff && hasNavCount(n.href, staff.role) && <NavCount ctx={ctx} href={n.href} t={t} />}
+                          {staff && navCounts && hasNavCount(navCounts, n.href, staff.role) && <NavCount counts={navCounts} ctx={ctx} href={n.href} t={t} />}
                         </a>
                       </li>
                     ))}
