@@ -27,6 +27,7 @@ import { publicSummaryRoutes } from './public-summary/routes.js';
 import { complaintsRoutes } from './complaints/routes.js';
 import { pagesRoutes } from './pages/routes.js';
 import { pageSession } from './pages/session.js';
+import { navCounts } from './nav-counts.js';
 import { pageCsrf } from './pages/csrf.js';
 import { methodNotAllowedPage, notFoundPage, pageAwareOnError } from './pages/errors.js';
 import { requestLog } from './ops/request-log.js';
@@ -122,6 +123,11 @@ export function createApp(deps: AppDeps | ScopedAppDeps) {
   // Page paths: a `sid` cookie becomes ctx.actor; unsafe requests pass the Origin check and, with a
   // session, the synchronizer token (docs/adr: ADR 0002 on sessions, ADR 0011 on CSRF).
   app.use('*', pageSession());
+  // The navigation's counts of what waits for the signed-in user (src/nav-counts.ts, ADR 0080).
+  app.use('*', async (c, next) => {
+    c.set('navCounts', navCounts);
+    await next();
+  });
   // Before the CSRF check and the handlers (which would answer 403 or 404 first), after the session
   // (page paths answer browsers with an HTML 405 page in the shell), everyone else problem+json.
   app.use('*', methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedPage }));

@@ -14,8 +14,13 @@ export type AppEnv = {
     requestId: string;
     /** Set by the body limit for a streamed body (core/body.ts). */
     body?: BodyState;
+    /** The counts beside navigation links, by link (src/nav-counts.ts; set by the app for pages). */
+    navCounts?: NavCounts;
   };
 };
+
+/** A count beside a navigation link: for which roles, and the read that counts what waits there. */
+export type NavCounts = Record<string, { roles: readonly string[]; count: (ctx: Ctx) => Promise<number> }>;
 
 /** zod issue path -> `officers[3].hireDate` */
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -3,7 +3,7 @@
  * know the case, not follow the decider's proposal): the taxpayer, the proposal against its
  * threshold, the justification, and the taxpayer's history of decisions.
  */
-import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, ne, notExists, sql } from 'drizzle-orm';
 import { decisionReviewers, decisionReviews, decisions, decisionVotes, taxpayers } from '../../db/schema.js';
 import { actingOfficer, requireRole, type Ctx } from '../core/context.js';
 import { forbidden } from '../core/errors.js';
@@ -91,4 +91,24 @@ export async function myPanels({ ctx }: { ctx: Ctx }): Promise<{ pending: CaseFi
     };
   };
   return { pending: await Promise.all(pendingIds.map(file)), closed: await Promise.all(closedIds.map(file)) };
+}
+
+/**
+ * The caller's open seats without their vote, soonest due first: what /me counts as "panels to
+ * vote on" (the same open panels myPanels lists, less those the caller has voted on).
+ */
+export async function panelsAwaitingVote({ ctx }: { ctx: Ctx }): Promise<{ decisionId: string; dueAt: string }[]> {
+  requireRole(ctx.actor, 'officer', 'supervisor');
+  const me = actingOfficer(ctx.actor);
+  if (!me) throw forbidden('This user is not linked to an officer record, so it sits on no panel.');
+  const voted = ctx.db
+    .select({ one: sql`1` })
+    .from(decisionVotes)
+    .where(and(eq(decisionVotes.decisionId, decisionReviewers.decisionId), eq(decisionVotes.officerCode, me)));
+  return ctx.db
+    .select({ decisionId: decisionReviewers.decisionId, dueAt: decisionReviews.dueAt })
+    .from(decisionReviewers)
+    .innerJoin(decisionReviews, eq(decisionReviews.decisionId, decisionReviewers.decisionId))
+    .where(and(eq(decisionReviewers.officerCode, me), eq(decisionReviews.status, 'pending_review'), gt(decisionReviews.dueAt, ctx.clock.now().toISOString()), notExists(voted)))
+    .orderBy(asc(decisionReviews.dueAt), asc(decisionReviewers.decisionId));
 }

@@ -57,19 +57,20 @@ const columns = {
 /** Newest first; the id breaks ties between flags raised at the same time. */
 const newestFirst = keyset('desc', [flags.raisedAt, flags.id], (r: { raisedAt: string; id: string }) => [r.raisedAt, r.id]);
 
-const overdueSince = (ctx: Ctx) => new Date(ctx.clock.now().getTime() - defaultOversightPolicy.overdueDays * 86_400_000).toISOString();
+export const overdueSince = (ctx: Ctx) => new Date(ctx.clock.now().getTime() - defaultOversightPolicy.overdueDays * 86_400_000).toISOString();
 
 function view(ctx: Ctx, r: { status: string; raisedAt: string; evidence: unknown }) {
   return { overdue: r.status !== 'closed' && r.raisedAt < overdueSince(ctx), evidence: (r.evidence ?? {}) as Record<string, unknown> };
 }
 
-/** The queue, newest first, paginated by (raisedAt, id). */
-export async function listFlags({ ctx, query }: { ctx: Ctx; query: ListFlagsQuery }) {
-  requireRole(ctx.actor, 'supervisor', 'hr');
-  const limit = query.limit ?? 100;
+/**
+ * The queue's filters as conditions over flags joined with the subject's officer row, with the
+ * rule about oneself: nobody reads the oversight of themselves (DESIGN 1), the review is
+ * independent and complaint evidence could identify the taxpayer. Asking for one's own flags by
+ * name is refused outright. The queue page's read (inbox.ts) applies the same conditions.
+ */
+export function queueConditions(ctx: Ctx, query: Omit<ListFlagsQuery, 'limit' | 'cursor'>): SQL[] {
   const where: SQL[] = [];
-  // Nobody reads the oversight of themselves (DESIGN 1): the review is independent, and complaint
-  // evidence could identify the taxpayer. Asking for one's own flags by name is refused outright.
   refuseOwnCase(ctx.actor, query.officerCode, 'reading the flags about yourself');
   const self = actingOfficer(ctx.actor);
   if (self) where.push(ne(flags.subjectCode, self));
@@ -81,6 +82,14 @@ export async function listFlags({ ctx, query }: { ctx: Ctx; query: ListFlagsQuer
     where.push(lt(flags.raisedAt, new Date(ctx.clock.now().getTime() - query.minAgeDays * 86_400_000 + 1).toISOString()));
   }
   if (query.overdue === 'true') where.push(sql`${flags.status} <> 'closed'`, lt(flags.raisedAt, overdueSince(ctx)));
+  return where;
+}
+
+/** The queue, newest first, paginated by (raisedAt, id). */
+export async function listFlags({ ctx, query }: { ctx: Ctx; query: ListFlagsQuery }) {
+  requireRole(ctx.actor, 'supervisor', 'hr');
+  const limit = query.limit ?? 100;
+  const where = queueConditions(ctx, query);
   const after = newestFirst.after(query.cursor);
   if (after) where.push(after);
   const rows = await ctx.db

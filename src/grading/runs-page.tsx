@@ -13,6 +13,8 @@ import { startRun } from './compute-run.js';
 import { listAppeals } from './appeal.js';
 import { usernames } from '../auth/directory.js';
 import { knownPeriods } from './queries.js';
+import { hrInbox } from './inbox.js';
+import { HrInboxSection } from './inbox-section.js';
 import { GradingStyle, pageRefusal, tt } from './page-parts.js';
 import { defaultPolicy } from '../../scoring/policy.js';
 
@@ -31,6 +33,7 @@ async function hrHome(c: PageContext, opts: { error?: unknown; values?: Record<s
   const known = await knownPeriods(ctx, 12);
   const periods = [...new Set([...byPeriod.keys(), ...known])].sort().reverse();
   const appeals = await listAppeals({ ctx, input: { status: 'pending', limit: 50 } });
+  const inbox = await hrInbox({ ctx });
   const v = opts.values ?? {};
   const suggested = v.period || shiftPeriod(periodOf(ctx.clock.now().toISOString()), -1);
   return renderPage(
@@ -38,6 +41,10 @@ async function hrHome(c: PageContext, opts: { error?: unknown; values?: Record<s
     <Layout c={c} title={t('hr.title')} lang={lang}>
       <GradingStyle />
       <h1>{t('hr.title')}</h1>
+      <HrInboxSection t={t} inbox={inbox} />
+      <p>
+        <a href="/hr/import">{t('hr.import')}</a>
+      </p>
       <form method="post" action="/hr/runs">
         <fieldset>
           <legend>{t('hr.start')}</legend>

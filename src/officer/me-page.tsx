@@ -19,7 +19,9 @@ import { describePolicy } from '../grading/policy-words.js';
 import { Differences, Sentences } from '../grading/policies-page.js';
 import { tt as gradingT } from '../grading/page-parts.js';
 import type { Policy } from '../../scoring/policy.js';
-import { gradedCounts, ownOfficerRecord } from './queries.js';
+import { gradedCounts, ownOfficerRecord, waitingForOfficer } from './queries.js';
+import { WaitingSection } from './waiting-section.js';
+import { tt as flagsT } from '../flags/page-parts.js';
 import { DecisionTable } from './decision-pages.js';
 import { myFlagNotices } from '../flags/due-process.js';
 import { FlagNotices } from '../flags/notice-section.js';
@@ -58,12 +60,15 @@ async function mePage(c: PageContext, opts: { error?: unknown; errorRun?: string
   const policyNext = (await upcomingPolicies(ctx, current))[0];
   const g = gradingT(c).t;
   const notices = await myFlagNotices({ ctx });
+  const waiting = await waitingForOfficer({ ctx });
+  const ft = flagsT(c).t;
 
   return renderPage(
     c,
     <Layout c={c} title={t('me.title')} lang={lang}>
       <OfficerStyle />
       <h1>{t('me.title')}</h1>
+      <WaitingSection t={t} waiting={waiting} ruleLabel={(rule) => ft(`rule.${rule}`)} />
       <h2 id="record">{t('me.record')}</h2>
       {record ? (
         <Facts

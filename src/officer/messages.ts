@@ -3,6 +3,12 @@ import type { Messages } from '../pages/i18n.js';
 /** Strings of the officer's own pages (/me), zh-CN and English side by side. */
 export const officerMessages = {
   'me.title': { 'zh-CN': '我的报告', en: 'My report' },
+  'waiting.title': { 'zh-CN': '待我处理（{n}）', en: 'Waiting for me ({n})' },
+  'waiting.none': { 'zh-CN': '目前没有需要您投票或申辩的事项。', en: 'Nothing waits for your vote or answer now.' },
+  'waiting.panels': { 'zh-CN': '{n} 个集体审议等待您投票', en: '{n} review panel(s) waiting for your vote' },
+  'waiting.firstDue': { 'zh-CN': '最早 {at} 截止', en: 'the first closes {at}' },
+  'waiting.flags': { 'zh-CN': '{n} 条疑点等待您申辩：', en: '{n} flag(s) waiting for your answer:' },
+  'waiting.answerBy': { 'zh-CN': '申辩截止 {at}', en: 'answer by {at}' },
   'me.notLinked': {
     'zh-CN': '此账号没有关联税务人员档案，无法使用个人页面。请联系系统管理员。',
     en: 'This account is not linked to an officer record, so it has no personal pages. Ask your administrator.',

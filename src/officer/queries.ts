@@ -8,6 +8,8 @@ import { auditEntries, gradingResults, gradingRuns, officers, units } from '../.
 import { requireRole, type Ctx } from '../core/context.js';
 import { forbidden } from '../core/errors.js';
 import { resultItem } from '../grading/run-model.js';
+import { panelsAwaitingVote } from '../decisions/case-file.js';
+import { myFlagNotices } from '../flags/due-process.js';
 
 /** Roles that act as an officer on the self-service pages (a supervisor only with an officer record). */
 export const selfServiceRoles = ['officer', 'supervisor'] as const;
@@ -79,4 +81,18 @@ export async function gradedCounts(ctx: Ctx, runIds: string[]): Promise<Map<stri
 export async function leafHashAt(ctx: Ctx, index: number): Promise<string | null> {
   const [row] = await ctx.db.select({ leafHash: auditEntries.leafHash }).from(auditEntries).where(eq(auditEntries.seq, index));
   return row?.leafHash ?? null;
+}
+
+/**
+ * What waits for the caller as an officer (the top of /me): the panels they sit on and have not
+ * voted on yet, and the flags they were told of and may still answer, each soonest due first.
+ */
+export async function waitingForOfficer({ ctx }: { ctx: Ctx }) {
+  ownCode(ctx);
+  const panels = await panelsAwaitingVote({ ctx });
+  const flags = (await myFlagNotices({ ctx }))
+    .filter((n) => n.mayAnswer)
+    .map((n) => ({ id: n.id, rule: n.rule, answerDueAt: n.answerDueAt }))
+    .sort((a, b) => (a.answerDueAt < b.answerDueAt ? -1 : 1));
+  return { panels, flags, total: panels.length + flags.length };
 }

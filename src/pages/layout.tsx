@@ -7,6 +7,7 @@ import { ApiError } from '../core/errors.js';
 import { langOf, translator, type Lang, type Translate } from './i18n.js';
 import { messages } from './messages.js';
 import { csrfOf, staffOf, type PageContext } from './session.js';
+import { hasNavCount, NavCount } from './nav-counts.js';
 
 export type { PageContext } from './session.js';
 
@@ -35,6 +36,8 @@ header.site a{color:#fff}
 nav.main ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.2rem .9rem}
 nav.main a{text-decoration:none;padding:.2rem 0;display:inline-block}
 nav.main a[aria-current="page"]{border-bottom:2px solid #fff}
+.nav-count{display:inline-block;min-width:1.4em;padding:0 .35em;border-radius:999px;background:#fff;color:var(--accent);font-size:.8rem;font-weight:700;line-height:1.4;text-align:center}
+.visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .who{display:flex;flex-wrap:wrap;align-items:center;gap:.3rem .8rem;font-size:.9rem}
 .who form{margin:0}
 .who button{background:transparent;color:#fff;border:1px solid #fff;padding:.15rem .6rem;font-size:.9rem;min-height:auto}
@@ -107,7 +110,7 @@ const navByRole: { href: string; key: string; roles: Role[] | 'all' }[] = [
   { href: '/hr/policies', key: 'nav.policies', roles: ['hr'] },
   { href: '/hr/response-rates', key: 'nav.responseRates', roles: ['hr'] },
   { href: '/hr/annual', key: 'nav.annual', roles: ['hr'] },
-  { href: '/flags', key: 'nav.flags', roles: ['supervisor'] },
+  { href: '/flags', key: 'nav.flags', roles: ['supervisor', 'hr'] },
   { href: '/complaints', key: 'nav.complaints', roles: ['hr', 'supervisor'] },
   { href: '/admin', key: 'nav.admin', roles: ['admin'] },
   { href: '/me', key: 'nav.me', roles: ['officer'] },
@@ -148,6 +151,7 @@ export function Layout(props: LayoutProps) {
   const lang = props.lang ?? langOf(c);
   const t = translator(lang, messages);
   const ctx = c.get('ctx');
+  const navCounts = c.get('navCounts');
   const bureau = ctx.config.bureauName;
   const staff = props.public ? null : staffOf(c);
   const path = c.req.path;
@@ -183,6 +187,7 @@ export function Layout(props: LayoutProps) {
                       <li>
                         <a href={n.href} aria-current={n.href === current ? 'page' : undefined}>
                           {t(n.key)}
+                          {staff && navCounts && hasNavCount(navCounts, n.href, staff.role) && <NavCount counts={navCounts} ctx={ctx} href={n.href} t={t} />}
                         </a>
                       </li>
                     ))}
@@ -203,7 +208,7 @@ export function Layout(props: LayoutProps) {
                       </form>
                     </>
                   ) : (
-                    path !== '/login' && <a href={`/login?next=${encodeURIComponent(currentPathForSwitch(c))}`}>{t('session.signIn')}</a>
+                    path !== '/login' && <a href={path === '/' ? '/login' : `/login?next=${encodeURIComponent(currentPathForSwitch(c))}`}>{t('session.signIn')}</a>
                   ))}
               </div>
             </div>

@@ -19,6 +19,7 @@ export const messages = {
   'nav.spotChecks': { 'zh-CN': '随机抽查', en: 'Spot checks' },
   'nav.public': { 'zh-CN': '监督公示', en: 'Public summary' },
   'nav.docs': { 'zh-CN': '接口文档', en: 'API docs' },
+  'nav.waiting': { 'zh-CN': '（{n} 项待办）', en: '({n} waiting)' },
   'lang.switch': { 'zh-CN': 'English', en: '中文' },
   'lang.switchLabel': { 'zh-CN': 'Switch to English', en: '切换到中文' },
   'session.signedInAs': { 'zh-CN': '已登录：{username}（{role}）', en: 'Signed in: {username} ({role})' },

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { setCookie } from 'hono/cookie';
 import type { AppEnv } from '../core/http.js';
+import type { Role } from '../../db/schema.js';
 import { ApiError } from '../core/errors.js';
 import { authenticate } from '../auth/tokens.js';
 import { LANG_COOKIE, parseLang } from './i18n.js';
@@ -9,6 +10,17 @@ import { renderErrorPage } from './errors.js';
 import { clearSessionCookie, endSession, isHttps, sessionIdOf, setSessionCookie, staffOf, startSession } from './session.js';
 
 const SENTINEL = 'http://same.invalid';
+
+/**
+ * Where signing in lands without a `next`: the role's own page, where its work waits (HR's inbox,
+ * the supervisor's assigned flags, the officer's page). The intake system has no page: its token
+ * is refused at sign-in, so its entry is never followed.
+ */
+const landing: Record<Role, string> = { hr: '/hr', supervisor: '/flags', officer: '/me', admin: '/admin', intake: '/' };
+
+export function landingOf(role: Role): string {
+  return landing[role];
+}
 
 /**
  * A same-origin path to return to after sign-in (`?next=`, `/lang?back=`), or undefined. What a
@@ -106,7 +118,7 @@ export const signInRoutes = new Hono<AppEnv>()
     if (actor.role === 'intake') return renderPage(c, <LoginPage c={c} next={next} error={t('login.intake')} />, 403);
     const { sessionId } = await startSession(ctx, actor);
     setSessionCookie(c, sessionId);
-    return c.redirect(next ?? '/', 303);
+    return c.redirect(next ?? landingOf(actor.role), 303);
   })
   // A typed or bookmarked /logout gets a button rather than a 405: sign-out must stay a POST.
   .get('/logout', (c) => {

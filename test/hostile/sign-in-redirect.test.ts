@@ -52,7 +52,7 @@ describe('the sign-in return path', () => {
     expect(safeLocalPath('/a/./b/../c')).toBe('/a/c');
   });
 
-  it('redirects to / after signing in with next=/.//evil.example, and never off the origin', async () => {
+  it('redirects to the role page after signing in with next=/.//evil.example, and never off the origin', async () => {
     const t = await makeTestApp();
     const token = await t.userToken('hr');
     for (const next of ['/.//evil.example', '/a/..//evil.example', '/%2e//evil.example']) {
@@ -62,7 +62,7 @@ describe('the sign-in return path', () => {
       expect(res.status).toBe(303);
       const location = res.headers.get('location')!;
       expect(new URL(location, 'https://grading.example/login').origin, `${next} -> ${location}`).toBe('https://grading.example');
-      expect(location).toBe('/');
+      expect(location).toBe('/hr');
     }
     // The language switch shares the rule.
     const lang = await pageRequest(t, 'GET', `/lang?to=en&back=${encodeURIComponent('/.//evil.example')}`);

@@ -82,7 +82,7 @@ describe('staff sign-in', () => {
     const token = await t.userToken('hr');
     for (const next of ['https://evil.example/', '//evil.example', '/\\evil.example']) {
       const res = await login(t, token, next);
-      expect(res.headers.get('location')).toBe('/');
+      expect(res.headers.get('location')).toBe('/hr');
     }
   });
 

@@ -31,19 +31,20 @@ describe('page shell in a browser', () => {
     await page.waitForURL(/\/login/);
     await page.fill('#token', hrToken);
     await page.screenshot({ path: `${shots}/login.png`, fullPage: true });
-    await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit] >> text=登录')]);
+    // Signing in from home (no `next`) lands on the role's own page: HR's console.
+    await Promise.all([page.waitForURL(`${base}/hr`), page.click('button[type=submit] >> text=登录')]);
 
     await expect.poll(() => page.textContent('header')).toContain('hr-chen');
-    expect(await page.locator('nav.main a').allTextContents()).toEqual(['人事控制台', '评定方案', '评价回复率', '年度考核', '投诉', '随机抽查', '监督公示', '回执核验']);
+    expect(await page.locator('nav.main a').allTextContents()).toEqual(['人事控制台', '评定方案', '评价回复率', '年度考核', '疑点队列', '投诉', '随机抽查', '监督公示', '回执核验']);
     const cookies = await context.cookies();
     const sid = cookies.find((c) => c.name === 'sid')!;
     expect(sid.httpOnly).toBe(true);
     expect(sid.sameSite).toBe('Strict');
     await page.screenshot({ path: `${shots}/home-hr-zh.png`, fullPage: true });
 
-    await Promise.all([page.waitForURL(`${base}/`), page.click('header a[href^="/lang"]')]);
+    await Promise.all([page.waitForURL(`${base}/hr`), page.click('header a[href^="/lang"]')]);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
-    expect(await page.locator('nav.main a').allTextContents()).toEqual(['HR console', 'Policies', 'Response rates', 'Annual reviews', 'Complaints', 'Spot checks', 'Public summary', 'Verify a receipt']);
+    expect(await page.locator('nav.main a').allTextContents()).toEqual(['HR console', 'Policies', 'Response rates', 'Annual reviews', 'Flag queue', 'Complaints', 'Spot checks', 'Public summary', 'Verify a receipt']);
     await page.screenshot({ path: `${shots}/home-hr-en.png`, fullPage: true });
 
     // The keyboard reaches the skip link first, and focus is visible.
