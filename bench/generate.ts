@@ -42,13 +42,19 @@ export interface BenchDbInfo {
 const here = fileURLToPath(new URL('.', import.meta.url));
 export const defaultDataDir = join(here, '.data');
 
+const synthetic = join(here, '..', 'scripts', 'synthetic');
+
 function sourceDigest(): string {
   const h = createHash('sha256');
   const files = [
     ...readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql')).sort().map((f) => join(migrationsFolder, f)),
     join(here, 'generate.ts'),
     join(here, 'bulk-writer.ts'),
-    ...['bureau.ts', 'names.ts', 'prng.ts', 'sizes.ts'].map((f) => join(here, '..', 'scripts', 'synthetic', f)),
+    // The generator is bureau.ts and its stages (bureau-*.ts), with its names, PRNG and sizes.
+    ...readdirSync(synthetic)
+      .filter((f) => /^bureau(-[a-z]+)?\.ts$/.test(f) || ['names.ts', 'prng.ts', 'sizes.ts'].includes(f))
+      .sort()
+      .map((f) => join(synthetic, f)),
   ];
   for (const f of files) h.update(f.replace(/^.*\//, '')).update(readFileSync(f));
   return h.digest('hex').slice(0, 12);
