@@ -11,7 +11,8 @@ import { policies, policyProposals } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { ApiError, badRequest, conflict, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import { periodOf, periodPattern } from '../core/period.js';
+import { periodOf } from '../core/period.js';
+import { periodParam } from '../core/openapi.js';
 import { keyset } from '../core/pagination.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import { isUniqueViolation } from '../../db/errors.js';
@@ -21,7 +22,7 @@ import { parsePolicy } from './run-model.js';
 import { policyHash, policyInEffect, storePolicy, type ProposalRow } from './policies.js';
 import type { Policy } from '../../scoring/policy.js';
 
-const quarter = z.string().regex(periodPattern, 'a quarter like 2027Q1');
+const quarter = periodParam;
 
 export const proposePolicyInput = z
   .object({
