@@ -107,7 +107,7 @@ describe('the form', () => {
     expect(html).toContain('href="#comment"');
     expect(html).toMatch(/id="professionalism-group" aria-describedby="professionalism-hint professionalism-error" aria-invalid="true"/);
     // Free-text boxes point at their error (and the complaint box at its hint) for screen readers.
-    expect(html).toMatch(/<textarea id="comment" name="comment" maxlength="1000" aria-invalid="true" aria-describedby="comment-error">/);
+    expect(html).toMatch(/<textarea id="comment" name="comment" maxlength="1000" aria-describedby="comment-error" aria-invalid="true">/);
     expect(html).toMatch(/<textarea id="complaint" name="complaint" maxlength="\d+" aria-describedby="complaint-hint">/);
     // what the taxpayer typed is kept
     expect(html).toContain('长'.repeat(50));
