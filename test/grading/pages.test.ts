@@ -22,7 +22,7 @@ describe('HR console pages', () => {
     expect(home.status).toBe(200);
     expect(await home.text()).toContain('name="period"');
 
-    const bad = await pageRequest(t, 'POST', '/hr/runs', { session: hr1, form: { period: '2026Q3', policy: '{"version":1}' }, headers: en });
+    const bad = await followRedirect(t, await pageRequest(t, 'POST', '/hr/runs', { session: hr1, form: { period: '2026Q3', policy: '{"version":1}' }, headers: en }), hr1, en);
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('policy.version');
 

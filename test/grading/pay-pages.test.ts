@@ -52,9 +52,16 @@ describe('run pages: publish confirmation, discard, corrections and history', ()
     const page = await (await pageRequest(t, 'GET', `/hr/runs/${run.id}`, { session: sessions.hr1, headers: zh })).text();
     expect(page).toContain('临时（季度进行中）');
 
-    const future = await pageRequest(t, 'POST', '/hr/runs', { session: sessions.hr1, form: { period: '2027Q1' }, headers: zh });
+    const futurePost = await pageRequest(t, 'POST', '/hr/runs', { session: sessions.hr1, form: { period: '2027q1' }, headers: zh });
+    expect(futurePost.headers.get('location')).toBe('/hr#period');
+    const future = await followRedirect(t, futurePost, sessions.hr1, zh);
     expect(future.status).toBe(400);
-    expect(await future.text()).toContain('该季度尚未开始，不能评定。');
+    const futureHtml = await future.text();
+    expect(futureHtml).toContain('该季度尚未开始，不能评定。');
+    expect(futureHtml).toContain('value="2027q1"');
+    // Not a quarter: the project's own words for the period field, not the browser's pattern message.
+    const typo = await followRedirect(t, await pageRequest(t, 'POST', '/hr/runs', { session: sessions.hr1, form: { period: '2026Q5' }, headers: zh }), sessions.hr1, zh);
+    expect(await typo.text()).toContain('请填写季度，例如 2026Q3（也可写 2026q3 或 2026-Q3）');
 
     // Discarding asks first: without the confirmation nothing happens and the form says why.
     const unconfirmed = await pageRequest(t, 'POST', `/hr/runs/${run.id}/discard`, { session: sessions.hr1, form: { reason: '季度未结束' } });
