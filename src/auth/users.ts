@@ -4,11 +4,11 @@ import { officers, roles, tokens, users } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../core/clock.js';
 import { requireRole, type Ctx } from '../core/context.js';
-import { badRequest, conflict, forbidden, notFound } from '../core/errors.js';
+import { badRequest, conflict, forbidden, notFound, type FieldError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { commit } from '../audit/append.js';
 import { generateToken, tokenRow } from './tokens.js';
-import { parseInput, type Unchecked } from '../core/validate.js';
+import { InputError, parseInput, type Unchecked } from '../core/validate.js';
 
 export const createUserInput = z
   .object({
@@ -25,19 +25,37 @@ export type CreateUserInput = z.infer<typeof createUserInput>;
 /** Admin creates a user and its first token; the token is returned once and never again. */
 export async function createUser({ ctx, input: given }: { ctx: Ctx; input: Unchecked<z.input<typeof createUserInput>> }) {
   requireRole(ctx.actor, 'admin');
-  const input = parseInput(createUserInput, given);
-  if (input.officerCode) {
-    // HR staff are bureau officers too; a linked hr user may record decisions as that officer.
-    if (input.role === 'admin' || input.role === 'intake') {
-      throw badRequest('Admin and intake users do not act as an officer.', [
-        { path: 'officerCode', message: `not allowed for role ${input.role}` },
-      ]);
-    }
-    const [o] = await ctx.db.select({ code: officers.code }).from(officers).where(eq(officers.code, input.officerCode));
-    if (!o) throw badRequest('Unknown officer.', [{ path: 'officerCode', message: `no officer ${input.officerCode}` }]);
-  } else if (input.role === 'officer') {
-    throw badRequest('An officer user must name its officer record.', [{ path: 'officerCode', message: 'required for role officer' }]);
+  // Every error at once (a form shows them together): the schema's, then the rules on the fields
+  // the schema let through, whether or not another field failed.
+  let input: CreateUserInput | undefined;
+  const errors: FieldError[] = [];
+  try {
+    input = parseInput(createUserInput, given);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    errors.push(...(e.errors ?? []));
   }
+  const role = typeof given.role === 'string' ? given.role : undefined;
+  const officerCode = typeof given.officerCode === 'string' && given.officerCode ? given.officerCode : undefined;
+  let detail = 'The user is not valid.';
+  if (officerCode && !errors.some((e) => e.path === 'officerCode')) {
+    // HR staff are bureau officers too; a linked hr user may record decisions as that officer.
+    if (role === 'admin' || role === 'intake') {
+      detail = 'Admin and intake users do not act as an officer.';
+      errors.push({ path: 'officerCode', message: `not allowed for role ${role}` });
+    } else {
+      const [o] = await ctx.db.select({ code: officers.code }).from(officers).where(eq(officers.code, officerCode));
+      if (!o) {
+        detail = 'Unknown officer.';
+        errors.push({ path: 'officerCode', message: `no officer ${officerCode}` });
+      }
+    }
+  } else if (!officerCode && role === 'officer') {
+    detail = 'An officer user must name its officer record.';
+    errors.push({ path: 'officerCode', message: 'required for role officer' });
+  }
+  if (!input) throw new InputError(errors);
+  if (errors.length) throw badRequest(detail, errors);
   const [existing] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.username, input.username));
   if (existing) throw conflict(`A user named ${input.username} exists.`, 'username_taken');
 

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../core/http.js';
-import { periodOf, periodPattern } from '../core/period.js';
+import { periodOf, readPeriod } from '../core/period.js';
 import { ErrorBox, Layout, renderPage, Table } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
 import { enc, formRefusal } from '../pages/page-helpers.js';
@@ -20,7 +20,7 @@ export const analysisPages = new Hono<AppEnv>()
     const { lang, t } = ct(c);
     const ctx = c.get('ctx');
     const asked = c.req.query('period');
-    const period = asked ?? periodOf(ctx.clock.now().toISOString());
+    const period = asked === undefined ? periodOf(ctx.clock.now().toISOString()) : (readPeriod(asked) ?? asked);
     let error: unknown;
     const s = await complaintSummary({ ctx, input: { period } }).catch((e: unknown) => {
       error = formRefusal(c, e);
@@ -39,7 +39,7 @@ export const analysisPages = new Hono<AppEnv>()
             <label for="period">
               {t('analysis.period')} <span class="hint">{t('field.periodHint')}</span>
             </label>
-            <input id="period" name="period" type="text" required pattern={periodPattern.source.slice(1, -1)} value={period} />
+            <input id="period" name="period" type="text" required value={period} />
           </div>
           <button type="submit">{t('analysis.show')}</button>
         </form>

@@ -9,7 +9,7 @@ import { actingOfficer, refuseOwnCase, requireRole, type Ctx } from '../core/con
 import { notFound } from '../core/errors.js';
 import { keyset, pageSchema } from '../core/pagination.js';
 import { complaints } from '../../db/schema.js';
-import { periodPattern } from '../core/period.js';
+import { periodParam } from '../core/openapi.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import { complaintCategories, complaintChannels, complaintOutcomes, complaintStatuses } from './policy.js';
 import { complaintsWithFlag, receivedIn, effectiveOutcome, effectiveStatus, lastChange, referred } from './state.js';
@@ -39,7 +39,7 @@ export const complaintItem = z
 export type ComplaintItem = z.infer<typeof complaintItem>;
 
 export const complaintsQuery = z.object({
-  period: z.string().regex(periodPattern, 'a quarter like 2026Q3').optional(),
+  period: periodParam.optional(),
   status: z.enum(complaintStatuses).optional(),
   channel: z.enum(complaintChannels).optional(),
   category: z.enum(complaintCategories).optional(),

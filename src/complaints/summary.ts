@@ -7,12 +7,13 @@ import { inArray, sql } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { units } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
-import { periodPattern, shiftPeriod } from '../core/period.js';
+import { shiftPeriod } from '../core/period.js';
+import { periodParam } from '../core/openapi.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import { complaintCategories, complaintChannels, type ComplaintCategory } from './policy.js';
 import { receivedIn } from './state.js';
 
-export const summaryQuery = z.object({ period: z.string().regex(periodPattern, 'a quarter like 2026Q3') });
+export const summaryQuery = z.object({ period: periodParam });
 
 const counts = z.record(z.string(), z.number().int());
 const periodFigures = z.object({

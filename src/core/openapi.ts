@@ -5,6 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { DEFAULT_BODY_LIMIT, describeBytes } from './body.js';
+import { periodInputPattern, readPeriod } from './period.js';
 
 export const ProblemSchema = z
   .object({
@@ -47,7 +48,15 @@ export const cursorParam = z
   .string()
   .regex(CURSOR_PATTERN, 'not a cursor this service issued')
   .openapi({ description: 'The nextCursor of the previous page.' });
-export const periodParam = z.string().regex(/^\d{4}Q[1-4]$/, 'a quarter like 2026Q3').openapi({ example: '2026Q3' });
+/**
+ * A quarter as a person may spell it (`2026Q3`, `2026q3`, `2026-Q3`), read into the one spelling
+ * the service stores and answers with (`2026Q3`): core/period.ts `readPeriod`, for API and pages.
+ */
+export const periodParam = z
+  .string()
+  .regex(periodInputPattern, 'a quarter like 2026Q3')
+  .transform((s) => readPeriod(s)!)
+  .openapi({ example: '2026Q3', description: 'A quarter, `YYYYQn`; `2026q3` and `2026-Q3` are read as `2026Q3`.' });
 export const limitParam = z.coerce.number().int().min(1).max(1000).openapi({ description: 'Page size (default 100, at most 1000).' });
 
 /** `{ id }` as a path. */

@@ -1,5 +1,19 @@
-/** Quarters: `2026Q3` runs 2026-07-01..2026-09-30. */
+/** Quarters: `2026Q3` runs 2026-07-01..2026-09-30. The one spelling the service stores and answers with. */
 export const periodPattern = /^(\d{4})Q([1-4])$/;
+
+/**
+ * The spellings a person types for a quarter: `2026Q3`, `2026q3`, `2026-Q3` (spaces around are
+ * ignored). Every period a request carries (API body, query, path, page form) is read with
+ * {@link readPeriod}, so the API and the pages accept the same spellings and store one.
+ */
+export const periodInputPattern = /^\s*(\d{4})-?[Qq]([1-4])\s*$/;
+
+/** A typed period in the stored spelling (`2026-q3` -> `2026Q3`), or null when it is no quarter. */
+export function readPeriod(text: unknown): string | null {
+  if (typeof text !== 'string') return null;
+  const m = periodInputPattern.exec(text);
+  return m ? `${m[1]}Q${m[2]}` : null;
+}
 
 export interface PeriodRange {
   code: string;

@@ -8,7 +8,7 @@ import { decisionInvestigators, decisionReviews, decisions, officers, taxpayers,
 import { nextLeafSeq, type AuditEvent, type Write } from '../audit/append.js';
 import { commitGuarded } from '../audit/guarded.js';
 import { seal } from '../audit/commitment.js';
-import { parseInput, type Unchecked } from '../core/validate.js';
+import { InputError, parseInput, type Unchecked } from '../core/validate.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, forbidden, type FieldError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
@@ -94,34 +94,56 @@ export function requireDecider(actor: Ctx['actor']): string {
 export async function recordDecision({ ctx, input: given }: { ctx: Ctx; input: Unchecked<z.input<typeof recordDecisionInput>> }) {
   requireRole(ctx.actor, 'officer', 'hr');
   const deciderCode = requireDecider(ctx.actor);
-  const input = parseInput(recordDecisionInput, given);
-  const rule = decisionPolicy.types[input.type as DecisionType];
+  // Every error at once (the decision form shows them together): the schema's, then the rules
+  // and the references on each field the schema let through, whether or not another field failed.
+  let parsed: RecordDecisionInput | undefined;
   const errors: FieldError[] = [];
-  const decidedAt = normaliseDecidedAt(input.decidedAt);
-  const decidedOn = decidedAt.slice(0, 10);
+  try {
+    parsed = parseInput(recordDecisionInput, given);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    errors.push(...(e.errors ?? []));
+  }
+  const schemaErrors = errors.length;
+  const ok = (field: string) => !errors.slice(0, schemaErrors).some((e) => e.path === field || e.path.startsWith(`${field}[`) || e.path.startsWith(`${field}.`));
+  const given_ = given as Record<string, unknown>;
+  const text = (field: string): string | undefined => (ok(field) && typeof given_[field] === 'string' && given_[field] !== '' ? (given_[field] as string) : undefined);
+  const type = ok('type') && (recordableTypes as readonly unknown[]).includes(given_.type) ? (given_.type as DecisionType) : undefined;
+  const rule = type ? decisionPolicy.types[type] : undefined;
+  const amount = ok('amount') ? given_.amount : undefined;
   const now = ctx.clock.now();
-  if (decidedAt.length === 10 ? decidedOn > now.toISOString().slice(0, 10) : decidedAt > now.toISOString()) {
+  const decidedText = text('decidedAt');
+  const decidedAt = decidedText ? normaliseDecidedAt(decidedText) : '';
+  const decidedOn = decidedAt.slice(0, 10);
+  if (decidedText && (decidedAt.length === 10 ? decidedOn > now.toISOString().slice(0, 10) : decidedAt > now.toISOString())) {
     errors.push({ path: 'decidedAt', message: 'must not be in the future' });
   }
-  if (rule.amount === 'required' && input.amount === undefined) errors.push({ path: 'amount', message: `required for ${input.type}` });
-  if (rule.amount === 'none' && input.amount !== undefined) errors.push({ path: 'amount', message: `not used for ${input.type}` });
-  if (rule.violationTypeRequired && !input.violationType) errors.push({ path: 'violationType', message: `required for ${input.type}` });
-  if (input.amends && !input.amendReason) errors.push({ path: 'amendReason', message: 'an amendment needs a reason' });
-  if (!input.amends && input.amendReason) errors.push({ path: 'amendReason', message: 'only an amendment has an amend reason' });
+  if (rule && ok('amount') && rule.amount === 'required' && amount === undefined) errors.push({ path: 'amount', message: `required for ${type}` });
+  if (rule && ok('amount') && rule.amount === 'none' && amount !== undefined) errors.push({ path: 'amount', message: `not used for ${type}` });
+  if (rule && ok('violationType') && rule.violationTypeRequired && !(typeof given_.violationType === 'string' && given_.violationType.trim())) {
+    errors.push({ path: 'violationType', message: `required for ${type}` });
+  }
+  const amends = text('amends');
+  const amendReason = ok('amendReason') && typeof given_.amendReason === 'string' && given_.amendReason.trim() ? given_.amendReason : undefined;
+  if (amends && !amendReason && ok('amendReason')) errors.push({ path: 'amendReason', message: 'an amendment needs a reason' });
+  if (!amends && amendReason) errors.push({ path: 'amendReason', message: 'only an amendment has an amend reason' });
   // The decider never speaks for the panel (DESIGN 4): the service draws it, members vote themselves.
-  if (input.reviewers !== undefined) {
+  if (given_.reviewers !== undefined) {
     errors.push({ path: 'reviewers', message: 'not accepted: the service draws the review panel and each member votes with their own token; name who investigated in investigators' });
   }
-  const investigators = input.investigators ?? [];
+  const investigators = ok('investigators') && Array.isArray(given_.investigators) ? (given_.investigators as string[]) : [];
   const seen = new Set<string>();
   investigators.forEach((code, i) => {
     if (seen.has(code)) errors.push({ path: `investigators[${i}]`, message: `${code} is listed twice` });
     seen.add(code);
   });
-  if (errors.length) throw badRequest('The decision is incomplete or inconsistent.', errors);
+  const ruleErrors = errors.length;
 
-  const [tp] = await ctx.db.select({ code: taxpayers.code }).from(taxpayers).where(eq(taxpayers.code, input.taxpayerCode));
-  if (!tp) errors.push({ path: 'taxpayerCode', message: `no taxpayer ${input.taxpayerCode}` });
+  const taxpayerCode = text('taxpayerCode');
+  if (taxpayerCode) {
+    const [tp] = await ctx.db.select({ code: taxpayers.code }).from(taxpayers).where(eq(taxpayers.code, taxpayerCode));
+    if (!tp) errors.push({ path: 'taxpayerCode', message: `no taxpayer ${taxpayerCode}` });
+  }
   if (investigators.length) {
     const known = await ctx.db.select({ code: officers.code }).from(officers).where(inArray(officers.code, [...seen]));
     const knownSet = new Set(known.map((k) => k.code));
@@ -130,22 +152,25 @@ export async function recordDecision({ ctx, input: given }: { ctx: Ctx; input: U
     });
   }
   let original: typeof decisions.$inferSelect | undefined;
-  if (input.amends) {
-    const [orig] = await ctx.db.select().from(decisions).where(eq(decisions.id, input.amends));
+  if (amends) {
+    const [orig] = await ctx.db.select().from(decisions).where(eq(decisions.id, amends));
     original = orig;
     // Another officer's decision is one this officer may not know exists: the same answer as none.
     if (!orig || orig.deciderCode !== deciderCode) {
-      errors.push({ path: 'amends', message: `no decision ${input.amends}` });
+      errors.push({ path: 'amends', message: `no decision ${amends}` });
     } else {
-      if (orig.type !== input.type) errors.push({ path: 'type', message: `an amendment keeps the type of the original (${orig.type})` });
-      if (orig.taxpayerCode !== input.taxpayerCode) errors.push({ path: 'taxpayerCode', message: `an amendment keeps the taxpayer of the original (${orig.taxpayerCode})` });
+      if (type && orig.type !== type) errors.push({ path: 'type', message: `an amendment keeps the type of the original (${orig.type})` });
+      if (taxpayerCode && orig.taxpayerCode !== taxpayerCode) errors.push({ path: 'taxpayerCode', message: `an amendment keeps the taxpayer of the original (${orig.taxpayerCode})` });
       if (errors.length === 0) {
         const [later] = await ctx.db.select({ id: decisions.id }).from(decisions).where(eq(decisions.amends, orig.id)).limit(1);
         if (later) throw conflict(`Decision ${orig.id} was already amended by ${later.id}; amend the latest record.`, 'already_amended');
       }
     }
   }
+  if (schemaErrors) throw new InputError(errors);
+  if (ruleErrors) throw badRequest('The decision is incomplete or inconsistent.', errors);
   if (errors.length) throw badRequest('The decision refers to unknown or inconsistent records.', errors);
+  const input = parsed!;
 
   const threshold = input.threshold ?? (await thresholdFor(ctx, input.type, decidedOn));
   const id = newId('dec', now);
@@ -177,7 +202,7 @@ export async function recordDecision({ ctx, input: given }: { ctx: Ctx; input: U
     { action: input.amends ? 'decision.amend' : 'decision.record', entity: 'decision', entityId: id, payload: { ...leafRow(row), taxpayer: taxpayer.commitment, investigators } },
   ];
   let status: 'effective' | 'pending_review' = 'effective';
-  if (rule.collectiveReview) {
+  if (decisionPolicy.types[input.type as DecisionType].collectiveReview) {
     // An amendment keeps the panel of the decision it amends, whose review (if still pending)
     // ends here: a decider cannot draw a friendlier panel by amending.
     const [origReview] = original ? await ctx.db.select().from(decisionReviews).where(eq(decisionReviews.decisionId, original.id)) : [];

@@ -10,6 +10,7 @@ import type { FieldError } from '../core/errors.js';
 import { Layout, type PageContext } from '../pages/layout.js';
 import { translator, type Lang } from '../pages/i18n.js';
 import { messages } from './messages.js';
+import { ErrorSummary, FieldMessage, invalidProps } from '../pages/form-fields.js';
 import { COMMENT_MAX, COMPLAINT_MAX, DIMENSIONS, RATING_MAX, RATING_MIN, type Dimension } from './policy.js';
 import type { FeedbackForm } from './submit.js';
 
@@ -55,11 +56,10 @@ const errorKey: Record<string, string> = {
 const RatingGroup: FC<{ lang: Lang; dim: Dimension; value?: string; error?: boolean }> = ({ lang, dim, value, error }) => {
   const t = tr(lang);
   const hintId = `${dim}-hint`;
-  const errId = `${dim}-error`;
   const values: number[] = [];
   for (let n = RATING_MIN; n <= RATING_MAX; n++) values.push(n);
   return (
-    <fieldset id={`${dim}-group`} aria-describedby={error ? `${hintId} ${errId}` : hintId} aria-invalid={error ? 'true' : undefined}>
+    <fieldset id={`${dim}-group`} {...invalidProps(dim, { hint: true, error: !!error })}>
       <legend>
         {t(dim)}
         <span class="hint">{t('required')}</span>
@@ -67,11 +67,7 @@ const RatingGroup: FC<{ lang: Lang; dim: Dimension; value?: string; error?: bool
       <p class="hint" id={hintId}>
         {t(`${dim}Hint`)} · {t('ratingsLegendHint')}
       </p>
-      {error ? (
-        <p class="error" id={errId}>
-          {t('errRating')}
-        </p>
-      ) : null}
+      <FieldMessage id={dim} messages={error ? [t('errRating')] : undefined} />
       <div class="scale">
         {values.map((n) => (
           <>
@@ -93,8 +89,6 @@ const RatingGroup: FC<{ lang: Lang; dim: Dimension; value?: string; error?: bool
  */
 const TextArea: FC<{ name: string; label: string; hint?: string; max: number; value?: string; error: string | null }> = (p) => {
   const hintId = `${p.name}-hint`;
-  const errId = `${p.name}-error`;
-  const describedBy = [p.hint ? hintId : null, p.error ? errId : null].filter(Boolean).join(' ');
   return (
     <>
       <label for={p.name}>
@@ -105,12 +99,8 @@ const TextArea: FC<{ name: string; label: string; hint?: string; max: number; va
           </span>
         ) : null}
       </label>
-      {p.error ? (
-        <p class="error" id={errId}>
-          {p.error}
-        </p>
-      ) : null}
-      <textarea id={p.name} name={p.name} maxlength={p.max} aria-invalid={p.error ? 'true' : undefined} aria-describedby={describedBy || undefined}>
+      <FieldMessage id={p.name} messages={p.error ? [p.error] : undefined} />
+      <textarea id={p.name} name={p.name} maxlength={p.max} {...invalidProps(p.name, { hint: !!p.hint, error: !!p.error })}>
         {p.value ?? ''}
       </textarea>
     </>
@@ -137,20 +127,14 @@ export const FormPage: FC<{
         <p>
           {t('servedBy')}: <strong id="officer-name">{officerName}</strong>
         </p>
-        {errors.length ? (
-          <div class="notice error" role="alert" aria-labelledby="errors-title">
-            <strong id="errors-title">{t('errorsTitle')}</strong>
-            <ul>
-              {[...new Set(errors.map((e) => e.path))].map((p) => (
-                <li>
-                  <a href={isDim(p) ? `#${p}-1` : `#${p}`}>
-                    {t(isDim(p) ? p : p === 'comment' ? 'comment' : 'complaintText')}: {t(errorKey[p] ?? 'errRating')}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </div>
-        ) : null}
+        <ErrorSummary
+          title={t('errorsTitle')}
+          items={[...new Set(errors.map((e) => e.path))].map((p) => ({
+            id: isDim(p) ? `${p}-1` : p,
+            label: t(isDim(p) ? p : p === 'comment' ? 'comment' : 'complaintText'),
+            messages: [t(errorKey[p] ?? 'errRating')],
+          }))}
+        />
         {/* multipart: the texts travel as UTF-8, not percent-encoded (three times longer), so the
             longest answers fit the form's 16 KiB body limit (hot-path.tsx) */}
         <form method="post" action={`/f/${token}`} accept-charset="utf-8" enctype="multipart/form-data">

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../core/http.js';
-import { periodOf, periodPattern } from '../core/period.js';
+import { periodOf, readPeriod } from '../core/period.js';
 import { ErrorBox, Layout, Notice, renderPage, Table } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
 import { domainT, formRefusal } from '../pages/page-helpers.js';
@@ -22,7 +22,8 @@ export const ratesPages = new Hono<AppEnv>().get('/hr/response-rates', async (c)
   const { lang, t: base } = ft(c);
   const t = (k: string, p?: Record<string, string | number>) => base(`feedback.rates.${k}`, p);
   const ctx = c.get('ctx');
-  const period = c.req.query('period') ?? periodOf(ctx.clock.now().toISOString());
+  const asked = c.req.query('period');
+  const period = asked === undefined ? periodOf(ctx.clock.now().toISOString()) : (readPeriod(asked) ?? asked);
   let error: unknown;
   const r = (await feedbackSummary({ ctx, input: { period } }).catch((e: unknown) => {
     error = formRefusal(c, e);
@@ -35,7 +36,7 @@ export const ratesPages = new Hono<AppEnv>().get('/hr/response-rates', async (c)
       <h1>{t('title', { period })}</h1>
       <form method="get" action="/hr/response-rates">
         <label for="period">{t('period')}</label>
-        <input id="period" name="period" type="text" required pattern={periodPattern.source.slice(1, -1)} value={period} />
+        <input id="period" name="period" type="text" required value={period} />
         <button type="submit">{t('show')}</button>
       </form>
       <ErrorBox error={error} lang={lang} />

@@ -12,14 +12,13 @@ import { actingOfficer, refuseOwnCase, requireRole, type Ctx } from '../core/con
 import { ApiError, badRequest, forbidden, notFound } from '../core/errors.js';
 import { keyset, pageSchema } from '../core/pagination.js';
 import { createSelectSchema, int, num } from '../core/rows.js';
-import { periodPattern } from '../core/period.js';
 import { commit } from '../audit/append.js';
 import { SUMMARY_MIN_RESPONSES } from './policy.js';
 import { freeText } from '../core/text.js';
-import { cursorParam, limitParam } from '../core/openapi.js';
+import { cursorParam, limitParam, periodParam } from '../core/openapi.js';
 import { responseRates, type ResponseRates } from './response-rates.js';
 
-const periodField = z.string().regex(periodPattern, 'a quarter like 2026Q3');
+const periodField = periodParam;
 
 export const summaryQuery = z.object({
   officerCode: z.string().min(1).optional().openapi({ description: 'One officer; without it (hr, supervisor) the response rates of every officer and unit.' }),

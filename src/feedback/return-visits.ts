@@ -13,7 +13,8 @@ import { isOwnCase, requireRole, type Ctx } from '../core/context.js';
 import { badRequest, notFound } from '../core/errors.js';
 import { newId, randomToken } from '../core/ids.js';
 import { isoDate } from '../core/clock.js';
-import { parsePeriod, periodPattern } from '../core/period.js';
+import { parsePeriod } from '../core/period.js';
+import { periodParam } from '../core/openapi.js';
 import { commit, type AuditEvent, type Write } from '../audit/append.js';
 import { commitmentOf, loggedPayload, newNonce } from '../audit/commitment.js';
 import { planInvitation, type InvitationOut } from './invitations.js';
@@ -21,7 +22,7 @@ import { RETURN_VISIT_MAX_PER_OFFICER } from './policy.js';
 
 export const drawInput = z
   .object({
-    period: z.string().regex(periodPattern, 'a quarter like 2026Q3'),
+    period: periodParam,
     perOfficer: z.number().int().min(1).max(RETURN_VISIT_MAX_PER_OFFICER),
     seed: z.string().min(1).max(200).optional(),
   })

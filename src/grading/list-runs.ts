@@ -3,7 +3,7 @@ import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { gradingResults, gradingRuns } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest } from '../core/errors.js';
-import { periodPattern } from '../core/period.js';
+import { readPeriod } from '../core/period.js';
 import { keyset } from '../core/pagination.js';
 import { runView, visibleRun } from './run-model.js';
 import { latestJobOn } from '../jobs/status.js';
@@ -37,12 +37,11 @@ const runsNewestFirst = keyset('desc', [gradingRuns.id], (r: { id: string }) => 
 /** Runs, newest first; officers see only published ones. Cursor: the last run id. */
 export async function listRuns({ ctx, input }: { ctx: Ctx; input: { period?: string; limit?: number; cursor?: string } }) {
   requireRole(ctx.actor, 'hr', 'officer');
-  if (input.period !== undefined && !periodPattern.test(input.period)) {
-    throw badRequest('The period must be a quarter like 2026Q3.', [{ path: 'period', message: 'expected YYYYQn' }]);
-  }
+  const period = input.period === undefined ? undefined : readPeriod(input.period);
+  if (period === null) throw badRequest('The period must be a quarter like 2026Q3.', [{ path: 'period', message: 'expected YYYYQn' }]);
   const limit = input.limit ?? 100;
   const conds: SQL[] = [];
-  if (input.period) conds.push(eq(gradingRuns.period, input.period));
+  if (period) conds.push(eq(gradingRuns.period, period));
   if (ctx.actor.role === 'officer') conds.push(eq(gradingRuns.status, 'published'));
   const after = runsNewestFirst.after(input.cursor);
   if (after) conds.push(after);

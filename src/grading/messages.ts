@@ -54,6 +54,8 @@ export const gradingMessages = {
   'run.discardReason': { 'zh-CN': '作废原因（可选）', en: 'Why (optional)' },
   'run.discardHint': { 'zh-CN': '作废的批次会保留并记入审计日志，但不再显示在列表中，也不能发布或修改。', en: 'A discarded run is kept and audited, but hidden from the list and never published or changed.' },
   'run.discarded': { 'zh-CN': '本批次已作废。', en: 'This run was discarded.' },
+  'run.discardConfirm': { 'zh-CN': '我确认作废本批次：作废后不能撤销，也不能发布', en: 'I confirm discarding this run: it cannot be undone or published' },
+  'run.discardConfirmNeeded': { 'zh-CN': '作废前请勾选确认', en: 'Tick the box to confirm the discard' },
   'run.discardedNote': { 'zh-CN': '{at} 由 {user} 作废。{reason}', en: 'Discarded {at} by {user}. {reason}' },
   'run.corrected': { 'zh-CN': '（更正，原 {from} 级）', en: ' (corrected from {from})' },
   'run.originalPayout': { 'zh-CN': '（原 {payout}）', en: ' (was {payout})' },

@@ -134,7 +134,7 @@ async function policiesPage(c: PageContext, opts: { error?: unknown; notice?: st
           <label for="pol-from">
             {t('pol.effectiveFrom')} <span class="hint">{t('pol.effectiveFromHint')}</span>
           </label>
-          <input id="pol-from" name="effectiveFrom" type="text" required pattern="\d{4}Q[1-4]" value={v.effectiveFrom ?? ''} />
+          <input id="pol-from" name="effectiveFrom" type="text" required value={v.effectiveFrom ?? ''} />
           <label for="pol-reason">{t('pol.reason')}</label>
           <textarea id="pol-reason" name="reason" required maxlength={4000}>
             {v.reason ?? ''}

@@ -11,7 +11,8 @@ import { policies, policyProposals } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { ApiError, badRequest, conflict, notFound } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import { periodOf, periodPattern } from '../core/period.js';
+import { periodOf } from '../core/period.js';
+import { periodParam } from '../core/openapi.js';
 import { keyset } from '../core/pagination.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import { isUniqueViolation } from '../../db/errors.js';
@@ -23,7 +24,7 @@ import type { Policy } from '../../scoring/policy.js';
 import { freeText } from '../core/text.js';
 import { cursorParam, limitParam } from '../core/openapi.js';
 
-const quarter = z.string().regex(periodPattern, 'a quarter like 2027Q1');
+const quarter = periodParam;
 
 export const proposePolicyInput = z
   .object({

@@ -9,7 +9,7 @@ import { eq } from 'drizzle-orm';
 import { corrections, gradingResults, gradingRuns, policies } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { badRequest, conflict, notFound } from '../core/errors.js';
-import { parsePeriod, periodPattern } from '../core/period.js';
+import { parsePeriod, readPeriod } from '../core/period.js';
 import { zodErrors } from '../core/http.js';
 import { policySchema, type Policy } from '../../scoring/policy.js';
 import type { OfficerResult } from '../../scoring/index.js';
@@ -52,7 +52,8 @@ export function parsePolicy(doc: unknown): Policy {
 }
 
 export function parseRunPeriod(code: unknown) {
-  const range = typeof code === 'string' && periodPattern.test(code) ? parsePeriod(code) : null;
+  const period = readPeriod(code);
+  const range = period ? parsePeriod(period) : null;
   if (!range) throw badRequest('The period must be a quarter like 2026Q3.', [{ path: 'period', message: 'expected YYYYQn' }]);
   return range;
 }

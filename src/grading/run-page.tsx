@@ -23,10 +23,12 @@ import { adjustmentRunId, runHistory } from './queries.js';
 import { GradingStyle, Histogram, PayoutCell, ProposeForm, RunStatus, TierCell, pageRefusal, tt } from './page-parts.js';
 import { CorrectionsSection, DiscardForm, HistorySection } from './run-sections.js';
 import { runProgressPage } from './run-progress.js';
+import { flashError, flashStatus, redirectRefused, takeFlash } from '../pages/flash.js';
+import { badRequest } from '../core/errors.js';
 
 const PAGE_SIZE = 50;
 
-async function runPage(c: PageContext, id: string, opts: { error?: unknown; notice?: string; status?: PageStatus } = {}) {
+async function runPage(c: PageContext, id: string, opts: { error?: unknown; notice?: string; status?: PageStatus; discardUnconfirmed?: boolean } = {}) {
   const me = requireStaffPage(c, 'hr');
   const { lang, t } = tt(c);
   const ctx = c.get('ctx');
@@ -124,7 +126,7 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
         </Notice>
       )}
       {run.provisional ? <Notice kind="warn">{t('run.provisionalNote')}</Notice> : run.whatIf && <Notice kind="warn">{t('run.whatIfNote')}</Notice>}
-      {run.status === 'computed' && <DiscardForm c={c} t={t} runId={run.id} />}
+      {run.status === 'computed' && <DiscardForm c={c} t={t} runId={run.id} confirmError={opts.discardUnconfirmed} />}
 
       <h2>{t('run.distribution')}</h2>
       <Histogram bins={bins} tiers={usage.tiers} label={t('run.chartLabel')} />
@@ -271,11 +273,13 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
 const safeBack = (back: string, fallback: string) => (/^\/hr\/runs\/[A-Za-z0-9_%-]+(\/officers\/[A-Za-z0-9_%.-]+)?$/.test(back) ? back : fallback);
 
 export const runPages = new Hono<AppEnv>()
-  .get('/hr/runs/:id', (c) => {
+  .get('/hr/runs/:id', async (c) => {
     const q = c.req.query('done');
     const { t } = tt(c);
     const notice = q === 'proposed' ? t('adj.proposed') : q === 'approved' || q === 'rejected' ? t('adj.done', { status: t(`adj.status.${q}`) }) : q === 'published' ? t('publish.done') : q === 'recomputed' ? t('run.recomputed') : q === 'discarded' ? t('run.discarded') : undefined;
-    return runPage(c, c.req.param('id'), { notice });
+    // A refused action of this page comes back here with its refusal (post, redirect, get).
+    const flash = await takeFlash(c);
+    return runPage(c, c.req.param('id'), { notice, error: flashError(flash), status: flashStatus(flash), discardUnconfirmed: flash?.form === 'discard' });
   })
   .get('/hr/runs/:id/export.csv', async (c) => {
     requireStaffPage(c, 'hr');
@@ -293,11 +297,15 @@ export const runPages = new Hono<AppEnv>()
     requireStaffPage(c, 'hr');
     const id = c.req.param('id');
     const form = await c.req.parseBody();
+    if (str(form, 'confirm') !== 'yes') {
+      const err = badRequest(tt(c).t('run.discardConfirmNeeded'), [{ path: 'confirm', message: tt(c).t('run.discardConfirmNeeded') }]);
+      return (await redirectRefused(c, `/hr/runs/${enc(id)}`, err, { form: 'discard' })) ?? runPage(c, id, { error: err, status: 400, discardUnconfirmed: true });
+    }
     try {
       await discardRun({ ctx: c.get('ctx'), input: { id, reason: str(form, 'reason') || undefined } });
     } catch (e) {
       const err = pageRefusal(c, e);
-      return runPage(c, id, { error: err, status: statusOf(err) });
+      return (await redirectRefused(c, `/hr/runs/${enc(id)}`, err)) ?? runPage(c, id, { error: err, status: statusOf(err) });
     }
     return c.redirect(`/hr/runs/${enc(id)}?done=discarded`, 303);
   })
@@ -310,7 +318,7 @@ export const runPages = new Hono<AppEnv>()
       await publishRun({ ctx: c.get('ctx'), input: { id } });
     } catch (e) {
       const err = pageRefusal(c, e);
-      return runPage(c, id, { error: err, status: statusOf(err) });
+      return (await redirectRefused(c, `/hr/runs/${enc(id)}`, err)) ?? runPage(c, id, { error: err, status: statusOf(err) });
     }
     return c.redirect(`/hr/runs/${enc(id)}?done=published`, 303);
   })
@@ -321,7 +329,7 @@ export const runPages = new Hono<AppEnv>()
       await recomputeRun({ ctx: c.get('ctx'), input: { id } });
     } catch (e) {
       const err = pageRefusal(c, e);
-      return runPage(c, id, { error: err, status: statusOf(err) });
+      return (await redirectRefused(c, `/hr/runs/${enc(id)}`, err)) ?? runPage(c, id, { error: err, status: statusOf(err) });
     }
     return c.redirect(`/hr/runs/${enc(id)}?done=recomputed`, 303);
   })
@@ -334,7 +342,8 @@ export const runPages = new Hono<AppEnv>()
       await proposeAdjustment({ ctx: c.get('ctx'), input: { runId: id, officerCode: str(form, 'officerCode'), toTier: num(form, 'toTier'), reason: str(form, 'reason') } });
     } catch (e) {
       const err = formRefusal(c, e);
-      return runPage(c, id, { error: err, status: statusOf(err) });
+      // Back to the page the form was on, never left at this POST URL (a refresh would post again).
+      return (await redirectRefused(c, back, err)) ?? runPage(c, id, { error: err, status: statusOf(err) });
     }
     return c.redirect(`${back}${back.includes('/officers/') ? '' : '?done=proposed#adjustments'}`, 303);
   })
@@ -349,6 +358,6 @@ export const runPages = new Hono<AppEnv>()
     } catch (e) {
       const err = formRefusal(c, e);
       if (!runId) throw err;
-      return runPage(c, runId, { error: err, status: statusOf(err) });
+      return (await redirectRefused(c, `/hr/runs/${enc(runId)}#adjustments`, err)) ?? runPage(c, runId, { error: err, status: statusOf(err) });
     }
   });

@@ -8,17 +8,24 @@ import type { Translate } from '../pages/i18n.js';
 import { enc, fmt, when } from '../pages/page-helpers.js';
 import type { listCorrections } from './corrections.js';
 import type { HistoryEntry } from './queries.js';
+import { FieldMessage, invalidProps } from '../pages/form-fields.js';
 
-export function DiscardForm(props: { c: PageContext; t: Translate; runId: string }) {
+export function DiscardForm(props: { c: PageContext; t: Translate; runId: string; confirmError?: boolean }) {
   const { t } = props;
   return (
-    <details class="no-print">
+    <details class="no-print" open={props.confirmError}>
       <summary>{t('run.discard')}</summary>
       <form method="post" action={`/hr/runs/${enc(props.runId)}/discard`}>
         <CsrfInput c={props.c} />
         <p class="muted">{t('run.discardHint')}</p>
         <label for="discard-reason">{t('run.discardReason')}</label>
         <input id="discard-reason" name="reason" type="text" maxlength={2000} />
+        {/* Discarding cannot be undone: an explicit confirmation, checked by the server, no script needed. */}
+        <FieldMessage id="discard-confirm" messages={props.confirmError ? [t('run.discardConfirmNeeded')] : undefined} />
+        <p class="check">
+          <input type="checkbox" id="discard-confirm" name="confirm" value="yes" required {...invalidProps('discard-confirm', { error: !!props.confirmError })} />
+          <label for="discard-confirm">{t('run.discardConfirm')}</label>
+        </p>
         <div>
           <button type="submit" class="danger">
             {t('run.discard')}

@@ -8,6 +8,7 @@ import { shiftPeriod, periodOf } from '../core/period.js';
 import { CsrfInput, ErrorBox, Layout, renderPage, Table, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
 import { enc, formRefusal, statusOf, str, when, type PageStatus } from '../pages/page-helpers.js';
+import { flashError, flashStatus, redirectRefused, takeFlash } from '../pages/flash.js';
 import { listRuns } from './list-runs.js';
 import { startRun } from './compute-run.js';
 import { listAppeals } from './appeal.js';
@@ -53,7 +54,7 @@ async function hrHome(c: PageContext, opts: { error?: unknown; values?: Record<s
           <label for="period">
             {t('hr.period')} <span class="hint">{t('hr.periodHint')}</span>
           </label>
-          <input id="period" name="period" type="text" required pattern="\d{4}Q[1-4]" value={suggested} list="known-periods" />
+          <input id="period" name="period" type="text" required value={suggested} list="known-periods" />
           <datalist id="known-periods">
             {periods.map((p) => (
               <option value={p} />
@@ -140,7 +141,10 @@ async function hrHome(c: PageContext, opts: { error?: unknown; values?: Record<s
 }
 
 export const runsPages = new Hono<AppEnv>()
-  .get('/hr', (c) => hrHome(c))
+  .get('/hr', async (c) => {
+    const flash = await takeFlash(c);
+    return hrHome(c, { error: flashError(flash), values: flash?.values, status: flashStatus(flash) });
+  })
   .post('/hr/runs', async (c) => {
     requireStaffPage(c, 'hr');
     const form = await c.req.parseBody();
@@ -158,6 +162,6 @@ export const runsPages = new Hono<AppEnv>()
       return c.redirect(`/hr/runs/${enc(out.id)}`, 303);
     } catch (e) {
       const err = pageRefusal(c, e);
-      return hrHome(c, { error: err, values, status: statusOf(err) });
+      return (await redirectRefused(c, '/hr#period', err, { values })) ?? hrHome(c, { error: err, values, status: statusOf(err) });
     }
   });

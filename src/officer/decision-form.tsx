@@ -2,7 +2,9 @@
 import type { z } from '@hono/zod-openapi';
 import type { ApiError } from '../core/errors.js';
 import type { Unchecked } from '../core/validate.js';
-import type { Translate } from '../pages/i18n.js';
+import type { Lang, Translate } from '../pages/i18n.js';
+import { ErrorBox } from '../pages/layout.js';
+import { ErrorSummary, FieldMessage, fieldMessages, invalidProps, type FieldMessages } from '../pages/form-fields.js';
 import { inPageWords, str, type Form } from '../pages/page-helpers.js';
 import type { recordDecisionInput } from '../decisions/record.js';
 import { recordableTypes } from '../decisions/policy.js';
@@ -45,23 +47,107 @@ export function decisionInput(form: Form, fixed?: { type: string; taxpayerCode: 
   };
 }
 
-/** The verb's refusal of a decision form in the form's words: a number field that is text. */
-export function decisionFormError(e: ApiError, input: DecisionFormInput, t: Translate): ApiError {
-  return inPageWords(e, t('dec.formErrors'), (f) => {
-    if ((f.path === 'amount' || f.path === 'threshold') && typeof input[f.path] === 'string') return t('dec.notNumber');
-    return undefined;
+/** The verb's refusal of a decision form, headed in the form's words (the fields say the rest). */
+export function decisionFormError(e: ApiError, _input: DecisionFormInput, t: Translate): ApiError {
+  return inPageWords(e, t('dec.formErrors'));
+}
+
+/** The control of each field the verb names, and its label. */
+const controls: Record<string, { id: string; label: string }> = {
+  type: { id: 'dec-type', label: 'dec.type' },
+  taxpayerCode: { id: 'dec-taxpayer', label: 'dec.taxpayer' },
+  amount: { id: 'dec-amount', label: 'dec.amount' },
+  threshold: { id: 'dec-threshold', label: 'dec.threshold' },
+  violationType: { id: 'dec-violation', label: 'dec.violationType' },
+  justification: { id: 'dec-justification', label: 'dec.justification' },
+  decidedAt: { id: 'dec-decided', label: 'dec.decidedAt' },
+  investigators: { id: 'dec-investigators', label: 'dec.investigators' },
+  amendReason: { id: 'dec-amend-reason', label: 'dec.amendReason' },
+};
+
+/** The code an `investigators[i]` error is about, from the field as typed. */
+const investigatorAt = (path: string, v: DecisionValues): string => {
+  const i = Number(/\[(\d+)\]/.exec(path)?.[1] ?? -1);
+  return codeList(v.investigators ?? '')?.[i] ?? '';
+};
+
+/** A decision form's field errors in the page's words, by field (all of them: the verb reports every one). */
+export function decisionFieldMessages(error: unknown, v: DecisionValues, t: Translate): FieldMessages {
+  return fieldMessages(error, (f, field) => {
+    const m = f.message;
+    switch (field) {
+      case 'type':
+        return m.startsWith('an amendment') ? t('dec.err.typeKept') : t('dec.err.type');
+      case 'taxpayerCode':
+        return m.startsWith('no taxpayer') ? t('dec.err.taxpayerUnknown', { code: v.taxpayerCode ?? '' }) : m.startsWith('an amendment') ? t('dec.err.taxpayerKept') : t('dec.err.taxpayer');
+      case 'amount':
+        return m.startsWith('required for') ? t('dec.err.amountRequired') : m.startsWith('not used') ? t('dec.err.amountNone') : t('dec.err.amount');
+      case 'threshold':
+        return t('dec.err.threshold');
+      case 'justification':
+        return t('dec.err.justification');
+      case 'decidedAt':
+        return m === 'must not be in the future' ? t('dec.err.decidedAtFuture') : t('dec.err.decidedAt');
+      case 'violationType':
+        return t('dec.err.violationType');
+      case 'investigators':
+        return m.endsWith('listed twice')
+          ? t('dec.err.investigatorTwice', { code: investigatorAt(f.path, v) })
+          : m.startsWith('no officer')
+            ? t('dec.err.investigatorUnknown', { code: investigatorAt(f.path, v) })
+            : t('dec.err.investigators');
+      case 'amendReason':
+        return t('dec.err.amendReason');
+      default:
+        return undefined;
+    }
   });
 }
 
+/**
+ * Every error of a refused decision form at once, each a link to its field; a refusal about no
+ * field (a role, one's own case, an amendment already amended) in its own words.
+ */
+export function DecisionErrors(props: { t: Translate; lang: Lang; error?: unknown; fields: FieldMessages }) {
+  const { t, fields } = props;
+  if (props.error === undefined) return <></>;
+  const items = [...fields].filter(([f]) => controls[f]).map(([f, messages]) => ({ id: controls[f]!.id, label: t(controls[f]!.label), messages }));
+  const other = [...fields].filter(([f]) => !controls[f]);
+  if (!items.length) return <ErrorBox error={props.error} lang={props.lang} />;
+  return (
+    <ErrorSummary
+      title={t('form.errorsTitle')}
+      detail={other.length ? other.map(([, m]) => m.join(' ')).join(' ') : undefined}
+      items={items}
+    />
+  );
+}
+
+/** A control's error beside it and the attributes that tie the two. */
+const errorOf = (fields: FieldMessages, name: string, hint = false) => ({
+  message: <FieldMessage id={controls[name]!.id} messages={fields.get(name)} />,
+  aria: invalidProps(controls[name]!.id, { hint, error: fields.has(name) }),
+});
+
 /** Shared fields of the record and amend forms. */
-export function DecisionFields(props: { t: Translate; v: DecisionValues; amend?: boolean }) {
+export function DecisionFields(props: { t: Translate; v: DecisionValues; amend?: boolean; fields?: FieldMessages }) {
   const { t, v } = props;
+  const fields = props.fields ?? new Map();
+  const type = errorOf(fields, 'type');
+  const taxpayer = errorOf(fields, 'taxpayerCode');
+  const amount = errorOf(fields, 'amount', true);
+  const threshold = errorOf(fields, 'threshold', true);
+  const violation = errorOf(fields, 'violationType', true);
+  const justification = errorOf(fields, 'justification');
+  const decided = errorOf(fields, 'decidedAt');
+  const investigators = errorOf(fields, 'investigators', true);
   return (
     <>
       {!props.amend && (
         <>
           <label for="dec-type">{t('dec.type')}</label>
-          <select id="dec-type" name="type" required>
+          {type.message}
+          <select id="dec-type" name="type" required {...type.aria}>
             {recordableTypes.map((ty) => (
               <option value={ty} selected={v.type === ty}>
                 {t(`dec.type.${ty}`)}
@@ -69,36 +155,65 @@ export function DecisionFields(props: { t: Translate; v: DecisionValues; amend?:
             ))}
           </select>
           <label for="dec-taxpayer">{t('dec.taxpayer')}</label>
-          <input id="dec-taxpayer" name="taxpayerCode" type="text" required maxlength={64} autocomplete="off" value={v.taxpayerCode ?? ''} />
+          {taxpayer.message}
+          <input id="dec-taxpayer" name="taxpayerCode" type="text" required maxlength={64} autocomplete="off" value={v.taxpayerCode ?? ''} {...taxpayer.aria} />
         </>
       )}
       <label for="dec-amount">
         {t('dec.amount')}
-        <span class="hint">{t('dec.amountHint')}</span>
+        <span class="hint" id="dec-amount-hint">
+          {t('dec.amountHint')}
+        </span>
       </label>
-      <input id="dec-amount" name="amount" type="text" inputmode="decimal" autocomplete="off" value={v.amount ?? ''} />
+      {amount.message}
+      <input id="dec-amount" name="amount" type="text" inputmode="decimal" autocomplete="off" value={v.amount ?? ''} {...amount.aria} />
       <label for="dec-threshold">
         {t('dec.threshold')}
-        <span class="hint">{t('dec.thresholdHint')}</span>
+        <span class="hint" id="dec-threshold-hint">
+          {t('dec.thresholdHint')}
+        </span>
       </label>
-      <input id="dec-threshold" name="threshold" type="text" inputmode="decimal" autocomplete="off" value={v.threshold ?? ''} />
+      {threshold.message}
+      <input id="dec-threshold" name="threshold" type="text" inputmode="decimal" autocomplete="off" value={v.threshold ?? ''} {...threshold.aria} />
       <label for="dec-violation">
         {t('dec.violationType')}
-        <span class="hint">{t('dec.violationTypeHint')}</span>
+        <span class="hint" id="dec-violation-hint">
+          {t('dec.violationTypeHint')}
+        </span>
       </label>
-      <input id="dec-violation" name="violationType" type="text" maxlength={100} value={v.violationType ?? ''} />
+      {violation.message}
+      <input id="dec-violation" name="violationType" type="text" maxlength={100} value={v.violationType ?? ''} {...violation.aria} />
       <label for="dec-justification">{t('dec.justification')}</label>
-      <textarea id="dec-justification" name="justification" required maxlength={4000}>
+      {justification.message}
+      <textarea id="dec-justification" name="justification" required maxlength={4000} {...justification.aria}>
         {v.justification ?? ''}
       </textarea>
       <label for="dec-decided">{t('dec.decidedAt')}</label>
-      <input id="dec-decided" name="decidedAt" type="date" required value={v.decidedAt ?? ''} />
+      {decided.message}
+      <input id="dec-decided" name="decidedAt" type="date" required value={v.decidedAt ?? ''} {...decided.aria} />
       <label for="dec-investigators">
         {t('dec.investigators')}
-        <span class="hint">{t('dec.investigatorsHint')}</span>
+        <span class="hint" id="dec-investigators-hint">
+          {t('dec.investigatorsHint')}
+        </span>
       </label>
-      <input id="dec-investigators" name="investigators" type="text" maxlength={400} autocomplete="off" value={v.investigators ?? ''} />
+      {investigators.message}
+      <input id="dec-investigators" name="investigators" type="text" maxlength={400} autocomplete="off" value={v.investigators ?? ''} {...investigators.aria} />
       <p class="hint">{t('dec.panelDrawn')}</p>
+    </>
+  );
+}
+
+/** The amendment's reason, with its error. */
+export function AmendReason(props: { t: Translate; v: DecisionValues; fields?: FieldMessages }) {
+  const reason = errorOf(props.fields ?? new Map(), 'amendReason');
+  return (
+    <>
+      <label for="dec-amend-reason">{props.t('dec.amendReason')}</label>
+      {reason.message}
+      <textarea id="dec-amend-reason" name="amendReason" required maxlength={2000} {...reason.aria}>
+        {props.v.amendReason ?? ''}
+      </textarea>
     </>
   );
 }

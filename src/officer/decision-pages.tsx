@@ -13,7 +13,8 @@ import { Facts, enc, money, recoverable, statusOf, valuesOf, when, type Form, ty
 import { recordDecision } from '../decisions/record.js';
 import { getDecision, listDecisions, type DecisionView } from '../decisions/list.js';
 import { leafHashAt } from './queries.js';
-import { DecisionFields, decisionFormError, decisionInput, type DecisionValues } from './decision-form.js';
+import { AmendReason, DecisionErrors, DecisionFields, decisionFieldMessages, decisionFormError, decisionInput, type DecisionValues } from './decision-form.js';
+import { flashError, flashStatus, redirectRefused, takeFlash } from '../pages/flash.js';
 import { OfficerStyle, selfActor, tt } from './page-parts.js';
 
 const DECISIONS_PER_PAGE = 20;
@@ -123,6 +124,7 @@ async function newDecisionPage(c: PageContext, opts: { error?: unknown; values?:
   // recordDecision serves officers (and linked HR users); a supervisor gets the verb's own refusal.
   if (me.role !== 'officer') throw new PageError(403, t('dec.supervisorNote'));
   const v = opts.values ?? { decidedAt: c.get('ctx').clock.now().toISOString().slice(0, 10) };
+  const fields = decisionFieldMessages(opts.error, v, t);
   return renderPage(
     c,
     <Layout c={c} title={t('dec.new')} lang={lang}>
@@ -132,9 +134,9 @@ async function newDecisionPage(c: PageContext, opts: { error?: unknown; values?:
       </p>
       <h1>{t('dec.new')}</h1>
       <form method="post" action="/me/decisions">
-        <ErrorBox error={opts.error} lang={lang} />
+        <DecisionErrors t={t} lang={lang} error={opts.error} fields={fields} />
         <CsrfInput c={c} />
-        <DecisionFields t={t} v={v} />
+        <DecisionFields t={t} v={v} fields={fields} />
         <button type="submit">{t('dec.submit')}</button>
       </form>
     </Layout>,
@@ -171,6 +173,7 @@ async function decisionPage(c: PageContext, id: string, opts: { error?: unknown;
     decidedAt: d.decidedAt.slice(0, 10),
     investigators: d.investigators.join(', '),
   };
+  const fields = decisionFieldMessages(opts.error, v, t);
   return renderPage(
     c,
     <Layout c={c} title={t('dec.detailTitle', { id: d.id })} lang={lang}>
@@ -231,13 +234,10 @@ async function decisionPage(c: PageContext, id: string, opts: { error?: unknown;
           <fieldset>
             <legend>{t('amend.title')}</legend>
             <p>{t('amend.intro')}</p>
-            <ErrorBox error={opts.error} lang={lang} />
+            <DecisionErrors t={t} lang={lang} error={opts.error} fields={fields} />
             <CsrfInput c={c} />
-            <DecisionFields t={t} v={v} amend />
-            <label for="dec-amend-reason">{t('dec.amendReason')}</label>
-            <textarea id="dec-amend-reason" name="amendReason" required maxlength={2000}>
-              {v.amendReason ?? ''}
-            </textarea>
+            <DecisionFields t={t} v={v} amend fields={fields} />
+            <AmendReason t={t} v={v} fields={fields} />
             <div>
               <button type="submit">{t('amend.submit')}</button>
             </div>
@@ -251,7 +251,10 @@ async function decisionPage(c: PageContext, id: string, opts: { error?: unknown;
 
 export const decisionPages = new Hono<AppEnv>()
   .get('/me/decisions', (c) => decisionsPage(c))
-  .get('/me/decisions/new', (c) => newDecisionPage(c))
+  .get('/me/decisions/new', async (c) => {
+    const flash = await takeFlash(c);
+    return newDecisionPage(c, { error: flashError(flash), values: flash?.values, status: flashStatus(flash) });
+  })
   .post('/me/decisions', async (c) => {
     selfActor(c);
     const { t } = tt(c);
@@ -262,11 +265,15 @@ export const decisionPages = new Hono<AppEnv>()
       out = await recordDecision({ ctx: c.get('ctx'), input });
     } catch (e) {
       const error = decisionFormError(recoverable(e), input, t);
-      return newDecisionPage(c, { error, values: valuesOf(form), status: statusOf(error) });
+      // Back to the form's own page with every error and the typed values (post, redirect, get).
+      return (await redirectRefused(c, '/me/decisions/new', error, { values: valuesOf(form) })) ?? newDecisionPage(c, { error, values: valuesOf(form), status: statusOf(error) });
     }
     return c.redirect(`/me/decisions/${enc(out.id)}?recorded=1`, 303);
   })
-  .get('/me/decisions/:id', (c) => decisionPage(c, c.req.param('id')))
+  .get('/me/decisions/:id', async (c) => {
+    const flash = await takeFlash(c);
+    return decisionPage(c, c.req.param('id'), { error: flashError(flash), values: flash?.values, status: flashStatus(flash) });
+  })
   .post('/me/decisions/:id/amend', async (c) => {
     const me = selfActor(c);
     const { t } = tt(c);
@@ -279,7 +286,7 @@ export const decisionPages = new Hono<AppEnv>()
       out = await recordDecision({ ctx: c.get('ctx'), input });
     } catch (e) {
       const error = decisionFormError(recoverable(e), input, t);
-      return decisionPage(c, id, { error, values: valuesOf(form), status: statusOf(error) });
+      return (await redirectRefused(c, `/me/decisions/${enc(id)}#amend`, error, { values: valuesOf(form) })) ?? decisionPage(c, id, { error, values: valuesOf(form), status: statusOf(error) });
     }
     return c.redirect(`/me/decisions/${enc(out.id)}?recorded=1`, 303);
   });

@@ -7,6 +7,10 @@ import { getUserTokens, listUsers } from '../auth/directory.js';
 import { CsrfInput, ErrorBox, Layout, Notice, pageT, renderPage, Table, type PageContext } from './layout.js';
 import { requireStaffPage } from './errors.js';
 import { formRefusal, num, recoverable, statusOf, str, when } from './page-helpers.js';
+import { flashError, flashStatus, redirectRefused, setFlash, takeFlash } from './flash.js';
+import { ErrorSummary, FieldMessage, fieldMessages, invalidProps, type FieldMessages } from './form-fields.js';
+import type { Lang, Translate } from './i18n.js';
+import { ApiError } from '../core/errors.js';
 
 function NewToken(props: { c: PageContext; username: string; token: string }) {
   const { t } = pageT(props.c);
@@ -20,18 +24,19 @@ function NewToken(props: { c: PageContext; username: string; token: string }) {
   );
 }
 
-async function usersPage(c: PageContext, opts: { error?: unknown; created?: { username: string; token: string }; values?: Record<string, string>; status?: 200 | 201 | 400 | 403 | 404 | 409 } = {}) {
+async function usersPage(c: PageContext, opts: { error?: unknown; revokeError?: unknown; values?: Record<string, string>; status?: 200 | 201 | 400 | 403 | 404 | 409 } = {}) {
   const { lang, t } = pageT(c);
   const cursor = c.req.query('cursor');
   const { items, nextCursor } = await listUsers({ ctx: c.get('ctx'), cursor: cursor || undefined, limit: 200 });
   const v = opts.values ?? {};
   const revoked = c.req.query('revoked');
+  const fields = createFieldMessages(opts.error, t, v);
+  const revokeMessage = opts.revokeError === undefined ? undefined : v.tokenId ? t('admin.err.tokenUnknown', { tokenId: v.tokenId }) : t('admin.err.tokenId');
   return renderPage(
     c,
     <Layout c={c} title={t('admin.title')} lang={lang}>
       <h1>{t('admin.title')}</h1>
       {revoked && <Notice kind="ok">{t('admin.revoked.done', { tokenId: revoked })}</Notice>}
-      {opts.created && <NewToken c={c} {...opts.created} />}
       <h2>{t('admin.users')}</h2>
       {items.length === 0 ? (
         <p>{t('admin.none')}</p>
@@ -59,12 +64,14 @@ async function usersPage(c: PageContext, opts: { error?: unknown; created?: { us
       <form method="post" action="/admin/users">
         <fieldset>
           <legend>{t('admin.create')}</legend>
-          <ErrorBox error={opts.error} lang={lang} />
+          <CreateErrors t={t} lang={lang} error={opts.error} fields={fields} />
           <CsrfInput c={c} />
           <label for="username">{t('admin.username')}</label>
-          <input id="username" name="username" type="text" required maxlength={64} autocomplete="off" value={v.username ?? ''} />
+          <FieldMessage id="username" messages={fields.get('username')} />
+          <input id="username" name="username" type="text" required maxlength={64} autocomplete="off" value={v.username ?? ''} {...invalidProps('username', { error: fields.has('username') })} />
           <label for="role">{t('admin.role')}</label>
-          <select id="role" name="role" required>
+          <FieldMessage id="role" messages={fields.get('role')} />
+          <select id="role" name="role" required {...invalidProps('role', { error: fields.has('role') })}>
             <option value="">{t('admin.chooseRole')}</option>
             {roles.map((r) => (
               <option value={r} selected={v.role === r}>
@@ -74,23 +81,35 @@ async function usersPage(c: PageContext, opts: { error?: unknown; created?: { us
           </select>
           <label for="officerCode">
             {t('admin.officerCode')}
-            <span class="hint">{t('admin.officerCodeHint')}</span>
+            <span class="hint" id="officerCode-hint">
+              {t('admin.officerCodeHint')}
+            </span>
           </label>
-          <input id="officerCode" name="officerCode" type="text" value={v.officerCode ?? ''} />
+          <FieldMessage id="officerCode" messages={fields.get('officerCode')} />
+          <input id="officerCode" name="officerCode" type="text" value={v.officerCode ?? ''} {...invalidProps('officerCode', { hint: true, error: fields.has('officerCode') })} />
           <label for="tokenTtlDays">{t('admin.ttl')}</label>
-          <input id="tokenTtlDays" name="tokenTtlDays" type="number" min={1} max={3650} placeholder="365" value={v.tokenTtlDays ?? ''} />
+          <FieldMessage id="tokenTtlDays" messages={fields.get('tokenTtlDays')} />
+          <input
+            id="tokenTtlDays"
+            name="tokenTtlDays"
+            type="text"
+            inputmode="numeric"
+            placeholder="365"
+            value={v.tokenTtlDays ?? ''}
+            {...invalidProps('tokenTtlDays', { error: fields.has('tokenTtlDays') })}
+          />
           <div>
             <button type="submit">{t('admin.createSubmit')}</button>
           </div>
         </fieldset>
       </form>
 
-      <form method="post" action="/admin/tokens/revoke">
+      <form method="get" action="/admin/tokens/revoke">
         <fieldset>
           <legend>{t('admin.revoke')}</legend>
-          <CsrfInput c={c} />
           <label for="tokenId">{t('admin.tokenId')}</label>
-          <input id="tokenId" name="tokenId" type="text" required autocomplete="off" />
+          <FieldMessage id="tokenId" messages={revokeMessage ? [revokeMessage] : undefined} />
+          <input id="tokenId" name="tokenId" type="text" required autocomplete="off" value={v.tokenId ?? ''} {...invalidProps('tokenId', { error: !!revokeMessage })} />
           <div>
             <button type="submit" class="danger">
               {t('admin.revokeSubmit')}
@@ -103,7 +122,7 @@ async function usersPage(c: PageContext, opts: { error?: unknown; created?: { us
   );
 }
 
-async function userPage(c: PageContext, userId: string, opts: { issued?: string; error?: unknown; status?: 200 | 201 | 400 } = {}) {
+async function userPage(c: PageContext, userId: string, opts: { issued?: string; created?: string; error?: unknown; status?: 200 | 201 | 400 | 403 | 404 | 409 } = {}) {
   const { lang, t } = pageT(c);
   const { user, tokens } = await getUserTokens({ ctx: c.get('ctx'), userId });
   const revoked = c.req.query('revoked');
@@ -121,6 +140,7 @@ async function userPage(c: PageContext, userId: string, opts: { issued?: string;
         {user.disabledAt ? ` · ${t('admin.disabled')}` : ''}
       </p>
       {revoked && <Notice kind="ok">{t('admin.revoked.done', { tokenId: revoked })}</Notice>}
+      {opts.created && <Notice kind="ok">{t('admin.created.done', { username: opts.created })}</Notice>}
       {opts.issued && <NewToken c={c} username={user.username} token={opts.issued} />}
       <ErrorBox error={opts.error} lang={lang} />
       <h2>{t('admin.details')}</h2>
@@ -135,8 +155,7 @@ async function userPage(c: PageContext, userId: string, opts: { issued?: string;
             <td>{t(`admin.${tok.status}`)}</td>
             <td>
               {tok.status === 'active' && (
-                <form method="post" action="/admin/tokens/revoke" class="inline-form">
-                  <CsrfInput c={c} />
+                <form method="get" action="/admin/tokens/revoke" class="inline-form">
                   <input type="hidden" name="tokenId" value={tok.id} />
                   <input type="hidden" name="back" value={back} />
                   <button type="submit" class="danger" aria-label={`${t('admin.revokeSubmit')} ${tok.id}`}>
@@ -157,11 +176,68 @@ async function userPage(c: PageContext, userId: string, opts: { issued?: string;
   );
 }
 
+/** The create-user form's errors by field, in the page's words; a taken name is the username's error. */
+function createFieldMessages(error: unknown, t: Translate, v: Record<string, string>): FieldMessages {
+  const fields = fieldMessages(error, (f, field) => {
+    if (field === 'username') return t('admin.err.username');
+    if (field === 'role') return t('admin.err.role');
+    if (field === 'tokenTtlDays') return t('admin.err.ttl');
+    if (field === 'officerCode') {
+      if (f.message.startsWith('required')) return t('admin.err.officerCodeRequired');
+      if (f.message.startsWith('not allowed')) return t('admin.err.officerCodeNotAllowed');
+      return t('admin.err.officerCodeUnknown', { code: v.officerCode ?? '' });
+    }
+    return undefined;
+  });
+  if (error instanceof ApiError && error.code === 'username_taken') fields.set('username', [t('admin.err.usernameTaken', { username: v.username ?? '' })]);
+  return fields;
+}
+
+const createLabels: Record<string, string> = { username: 'admin.username', role: 'admin.role', officerCode: 'admin.officerCode', tokenTtlDays: 'admin.ttl' };
+
+/** Every error of the create-user form at once, each linked to its field. */
+function CreateErrors(props: { t: Translate; lang: Lang; error?: unknown; fields: FieldMessages }) {
+  const { t, fields } = props;
+  if (props.error === undefined) return <></>;
+  const items = [...fields].filter(([f]) => createLabels[f]).map(([f, messages]) => ({ id: f, label: t(createLabels[f]!), messages }));
+  // A refusal that is about no field of this form (a role check) still shows, in its own words.
+  return items.length ? <ErrorSummary title={t('form.errorsTitle')} items={items} /> : <ErrorBox error={props.error} lang={props.lang} />;
+}
+
+/** Asks before a token is revoked: a page of its own, so the confirmation works without JavaScript. */
+async function revokeConfirmPage(c: PageContext, tokenId: string, back: string) {
+  const { lang, t } = pageT(c);
+  return renderPage(
+    c,
+    <Layout c={c} title={t('admin.revokeConfirm.title', { tokenId })} lang={lang}>
+      <h1>{t('admin.revokeConfirm.title', { tokenId })}</h1>
+      <Notice kind="warn">{t('admin.revokeConfirm.body')}</Notice>
+      <form method="post" action="/admin/tokens/revoke">
+        <CsrfInput c={c} />
+        <input type="hidden" name="tokenId" value={tokenId} />
+        <input type="hidden" name="back" value={back} />
+        <input type="hidden" name="confirm" value="yes" />
+        <button type="submit" class="danger" data-testid="confirm-revoke">
+          {t('admin.revokeConfirm.submit')}
+        </button>
+      </form>
+      <p>
+        <a href={back}>{t('form.cancel')}</a>
+      </p>
+    </Layout>,
+  );
+}
+
+/** Where a revocation returns to: the user's page it came from, else the user list. */
+const revokeBack = (back: string): string => (/^\/admin\/users\/[A-Za-z0-9_%-]+$/.test(back) ? back : '/admin');
+
 /** User administration for the admin role: the same verbs as POST /api/v1/users and friends. */
 export const adminRoutes = new Hono<AppEnv>()
   .get('/admin', async (c) => {
     requireStaffPage(c, 'admin');
-    return usersPage(c);
+    const flash = await takeFlash(c);
+    const error = flashError(flash);
+    return usersPage(c, flash?.form === 'revoke' ? { revokeError: error, values: flash.values, status: flashStatus(flash) } : { error, values: flash?.values, status: flashStatus(flash) });
   })
   .post('/admin/users', async (c) => {
     requireStaffPage(c, 'admin');
@@ -175,33 +251,55 @@ export const adminRoutes = new Hono<AppEnv>()
     };
     try {
       const out = await createUser({ ctx: c.get('ctx'), input });
-      return usersPage(c, { created: { username: values.username, token: out.token }, status: 201 });
+      // Post, redirect, get: the new token rides the sealed flash to the user's page, shown once.
+      await setFlash(c, { once: { created: values.username, token: out.token } });
+      return c.redirect(`/admin/users/${encodeURIComponent(out.id)}`, 303);
     } catch (e) {
       const err = formRefusal(c, e);
-      return usersPage(c, { error: err, values, status: statusOf(err) });
+      return (await redirectRefused(c, '/admin#username', err, { values })) ?? usersPage(c, { error: err, values, status: statusOf(err) });
     }
+  })
+  .get('/admin/tokens/revoke', async (c) => {
+    requireStaffPage(c, 'admin');
+    const tokenId = (c.req.query('tokenId') ?? '').trim();
+    const back = revokeBack(c.req.query('back') ?? '');
+    if (!tokenId) return usersPage(c, { revokeError: badRequest('The form has errors.', [{ path: 'tokenId', message: 'required' }]), status: 400 });
+    return revokeConfirmPage(c, tokenId, back);
   })
   .post('/admin/tokens/revoke', async (c) => {
     requireStaffPage(c, 'admin');
     const form = await c.req.parseBody();
     const tokenId = str(form, 'tokenId');
-    const back = str(form, 'back');
-    const target = /^\/admin\/users\/[A-Za-z0-9_%-]+$/.test(back) ? back : '/admin';
+    const target = revokeBack(str(form, 'back'));
+    // Revoking ends a user's sessions at once: only an explicit confirmation does it.
+    if (str(form, 'confirm') !== 'yes') return c.redirect(`/admin/tokens/revoke?tokenId=${encodeURIComponent(tokenId)}&back=${encodeURIComponent(target)}`, 303);
     try {
       if (!tokenId) throw badRequest('The form has errors.', [{ path: 'tokenId', message: 'required' }]);
       await revokeToken({ ctx: c.get('ctx'), tokenId });
     } catch (e) {
       const err = recoverable(e);
-      return usersPage(c, { error: err, status: statusOf(err) });
+      // From the user list, the free-text field shows what was typed; from a user's page, its own notice.
+      const to = target === '/admin' ? '/admin#tokenId' : target;
+      return (await redirectRefused(c, to, err, { form: 'revoke', values: { tokenId } })) ?? usersPage(c, { revokeError: err, values: { tokenId }, status: statusOf(err) });
     }
     return c.redirect(`${target}?revoked=${encodeURIComponent(tokenId)}`, 303);
   })
   .get('/admin/users/:id', async (c) => {
     requireStaffPage(c, 'admin');
-    return userPage(c, c.req.param('id'));
+    const flash = await takeFlash(c);
+    const error = flashError(flash);
+    const tokenId = flash?.values?.tokenId;
+    return userPage(c, c.req.param('id'), {
+      issued: flash?.once?.token,
+      created: flash?.once?.created,
+      error: error && tokenId && error.status === 404 ? pageT(c).t('admin.err.tokenUnknown', { tokenId }) : error,
+      status: flashStatus(flash),
+    });
   })
   .post('/admin/users/:id/tokens', async (c) => {
     requireStaffPage(c, 'admin');
-    const out = await issueUserToken({ ctx: c.get('ctx'), userId: c.req.param('id') });
-    return userPage(c, c.req.param('id'), { issued: out.token, status: 201 });
+    const id = c.req.param('id');
+    const out = await issueUserToken({ ctx: c.get('ctx'), userId: id });
+    await setFlash(c, { once: { token: out.token } });
+    return c.redirect(`/admin/users/${encodeURIComponent(id)}`, 303);
   });

@@ -73,6 +73,8 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .notice.warn{border-color:#8a6100;background:var(--warn-bg)}
 .notice.error{border-color:var(--bad);background:var(--bad-bg)}
 .notice ul{margin:.3rem 0 0;padding-left:1.2rem}
+.field-error{color:var(--bad);font-weight:600;margin:.25rem 0}
+input[aria-invalid=true],select[aria-invalid=true],textarea[aria-invalid=true],fieldset[aria-invalid=true]{border:2px solid var(--bad)}
 .secret{display:block;word-break:break-all;background:#fff;border:1px dashed var(--muted);padding:.5rem;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;user-select:all}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em}
 .muted{color:var(--muted)}

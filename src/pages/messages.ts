@@ -1,7 +1,9 @@
 import type { Messages } from './i18n.js';
+import { formMessages } from './form-messages.js';
 
 /** Strings of the page shell: navigation, sign-in, errors, the home and admin pages. */
 export const messages = {
+  ...formMessages,
   'shell.skip': { 'zh-CN': '跳到正文', en: 'Skip to content' },
   'shell.tagline': { 'zh-CN': '税务人员能级评定与监督', en: 'Officer grading and oversight' },
   'shell.nav': { 'zh-CN': '主导航', en: 'Main navigation' },

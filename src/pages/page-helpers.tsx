@@ -73,7 +73,12 @@ export function recoverable(e: unknown): ApiError {
  * headed in the page's language ("please correct the following") with the schema's field errors.
  */
 export function formRefusal(c: PageContext, e: unknown): ApiError {
-  return inPageWords(recoverable(e), pageT(c, messages).t('error.fields'));
+  const { t } = pageT(c, messages);
+  // A period is read the same way everywhere (core/period.ts), so its refusal has one wording too.
+  const err = inPageWords(recoverable(e), t('error.fields'));
+  const isPeriod = (f: FieldError) => /^(period|effectiveFrom)$/.test(f.path);
+  if (!err.errors?.some(isPeriod)) return err;
+  return new ApiError(err.status as 400, err.code, err.message, err.errors.map((f) => (isPeriod(f) ? { path: f.path, message: t('form.period') } : f)));
 }
 
 /** The translator of one domain's pages: the shell's catalogue plus the domain's. */

@@ -12,11 +12,12 @@ import { commitGuarded } from '../audit/guarded.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { parseInput } from '../core/validate.js';
 import { ApiError } from '../core/errors.js';
-import { parsePeriod, periodOf, periodPattern, shiftPeriod } from '../core/period.js';
+import { parsePeriod, periodOf, shiftPeriod } from '../core/period.js';
+import { periodParam } from '../core/openapi.js';
 import { sha256HexSync } from '../core/sha256.js';
 import { computeFigures, publicPolicy, type PublicFigures } from './figures.js';
 
-export const periodParam = z.string().regex(periodPattern, 'a quarter like 2026Q3');
+export { periodParam };
 
 /** SHA-256 of the figures' canonical JSON (RFC 8785 subset, src/audit/canonical.ts), hex. */
 export function figuresDigest(figures: PublicFigures | Record<string, unknown>): string {

@@ -12,14 +12,15 @@ import { requireRole, type Ctx } from '../core/context.js';
 import { ApiError, conflict } from '../core/errors.js';
 import { auditHead } from '../core/draw.js';
 import { newId } from '../core/ids.js';
-import { parsePeriod, periodOf, periodPattern, shiftPeriod } from '../core/period.js';
+import { parsePeriod, periodOf, shiftPeriod } from '../core/period.js';
+import { periodParam } from '../core/openapi.js';
 import { parseInput, type Unchecked } from '../core/validate.js';
 import { activeSupervisors } from '../flags/draw.js';
 import { planSpotCheck } from './plan.js';
 import { spotCheckPolicy } from './policy.js';
 import { jsonParam } from '../../db/json-param.js';
 
-export const drawSpotCheckInput = z.object({ period: z.string().regex(periodPattern, 'a quarter like 2026Q3') }).openapi('SpotCheckRequest');
+export const drawSpotCheckInput = z.object({ period: periodParam }).openapi('SpotCheckRequest');
 
 export const spotCheckCreated = z
   .object({

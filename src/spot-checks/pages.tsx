@@ -121,7 +121,7 @@ async function indexPage(c: PageContext, opts: { error?: unknown; errorItem?: st
           <label for="sc-period">
             {t('sc.period')} <span class="hint">{t('sc.periodHint')}</span>
           </label>
-          <input id="sc-period" name="period" type="text" required pattern="\d{4}Q[1-4]" value={opts.values?.period ?? lastQuarter} />
+          <input id="sc-period" name="period" type="text" required value={opts.values?.period ?? lastQuarter} />
           <div>
             <button type="submit">{t('sc.drawSubmit')}</button>
           </div>

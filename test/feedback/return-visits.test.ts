@@ -79,7 +79,7 @@ describe('random return visits', () => {
     const t = await makeTestApp();
     const w = await seedFeedbackWorld(t);
     expect((await t.call('POST', '/api/v1/return-visits', { token: w.intake, json: { period: '2026Q3', perOfficer: 2 } })).status).toBe(403);
-    const bad = await t.call('POST', '/api/v1/return-visits', { token: w.hr, json: { period: '2026-Q3', perOfficer: 0 } });
+    const bad = await t.call('POST', '/api/v1/return-visits', { token: w.hr, json: { period: '2026-Q5', perOfficer: 0 } });
     expect(bad.status).toBe(400);
     const paths = ((await bad.json()) as { errors: { path: string }[] }).errors.map((e) => e.path).sort();
     expect(paths).toEqual(['perOfficer', 'period']);

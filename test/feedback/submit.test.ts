@@ -107,7 +107,7 @@ describe('the form', () => {
     expect(html).toContain('href="#comment"');
     expect(html).toMatch(/id="professionalism-group" aria-describedby="professionalism-hint professionalism-error" aria-invalid="true"/);
     // Free-text boxes point at their error (and the complaint box at its hint) for screen readers.
-    expect(html).toMatch(/<textarea id="comment" name="comment" maxlength="1000" aria-invalid="true" aria-describedby="comment-error">/);
+    expect(html).toMatch(/<textarea id="comment" name="comment" maxlength="1000" aria-describedby="comment-error" aria-invalid="true">/);
     expect(html).toMatch(/<textarea id="complaint" name="complaint" maxlength="\d+" aria-describedby="complaint-hint">/);
     // what the taxpayer typed is kept
     expect(html).toContain('长'.repeat(50));
@@ -115,7 +115,7 @@ describe('the form', () => {
     expect(checkedEmpty.status).toBe(400);
     const checkedEmptyHtml = await checkedEmpty.text();
     expect(checkedEmptyHtml).toContain('href="#complaint"');
-    expect(checkedEmptyHtml).toMatch(/<p class="error" id="complaint-error">[^<]+<\/p><textarea id="complaint" name="complaint" maxlength="\d+" aria-invalid="true" aria-describedby="complaint-hint complaint-error">/);
+    expect(checkedEmptyHtml).toMatch(/<p class="error field-error" id="complaint-error">[^<]+<\/p><textarea id="complaint" name="complaint" maxlength="\d+" aria-describedby="complaint-hint complaint-error" aria-invalid="true">/);
     expect(await count(t, 'feedback_responses')).toBe(0);
     // a comment of exactly 1000 characters (CRLF counted once) is fine
     const ok = await postForm(t, inv.token, { ...goodForm, comment: 'a\r\n'.repeat(500) });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { makeTestApp } from '../support/app.js';
-import { pageRequest, signIn } from '../support/pages.js';
+import { followRedirect, pageRequest, signIn } from '../support/pages.js';
 import { seedGrading, standardFixture } from '../support/grading.js';
 import { defaultPolicy } from '../../scoring/policy.js';
 
@@ -22,7 +22,7 @@ describe('HR console pages', () => {
     expect(home.status).toBe(200);
     expect(await home.text()).toContain('name="period"');
 
-    const bad = await pageRequest(t, 'POST', '/hr/runs', { session: hr1, form: { period: '2026Q3', policy: '{"version":1}' }, headers: en });
+    const bad = await followRedirect(t, await pageRequest(t, 'POST', '/hr/runs', { session: hr1, form: { period: '2026Q3', policy: '{"version":1}' }, headers: en }), hr1, en);
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('policy.version');
 
@@ -68,7 +68,7 @@ describe('HR console pages', () => {
     const [adj] = await t.db.all<{ id: string }>(sql`select id from adjustments`);
     const own = await (await pageRequest(t, 'GET', loc, { session: hr1, headers: en })).text();
     expect(own).toContain('a different HR user must decide it');
-    const self = await pageRequest(t, 'POST', `/hr/adjustments/${adj!.id}/decision`, { session: hr1, form: { decision: 'approve', reason: 'me' } });
+    const self = await followRedirect(t, await pageRequest(t, 'POST', `/hr/adjustments/${adj!.id}/decision`, { session: hr1, form: { decision: 'approve', reason: 'me' } }), hr1);
     expect(self.status).toBe(403);
     const ok = await pageRequest(t, 'POST', `/hr/adjustments/${adj!.id}/decision`, { session: hr2, form: { decision: 'approve', reason: 'Agreed' } });
     expect(ok.status).toBe(303);
@@ -81,7 +81,10 @@ describe('HR console pages', () => {
     expect(noConfirm.status).toBe(303);
     expect((await t.db.all<{ status: string }>(sql`select status from grading_runs`))[0]!.status).toBe('computed');
     // Maker-checker: hr1 computed the run, so hr1 is refused (in Chinese on the zh-CN page) and hr2 publishes.
-    const maker = await pageRequest(t, 'POST', `${loc}/publish`, { session: hr1, form: { confirm: 'yes' } });
+    const makerPost = await pageRequest(t, 'POST', `${loc}/publish`, { session: hr1, form: { confirm: 'yes' } });
+    // Refused, the browser goes back to the run page itself, not left at the POST URL.
+    expect(makerPost.headers.get('location')).toBe(loc);
+    const maker = await followRedirect(t, makerPost, hr1);
     expect(maker.status).toBe(403);
     expect(await maker.text()).toContain('计算本批次（或本年度考核）的人事人员不能发布它');
     expect((await t.db.all<{ status: string }>(sql`select status from grading_runs`))[0]!.status).toBe('computed');
@@ -95,9 +98,9 @@ describe('HR console pages', () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(new TextDecoder().decode(bytes)).toContain(`O004,李四,市区分局,1,0.80,2400.00,1,\r\n`);
 
-    const late = await pageRequest(t, 'POST', `${loc}/adjustments`, { session: hr2, form: { officerCode: 'O001', toTier: '1', reason: 'x' } });
+    const late = await followRedirect(t, await pageRequest(t, 'POST', `${loc}/adjustments`, { session: hr2, form: { officerCode: 'O001', toTier: '1', reason: 'x' } }), hr2);
     expect(late.status).toBe(409);
-    expect((await pageRequest(t, 'POST', `${loc}/recompute`, { session: hr1, form: {} })).status).toBe(409);
+    expect((await followRedirect(t, await pageRequest(t, 'POST', `${loc}/recompute`, { session: hr1, form: {} }), hr1)).status).toBe(409);
     void runId;
   });
 
@@ -105,14 +108,14 @@ describe('HR console pages', () => {
     const { t, hr1, hr2 } = await setup();
     const loc = (await pageRequest(t, 'POST', '/hr/runs', { session: hr1, form: { period: '2026Q3' } })).headers.get('location')!;
     const long = 'x'.repeat(2001);
-    const propose = await pageRequest(t, 'POST', `${loc}/adjustments`, { session: hr1, form: { officerCode: 'O004', toTier: '1', reason: long }, headers: en });
+    const propose = await followRedirect(t, await pageRequest(t, 'POST', `${loc}/adjustments`, { session: hr1, form: { officerCode: 'O004', toTier: '1', reason: long }, headers: en }), hr1, en);
     expect(propose.status).toBe(400);
     expect(await propose.text()).toContain('<code>reason</code>');
     expect(await t.db.all(sql`select id from adjustments`)).toEqual([]);
 
     await pageRequest(t, 'POST', `${loc}/adjustments`, { session: hr1, form: { officerCode: 'O004', toTier: '1', reason: 'Test reason' } });
     const [adj] = await t.db.all<{ id: string }>(sql`select id from adjustments`);
-    const decide = await pageRequest(t, 'POST', `/hr/adjustments/${adj!.id}/decision`, { session: hr2, form: { decision: 'approve', reason: long }, headers: en });
+    const decide = await followRedirect(t, await pageRequest(t, 'POST', `/hr/adjustments/${adj!.id}/decision`, { session: hr2, form: { decision: 'approve', reason: long }, headers: en }), hr2, en);
     expect(decide.status).toBe(400);
     expect(await decide.text()).toContain('<code>reason</code>');
     expect((await t.db.all<{ status: string }>(sql`select status from adjustments`))[0]!.status).toBe('pending');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { makeTestApp } from '../support/app.js';
-import { pageRequest, signIn } from '../support/pages.js';
+import { followRedirect, pageRequest, signIn } from '../support/pages.js';
 import { seedGrading, standardFixture } from '../support/grading.js';
 
 type Json = Record<string, any>;
@@ -45,17 +46,31 @@ describe('run pages: publish confirmation, discard, corrections and history', ()
     const confirm = await (await pageRequest(t, 'GET', `/hr/runs/${run.id}/publish`, { session: sessions.hr2, headers: zh })).text();
     expect(confirm).not.toContain('name="confirm"');
     expect(confirm).toContain('季度进行中计算的临时批次不能发布。');
-    const forced = await pageRequest(t, 'POST', `/hr/runs/${run.id}/publish`, { session: sessions.hr2, form: { confirm: 'yes' }, headers: zh });
+    const forced = await followRedirect(t, await pageRequest(t, 'POST', `/hr/runs/${run.id}/publish`, { session: sessions.hr2, form: { confirm: 'yes' }, headers: zh }), sessions.hr2, zh);
     expect(forced.status).toBe(409);
     expect(await forced.text()).toContain('季度进行中计算的临时批次不能发布。');
     const page = await (await pageRequest(t, 'GET', `/hr/runs/${run.id}`, { session: sessions.hr1, headers: zh })).text();
     expect(page).toContain('临时（季度进行中）');
 
-    const future = await pageRequest(t, 'POST', '/hr/runs', { session: sessions.hr1, form: { period: '2027Q1' }, headers: zh });
+    const futurePost = await pageRequest(t, 'POST', '/hr/runs', { session: sessions.hr1, form: { period: '2027q1' }, headers: zh });
+    expect(futurePost.headers.get('location')).toBe('/hr#period');
+    const future = await followRedirect(t, futurePost, sessions.hr1, zh);
     expect(future.status).toBe(400);
-    expect(await future.text()).toContain('该季度尚未开始，不能评定。');
+    const futureHtml = await future.text();
+    expect(futureHtml).toContain('该季度尚未开始，不能评定。');
+    expect(futureHtml).toContain('value="2027q1"');
+    // Not a quarter: the project's own words for the period field, not the browser's pattern message.
+    const typo = await followRedirect(t, await pageRequest(t, 'POST', '/hr/runs', { session: sessions.hr1, form: { period: '2026Q5' }, headers: zh }), sessions.hr1, zh);
+    expect(await typo.text()).toContain('请填写季度，例如 2026Q3（也可写 2026q3 或 2026-Q3）');
 
-    const gone = await pageRequest(t, 'POST', `/hr/runs/${run.id}/discard`, { session: sessions.hr1, form: { reason: '季度未结束' } });
+    // Discarding asks first: without the confirmation nothing happens and the form says why.
+    const unconfirmed = await pageRequest(t, 'POST', `/hr/runs/${run.id}/discard`, { session: sessions.hr1, form: { reason: '季度未结束' } });
+    expect(unconfirmed.headers.get('location')).toBe(`/hr/runs/${run.id}`);
+    const asked = await followRedirect(t, unconfirmed, sessions.hr1);
+    expect(asked.status).toBe(400);
+    expect(await asked.text()).toMatch(/id="discard-confirm-error">作废前请勾选确认/);
+    expect((await t.db.all<{ status: string }>(sql`select status from grading_runs where id = ${run.id}`))[0]!.status).toBe('computed');
+    const gone = await pageRequest(t, 'POST', `/hr/runs/${run.id}/discard`, { session: sessions.hr1, form: { reason: '季度未结束', confirm: 'yes' } });
     expect(gone.status).toBe(303);
     const after = await (await pageRequest(t, 'GET', gone.headers.get('location')!, { session: sessions.hr1, headers: zh })).text();
     expect(after).toContain('本批次已作废。');

@@ -115,9 +115,18 @@ describe('starting a run', () => {
     expect((await start(t, hr1)).inputDigest).toBe(c.inputDigest);
   });
 
+  it('reads the period as a person types it (2026-q3) and answers with the one spelling, 2026Q3', async () => {
+    const { t, hr1 } = await setup();
+    const run = await start(t, hr1, { period: '2026-q3' });
+    const got = await body(await t.call('GET', `/api/v1/grading-runs/${run.id}`, { token: hr1 }));
+    expect(got).toMatchObject({ id: run.id, period: '2026Q3' });
+    const listed = await body(await t.call('GET', '/api/v1/grading-runs?period=2026q3', { token: hr1 }));
+    expect(listed.items.map((r: Json) => r.id)).toContain(run.id);
+  });
+
   it('validates the period and the policy, naming the field', async () => {
     const { t, hr1 } = await setup();
-    const bad = await t.call('POST', '/api/v1/grading-runs', { token: hr1, json: { period: '2026-Q3' } });
+    const bad = await t.call('POST', '/api/v1/grading-runs', { token: hr1, json: { period: '2026-Q7' } });
     expect(bad.status).toBe(400);
     expect((await body(bad)).errors).toEqual([{ path: 'period', message: 'expected YYYYQn' }]);
 

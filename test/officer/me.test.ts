@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { pageRequest, signIn } from '../support/pages.js';
+import { followRedirect, pageRequest, signIn } from '../support/pages.js';
 import { officerWorld } from '../support/officer.js';
 import { decisionsFor } from '../support/oversight.js';
 
@@ -170,34 +170,56 @@ describe('/me/decisions: record, receipt, amend, list', () => {
 
   it('re-renders the form with field errors and keeps what was typed', async () => {
     const w = await officerWorld();
-    const noAmount = await pageRequest(w.t, 'POST', '/me/decisions', { session: w.officer, form: form({ amount: '' }), headers: en });
+    const posted = await pageRequest(w.t, 'POST', '/me/decisions', { session: w.officer, form: form({ amount: '' }), headers: en });
+    // A refused form goes back to its own page (post, redirect, get), where a refresh posts nothing.
+    expect(posted.status).toBe(303);
+    expect(posted.headers.get('location')).toBe('/me/decisions/new');
+    const noAmount = await followRedirect(w.t, posted, w.officer, en);
     expect(noAmount.status).toBe(400);
     const html = await noAmount.text();
-    expect(html).toContain('<code>amount</code>');
+    expect(html).toContain('<p class="error field-error" id="dec-amount-error">This type of decision needs an amount</p>');
+    expect(html).toMatch(/id="dec-amount"[^>]*aria-describedby="dec-amount-hint dec-amount-error" aria-invalid="true"/);
+    expect(await (await pageRequest(w.t, 'GET', '/me/decisions/new', { session: w.officer, headers: en })).text()).not.toContain('id="dec-amount-error"');
     expect(html).toContain('Turnover assessed from three months of invoices.');
     expect(html).toContain('value="O001, O002"');
 
-    const nan = await pageRequest(w.t, 'POST', '/me/decisions', { session: w.officer, form: form({ amount: 'lots' }), headers: en });
+    const nan = await followRedirect(w.t, await pageRequest(w.t, 'POST', '/me/decisions', { session: w.officer, form: form({ amount: 'lots' }), headers: en }), w.officer, en);
     expect(nan.status).toBe(400);
-    expect(await nan.text()).toContain('must be a number');
+    expect(await nan.text()).toContain('id="dec-amount-error">The amount is a number, 0 or more');
 
-    const unknown = await pageRequest(w.t, 'POST', '/me/decisions', { session: w.officer, form: form({ taxpayerCode: 'NOPE' }), headers: en });
+    const unknown = await followRedirect(w.t, await pageRequest(w.t, 'POST', '/me/decisions', { session: w.officer, form: form({ taxpayerCode: 'NOPE' }), headers: en }), w.officer, en);
     expect(unknown.status).toBe(400);
-    expect(await unknown.text()).toContain('no taxpayer NOPE');
+    expect(await unknown.text()).toContain('id="dec-taxpayer-error">There is no taxpayer NOPE');
 
     // The decider types no votes: the form has no panel to fill in, and a made-up field changes nothing.
     const blank = await (await pageRequest(w.t, 'GET', '/me/decisions/new', { session: w.officer, headers: en })).text();
     expect(blank).not.toContain('reviewer_vote');
     expect(blank).toContain('name="investigators"');
-    const unknownInvestigator = await pageRequest(w.t, 'POST', '/me/decisions', { session: w.officer, form: form({ investigators: 'X404' }), headers: en });
+    const unknownInvestigator = await followRedirect(w.t, await pageRequest(w.t, 'POST', '/me/decisions', { session: w.officer, form: form({ investigators: 'X404' }), headers: en }), w.officer, en);
     expect(unknownInvestigator.status).toBe(400);
-    expect(await unknownInvestigator.text()).toContain('no officer X404');
+    expect(await unknownInvestigator.text()).toContain('id="dec-investigators-error">There is no officer X404');
 
-    const xss = await pageRequest(w.t, 'POST', '/me/decisions', { session: w.officer, form: form({ amount: '', justification: '<script>alert(1)</script>' }), headers: en });
+    const xss = await followRedirect(w.t, await pageRequest(w.t, 'POST', '/me/decisions', { session: w.officer, form: form({ amount: '', justification: '<script>alert(1)</script>' }), headers: en }), w.officer, en);
     expect(xss.status).toBe(400);
     const xssHtml = await xss.text();
     expect(xssHtml).not.toContain('<script>alert(1)</script>');
     expect(xssHtml).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+
+    // Every error at once, the schema's and the rules' and the references', each tied to its field.
+    const all = await followRedirect(
+      w.t,
+      await pageRequest(w.t, 'POST', '/me/decisions', { session: w.officer, form: form({ amount: '', justification: ' ', decidedAt: '2099-01-01', taxpayerCode: 'NOPE', investigators: 'O001 O001' }) }),
+      w.officer,
+    );
+    const allHtml = await all.text();
+    for (const id of ['dec-amount', 'dec-justification', 'dec-decided', 'dec-taxpayer', 'dec-investigators']) {
+      expect(allHtml).toContain(`id="${id}-error"`);
+      expect(allHtml).toContain(`<a href="#${id}">`);
+      expect(allHtml).toMatch(new RegExp(`id="${id}"[^>]*aria-invalid="true"`));
+    }
+    expect(allHtml).toContain('决定日期不能晚于今天');
+    expect(allHtml).toContain('O001 填写了两次');
+    expect(allHtml).toContain('value="O001 O001"');
 
     const noCsrf = await pageRequest(w.t, 'POST', '/me/decisions', { session: w.officer, form: form(), csrf: false });
     expect(noCsrf.status).toBe(403);
@@ -215,9 +237,11 @@ describe('/me/decisions: record, receipt, amend, list', () => {
     expect(detail).toContain('value="19800"');
 
     const amend = { amount: '21000', threshold: '', violationType: '', justification: 'Corrected after the March invoices arrived.', decidedAt: '2026-10-10', investigators: 'O001', amendReason: 'March invoices were missing.' };
-    const noReason = await pageRequest(w.t, 'POST', `/me/decisions/${origId}/amend`, { session: w.officer, form: { ...amend, amendReason: '' }, headers: en });
+    const noReasonPost = await pageRequest(w.t, 'POST', `/me/decisions/${origId}/amend`, { session: w.officer, form: { ...amend, amendReason: '' }, headers: en });
+    expect(noReasonPost.headers.get('location')).toBe(`/me/decisions/${origId}#amend`);
+    const noReason = await followRedirect(w.t, noReasonPost, w.officer, en);
     expect(noReason.status).toBe(400);
-    expect(await noReason.text()).toContain('<code>amendReason</code>');
+    expect(await noReason.text()).toContain('id="dec-amend-reason-error">Give the reason for the amendment');
 
     const res = await pageRequest(w.t, 'POST', `/me/decisions/${origId}/amend`, { session: w.officer, form: amend });
     expect(res.status).toBe(303);
@@ -232,7 +256,7 @@ describe('/me/decisions: record, receipt, amend, list', () => {
     const orig = await (await pageRequest(w.t, 'GET', `/me/decisions/${origId}`, { session: w.officer, headers: en })).text();
     expect(orig).toContain(`Amended by ${newId}`);
     expect(orig).not.toContain(`action="/me/decisions/${origId}/amend"`);
-    const again = await pageRequest(w.t, 'POST', `/me/decisions/${origId}/amend`, { session: w.officer, form: amend, headers: en });
+    const again = await followRedirect(w.t, await pageRequest(w.t, 'POST', `/me/decisions/${origId}/amend`, { session: w.officer, form: amend, headers: en }), w.officer, en);
     expect(again.status).toBe(409);
     expect(await again.text()).toContain('already amended');
   });
@@ -278,7 +302,7 @@ describe('/me: who may use it', () => {
     const appeal = await pageRequest(w.t, 'POST', `/me/appeals/${w.publishedRun}`, { session: sup, form: { reason: 'x' }, headers: en });
     expect(appeal.status).toBe(403);
     expect(await appeal.text()).toContain('This needs one of the roles: officer');
-    const record = await pageRequest(w.t, 'POST', '/me/decisions', { session: sup, form: { type: 'deferral', taxpayerCode: 'TP-A', justification: 'x', decidedAt: '2026-10-01' }, headers: en });
+    const record = await followRedirect(w.t, await pageRequest(w.t, 'POST', '/me/decisions', { session: sup, form: { type: 'deferral', taxpayerCode: 'TP-A', justification: 'x', decidedAt: '2026-10-01' }, headers: en }), sup, en);
     expect(record.status).toBe(403);
     expect((await pageRequest(w.t, 'GET', '/me/decisions', { session: sup })).status).toBe(200);
 

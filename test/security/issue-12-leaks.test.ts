@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { seedGrading, standardFixture } from '../support/grading.js';
 import { goodForm, postForm } from '../support/feedback.js';
-import { pageRequest, signIn } from '../support/pages.js';
+import { followRedirect, pageRequest, signIn } from '../support/pages.js';
 import { runScheduled } from '../../src/scheduled.js';
 import { defaultPolicy } from '../../scoring/policy.js';
 
@@ -64,7 +64,8 @@ describe('issue 12: an HR user linked to an officer record acts on their own cas
     const [o9] = await t.db.all<{ tier: number }>(sql`select tier from grading_results where run_id = ${r.id} and officer_code = 'O009'`);
     const adj = (await (await t.call('POST', `/api/v1/grading-runs/${r.id}/adjustments`, { token: hr1, json: { officerCode: 'O009', toTier: o9!.tier === 5 ? 4 : o9!.tier + 1, reason: 'raise' } })).json()) as Json;
     expect((await t.call('POST', `/api/v1/adjustments/${adj.id}/decision`, { token: hr2, json: { decision: 'approve', reason: 'fine by me' } })).status).toBe(403);
-    const page = await pageRequest(t, 'POST', `/hr/adjustments/${adj.id}/decision`, { session: await signIn(t, hr2), form: { decision: 'approve', reason: '同意' } });
+    const s2 = await signIn(t, hr2);
+    const page = await followRedirect(t, await pageRequest(t, 'POST', `/hr/adjustments/${adj.id}/decision`, { session: s2, form: { decision: 'approve', reason: '同意' } }), s2);
     expect(page.status).toBe(403);
     expect(await page.text()).toContain('按照回避规定，任何人不得处理或查看与本人有关的事项');
     expect(await t.db.all(sql`select id from decisions where decider_code = 'O009' and subject_officer_code = 'O009'`)).toEqual([]);

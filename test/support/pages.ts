@@ -48,3 +48,14 @@ export async function pageRequest(
   }
   return t.app.request(path, { method, headers, body });
 }
+
+/**
+ * Follows a page POST's `303` as a browser does: GET the `Location` with the session and the
+ * cookies the answer set (the sealed `flash` a refused form or a new token rides on).
+ */
+export async function followRedirect(t: TestApp, res: Response, session: PageSession, headers: Record<string, string> = {}): Promise<Response> {
+  if (res.status !== 303) throw new Error(`expected a 303, got ${res.status}: ${await res.text()}`);
+  const set = res.headers.getSetCookie().map((c) => c.split(';')[0]!).filter((c) => !/=$/.test(c));
+  const location = res.headers.get('location')!;
+  return pageRequest(t, 'GET', location, { session, headers: { ...headers, ...(set.length ? { cookie: set.join('; ') } : {}) } });
+}
