@@ -89,6 +89,7 @@ async function ok<T = Record<string, unknown>>(method: string, path: string, tok
 
 let n = 0;
 const next = () => ++n;
+let targets = 0;
 
 /** A computed run of 2026Q3 by the maker. */
 const computedRun = async () => (await ok<{ id: string }>('POST', '/api/v1/grading-runs', maker, { period: '2026Q3' })).id;
@@ -146,6 +147,17 @@ const world = {
     await t.db.insert(taxpayers).values({ code, name: 'To be erased', category: 'individual' });
     return code;
   },
+  /** A fresh intake user to act on (deactivate, change the role of). */
+  async freshUser() {
+    // A counter of its own: `next()` also numbers the quarters of published runs.
+    return (await ok<{ id: string }>('POST', '/api/v1/users', t.adminToken, { username: `lu-target-${++targets}`, role: 'intake' })).id;
+  },
+  /** A fresh user the admin has deactivated. */
+  async disabledUser() {
+    const id = await world.freshUser();
+    await ok('POST', `/api/v1/users/${id}/deactivate`, t.adminToken, { reason: 'fixture' });
+    return id;
+  },
   async victimToken() {
     const u = await ok<{ tokenId: string }>('POST', '/api/v1/users', t.adminToken, { username: `lu-victim-${next()}`, role: 'intake' });
     return u.tokenId;
@@ -162,6 +174,10 @@ const table: Record<string, Line> = {
   'POST /api/v1/users/{id}/tokens': { request: (w) => ({ path: `/api/v1/users/${w.userId}/tokens`, body: {} }), expect: only(['admin'], 201) },
   // Anyone may revoke a token of their own; another user's only an admin.
   'POST /api/v1/tokens/{id}/revoke': { request: async (w) => ({ path: `/api/v1/tokens/${await w.victimToken()}/revoke` }), expect: only(['admin'], 200) },
+  'GET /api/v1/users': { request: () => ({ path: '/api/v1/users?q=lu-&status=active' }), expect: only(['admin'], 200) },
+  'POST /api/v1/users/{id}/deactivate': { request: async (w) => ({ path: `/api/v1/users/${await w.freshUser()}/deactivate`, body: { reason: 'matrix' } }), expect: only(['admin'], 200) },
+  'POST /api/v1/users/{id}/reactivate': { request: async (w) => ({ path: `/api/v1/users/${await w.disabledUser()}/reactivate`, body: { reason: 'matrix' } }), expect: only(['admin'], 200) },
+  'POST /api/v1/users/{id}/role': { request: async (w) => ({ path: `/api/v1/users/${await w.freshUser()}/role`, body: { role: 'hr', reason: 'matrix' } }), expect: only(['admin'], 200) },
   'GET /api/v1/me': { request: () => ({ path: '/api/v1/me' }), expect: only('all', 200) },
   // O-SUBJ's workload: their own pay's inputs.
   'POST /api/v1/import': { request: () => ({ path: '/api/v1/import', body: { workload: [{ officerCode: SUBJ, period: '2026Q2', kind: 'key_taxpayer', count: 3 }] } }), expect: only(['hr'], 200, { own: 403 }) },
@@ -180,6 +196,7 @@ const table: Record<string, Line> = {
   // Maker-checker: none of the callers computed it, so every HR caller may publish.
   'POST /api/v1/grading-runs/{id}/publish': { request: async () => ({ path: `/api/v1/grading-runs/${(await ok<{ id: string }>('POST', '/api/v1/grading-runs', maker, { period: shiftPeriod('2015Q1', next()) })).id}/publish` }), expect: only(['hr'], 200) },
   'GET /api/v1/grading-runs/{id}/export.csv': { request: (w) => ({ path: `/api/v1/grading-runs/${w.publishedRun}/export.csv` }), expect: only(['hr'], 200) },
+  'GET /api/v1/grading-runs/{id}/provisional.csv': { request: (w) => ({ path: `/api/v1/grading-runs/${w.computedRun}/provisional.csv` }), expect: only(['hr'], 200) },
   'POST /api/v1/grading-runs/{id}/adjustments': {
     request: async () => {
       const run = await computedRun();
