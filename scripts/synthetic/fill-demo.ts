@@ -20,6 +20,7 @@ import { defaultConfig, type AppConfig } from '../../src/core/config.js';
 import { fixedClock } from '../../src/core/clock.js';
 import type { Actor, AuditSigner, Ctx } from '../../src/core/context.js';
 import { createUser, issueUserToken } from '../../src/auth/users.js';
+import { deactivateUser } from '../../src/auth/admin-users.js';
 import { importData } from '../../src/imports/import.js';
 import { issueInvitation } from '../../src/feedback/invitations.js';
 import { recordDecision } from '../../src/decisions/record.js';
@@ -138,6 +139,10 @@ export async function fillDemo(opts: FillOptions): Promise<FillResult> {
   const hr1 = await make('hr.wang', 'hr');
   const hr2 = await make('hr.li', 'hr');
   await make('intake.hall', 'intake');
+  // A retired self-service kiosk's intake user, deactivated with a reason (ADR 0091): /admin lists
+  // it as disabled (search status=disabled), its token is refused, the audit log says why.
+  const kiosk = await make('intake.kiosk', 'intake');
+  if (kiosk.kind === 'user') await deactivateUser({ ctx: ctxOf(admin), input: { id: kiosk.userId, reason: '自助终端已撤除 kiosk retired' } });
   const staff: DemoStaff[] = [
     { username: 'admin', role: 'admin', officerCode: null, label: 'users and tokens' },
     { username: 'hr.wang', role: 'hr', officerCode: null, label: 'imports, grading runs, adjustments (requests)' },
