@@ -13,7 +13,7 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 
 /** The filter fields, as query parameters of the API and of `/hr/runs/{id}`. */
 export const resultFilterShape = {
-  unitCode: text(64).optional().openapi({ description: 'Only officers of this unit (as at the run).' }),
+  unit: text(64).optional().openapi({ description: 'Only officers of this unit (as at the run).' }),
   team: text(64).optional().openapi({ description: 'Only officers of this team (as at the run).' }),
   tier: z.coerce.number().int().min(1).max(9).optional().openapi({ description: 'Only officers at this effective tier (after corrections).' }),
   status: z.enum(['graded', 'not_graded']).optional(),
@@ -35,7 +35,7 @@ export const effectiveColumn = (column: 'to_tier' | 'payout', own: typeof gradin
 /** The condition of a filter on one run's results; every field is optional and they all apply. */
 export function resultFilterWhere(runId: string, f: ResultFilter = {}): SQL {
   const parts: (SQL | undefined)[] = [eq(gradingResults.runId, runId)];
-  if (f.unitCode) parts.push(sql`${resultUnit} = ${f.unitCode}`);
+  if (f.unit) parts.push(sql`${resultUnit} = ${f.unit}`);
   if (f.team) parts.push(sql`${resultTeam} = ${f.team}`);
   if (f.tier !== undefined) parts.push(sql`${effectiveColumn('to_tier', gradingResults.tier)} = ${f.tier}`);
   if (f.status) parts.push(eq(gradingResults.status, f.status));

@@ -111,8 +111,8 @@ export async function myGrades({ ctx }: { ctx: Ctx }) {
 
 /** The filter fields of an input, checked by the one schema (400 naming the field). */
 function parseFilter(input: Partial<Record<keyof ResultFilter, unknown>>): ResultFilter {
-  const { unitCode, team, tier, status, q } = input;
-  return parseInput(resultFilterSchema, { unitCode, team, tier, status, q });
+  const { unit, team, tier, status, q } = input;
+  return parseInput(resultFilterSchema, { unit, team, tier, status, q });
 }
 
 const sortColumns = {

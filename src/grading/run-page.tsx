@@ -41,7 +41,7 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
   let filterError: ApiError | undefined;
   const filtered = browse(view.filter).catch((e: unknown) => {
     filterError = formRefusal(c, e);
-    return browse({ unitCode: undefined, team: undefined, tier: undefined, status: undefined, q: undefined });
+    return browse({ unit: undefined, team: undefined, tier: undefined, status: undefined, q: undefined });
   });
   const [results, facets, bins, usage, adjustments, names, siblings, fixes, history] = await Promise.all([
     filtered,

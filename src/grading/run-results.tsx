@@ -32,7 +32,7 @@ export function resultsView(c: PageContext): ResultsView {
     dir: q('dir') === 'desc' ? 'desc' : 'asc',
     page: Math.max(0, Math.floor(Number(q('page') ?? 0)) || 0),
     size: (PAGE_SIZES as readonly number[]).includes(sizeQ) ? sizeQ : DEFAULT_SIZE,
-    filter: { unitCode: q('unitCode'), team: q('team'), tier: q('tier'), status: q('status'), q: q('q') },
+    filter: { unit: q('unit'), team: q('team'), tier: q('tier'), status: q('status'), q: q('q') },
   };
 }
 
@@ -65,10 +65,10 @@ export function ResultsFilterForm(props: { t: Translate; base: string; view: Res
         </div>
         <div>
           <label for="f-unit">{t('officer.unit')}</label>
-          <select id="f-unit" name="unitCode">
+          <select id="f-unit" name="unit">
             <option value="">{t('filter.all')}</option>
             {facets.units.map((u) => (
-              <option value={u.code} selected={f.unitCode === u.code}>
+              <option value={u.code} selected={f.unit === u.code}>
                 {u.name}
               </option>
             ))}

@@ -38,7 +38,7 @@ describe('results tools in a browser', () => {
     // Search case-insensitively and choose a unit, with the form.
     await page.fill('#f-q', 'OFFICER');
     await page.selectOption('#f-unit', 'U-COUNTY');
-    await Promise.all([page.waitForURL(/unitCode=U-COUNTY/), page.click('form.results-filter button[type=submit]')]);
+    await Promise.all([page.waitForURL(/unit=U-COUNTY/), page.click('form.results-filter button[type=submit]')]);
     const rows = () => page.locator('tbody tr[data-officer]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-officer')));
     expect((await rows()).sort()).toEqual(['O009', 'O010', 'O011', 'O012']);
     expect(new URL(page.url()).searchParams.get('q')).toBe('OFFICER');
@@ -48,7 +48,7 @@ describe('results tools in a browser', () => {
     await Promise.all([page.waitForURL(/sort=code/), page.click('th a[href*="sort=code"]')]);
     expect(await rows()).toEqual(['O009', 'O010', 'O011', 'O012']);
     const sorted = new URL(page.url()).searchParams;
-    expect([sorted.get('unitCode'), sorted.get('q')]).toEqual(['U-COUNTY', 'OFFICER']);
+    expect([sorted.get('unit'), sorted.get('q')]).toEqual(['U-COUNTY', 'OFFICER']);
 
     // On a phone the filters stack and the page does not overflow sideways.
     await page.setViewportSize({ width: 390, height: 844 });

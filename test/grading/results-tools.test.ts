@@ -34,8 +34,8 @@ describe('results filters and search (API)', () => {
   it('filters by unit, team, status and effective tier, and searches code or name case-insensitively', async () => {
     const { t, hr1, runId } = await setup();
     const base = `/api/v1/grading-runs/${runId}/results`;
-    expect(await codes(t, hr1, `${base}?unitCode=U-COUNTY`)).toEqual(['O009', 'O010', 'O011', 'O012']);
-    expect(await codes(t, hr1, `${base}?unitCode=U-CITY&team=service`)).toEqual(['O001', 'O004', 'O007']);
+    expect(await codes(t, hr1, `${base}?unit=U-COUNTY`)).toEqual(['O009', 'O010', 'O011', 'O012']);
+    expect(await codes(t, hr1, `${base}?unit=U-CITY&team=service`)).toEqual(['O001', 'O004', 'O007']);
     expect(await codes(t, hr1, `${base}?status=not_graded`)).toEqual(['O012']);
     expect(await codes(t, hr1, `${base}?q=OFFICER%201`)).toEqual(['O001', 'O010', 'O011', 'O012']);
     expect(await codes(t, hr1, `${base}?q=o00`)).toEqual(['O001', 'O002', 'O003', 'O004', 'O005', 'O006', 'O007', 'O008', 'O009']);
@@ -48,9 +48,9 @@ describe('results filters and search (API)', () => {
     expect(await codes(t, hr1, `${base}?tier=${tier}`)).toEqual(byTier.filter((r) => r.tier === tier).map((r) => r.officer_code));
 
     // Filters and the cursor together: every page stays inside the filter.
-    const first = (await (await t.call('GET', `${base}?unitCode=U-CITY&limit=3`, { token: hr1 })).json()) as Json;
+    const first = (await (await t.call('GET', `${base}?unit=U-CITY&limit=3`, { token: hr1 })).json()) as Json;
     expect(first.items.map((i: Json) => i.officerCode)).toEqual(['O001', 'O002', 'O003']);
-    expect(await codes(t, hr1, `${base}?unitCode=U-CITY&limit=3&cursor=${first.nextCursor}`)).toEqual(['O004', 'O005', 'O006']);
+    expect(await codes(t, hr1, `${base}?unit=U-CITY&limit=3&cursor=${first.nextCursor}`)).toEqual(['O004', 'O005', 'O006']);
   });
 
   it('refuses a bad filter with a 400 naming it', async () => {
@@ -69,11 +69,11 @@ describe('results filters and search (console)', () => {
     const { t, hr1, runId } = await setup();
     const s = await signIn(t, hr1);
     const loc = `/hr/runs/${runId}`;
-    const html = await (await pageRequest(t, 'GET', `${loc}?sort=code&dir=asc&unitCode=U-COUNTY&q=officer`, { session: s, headers: en })).text();
+    const html = await (await pageRequest(t, 'GET', `${loc}?sort=code&dir=asc&unit=U-COUNTY&q=officer`, { session: s, headers: en })).text();
     expect([...html.matchAll(/<tr data-officer="([^"]+)"/g)].map((m) => m[1])).toEqual(['O009', 'O010', 'O011', 'O012']);
     expect(html).toContain('1–4 of 4');
     // The sort link keeps the filters; the form keeps the sort and shows the chosen values.
-    expect(html).toContain(`href="${loc}?sort=composite&amp;dir=desc&amp;unitCode=U-COUNTY&amp;q=officer"`);
+    expect(html).toContain(`href="${loc}?sort=composite&amp;dir=desc&amp;unit=U-COUNTY&amp;q=officer"`);
     expect(html).toMatch(/<option value="U-COUNTY" selected="">县局<\/option>/);
     expect(html).toMatch(/id="f-q"[^>]*value="officer"/);
 
@@ -95,7 +95,7 @@ describe('results filters and search (console)', () => {
     const s = await signIn(t, hr1);
     const loc = `/hr/runs/${runId}`;
     // Only sizes the console offers are taken: 3 is not one, so the default (50) applies.
-    const html = await (await pageRequest(t, 'GET', `${loc}?sort=code&dir=asc&size=3&unitCode=U-CITY`, { session: s, headers: en })).text();
+    const html = await (await pageRequest(t, 'GET', `${loc}?sort=code&dir=asc&size=3&unit=U-CITY`, { session: s, headers: en })).text();
     expect(html).toContain('1–8 of 8');
     expect(html).not.toContain('size=3');
   });
@@ -161,7 +161,7 @@ describe('bulk print', () => {
     // The not-graded reason in words, not the engine's code.
     expect(html).toMatch(/active \d+ days in the quarter, fewer than the 45 needed/);
 
-    const county = await (await pageRequest(t, 'GET', `/hr/runs/${runId}/reports?unitCode=U-COUNTY`, { session: s, headers: en })).text();
+    const county = await (await pageRequest(t, 'GET', `/hr/runs/${runId}/reports?unit=U-COUNTY`, { session: s, headers: en })).text();
     expect([...county.matchAll(/<article class="report" data-officer="([^"]+)"/g)].map((m) => m[1])).toEqual(['O009', 'O010', 'O011', 'O012']);
 
     const officer = await signIn(t, await t.userToken('officer', { officerCode: 'O001' }));
