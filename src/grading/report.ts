@@ -64,22 +64,10 @@ export interface FeedbackAverages {
 
 /** Per-dimension means of an officer's accepted responses of a period (one aggregate row). */
 export async function feedbackAverages(ctx: Ctx, officerCode: string, period: string): Promise<FeedbackAverages> {
-  const [row] = await ctx.db
-    .select({
-      n: sql<number>`count(*)`,
-      professionalism: sql<number>`avg(${feedbackResponses.professionalism})`,
-      attitude: sql<number>`avg(${feedbackResponses.attitude})`,
-      efficiency: sql<number>`avg(${feedbackResponses.efficiency})`,
-      integrity: sql<number>`avg(${feedbackResponses.integrity})`,
-    })
-    .from(feedbackResponses)
-    .where(and(eq(feedbackResponses.officerCode, officerCode), eq(feedbackResponses.period, period), eq(feedbackResponses.status, 'accepted')));
-  const n = Number(row?.n ?? 0);
-  if (n < MIN_RESPONSES_FOR_AVERAGES) return { n, means: null };
-  return { n, means: { professionalism: row!.professionalism, attitude: row!.attitude, efficiency: row!.efficiency, integrity: row!.integrity } };
+  return (await feedbackAveragesByOfficer(ctx, period, [officerCode])).get(officerCode)!;
 }
 
-/** `feedbackAverages` for many officers of one period at once (the bulk print): one grouped aggregate. */
+/** Per-dimension means for many officers of one period at once (the bulk print; one officer: `feedbackAverages`), one grouped aggregate. */
 export async function feedbackAveragesByOfficer(ctx: Ctx, period: string, officerCodes: string[]): Promise<Map<string, FeedbackAverages>> {
   const out = new Map<string, FeedbackAverages>(officerCodes.map((code) => [code, { n: 0, means: null }]));
   if (officerCodes.length === 0) return out;
