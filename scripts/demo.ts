@@ -76,7 +76,8 @@ async function main() {
   for (const [path, what] of [
     ['/', 'home'],
     ['/login', 'sign in with a token'],
-    ['/hr', 'HR console: grading runs, adjustments, publish, export, corrections'],
+    ['/hr', 'HR console: grading runs, adjustments, publish, export, corrections; on a run: filters, search, provisional export, print all reports'],
+    ['/admin', 'admin: find users, deactivate / reactivate, change a role (intake.kiosk is deactivated)'],
     ['/hr/annual', 'annual review (年度考核): the year graded, published, appealed'],
     ['/flags', 'supervisor flag queue; open a flag: why it was raised, in plain words, and its chart'],
     ['/me/reviews', 'officer: review panels waiting for your vote; /me: a flag waiting for your answer'],

@@ -10,6 +10,7 @@ import type { Db } from '../../db/client.js';
 import * as schema from '../../db/schema.js';
 import type { Actor, Ctx } from '../../src/core/context.js';
 import { createUser } from '../../src/auth/users.js';
+import { deactivateUser } from '../../src/auth/admin-users.js';
 import { importData } from '../../src/imports/import.js';
 import type { Bureau, DecisionEvent } from './bureau.js';
 import { hrOfficerCode } from './demo-separation.js';
@@ -77,6 +78,10 @@ export async function castDemo(opts: {
   const hr1 = await make('hr.wang', 'hr');
   const hr2 = await make('hr.li', 'hr');
   await make('intake.hall', 'intake');
+  // A retired self-service kiosk's intake user, deactivated with a reason (ADR 0091): /admin lists
+  // it as disabled (search status=disabled), its token is refused, the audit log says why.
+  const kiosk = await make('intake.kiosk', 'intake');
+  if (kiosk.kind === 'user') await deactivateUser({ ctx: ctxOf(admin), input: { id: kiosk.userId, reason: '自助终端已撤除 kiosk retired' } });
   const staff: DemoStaff[] = [
     { username: 'admin', role: 'admin', officerCode: null, label: 'users and tokens' },
     { username: 'hr.wang', role: 'hr', officerCode: null, label: 'imports, grading runs, adjustments (requests)' },

@@ -1,5 +1,7 @@
-import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
-import { tokens, users } from '../../db/schema.js';
+import { and, asc, eq, gt, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { z } from '@hono/zod-openapi';
+import { roles, tokens, users } from '../../db/schema.js';
+import { parseInput, type Unchecked } from '../core/validate.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { notFound } from '../core/errors.js';
 import { keyset } from '../core/pagination.js';
@@ -17,12 +19,42 @@ export interface UserSummary {
 
 const byUsername = keyset('asc', [users.username], (u: { username: string }) => [u.username]);
 
+/** The search of the user list: part of the username or officer code (case-insensitive), a role, active or deactivated. */
+export const userFilterShape = {
+  q: z.string().trim().min(1).max(64).optional().openapi({ description: 'Part of the username or the linked officer code, case-insensitive.' }),
+  role: z.enum(roles).optional(),
+  status: z.enum(['active', 'disabled']).optional(),
+};
+const userFilterSchema = z.object(userFilterShape);
+export type UserFilter = z.output<typeof userFilterSchema>;
+
+function userFilterWhere(f: UserFilter): SQL | undefined {
+  const needle = f.q?.toLowerCase();
+  return and(
+    needle ? sql`(instr(lower(${users.username}), ${needle}) > 0 or instr(lower(coalesce(${users.officerCode}, '')), ${needle}) > 0)` : undefined,
+    f.role ? eq(users.role, f.role) : undefined,
+    f.status === 'active' ? isNull(users.disabledAt) : f.status === 'disabled' ? isNotNull(users.disabledAt) : undefined,
+  );
+}
+
 /**
  * Admin read: users by username with their count of usable tokens, one page at a time (keyset on
- * username). The count is a SQL aggregate, so the page never loads token rows.
+ * username), optionally searched and filtered. The count is a SQL aggregate, so the page never
+ * loads token rows.
  */
-export async function listUsers({ ctx, cursor, limit = 100 }: { ctx: Ctx; cursor?: string; limit?: number }): Promise<{ items: UserSummary[]; nextCursor: string | null }> {
+export async function listUsers({
+  ctx,
+  cursor,
+  limit = 100,
+  filter = {},
+}: {
+  ctx: Ctx;
+  cursor?: string;
+  limit?: number;
+  filter?: Unchecked<UserFilter>;
+}): Promise<{ items: UserSummary[]; nextCursor: string | null }> {
   requireRole(ctx.actor, 'admin');
+  const f = parseInput(userFilterSchema, filter);
   const now = ctx.clock.now().toISOString();
   const n = Math.min(Math.max(limit, 1), 1000);
   const active = sql<number>`count(${tokens.id})`;
@@ -38,7 +70,7 @@ export async function listUsers({ ctx, cursor, limit = 100 }: { ctx: Ctx; cursor
     })
     .from(users)
     .leftJoin(tokens, and(eq(tokens.userId, users.id), isNull(tokens.revokedAt), or(isNull(tokens.expiresAt), gt(tokens.expiresAt, now))))
-    .where(byUsername.after(cursor))
+    .where(and(byUsername.after(cursor), userFilterWhere(f)))
     .groupBy(users.id)
     .orderBy(asc(users.username))
     .limit(n + 1);

@@ -46,9 +46,13 @@ export function csvLine(cells: readonly CsvCell[]): string {
   return cells.map(csvCell).join(',');
 }
 
-/** A whole file: BOM, the header, then one CRLF-terminated line per row. */
-export function csvDocument(header: readonly string[], rows: Iterable<readonly CsvCell[]>): string {
-  const lines = [csvLine(header)];
+/**
+ * A whole file: BOM, the header, then one CRLF-terminated line per row. With `title`, a first
+ * line of one cell comes before the header (a provisional export says so there, where the reader
+ * looks first).
+ */
+export function csvDocument(header: readonly string[], rows: Iterable<readonly CsvCell[]>, opts: { title?: string } = {}): string {
+  const lines = opts.title === undefined ? [csvLine(header)] : [csvLine([opts.title]), csvLine(header)];
   for (const row of rows) lines.push(csvLine(row));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

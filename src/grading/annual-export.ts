@@ -1,7 +1,8 @@
 /**
  * The Excel-ready export of a published annual review: UTF-8 with BOM and CRLF (like the payroll
  * export), one line per officer in rank order then the officers not rated by code, with the
- * effective grade (after an upheld appeal), the computed one beside it and the appeal.
+ * effective grade (after an upheld appeal), the computed one beside it and the appeal, and the
+ * reason of each officer not rated.
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { annualAppeals, annualResults, officers, units } from '../../db/schema.js';
@@ -10,6 +11,7 @@ import { conflict } from '../core/errors.js';
 import { gradeNames } from '../../scoring/index.js';
 import { effectiveGrade, findReview, unpackAnnual } from './annual-model.js';
 import { csvDocument, numeral } from '../core/csv.js';
+import { exportReason } from './not-graded.js';
 
 export const annualExportHeader = [
   '工号 officer code',
@@ -24,6 +26,7 @@ export const annualExportHeader = [
   '更正 correction',
   '参评季度 quarters',
   '在岗天数 active days',
+  '未评定原因 reason',
 ];
 
 export async function exportAnnualCsv({ ctx, input }: { ctx: Ctx; input: { id: string } }): Promise<{ filename: string; body: string }> {
@@ -57,6 +60,7 @@ export async function exportAnnualCsv({ ctx, input }: { ctx: Ctx; input: { id: s
       e.correction,
       f.quarters.map((q) => q.period).join(' '),
       f.activeDays,
+      r.status === 'not_rated' ? exportReason(f.reason) : null,
     ];
   });
   return { filename: `annual-${review.year}-${review.id}.csv`, body: csvDocument(annualExportHeader, lines) };

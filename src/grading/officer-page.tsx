@@ -31,7 +31,7 @@ async function officerPage(c: PageContext, id: string, code: string, opts: { err
         <a href={base}>{t('officer.back')}</a> · <a href={`/reports/${enc(id)}/${enc(code)}`}>{t('officer.report')}</a>
       </p>
       <h1>{t('officer.title', { name: result.name ?? code, code, period: result.period })}</h1>
-      <ResultSummary t={t} result={result} />
+      <ResultSummary t={t} lang={lang} result={result} />
       <h2>{t('officer.explanation')}</h2>
       <Explanation lang={lang} t={t} detail={d} correction={result.correctionDetail} />
       {run.status === 'computed' && !run.whatIf && result.status === 'graded' && <ProposeForm c={c} t={t} runId={id} policy={policy} officerCode={code} back={`${base}/officers/${enc(code)}`} />}

@@ -8,6 +8,7 @@ import { PageStyle, domainT, enc, fmt, formRefusal } from '../pages/page-helpers
 import { ApiError } from '../core/errors.js';
 import type { Translate, Lang } from '../pages/i18n.js';
 import { gradingMessages } from './messages.js';
+import { notGradedReason } from './not-graded.js';
 import type { CorrectionRow, Effective, ResultDetail, RunRow } from './run-model.js';
 import type { getResult } from './results.js';
 import type { TierUsage } from './report.js';
@@ -210,7 +211,7 @@ export function ProposeForm(props: { c: PageContext; t: Translate; runId: string
   );
 }
 
-export function OfficerFacts(props: { t: Translate; result: Awaited<ReturnType<typeof getResult>> }) {
+export function OfficerFacts(props: { t: Translate; lang?: Lang; result: Awaited<ReturnType<typeof getResult>> }) {
   const { t, result } = props;
   const d = result.detail;
   const facts: [string, Child][] = [
@@ -222,7 +223,7 @@ export function OfficerFacts(props: { t: Translate; result: Awaited<ReturnType<t
   if (result.status === 'graded') {
     facts.push([t('col.composite'), fmt(result.composite)], [t('col.penalty'), fmt(result.penalty)], [t('col.rank'), String(result.rank ?? '')]);
   } else {
-    facts.push([t('officer.reason'), result.reason ?? '']);
+    facts.push([t('officer.reason'), notGradedReason(result.reason, props.lang ?? 'zh-CN')]);
   }
   facts.push([t('officer.activeDays'), String(result.activeDays)]);
   if (result.status === 'graded' || result.effective.correction !== null) {
@@ -241,11 +242,11 @@ export function OfficerFacts(props: { t: Translate; result: Awaited<ReturnType<t
 }
 
 /** The result's facts and, once graded, its component bars (the officer page and the report). */
-export function ResultSummary(props: { t: Translate; result: Awaited<ReturnType<typeof getResult>> }) {
+export function ResultSummary(props: { t: Translate; lang?: Lang; result: Awaited<ReturnType<typeof getResult>> }) {
   const { t, result } = props;
   return (
     <>
-      <OfficerFacts t={t} result={result} />
+      <OfficerFacts t={t} lang={props.lang} result={result} />
       {result.detail.status === 'graded' && (
         <>
           <h2>{t('officer.components')}</h2>

@@ -5,6 +5,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { feedbackResponses, gradingResults } from '../../db/schema.js';
 import type { Ctx } from '../core/context.js';
+import { jsonParam } from '../../db/json-param.js';
 import { levelCap } from '../../scoring/index.js';
 import type { Policy } from '../../scoring/policy.js';
 import type { RunRow } from './run-model.js';
@@ -63,8 +64,16 @@ export interface FeedbackAverages {
 
 /** Per-dimension means of an officer's accepted responses of a period (one aggregate row). */
 export async function feedbackAverages(ctx: Ctx, officerCode: string, period: string): Promise<FeedbackAverages> {
-  const [row] = await ctx.db
+  return (await feedbackAveragesByOfficer(ctx, period, [officerCode])).get(officerCode)!;
+}
+
+/** Per-dimension means for many officers of one period at once (the bulk print; one officer: `feedbackAverages`), one grouped aggregate. */
+export async function feedbackAveragesByOfficer(ctx: Ctx, period: string, officerCodes: string[]): Promise<Map<string, FeedbackAverages>> {
+  const out = new Map<string, FeedbackAverages>(officerCodes.map((code) => [code, { n: 0, means: null }]));
+  if (officerCodes.length === 0) return out;
+  const rows = await ctx.db
     .select({
+      code: feedbackResponses.officerCode,
       n: sql<number>`count(*)`,
       professionalism: sql<number>`avg(${feedbackResponses.professionalism})`,
       attitude: sql<number>`avg(${feedbackResponses.attitude})`,
@@ -72,8 +81,11 @@ export async function feedbackAverages(ctx: Ctx, officerCode: string, period: st
       integrity: sql<number>`avg(${feedbackResponses.integrity})`,
     })
     .from(feedbackResponses)
-    .where(and(eq(feedbackResponses.officerCode, officerCode), eq(feedbackResponses.period, period), eq(feedbackResponses.status, 'accepted')));
-  const n = Number(row?.n ?? 0);
-  if (n < MIN_RESPONSES_FOR_AVERAGES) return { n, means: null };
-  return { n, means: { professionalism: row!.professionalism, attitude: row!.attitude, efficiency: row!.efficiency, integrity: row!.integrity } };
+    .where(and(eq(feedbackResponses.period, period), eq(feedbackResponses.status, 'accepted'), sql`${feedbackResponses.officerCode} in (select value from json_each(${jsonParam(officerCodes)}))`))
+    .groupBy(feedbackResponses.officerCode);
+  for (const r of rows) {
+    const n = Number(r.n);
+    out.set(r.code, n < MIN_RESPONSES_FOR_AVERAGES ? { n, means: null } : { n, means: { professionalism: r.professionalism, attitude: r.attitude, efficiency: r.efficiency, integrity: r.integrity } });
+  }
+  return out;
 }

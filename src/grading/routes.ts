@@ -8,8 +8,9 @@ import { ProblemSchema, bearerSecurity } from '../core/openapi.js';
 import { startRun, startRunInput } from './compute-run.js';
 import { getRun, listRuns } from './list-runs.js';
 import { getResult, listResults, myGrades } from './results.js';
+import { resultFilterShape } from './result-filters.js';
 import { publishRun } from './publish-run.js';
-import { exportRunCsv } from './export-run.js';
+import { exportProvisionalCsv, exportRunCsv } from './export-run.js';
 import { discardRun, discardRunInput } from './discard-run.js';
 import { correctionsCsv, correctionsQuery } from './corrections.js';
 import { decideAdjustment, decideAdjustmentInput, listAdjustments, proposeAdjustment, proposeAdjustmentInput } from './adjustment.js';
@@ -151,9 +152,9 @@ const resultsRoute = createRoute({
   method: 'get',
   path: '/api/v1/grading-runs/{id}/results',
   tags,
-  summary: "A run's results by officer code (hr).",
+  summary: "A run's results by officer code (hr), optionally filtered by unit, team, effective tier and status, or searched by officer code or name.",
   security: bearerSecurity,
-  request: { params: idParam, query: z.object({ limit, cursor: cursorParam.optional() }) },
+  request: { params: idParam, query: z.object({ limit, cursor: cursorParam.optional(), ...resultFilterShape }) },
   responses: { 200: json(pageSchema(ResultItem)), ...problems },
 });
 
@@ -185,6 +186,18 @@ const exportRoute = createRoute({
   path: '/api/v1/grading-runs/{id}/export.csv',
   tags,
   summary: 'Payroll CSV of a published run (hr): UTF-8 with BOM, CRLF.',
+  security: bearerSecurity,
+  request: { params: idParam },
+  responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
+});
+
+const provisionalExportRoute = createRoute({
+  middleware: allowRoles('hr'),
+  method: 'get',
+  path: '/api/v1/grading-runs/{id}/provisional.csv',
+  tags,
+  summary:
+    'The full results of a run not yet published, components included, for checking in a spreadsheet (hr): UTF-8 with BOM, CRLF; marked provisional in its file name and on its first line. A published run: 409 (use export.csv).',
   security: bearerSecurity,
   request: { params: idParam },
   responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
@@ -302,6 +315,10 @@ export const gradingRoutes = createRouter()
   .openapi(publishRoute, async (c) => c.json(await publishRun({ ctx: c.get('ctx'), input: c.req.valid('param') }), 200))
   .openapi(exportRoute, async (c) => {
     const { filename, body } = await exportRunCsv({ ctx: c.get('ctx'), input: c.req.valid('param') });
+    return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` });
+  })
+  .openapi(provisionalExportRoute, async (c) => {
+    const { filename, body } = await exportProvisionalCsv({ ctx: c.get('ctx'), input: c.req.valid('param') });
     return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` });
   })
   .openapi(discardRoute, async (c) => c.json(await discardRun({ ctx: c.get('ctx'), input: { id: c.req.valid('param').id, ...((c.req.valid('json') as { reason?: string } | undefined) ?? {}) } }), 200))

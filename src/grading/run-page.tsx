@@ -6,13 +6,16 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../core/http.js';
 import { CsrfInput, ErrorBox, Layout, Notice, renderPage, Table, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
-import { enc, fmt, formRefusal, num, recoverable, statusOf, str, when, type PageStatus } from '../pages/page-helpers.js';
+import { enc, formRefusal, num, PageStyle, statusOf, str, when, type PageStatus } from '../pages/page-helpers.js';
 import { findRun, runPolicy } from './run-model.js';
 import { getRun, listRuns } from './list-runs.js';
-import { browseResults, resultSorts, type ResultSort } from './results.js';
+import { browseResults } from './results.js';
+import { resultFacets } from './result-filters.js';
+import { ResultsFilterForm, ResultsTable, resultsFilterCss, resultsView, viewQuery, type ResultsView } from './run-results.js';
+import type { ApiError } from '../core/errors.js';
 import { recomputeRun } from './compute-run.js';
 import { publishRun } from './publish-run.js';
-import { exportRunCsv } from './export-run.js';
+import { exportProvisionalCsv, exportRunCsv } from './export-run.js';
 import { discardRun } from './discard-run.js';
 import { correctionsCsv, listCorrections } from './corrections.js';
 import { isoDate } from '../core/clock.js';
@@ -20,7 +23,7 @@ import { decideAdjustment, listAdjustments, proposeAdjustment } from './adjustme
 import { runHistogram, tierUsage } from './report.js';
 import { usernames } from '../auth/directory.js';
 import { adjustmentRunId, runHistory } from './queries.js';
-import { GradingStyle, Histogram, PayoutCell, ProposeForm, RunStatus, TierCell, pageRefusal, tt } from './page-parts.js';
+import { GradingStyle, Histogram, ProposeForm, RunStatus, pageRefusal, tt } from './page-parts.js';
 import { CorrectionsSection, DiscardForm, HistorySection } from './run-sections.js';
 import { runProgressPage } from './run-progress.js';
 import { flashError, flashStatus, redirectRefused, takeFlash } from '../pages/flash.js';
@@ -32,16 +35,21 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
   const me = requireStaffPage(c, 'hr');
   const { lang, t } = tt(c);
   const ctx = c.get('ctx');
-  const sortQ = c.req.query('sort') ?? 'rank';
-  const sort: ResultSort = (resultSorts as string[]).includes(sortQ) ? (sortQ as ResultSort) : 'rank';
-  const dir = c.req.query('dir') === 'desc' ? 'desc' : 'asc';
-  const page = Math.max(0, Math.floor(Number(c.req.query('page') ?? 0)) || 0);
+  const view = resultsView(c);
   const run = await getRun({ ctx, input: { id } });
   if (run.status === 'computing' || run.status === 'failed') return runProgressPage(c, run);
   const runRow = await findRun(ctx, id);
   const policy = await runPolicy(ctx, runRow);
-  const [{ rows, total }, bins, usage, adjustments, names, siblings, fixes, history] = await Promise.all([
-    browseResults({ ctx, input: { id, sort, dir, offset: page * PAGE_SIZE, limit: PAGE_SIZE } }),
+  const browse = (filter: ResultsView['filter']) => browseResults({ ctx, input: { id, sort: view.sort, dir: view.dir, offset: view.page * view.size, limit: view.size, ...filter } });
+  // A filter the schema refuses (tier=abc) is named on the page, over the unfiltered table.
+  let filterError: ApiError | undefined;
+  const filtered = browse(view.filter).catch((e: unknown) => {
+    filterError = formRefusal(c, e);
+    return browse({ unit: undefined, team: undefined, tier: undefined, status: undefined, q: undefined });
+  });
+  const [results, facets, bins, usage, adjustments, names, siblings, fixes, history] = await Promise.all([
+    filtered,
+    resultFacets(ctx, id),
     runHistogram(ctx, id),
     tierUsage(ctx, runRow, policy),
     listAdjustments({ ctx, input: { runId: id } }),
@@ -53,16 +61,6 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
   const adjNames = await usernames(ctx, adjustments.items.flatMap((a) => [a.requestedBy, a.decidedBy]));
   const mutable = run.status === 'computed' && !run.whatIf;
   const base = `/hr/runs/${enc(id)}`;
-  const sortHref = (col: ResultSort) => {
-    const nextDir = sort === col && dir === 'asc' ? 'desc' : sort === col ? 'asc' : col === 'code' || col === 'rank' ? 'asc' : 'desc';
-    return `${base}?sort=${col}&dir=${nextDir}`;
-  };
-  const head = (col: ResultSort, key: string, num = true) => (
-    <a href={sortHref(col)} title={t('sort.by', { col: t(key) })} class={num ? 'num' : undefined}>
-      {t(key)}
-      {sort === col ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}
-    </a>
-  );
   const pending = adjustments.items.filter((a) => a.status === 'pending');
   const decided = adjustments.items.filter((a) => a.status !== 'pending');
   return renderPage(
@@ -113,11 +111,18 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
             </button>
           </form>
         )}{' '}
-        {run.status === 'published' && (
+        {run.status === 'published' ? (
           <a class="button secondary" href={`${base}/export.csv`} download>
             {t('run.export')}
           </a>
-        )}
+        ) : (
+          <a class="button secondary" href={`${base}/provisional.csv`} download>
+            {t('run.provisionalExport')}
+          </a>
+        )}{' '}
+        <a class="button secondary" href={`${base}/reports?${viewQuery(view, { page: 0 })}`}>
+          {t('bulk.print')}
+        </a>
       </p>
       {run.status === 'published' && <Notice>{t('run.frozen')}</Notice>}
       {run.status === 'discarded' && (
@@ -217,55 +222,14 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
       )}
 
       <h2 id="results">{t('run.results')}</h2>
-      <p>{t('run.page', { from: total === 0 ? 0 : page * PAGE_SIZE + 1, to: Math.min(total, (page + 1) * PAGE_SIZE), total })}</p>
-      <Table
-        head={[
-          head('rank', 'col.rank'),
-          head('code', 'col.code', false),
-          t('col.name'),
-          head('composite', 'col.composite'),
-          head('workload', 'col.workload'),
-          head('assessment', 'col.assessment'),
-          head('feedback', 'col.feedback'),
-          head('tenure', 'col.tenure'),
-          head('penalty', 'col.penalty'),
-          head('tier', 'col.tier'),
-          head('payout', 'col.payout'),
-        ]}
-      >
-        {rows.map((r) => (
-          <tr data-officer={r.officerCode}>
-            <td class="num">{r.rank ?? ''}</td>
-            <td>
-              <a href={`${base}/officers/${enc(r.officerCode)}`}>{r.officerCode}</a>
-            </td>
-            <td>{r.name ?? ''}</td>
-            <td class="num">
-              {r.status === 'graded' ? fmt(r.composite) : t('status.not_graded')}
-              {r.incomplete ? t('incomplete.mark') : ''}
-            </td>
-            <td class="num">{fmt(r.components.workload)}</td>
-            <td class="num">{fmt(r.components.assessment)}</td>
-            <td class="num">{fmt(r.components.feedback)}</td>
-            <td class="num">{fmt(r.components.tenure)}</td>
-            <td class="num">{r.status === 'graded' ? fmt(r.penalty) : ''}</td>
-            <td class="num" data-tier={r.effective.tier ?? ''}>
-              <TierCell t={t} r={r} />
-            </td>
-            <td class="num" data-payout={r.effective.payout ?? ''}>
-              <PayoutCell t={t} r={r} />
-            </td>
-          </tr>
-        ))}
-      </Table>
-      <p class="no-print">
-        {page > 0 && <a href={`${base}?sort=${sort}&dir=${dir}&page=${page - 1}#results`}>{t('run.prev')}</a>}{' '}
-        {(page + 1) * PAGE_SIZE < total && <a href={`${base}?sort=${sort}&dir=${dir}&page=${page + 1}#results`}>{t('run.next')}</a>}
-      </p>
+      <PageStyle css={resultsFilterCss} />
+      <ResultsFilterForm t={t} base={base} view={view} facets={facets} tiers={usage.tiers.map((u) => u.level)} />
+      <ErrorBox error={filterError} lang={lang} />
+      <ResultsTable t={t} base={base} view={view} browse={results} />
       {run.status === 'published' && <CorrectionsSection t={t} runId={run.id} items={fixes.items} today={isoDate(ctx.clock.now())} />}
       <HistorySection t={t} entries={history} />
     </Layout>,
-    opts.status ?? 200,
+    opts.status ?? (filterError ? 400 : 200),
   );
 }
 
@@ -284,6 +248,12 @@ export const runPages = new Hono<AppEnv>()
   .get('/hr/runs/:id/export.csv', async (c) => {
     requireStaffPage(c, 'hr');
     const { filename, body } = await exportRunCsv({ ctx: c.get('ctx'), input: { id: c.req.param('id') } });
+    c.header('cache-control', 'no-store');
+    return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` });
+  })
+  .get('/hr/runs/:id/provisional.csv', async (c) => {
+    requireStaffPage(c, 'hr');
+    const { filename, body } = await exportProvisionalCsv({ ctx: c.get('ctx'), input: { id: c.req.param('id') } });
     c.header('cache-control', 'no-store');
     return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` });
   })

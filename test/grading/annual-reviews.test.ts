@@ -143,12 +143,12 @@ describe('annual reviews (API.md "The year")', () => {
     const bytes = new Uint8Array(await csv.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder().decode(bytes).split('\r\n');
-    expect(lines[0]).toBe('工号 officer code,姓名 name,单位 unit,状态 status,年度得分 score,名次 rank,等次 grade,等次名称 grade name,原等次 original grade,更正 correction,参评季度 quarters,在岗天数 active days');
+    expect(lines[0]).toBe('工号 officer code,姓名 name,单位 unit,状态 status,年度得分 score,名次 rank,等次 grade,等次名称 grade name,原等次 original grade,更正 correction,参评季度 quarters,在岗天数 active days,未评定原因 reason');
     const names = { excellent: '优秀', competent: '称职', basically_competent: '基本称职', incompetent: '不称职' } as const;
     expect(lines.find((l) => l.startsWith('O004,'))).toBe(
-      `O004,李四,市区分局,rated,${before.score.toFixed(2)},${before.rank},${to},${names[to]},${before.grade},${appeal.id},2026Q1 2026Q2 2026Q3 2026Q4,365`,
+      `O004,李四,市区分局,rated,${before.score.toFixed(2)},${before.rank},${to},${names[to]},${before.grade},${appeal.id},2026Q1 2026Q2 2026Q3 2026Q4,365,`,
     );
-    expect(lines.at(-2)).toMatch(/^O012,Officer 12,县局,not_rated,,,,,,,2026Q4,92$/);
+    expect(lines.at(-2)).toMatch(/^O012,Officer 12,县局,not_rated,,,,,,,2026Q4,92,年度内参评 1 个季度，不足 2 个季度 \(graded in 1 quarter < 2\)$/);
     const facts = await body(await t.call('GET', `/api/v1/annual-reviews/${review.id}`, { token: hr1 }));
     expect(facts.effectiveGradeCounts[to]).toBe(facts.gradeCounts[to] + 1);
     const history = await t.db.all<Json>(sql`select action from audit_entries where entity = 'annual_review' and entity_id = ${review.id} order by seq`);

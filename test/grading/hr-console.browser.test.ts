@@ -92,7 +92,7 @@ describe('HR console in a browser', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8');
     expect(text).toContain('工号 officer code');
-    expect(text).toContain('O004,李四,市区分局,1,0.80,2400.00,1,\r\n');
+    expect(text).toContain('O004,李四,市区分局,1,0.80,2400.00,1,,\r\n');
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
 
     // A what-if run with a candidate policy, compared with the published one.

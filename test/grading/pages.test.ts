@@ -96,7 +96,7 @@ describe('HR console pages', () => {
     expect(csv.status).toBe(200);
     const bytes = new Uint8Array(await csv.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(new TextDecoder().decode(bytes)).toContain(`O004,李四,市区分局,1,0.80,2400.00,1,\r\n`);
+    expect(new TextDecoder().decode(bytes)).toContain(`O004,李四,市区分局,1,0.80,2400.00,1,,\r\n`);
 
     const late = await followRedirect(t, await pageRequest(t, 'POST', `${loc}/adjustments`, { session: hr2, form: { officerCode: 'O001', toTier: '1', reason: 'x' } }), hr2);
     expect(late.status).toBe(409);

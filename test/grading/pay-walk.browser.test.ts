@@ -118,7 +118,7 @@ describe('pay in a browser: corrections into payroll, and the year', () => {
     const [appeal] = await t.db.all<{ id: string }>(sql`select id from appeals where officer_code = 'O004'`);
     const line = text.split('\r\n').find((l) => l.startsWith('O004,'))!;
     const coefficient = { 3: '1.00', 4: '1.15' }[to]!;
-    expect(line).toBe(`O004,李四,市区分局,${to},${coefficient},${(3000 * Number(coefficient)).toFixed(2)},${before.tier},${appeal!.id}`);
+    expect(line).toBe(`O004,李四,市区分局,${to},${coefficient},${(3000 * Number(coefficient)).toFixed(2)},${before.tier},${appeal!.id},`);
     // O013 is paid for 46 of 92 days.
     const o13 = (await (await t.call('GET', `/api/v1/grading-runs/${runId}/results/O013`, { token: tokens.hr1 })).json()) as { activeDays: number; payout: number; coefficient: number };
     expect(o13.activeDays).toBe(46);

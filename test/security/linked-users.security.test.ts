@@ -102,6 +102,7 @@ function nextYear() {
   quarters += 3;
   return year;
 }
+let targets = 0;
 
 /** A computed run of 2026Q3 by the maker. */
 const computedRun = async () => (await ok<{ id: string }>('POST', '/api/v1/grading-runs', maker, { period: '2026Q3' })).id;
@@ -190,6 +191,17 @@ const world = {
     await t.db.insert(taxpayers).values({ code, name: 'To be erased', category: 'individual' });
     return code;
   },
+  /** A fresh intake user to act on (deactivate, change the role of). */
+  async freshUser() {
+    // A counter of its own: `next()` also numbers the quarters of published runs.
+    return (await ok<{ id: string }>('POST', '/api/v1/users', t.adminToken, { username: `lu-target-${++targets}`, role: 'intake' })).id;
+  },
+  /** A fresh user the admin has deactivated. */
+  async disabledUser() {
+    const id = await world.freshUser();
+    await ok('POST', `/api/v1/users/${id}/deactivate`, t.adminToken, { reason: 'fixture' });
+    return id;
+  },
   async victimToken() {
     const u = await ok<{ tokenId: string }>('POST', '/api/v1/users', t.adminToken, { username: `lu-victim-${next()}`, role: 'intake' });
     return u.tokenId;
@@ -273,6 +285,10 @@ const table: Record<string, Line> = {
   'POST /api/v1/users/{id}/tokens': { request: (w) => ({ path: `/api/v1/users/${w.userId}/tokens`, body: {} }), expect: only(['admin'], 201) },
   // Anyone may revoke a token of their own; another user's only an admin.
   'POST /api/v1/tokens/{id}/revoke': { request: async (w) => ({ path: `/api/v1/tokens/${await w.victimToken()}/revoke` }), expect: only(['admin'], 200) },
+  'GET /api/v1/users': { request: () => ({ path: '/api/v1/users?q=lu-&status=active' }), expect: only(['admin'], 200) },
+  'POST /api/v1/users/{id}/deactivate': { request: async (w) => ({ path: `/api/v1/users/${await w.freshUser()}/deactivate`, body: { reason: 'matrix' } }), expect: only(['admin'], 200) },
+  'POST /api/v1/users/{id}/reactivate': { request: async (w) => ({ path: `/api/v1/users/${await w.disabledUser()}/reactivate`, body: { reason: 'matrix' } }), expect: only(['admin'], 200) },
+  'POST /api/v1/users/{id}/role': { request: async (w) => ({ path: `/api/v1/users/${await w.freshUser()}/role`, body: { role: 'hr', reason: 'matrix' } }), expect: only(['admin'], 200) },
   'GET /api/v1/me': { request: () => ({ path: '/api/v1/me' }), expect: only('all', 200) },
   // O-SUBJ's workload: their own pay's inputs.
   'POST /api/v1/import': { request: () => ({ path: '/api/v1/import', body: { workload: [{ officerCode: SUBJ, period: '2026Q2', kind: 'key_taxpayer', count: 3 }] } }), expect: only(['hr'], 200, { own: 403 }) },
@@ -295,6 +311,7 @@ const table: Record<string, Line> = {
   'POST /api/v1/grading-runs/{id}/discard': { request: async () => ({ path: `/api/v1/grading-runs/${await computedRun()}/discard`, body: { reason: 'wrong import' } }), expect: only(['hr'], 200) },
   // Payroll's list of the whole run, as the export.
   'GET /api/v1/grading-runs/{id}/corrections.csv': { request: (w) => ({ path: `/api/v1/grading-runs/${w.publishedRun}/corrections.csv?since=2046-01-01` }), expect: only(['hr'], 200) },
+  'GET /api/v1/grading-runs/{id}/provisional.csv': { request: (w) => ({ path: `/api/v1/grading-runs/${w.computedRun}/provisional.csv` }), expect: only(['hr'], 200) },
   'POST /api/v1/grading-runs/{id}/adjustments': {
     request: async () => {
       const run = await computedRun();

@@ -32,6 +32,10 @@ const table: Record<string, Line> = {
   'POST /api/v1/users': { allow: ['admin'], body: { username: 'matrix-made', role: 'intake' } },
   'POST /api/v1/users/{id}/tokens': { allow: ['admin'], body: {} },
   'POST /api/v1/tokens/{id}/revoke': { allow: ALL }, // anyone revokes their own token; the verb checks ownership
+  'GET /api/v1/users': { allow: ['admin'] },
+  'POST /api/v1/users/{id}/deactivate': { allow: ['admin'], body: { reason: 'matrix' } },
+  'POST /api/v1/users/{id}/reactivate': { allow: ['admin'], body: { reason: 'matrix' } },
+  'POST /api/v1/users/{id}/role': { allow: ['admin'], body: { role: 'hr', reason: 'matrix' } },
   'GET /api/v1/me': { allow: ALL },
   'POST /api/v1/import': { allow: ['hr'], body: { units: [{ code: 'U-MX', name: 'Matrix unit', peerGroup: 'urban' }] } },
   'GET /api/v1/units': { allow: ['hr', 'supervisor', 'admin'] },
@@ -47,6 +51,7 @@ const table: Record<string, Line> = {
   'GET /api/v1/grading-runs/{id}/results/{officerCode}': { allow: ['hr', 'officer'] },
   'POST /api/v1/grading-runs/{id}/publish': { allow: ['hr'] },
   'GET /api/v1/grading-runs/{id}/export.csv': { allow: ['hr'] },
+  'GET /api/v1/grading-runs/{id}/provisional.csv': { allow: ['hr'] },
   'POST /api/v1/grading-runs/{id}/discard': { allow: ['hr'], body: {} },
   'GET /api/v1/grading-runs/{id}/corrections.csv': { allow: ['hr'], query: '?since=2026-10-01' },
   'POST /api/v1/grading-runs/{id}/adjustments': { allow: ['hr'], body: { officerCode: SELF, toTier: 3, reason: 'matrix' } },
