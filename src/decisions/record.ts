@@ -86,7 +86,7 @@ export async function thresholdFor(ctx: Pick<Ctx, 'db'>, type: string, date: str
 export function requireDecider(actor: Ctx['actor']): string {
   requireRole(actor, 'officer', 'hr');
   if (!actor.officerCode) {
-    throw forbidden('Decisions are recorded by the officer who took them; this user is not linked to an officer record.');
+    throw forbidden('Decisions are recorded by the officer who took them; this user is not linked to an officer record.').say('not_officer');
   }
   return actor.officerCode;
 }
@@ -118,7 +118,7 @@ export async function recordDecision({ ctx, input: given }: { ctx: Ctx; input: U
     if (seen.has(code)) errors.push({ path: `investigators[${i}]`, message: `${code} is listed twice` });
     seen.add(code);
   });
-  if (errors.length) throw badRequest('The decision is incomplete or inconsistent.', errors);
+  if (errors.length) throw badRequest('The decision is incomplete or inconsistent.', errors).say('decision_invalid');
 
   const [tp] = await ctx.db.select({ code: taxpayers.code }).from(taxpayers).where(eq(taxpayers.code, input.taxpayerCode));
   if (!tp) errors.push({ path: 'taxpayerCode', message: `no taxpayer ${input.taxpayerCode}` });
@@ -145,7 +145,7 @@ export async function recordDecision({ ctx, input: given }: { ctx: Ctx; input: U
       }
     }
   }
-  if (errors.length) throw badRequest('The decision refers to unknown or inconsistent records.', errors);
+  if (errors.length) throw badRequest('The decision refers to unknown or inconsistent records.', errors).say('decision_refs');
 
   const threshold = input.threshold ?? (await thresholdFor(ctx, input.type, decidedOn));
   const id = newId('dec', now);

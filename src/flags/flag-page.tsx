@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../core/http.js';
 import type { ApiError } from '../core/errors.js';
+import { problemSentence } from '../core/problems.js';
 import { CsrfInput, ErrorBox, Layout, Notice, renderPage, Table, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
 import { enc, money, recoverable, statusOf, str, when } from '../pages/page-helpers.js';
@@ -293,7 +294,7 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
         {flag.status === 'closed' ? (
           <p>{t('flag.closedNote')}</p>
         ) : may && !may.ok ? (
-          <Notice kind="warn">{t('flag.cannot', { why: may.why })}</Notice>
+          <Notice kind="warn">{t('flag.cannot', { why: problemSentence(lang, may.key) })}</Notice>
         ) : flag.status === 'open' ? (
           <form method="post" action={`/flags/${enc(flag.id)}/transition`}>
             <CsrfInput c={c} />

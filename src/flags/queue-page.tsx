@@ -26,7 +26,7 @@ async function queuePage(c: PageContext, opts: { error?: ApiError; notice?: stri
   const q = Object.fromEntries(Object.entries(raw0).filter(([, v]) => v !== '')) as Record<string, string>;
   const parsed = listFlagsQuery.safeParse(q);
   const query = parsed.success ? parsed.data : {};
-  const error = opts.error ?? (parsed.success ? undefined : new ApiError(400, 'validation_failed', 'Some filters are not valid.', zodErrors(parsed.error.issues)));
+  const error = opts.error ?? (parsed.success ? undefined : new ApiError(400, 'validation_failed', 'Some filters are not valid.', zodErrors(parsed.error.issues)).say('filters_invalid'));
   const { items, nextCursor } = error && !opts.error ? { items: [], nextCursor: null } : await listFlags({ ctx, query: { ...query, limit: query.limit ?? 50 } });
   const unitRows = await unitOptions(ctx);
   const nextHref = nextCursor ? `/flags?${new URLSearchParams({ ...q, cursor: nextCursor }).toString()}` : null;

@@ -144,7 +144,7 @@ export async function computeResults(ctx: Ctx, runId: string, period: ReturnType
 export async function recomputeRun({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
   requireRole(ctx.actor, 'hr');
   const run = await findRun(ctx, input.id);
-  if (run.createdBy !== ctx.actor.userId) throw new ApiError(403, 'maker_checker', `Only the HR user who computed run ${run.id} recomputes it; start a new run instead.`);
+  if (run.createdBy !== ctx.actor.userId) throw new ApiError(403, 'maker_checker', `Only the HR user who computed run ${run.id} recomputes it; start a new run instead.`).say('recompute_owner');
   assertMutable(run, 'recomputing it');
   const [adjusted] = await ctx.db.all<{ n: number }>(sql`select count(*) as n from adjustments where run_id = ${run.id}`);
   if (adjusted!.n > 0) throw conflict(`Run ${run.id} has adjustments; start a new run instead of recomputing this one.`, 'run_adjusted');

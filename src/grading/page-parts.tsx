@@ -15,17 +15,12 @@ import type { Policy } from '../../scoring/policy.js';
 
 export const tt = domainT(gradingMessages);
 
-/** Refusal codes the console says in its own words (the API's sentences are English). */
-const ownWords = new Set(['period_not_started', 'provisional_run', 'run_discarded', 'run_published', 'quarters_unpublished', 'what_if_review', 'year_published', 'review_published', 'maker_checker', 'review_grader', 'own_case', 'appeal_decided']);
-
-/** A verb's refusal for a console form, in the page's language where the console knows the code. */
+/**
+ * A verb's refusal for a console form. Its words come from the one refusals' catalogue
+ * (core/problems.ts): ErrorBox renders them in the page's language.
+ */
 export function pageRefusal(c: PageContext, e: unknown): ApiError {
-  const err = formRefusal(c, e);
-  if (!ownWords.has(err.code)) return err;
-  const { t } = tt(c);
-  // The one figure worth keeping is which quarters are missing: periods, not English words.
-  const detail = (err.errors?.[0]?.message ?? '').match(/\d{4}Q[1-4]/g)?.join(', ') ?? '';
-  return new ApiError(err.status as 409, err.code, t(`refusal.${err.code}`, { detail }));
+  return formRefusal(c, e);
 }
 
 /** Definition lists as two columns; the shell's stylesheet leaves dl alone. */

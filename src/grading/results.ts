@@ -15,7 +15,7 @@ const resultsByOfficer = keyset('asc', [gradingResults.officerCode], (r: { offic
 /** HR lists a run's results by officer code, paginated (cursor: the last officer code). */
 export async function listResults({ ctx, input }: { ctx: Ctx; input: { id: string; limit?: number; cursor?: string } }) {
   requireRole(ctx.actor, 'hr', 'officer');
-  if (ctx.actor.role !== 'hr') throw forbidden('Officers read only their own result: /api/v1/grading-runs/{id}/results/{officerCode}.');
+  if (ctx.actor.role !== 'hr') throw forbidden('Officers read only their own result: /api/v1/grading-runs/{id}/results/{officerCode}.').say('own_result_only');
   const run = await findRun(ctx, input.id);
   const limit = input.limit ?? 100;
   const rows = await ctx.db
