@@ -74,6 +74,18 @@ export const glossary = {
     county: { 'zh-CN': '县域', en: 'county' },
     development_zone: { 'zh-CN': '开发区', en: 'development zone' },
   },
+  /** The violation types a first-violation waiver names (decisions.violation_type). */
+  violationType: {
+    late_filing: { 'zh-CN': '逾期申报', en: 'late filing' },
+    late_registration: { 'zh-CN': '逾期办理税务登记', en: 'late registration' },
+    invoice_keeping: { 'zh-CN': '未按规定保管发票', en: 'invoice keeping' },
+    bookkeeping: { 'zh-CN': '未按规定设置账簿', en: 'bookkeeping' },
+    late_reporting_change: { 'zh-CN': '逾期报告变更事项', en: 'late report of a change' },
+  },
+  /** Why the engine did not grade a result (notGradedReason). */
+  notGraded: {
+    active: { 'zh-CN': '本季度在岗 {days} 天，少于参评所需的 {min} 天', en: 'active {days} days, fewer than the {min} needed to be graded' },
+  },
   /** The figures a flag rule writes into its evidence (flags/rules), by their key. */
   evidence: {
     above: { 'zh-CN': '临界值以上（笔）', en: 'above the threshold' },
@@ -170,6 +182,30 @@ export function terms(family: TermFamily, prefix: string): Messages {
 
 /** Every family as `term.<family>.<code>`: the page shell's translator holds these. */
 export const glossaryMessages: Messages = Object.assign({}, ...Object.keys(glossary).map((f) => terms(f as TermFamily, `term.${f}.`)));
+
+/** Why a result is not graded, as the engine wrote it (`active 44 days < 45`), said with a page's translator. */
+export function notGradedReason(t: (key: string, params?: Record<string, string | number>) => string, reason: string | null | undefined): string {
+  if (!reason) return '';
+  const m = /^active (\d+) days < (\d+)$/.exec(reason);
+  return m ? t('term.notGraded.active', { days: m[1]!, min: m[2]! }) : reason;
+}
+
+const inProse: TermFamily[] = ['peerGroup', 'rule', 'decisionType', 'severity'];
+
+/**
+ * A sentence written with codes in it (the grading engine's explanation: "同组（urban）",
+ * "peer_outlier 中 2 分", kept pure of the service) with each code of the glossary said as its label.
+ */
+export function sayCodes(lang: Lang, text: string): string {
+  // In English, plain words ("low", "complaint") are English already; only joined codes are said.
+  return text.replace(lang === 'en' ? /\b[a-z]+(?:_[a-z]+)+\b/g : /\b[a-z]+(?:_[a-z]+)*\b/g, (word) => {
+    for (const family of inProse) {
+      const entry = (glossary[family] as Messages)[word];
+      if (entry) return entry[lang] ?? entry[defaultLang];
+    }
+    return word;
+  });
+}
 
 /** A code's label in `lang`; a code the glossary does not know is shown as it is (and a test finds it). */
 export function term(lang: Lang, family: TermFamily, code: string): string {

@@ -17,17 +17,17 @@ function lookup(lang: Lang, key: string, params?: Record<string, string | number
 }
 
 /**
- * A refusal's `detail` in `lang`: its said sentence, else its code's sentence, else (English) the
- * verb's own sentence; undefined in zh-CN when the catalogue has neither, so a page can say
+ * A refusal's `detail` in `lang`: its said sentence; else in English the verb's own sentence, in
+ * zh-CN its code's sentence, or undefined when the catalogue has none, so that a page can say
  * something general rather than show English.
  */
 export function problemDetail(err: ApiError, lang: Lang): string | undefined {
   if (err.spoken) return err.message;
   const said = err.textKey ? lookup(lang, `problem.${err.textKey}`, err.params) : undefined;
   if (said !== undefined) return said;
-  const byCode = lookup(lang, `problem.${err.code}`, err.params);
-  if (byCode !== undefined) return byCode;
-  return lang === 'en' ? err.message : undefined;
+  // The verb's own English names more than its code's general sentence ("No flag F1.").
+  if (lang === 'en') return err.message;
+  return lookup(lang, `problem.${err.code}`, err.params);
 }
 
 /** One catalogue sentence by its key (`problem.<key>`), for a page that names a refusal without throwing it. */

@@ -26,8 +26,12 @@ import { FlagsStyle, tt } from './page-parts.js';
 // One flag
 
 /** The evidence's own figures (scalars and short lists of scalars), as the rule wrote them. */
-function EvidenceFigures(props: { ev: Record<string, unknown> }) {
-  const show = (v: unknown): string | null => {
+function EvidenceFigures(props: { ev: Record<string, unknown>; t: (k: string) => string }) {
+  const { t } = props;
+  // Codes among the figures are said by the glossary: `urban`, `assessed_turnover`.
+  const said: Record<string, string> = { peerGroup: 'peerGroup', decisionType: 'decisionType', violationType: 'violationType' };
+  const show = (v: unknown, k?: string): string | null => {
+    if (typeof v === 'string' && k && said[k]) return t(`term.${said[k]}.${v}`);
     if (typeof v === 'number') return Number.isInteger(v) ? String(v) : Math.abs(v) < 1e-4 && v !== 0 ? v.toExponential(3) : String(Number(v.toPrecision(6)));
     if (typeof v === 'string') return v;
     if (typeof v === 'boolean') return String(v);
@@ -36,21 +40,28 @@ function EvidenceFigures(props: { ev: Record<string, unknown> }) {
   };
   const rows = Object.entries(props.ev)
     .filter(([k]) => !['decisionIds', 'itemKeys', 'involvedOfficerCodes'].includes(k))
-    .map(([k, v]) => [k, show(v)] as const)
+    .map(([k, v]) => [k, show(v, k)] as const)
     .filter((r): r is readonly [string, string] => r[1] !== null);
   if (!rows.length) return <></>;
   return (
     <dl class="facts" data-testid="evidence-figures">
       {rows.map(([k, v]) => (
         <>
-          <dt>
-            <code>{k}</code>
-          </dt>
+          <dt>{t(`term.evidence.${k}`)}</dt>
           <dd>{v}</dd>
         </>
       ))}
     </dl>
   );
+}
+
+/** A transition's reason; the scan's own (`Raised by rule benford.`) in the page's words. */
+function transitionReason(t: (k: string, p?: Record<string, string | number>) => string, reason: string): string {
+  const raised = /^Raised by rule ([a-z_]+)\.$/.exec(reason);
+  if (raised) return t('flag.raisedBy', { rule: t(`rule.${raised[1]}`) });
+  const reopened = /^Reopened by rule ([a-z_]+):/.exec(reason);
+  if (reopened) return t('flag.reopenedBy', { rule: t(`rule.${reopened[1]}`) });
+  return reason;
 }
 
 /** The subject's hearing (申辩): when they were told, until when they may answer, and their answer. */
@@ -165,7 +176,7 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
           {t('flag.bunching.figures', { below: String(ev.below), above: String(ev.above), n: String(ev.n), p: fmtP(ev.pValue), max: String(ev.maxPValue) })}
         </p>
       )}
-      <EvidenceFigures ev={ev} />
+      <EvidenceFigures ev={ev} t={t} />
       {complaint && (
         <section data-testid="complaint-text">
           <h3>{t('flag.complaint')}</h3>
@@ -282,7 +293,7 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
             <td>{`${x.from ? t(`status.${x.from}`) : '∅'} → ${t(`status.${x.to}`)}${x.outcome ? ` (${t(`outcome.${x.outcome}`)})` : ''}`}</td>
             <td>{x.actor}</td>
             <td>
-              {x.reason}
+              {transitionReason(t, x.reason)}
               {x.earlyReason ? ` · ${t('flag.earlyReason.shown', { reason: x.earlyReason })}` : ''}
             </td>
           </tr>

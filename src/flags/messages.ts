@@ -122,6 +122,8 @@ export const flagsMessages = {
     en: 'The officer has not answered and may still do so: confirming now needs a reason for not waiting.',
   },
   'flag.earlyReason.shown': { 'zh-CN': '提前认定理由：{reason}', en: 'confirmed early because: {reason}' },
+  'flag.raisedBy': { 'zh-CN': '由“{rule}”规则发现。', en: 'Raised by the rule “{rule}”.' },
+  'flag.reopenedBy': { 'zh-CN': '“{rule}”规则再次发现同样情况（有新的证据），重新立案。', en: 'Reopened by the rule “{rule}”: the condition recurred with new evidence.' },
   'flag.escalations': { 'zh-CN': '移交上级复核', en: 'Escalations' },
   'flag.escalation.level': { 'zh-CN': '层级', en: 'Level' },
   'flag.escalation.by': { 'zh-CN': '移交人', en: 'Escalated by' },

@@ -6,6 +6,7 @@ import type { Child } from 'hono/jsx';
 import { CsrfInput, type PageContext } from '../pages/layout.js';
 import { PageStyle, domainT, enc, fmt, formRefusal } from '../pages/page-helpers.js';
 import { ApiError } from '../core/errors.js';
+import { notGradedReason, sayCodes } from '../core/glossary.js';
 import type { Translate, Lang } from '../pages/i18n.js';
 import { gradingMessages } from './messages.js';
 import type { CorrectionRow, Effective, ResultDetail, RunRow } from './run-model.js';
@@ -122,7 +123,7 @@ export function ComponentBars(props: { t: Translate; detail: ResultDetail }) {
  * correction that overrides the published result, if any.
  */
 export function Explanation(props: { lang: Lang; t: Translate; detail: ResultDetail; correction?: CorrectionRow | null }) {
-  const lines = props.detail.explanation?.[props.lang] ?? [];
+  const lines = (props.detail.explanation?.[props.lang] ?? []).map((l) => sayCodes(props.lang, l));
   const a = props.detail.adjustment;
   const c = props.correction;
   return (
@@ -208,14 +209,14 @@ export function OfficerFacts(props: { t: Translate; result: Awaited<ReturnType<t
   const d = result.detail;
   const facts: [string, Child][] = [
     [t('officer.unit'), result.unitName ? `${result.unitName} (${d.unitCode})` : d.unitCode],
-    [t('officer.peerGroup'), `${d.peerGroup}${d.raw?.peerFallback ? ` (→ ${d.raw.peerGroupUsed})` : ''}`],
+    [t('officer.peerGroup'), `${t(`term.peerGroup.${d.peerGroup}`)}${d.raw?.peerFallback ? ` (→ ${t(`term.peerGroup.${d.raw.peerGroupUsed}`)})` : ''}`],
     [t('officer.team'), d.team],
     [t('col.status'), t(`status.${result.status}`)],
   ];
   if (result.status === 'graded') {
     facts.push([t('col.composite'), fmt(result.composite)], [t('col.penalty'), fmt(result.penalty)], [t('col.rank'), String(result.rank ?? '')]);
   } else {
-    facts.push([t('officer.reason'), result.reason ?? '']);
+    facts.push([t('officer.reason'), notGradedReason(t, result.reason)]);
   }
   facts.push([t('officer.activeDays'), String(result.activeDays)]);
   if (result.status === 'graded' || result.effective.correction !== null) {
