@@ -54,7 +54,7 @@ export async function startRun({ ctx, input: given }: { ctx: Ctx; input: Uncheck
   if (state === 'future') {
     throw new ApiError(422, 'period_not_started', `Period ${period.code} starts on ${period.start}; a quarter that has not started cannot be graded.`, [
       { path: 'period', message: `${period.code} has not started (starts ${period.start})` },
-    ]);
+    ]).say('period_not_started');
   }
   const provisional = state === 'current';
   const id = newId('run', now);
