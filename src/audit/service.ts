@@ -158,7 +158,7 @@ export interface ReceiptVerdict {
 export async function verifyReceipt({ ctx, input }: { ctx: Ctx; input: { index: number; hash: string } }): Promise<ReceiptVerdict> {
   // A hash copied from a wrapped receipt may hold spaces or line breaks anywhere.
   const hash = input.hash.replace(/\s+/g, '').toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(hash)) throw badRequest('The receipt hash must be 64 hexadecimal characters.', [{ path: 'hash', message: 'expected 64 hex characters' }]);
+  if (!/^[0-9a-f]{64}$/.test(hash)) throw badRequest('The receipt hash must be 64 hexadecimal characters.', [{ path: 'hash', message: 'expected 64 hex characters' }]).say('receipt_hash');
   const checkpoint = await withCosignatures(ctx.db, await makeCheckpoint(ctx));
   // A witness that cosigned a tree larger than the index has seen the log up to this receipt:
   // every stored checkpoint is consistent with the latest one (makeCheckpoint refuses otherwise).

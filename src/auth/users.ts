@@ -57,7 +57,7 @@ export async function createUser({ ctx, input: given }: { ctx: Ctx; input: Unche
   if (!input) throw new InputError(errors);
   if (errors.length) throw badRequest(detail, errors);
   const [existing] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.username, input.username));
-  if (existing) throw conflict(`A user named ${input.username} exists.`, 'username_taken');
+  if (existing) throw conflict(`A user named ${input.username} exists.`, 'username_taken').say('username_taken', { username: input.username });
 
   const now = ctx.clock.now();
   const id = newId('usr', now);
@@ -96,7 +96,7 @@ export async function revokeToken({ ctx, tokenId }: { ctx: Ctx; tokenId: string 
   requireRole(ctx.actor, 'admin', 'hr', 'supervisor', 'officer', 'intake');
   const [t] = await ctx.db.select().from(tokens).where(eq(tokens.id, tokenId));
   if (!t) throw notFound(`No token ${tokenId}.`);
-  if (ctx.actor.role !== 'admin' && t.userId !== ctx.actor.userId) throw forbidden('Only an admin revokes another user’s token.');
+  if (ctx.actor.role !== 'admin' && t.userId !== ctx.actor.userId) throw forbidden('Only an admin revokes another user’s token.').say('token_other_user');
   if (t.revokedAt) return { tokenId, revokedAt: t.revokedAt };
   const at = ctx.clock.now().toISOString();
   await commit(ctx, [ctx.db.update(tokens).set({ revokedAt: at }).where(eq(tokens.id, tokenId))], [

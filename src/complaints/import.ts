@@ -68,7 +68,7 @@ export async function importComplaints({ ctx, input }: { ctx: Ctx; input: { csv:
     else at.set(col, i);
   });
   for (const col of required) if (!at.has(col)) errors.push({ path: `line ${header.line}: ${col}`, message: 'required column is missing' });
-  if (errors.length) throw badRequest('The file cannot be read as a hotline export.', errors);
+  if (errors.length) throw badRequest('The file cannot be read as a hotline export.', errors).say('complaint_import');
   const rows = records.slice(1);
   if (rows.length === 0) throw badRequest('The file has no tickets.', [{ path: 'line 2', message: 'no rows after the header' }]);
   if (rows.length > IMPORT_MAX_ROWS) throw badRequest(`At most ${IMPORT_MAX_ROWS} tickets per import.`, [{ path: '(body)', message: `${rows.length} rows` }]);
@@ -120,7 +120,7 @@ export async function importComplaints({ ctx, input }: { ctx: Ctx; input: { csv:
   }
   // In file order, so HR works down the file once (a stable sort keeps each line's columns in order).
   const lineOf = (e: FieldError) => Number(/^line (\d+)/.exec(e.path)?.[1] ?? 0);
-  if (errors.length) throw badRequest('Nothing was imported: the file has errors.', errors.sort((a, b) => lineOf(a) - lineOf(b)));
+  if (errors.length) throw badRequest('Nothing was imported: the file has errors.', errors.sort((a, b) => lineOf(a) - lineOf(b))).say('complaint_import');
   await refuseKnownSourceRefs(ctx, drafts.map((d) => d.draft.sourceRef), (ref) => `line ${tickets.get(ref.slice('12366:'.length))}: ticket`);
   const plans = await planComplaints(ctx, drafts.map((d) => d.draft));
   await commitComplaints(ctx, plans.flatMap((p) => p.writes), plans.flatMap((p) => p.events));

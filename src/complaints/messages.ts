@@ -3,6 +3,7 @@
  * the tracking page /c/{receipt}) and of the analysis CSV, zh-CN and English side by side.
  */
 import type { Messages } from '../pages/i18n.js';
+import { terms } from '../core/glossary.js';
 
 export const complaintMessages = {
   'channel.form': { 'zh-CN': '评价表投诉', en: 'Rating form' },
@@ -17,9 +18,7 @@ export const complaintMessages = {
   'category.wrong_information': { 'zh-CN': '答复错误', en: 'Wrong information' },
   'category.system': { 'zh-CN': '信息系统', en: 'IT systems' },
   'category.other': { 'zh-CN': '其他', en: 'Other' },
-  'status.received': { 'zh-CN': '已受理', en: 'Received' },
-  'status.in_review': { 'zh-CN': '核查中', en: 'In review' },
-  'status.closed': { 'zh-CN': '已办结', en: 'Closed' },
+  ...terms('complaintStatus', 'status.'),
   'outcome.upheld': { 'zh-CN': '经核查，您反映的问题属实，已依规处理。', en: 'We looked into it: what you reported happened, and it has been dealt with under the rules.' },
   'outcome.partly_upheld': { 'zh-CN': '经核查，您反映的问题部分属实，属实部分已依规处理。', en: 'We looked into it: part of what you reported happened, and that part has been dealt with under the rules.' },
   'outcome.not_upheld': { 'zh-CN': '经核查，未发现您反映的问题。感谢您的监督。', en: 'We looked into it and did not find what you reported. Thank you for keeping an eye on us.' },
@@ -173,8 +172,6 @@ export const complaintMessages = {
   'err.recorded': { 'zh-CN': '这件投诉已经登记或导入过', en: 'this complaint was recorded or imported before' },
   'err.required': { 'zh-CN': '必填', en: 'required' },
   'err.self': { 'zh-CN': '不能登记关于本人的投诉', en: 'nobody records a complaint about themselves' },
-  'err.stale': { 'zh-CN': '这件投诉刚被他人处理过，请刷新后再试。', en: 'Someone else just worked on this complaint; reload it and try again.' },
-  'err.ownCase': { 'zh-CN': '任何人都不能处理与本人有关的投诉。', en: 'Nobody acts on a complaint about themselves.' },
   'err.forbidden': { 'zh-CN': '只有抽中复核其疑点的督察可以办理这件投诉。', en: 'Only the supervisor who may review its flag works on this complaint.' },
   'err.outcome': { 'zh-CN': '请选择告知投诉人的结果', en: 'choose the outcome the complainant is told' },
 } satisfies Messages;

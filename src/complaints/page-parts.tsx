@@ -90,8 +90,10 @@ export function complaintRefusal(c: PageContext, e: unknown): ApiError {
   const err = recoverable(e);
   const { t } = ct(c);
   if (!err.errors?.length) {
-    const key = ({ invalid_transition: 'err.stale', stale_complaint: 'err.stale', own_case: 'err.ownCase', forbidden: 'err.forbidden' } as Record<string, string>)[err.code];
-    return key ? new ApiError(err.status, err.code, t(key)) : err;
+    const key = ({ invalid_transition: 'complaint_stale', stale_complaint: 'complaint_stale', own_case: 'complaint_own', forbidden: 'complaint_forbidden' } as Record<string, string>)[err.code];
+    return key ? new ApiError(err.status, err.code, err.message).say(key) : err;
   }
-  return new ApiError(err.status, err.code, t('err.heading'), err.errors.map((f) => ({ path: f.path, message: say(t, f) })));
+  const worded = new ApiError(err.status, err.code, t('err.heading'), err.errors.map((f) => ({ path: f.path, message: say(t, f) })));
+  worded.spoken = true;
+  return worded;
 }

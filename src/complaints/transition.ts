@@ -27,9 +27,9 @@ export type ComplaintTransitionInput = z.infer<typeof complaintTransitionInput>;
 const allowed: Record<string, string[]> = { received: ['in_review', 'closed'], in_review: ['closed'], closed: [] };
 
 /** Whether `ctx.actor` may work this complaint; the reason when not. */
-export async function mayWorkComplaint(ctx: Ctx, c: { officerCode: string | null; flagId: string | null }): Promise<{ ok: true } | { ok: false; why: string }> {
-  if (ctx.actor.kind !== 'user' || ctx.actor.role !== 'supervisor') return { ok: false, why: 'Only supervisors work complaints.' };
-  if (isOwnCase(ctx.actor, c.officerCode)) return { ok: false, why: 'Nobody works a complaint about themselves.' };
+export async function mayWorkComplaint(ctx: Ctx, c: { officerCode: string | null; flagId: string | null }): Promise<{ ok: true } | { ok: false; why: string; key: string }> {
+  if (ctx.actor.kind !== 'user' || ctx.actor.role !== 'supervisor') return { ok: false, why: 'Only supervisors work complaints.', key: 'complaint_supervisors_only' };
+  if (isOwnCase(ctx.actor, c.officerCode)) return { ok: false, why: 'Nobody works a complaint about themselves.', key: 'complaint_own' };
   if (!c.flagId) return { ok: true };
   const [flag] = await ctx.db.select().from(flags).where(eq(flags.id, c.flagId));
   return flag ? mayReview(ctx, flag) : { ok: true };
@@ -45,7 +45,7 @@ export async function transitionComplaint({ ctx, input: given }: { ctx: Ctx; inp
   if (!c) throw notFound(`No complaint ${given.id}.`);
   refuseOwnCase(ctx.actor, c.officerCode, 'working a complaint about oneself');
   const may = await mayWorkComplaint(ctx, c);
-  if (!may.ok) throw forbidden(may.why);
+  if (!may.ok) throw forbidden(may.why).say(may.key);
   if (!allowed[c.status]!.includes(input.to)) {
     throw new ApiError(409, 'invalid_transition', `A complaint that is ${c.status} cannot move to ${input.to}.`);
   }

@@ -97,5 +97,5 @@ export function isOwnCase(actor: Actor, subjectCode: string | null | undefined):
  * 403 `own_case`; `what` says what was refused, for the reader.
  */
 export function refuseOwnCase(actor: Actor, subjectCode: string | null | undefined, what: string): void {
-  if (isOwnCase(actor, subjectCode)) throw new ApiError(403, 'own_case', `Nobody acts on their own case: ${what}.`);
+  if (isOwnCase(actor, subjectCode)) throw new ApiError(403, 'own_case', `Nobody acts on their own case: ${what}.`).say('own_case');
 }

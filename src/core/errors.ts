@@ -31,6 +31,15 @@ export class ApiError extends HTTPException {
   readonly errors?: FieldError[];
   /** Response headers the refusal needs (`Retry-After` on a 429). */
   readonly headers?: Record<string, string>;
+  /**
+   * Which catalogue sentence says this refusal to a person (`problem.<key>`, the code when not
+   * set) and the values it names: the app renders `detail` from them in the request's language
+   * (pages/problems.ts, ADR 0082). The English `detail` given here is the fallback.
+   */
+  textKey?: string;
+  params?: ProblemParams;
+  /** Set by a page that wrote `detail` in its own words and language: shown as it is. */
+  spoken?: boolean;
 
   constructor(status: ContentfulStatusCode, code: string, detail: string, errors?: FieldError[], headers?: Record<string, string>) {
     super(status, { message: detail });
@@ -39,10 +48,19 @@ export class ApiError extends HTTPException {
     this.headers = headers;
   }
 
+  /** Names the catalogue sentence for this refusal and its values: `throw forbidden('...').say('appeal_grader')`. */
+  say(key: string, params?: ProblemParams): this {
+    this.textKey = key;
+    if (params) this.params = params;
+    return this;
+  }
+
   problem(instance?: string): Problem {
     return problem(this.status, this.code, this.message, this.errors, instance);
   }
 }
+
+export type ProblemParams = Record<string, string | number>;
 
 export interface Problem {
   type: string;

@@ -5,6 +5,8 @@ import { TrieRouter } from 'hono/router/trie-router';
 import { bodyTooLarge, type BodyState } from './body.js';
 import type { Ctx } from './context.js';
 import { ApiError, problem, type FieldError } from './errors.js';
+import { defaultLang, langFromAcceptLanguage } from './lang.js';
+import { inLanguage } from './problems.js';
 import { badText, textProblem } from './text.js';
 import { completeRoute } from './openapi.js';
 
@@ -105,8 +107,10 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   // A streamed body passed its route's limit: whoever was reading it (a validator that calls it
   // malformed JSON, a form parser) failed because of that, so the answer is the 413.
   const body = c.get('body');
-  if (body?.overflowed) return problemResponse(c, bodyTooLarge(body.limit).problem(instance));
-  if (err instanceof ApiError) return problemResponse(c, err.problem(instance), err.headers);
+  // The detail in the request's language: Accept-Language, else zh-CN (core/problems.ts).
+  const lang = langFromAcceptLanguage(c.req.header('accept-language')) ?? defaultLang;
+  if (body?.overflowed) return problemResponse(c, inLanguage(bodyTooLarge(body.limit), lang).problem(instance));
+  if (err instanceof ApiError) return problemResponse(c, inLanguage(err, lang).problem(instance), err.headers);
   if (err instanceof HTTPException) {
     const status = err.status;
     const code = httpCodes[status] ?? 'http_error';

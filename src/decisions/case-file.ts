@@ -59,7 +59,7 @@ async function historyOf(ctx: Ctx, taxpayerCode: string, except: string): Promis
 export async function myPanels({ ctx }: { ctx: Ctx }): Promise<{ pending: CaseFile[]; closed: CaseFile[] }> {
   requireRole(ctx.actor, 'officer', 'supervisor');
   const me = actingOfficer(ctx.actor);
-  if (!me) throw forbidden('This user is not linked to an officer record, so it sits on no panel.');
+  if (!me) throw forbidden('This user is not linked to an officer record, so it sits on no panel.').say('not_officer');
   const seats = await ctx.db
     .select({ id: decisionReviewers.decisionId, status: decisionReviews.status, dueAt: decisionReviews.dueAt, closedAt: decisionReviews.closedAt })
     .from(decisionReviewers)

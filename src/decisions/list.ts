@@ -38,7 +38,7 @@ export async function listDecisions({ ctx, query }: { ctx: Ctx; query: ListDecis
   requireRole(ctx.actor, 'hr', 'supervisor', 'officer');
   let officerCode = query.officerCode;
   if (ctx.actor.role === 'officer') {
-    if (officerCode && officerCode !== ctx.actor.officerCode) throw forbidden('Officers see only their own decisions.');
+    if (officerCode && officerCode !== ctx.actor.officerCode) throw forbidden('Officers see only their own decisions.').say('own_decisions_only');
     officerCode = ctx.actor.officerCode ?? '\u0000none';
   }
   const limit = query.limit ?? 100;

@@ -1,4 +1,5 @@
 import type { Messages } from '../pages/i18n.js';
+import { terms } from '../core/glossary.js';
 
 /** The review panel pages' strings (/me/reviews), both languages side by side. */
 export const decisionsMessages = {
@@ -54,18 +55,7 @@ export const decisionsMessages = {
   'rev.drawOk': { 'zh-CN': '一致', en: 'matches' },
   'rev.drawBad': { 'zh-CN': '不一致', en: 'does NOT match' },
 
-  'vote.approve': { 'zh-CN': '同意', en: 'approve' },
-  'vote.reject': { 'zh-CN': '不同意', en: 'reject' },
-  'status.effective': { 'zh-CN': '已生效', en: 'effective' },
-  'status.pending_review': { 'zh-CN': '待集体审议', en: 'under review' },
-  'status.approved': { 'zh-CN': '审议通过', en: 'approved' },
-  'status.rejected': { 'zh-CN': '审议未通过', en: 'rejected' },
-  'status.lapsed': { 'zh-CN': '逾期未达法定人数', en: 'lapsed without quorum' },
-  'status.superseded': { 'zh-CN': '已被更正取代', en: 'superseded by an amendment' },
-  'type.assessed_turnover': { 'zh-CN': '定额核定', en: 'Assessed turnover' },
-  'type.penalty_waiver': { 'zh-CN': '首违不罚', en: 'First-violation waiver' },
-  'type.tax_relief': { 'zh-CN': '减免税', en: 'Tax relief' },
-  'type.deferral': { 'zh-CN': '延期', en: 'Deferral' },
-  'type.invoice_quota': { 'zh-CN': '发票限额', en: 'Invoice quota' },
-  'type.grade_adjustment': { 'zh-CN': '能级调整', en: 'Grade adjustment' },
+  ...terms('vote', 'vote.'),
+  ...terms('decisionStatus', 'status.'),
+  ...terms('decisionType', 'type.'),
 } satisfies Messages;

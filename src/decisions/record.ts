@@ -86,7 +86,7 @@ export async function thresholdFor(ctx: Pick<Ctx, 'db'>, type: string, date: str
 export function requireDecider(actor: Ctx['actor']): string {
   requireRole(actor, 'officer', 'hr');
   if (!actor.officerCode) {
-    throw forbidden('Decisions are recorded by the officer who took them; this user is not linked to an officer record.');
+    throw forbidden('Decisions are recorded by the officer who took them; this user is not linked to an officer record.').say('not_officer');
   }
   return actor.officerCode;
 }
@@ -168,8 +168,8 @@ export async function recordDecision({ ctx, input: given }: { ctx: Ctx; input: U
     }
   }
   if (schemaErrors) throw new InputError(errors);
-  if (ruleErrors) throw badRequest('The decision is incomplete or inconsistent.', errors);
-  if (errors.length) throw badRequest('The decision refers to unknown or inconsistent records.', errors);
+  if (ruleErrors) throw badRequest('The decision is incomplete or inconsistent.', errors).say('decision_invalid');
+  if (errors.length) throw badRequest('The decision refers to unknown or inconsistent records.', errors).say('decision_refs');
   const input = parsed!;
 
   const threshold = input.threshold ?? (await thresholdFor(ctx, input.type, decidedOn));

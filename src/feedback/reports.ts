@@ -50,7 +50,7 @@ export async function feedbackSummary(a: { ctx: Ctx; input: z.infer<typeof summa
 export async function feedbackSummary({ ctx, input }: { ctx: Ctx; input: z.infer<typeof summaryQuery> }): Promise<z.infer<typeof summaryOutput> | ResponseRates> {
   requireRole(ctx.actor, 'officer', 'supervisor', 'hr');
   if (!input.officerCode) {
-    if (ctx.actor.role === 'officer') throw forbidden('An officer sees only their own feedback summary: give officerCode.');
+    if (ctx.actor.role === 'officer') throw forbidden('An officer sees only their own feedback summary: give officerCode.').say('own_feedback_only');
     return responseRates(ctx, input.period);
   }
   return officerSummary(ctx, { officerCode: input.officerCode, period: input.period });
@@ -59,7 +59,7 @@ export async function feedbackSummary({ ctx, input }: { ctx: Ctx; input: z.infer
 async function officerSummary(ctx: Ctx, input: { officerCode: string; period: string }) {
   requireRole(ctx.actor, 'officer', 'supervisor', 'hr');
   const own = ctx.actor.officerCode !== null && ctx.actor.officerCode === input.officerCode;
-  if (ctx.actor.role === 'officer' && !own) throw forbidden('An officer sees only their own feedback summary.');
+  if (ctx.actor.role === 'officer' && !own) throw forbidden('An officer sees only their own feedback summary.').say('own_feedback_only');
   const [row] = await ctx.db
     .select({
       n: sql<number>`count(*)`,

@@ -115,7 +115,7 @@ function aboutForSubject(rule: string, evidence: Record<string, unknown>, raised
 export async function myFlagNotices({ ctx }: { ctx: Ctx }) {
   requireRole(ctx.actor, 'officer', 'supervisor');
   const me = actingOfficer(ctx.actor);
-  if (!me) throw forbidden('This user is not linked to an officer record.');
+  if (!me) throw forbidden('This user is not linked to an officer record.').say('not_officer');
   const rows = await ctx.db
     .select({
       id: flags.id,

@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../core/http.js';
 import type { ApiError } from '../core/errors.js';
+import { problemSentence } from '../core/problems.js';
 import { CsrfInput, ErrorBox, Layout, Notice, renderPage, Table, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
 import { enc, money, recoverable, statusOf, str, when } from '../pages/page-helpers.js';
@@ -23,6 +24,15 @@ import { FlagsStyle, tt } from './page-parts.js';
 
 // ---------------------------------------------------------------------------------------------
 // One flag
+
+/** A transition's reason; the scan's own (`Raised by rule benford.`) in the page's words. */
+function transitionReason(t: (k: string, p?: Record<string, string | number>) => string, reason: string): string {
+  const raised = /^Raised by rule ([a-z_]+)\.$/.exec(reason);
+  if (raised) return t('flag.raisedBy', { rule: t(`rule.${raised[1]}`) });
+  const reopened = /^Reopened by rule ([a-z_]+):/.exec(reason);
+  if (reopened) return t('flag.reopenedBy', { rule: t(`rule.${reopened[1]}`) });
+  return reason;
+}
 
 /** The subject's hearing (申辩): when they were told, until when they may answer, and their answer. */
 function Hearing(props: { t: (k: string, p?: Record<string, string | number>) => string; flag: Awaited<ReturnType<typeof getFlag>>; now: string }) {
@@ -248,7 +258,7 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
             <td>{`${x.from ? t(`status.${x.from}`) : '∅'} → ${t(`status.${x.to}`)}${x.outcome ? ` (${t(`outcome.${x.outcome}`)})` : ''}`}</td>
             <td>{x.actor}</td>
             <td>
-              {x.reason}
+              {transitionReason(t, x.reason)}
               {x.earlyReason ? ` · ${t('flag.earlyReason.shown', { reason: x.earlyReason })}` : ''}
             </td>
           </tr>
@@ -260,7 +270,7 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
         {flag.status === 'closed' ? (
           <p>{t('flag.closedNote')}</p>
         ) : may && !may.ok ? (
-          <Notice kind="warn">{t('flag.cannot', { why: may.why })}</Notice>
+          <Notice kind="warn">{t('flag.cannot', { why: problemSentence(lang, may.key) })}</Notice>
         ) : flag.status === 'open' ? (
           <form method="post" action={`/flags/${enc(flag.id)}/transition`}>
             <CsrfInput c={c} />

@@ -1,4 +1,5 @@
 import type { Messages } from '../pages/i18n.js';
+import { terms } from '../core/glossary.js';
 
 /** The supervisor console's strings, both languages side by side. */
 export const flagsMessages = {
@@ -52,30 +53,11 @@ export const flagsMessages = {
   'yes': { 'zh-CN': '是', en: 'yes' },
   'no': { 'zh-CN': '否', en: 'no' },
 
-  'status.open': { 'zh-CN': '待处理', en: 'Open' },
-  'status.in_review': { 'zh-CN': '复核中', en: 'In review' },
-  'status.closed': { 'zh-CN': '已结案', en: 'Closed' },
-  'outcome.confirmed': { 'zh-CN': '属实', en: 'Confirmed' },
-  'outcome.false_positive': { 'zh-CN': '误报', en: 'False positive' },
-  'outcome.escalated': { 'zh-CN': '移交上级', en: 'Escalated' },
-  'severity.low': { 'zh-CN': '低', en: 'Low' },
-  'severity.medium': { 'zh-CN': '中', en: 'Medium' },
-  'severity.high': { 'zh-CN': '高', en: 'High' },
-  'severity.critical': { 'zh-CN': '严重', en: 'Critical' },
+  ...terms('flagStatus', 'status.'),
+  ...terms('flagOutcome', 'outcome.'),
+  ...terms('severity', 'severity.'),
 
-  'rule.threshold_bunching': { 'zh-CN': '临界值聚集', en: 'Threshold bunching' },
-  'rule.sole_decider': { 'zh-CN': '未经集体审议', en: 'Sole decider' },
-  'rule.reviewer_concentration': { 'zh-CN': '审议人集中', en: 'Reviewer concentration' },
-  'rule.rotation_due': { 'zh-CN': '应轮岗', en: 'Rotation due' },
-  'rule.peer_outlier': { 'zh-CN': '同组异常', en: 'Peer outlier' },
-  'rule.benford': { 'zh-CN': '首位数字偏离（本福特）', en: 'Benford deviation' },
-  'rule.late_amendment': { 'zh-CN': '迟延或跨临界值更正', en: 'Late amendment' },
-  'rule.complaint': { 'zh-CN': '纳税人投诉', en: 'Complaint' },
-  'rule.feedback_burst': { 'zh-CN': '评价集中突增', en: 'Feedback burst' },
-  'rule.repeat_waiver': { 'zh-CN': '重复适用首违不罚', en: 'Repeat first-violation waiver' },
-  'rule.no_quorum': { 'zh-CN': '审议不足法定人数', en: 'No quorum' },
-  'rule.spot_check': { 'zh-CN': '随机抽查发现问题', en: 'Spot-check finding' },
-  'rule.feedback_selection': { 'zh-CN': '评价对象疑似经过挑选', en: 'Feedback selection' },
+  ...terms('rule', 'rule.'),
 
   'flag.title': { 'zh-CN': '疑点 {id}', en: 'Flag {id}' },
   'flag.back': { 'zh-CN': '返回疑点队列', en: 'Back to the queue' },
@@ -140,8 +122,7 @@ export const flagsMessages = {
     'zh-CN': '结论为“属实”的疑点按严重程度计入被考核干部当期扣分。',
     en: 'A confirmed flag counts against the officer’s grade for the period, by its severity.',
   },
-  'vote.approve': { 'zh-CN': '同意', en: 'approve' },
-  'vote.reject': { 'zh-CN': '不同意', en: 'reject' },
+  ...terms('vote', 'vote.'),
   'vote.cast': { 'zh-CN': '已表决', en: 'voted' },
 
   'flag.hearing': { 'zh-CN': '当事人申辩', en: 'The officer’s answer' },
@@ -159,6 +140,8 @@ export const flagsMessages = {
     en: 'The officer has not answered and may still do so: confirming now needs a reason for not waiting.',
   },
   'flag.earlyReason.shown': { 'zh-CN': '提前认定理由：{reason}', en: 'confirmed early because: {reason}' },
+  'flag.raisedBy': { 'zh-CN': '由“{rule}”规则发现。', en: 'Raised by the rule “{rule}”.' },
+  'flag.reopenedBy': { 'zh-CN': '“{rule}”规则再次发现同样情况（有新的证据），重新立案。', en: 'Reopened by the rule “{rule}”: the condition recurred with new evidence.' },
   'flag.escalations': { 'zh-CN': '移交上级复核', en: 'Escalations' },
   'flag.escalation.level': { 'zh-CN': '层级', en: 'Level' },
   'flag.escalation.by': { 'zh-CN': '移交人', en: 'Escalated by' },

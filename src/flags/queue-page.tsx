@@ -48,7 +48,7 @@ function parseQueue(c: PageContext): { q: Record<string, string>; input: FlagQue
   const sortDefault = view === 'mine' ? 'due' : 'newest';
   if (!parsed.success) {
     const { t } = tt(c);
-    return { q, input: { view, sort: sortDefault }, error: new ApiError(400, 'validation_failed', t('flags.badFilters'), zodErrors(parsed.error.issues)) };
+    return { q, input: { view, sort: sortDefault }, error: new ApiError(400, 'validation_failed', t('flags.badFilters'), zodErrors(parsed.error.issues)).say('filters_invalid') };
   }
   return { q, input: { ...parsed.data, view, sort: parsed.data.sort ?? sortDefault } };
 }

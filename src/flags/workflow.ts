@@ -42,28 +42,28 @@ export type TransitionInput = z.infer<typeof transitionInput>;
 const allowed: Record<string, string[]> = { open: ['in_review'], in_review: ['closed'], closed: [] };
 
 /** Whether `actor` may work on `flag` (role, not about themselves, assigned or eligible). */
-export async function mayReview(ctx: Ctx, flag: typeof flags.$inferSelect): Promise<{ ok: true } | { ok: false; why: string }> {
+export async function mayReview(ctx: Ctx, flag: typeof flags.$inferSelect): Promise<{ ok: true } | { ok: false; why: string; key: string }> {
   const actor = ctx.actor;
-  if (actor.kind !== 'user' || actor.role !== 'supervisor') return { ok: false, why: 'Only supervisors review flags.' };
-  if (isOwnCase(actor, flag.subjectCode)) return { ok: false, why: 'Nobody reviews a flag about themselves.' };
+  if (actor.kind !== 'user' || actor.role !== 'supervisor') return { ok: false, why: 'Only supervisors review flags.', key: 'flag_supervisors_only' };
+  if (isOwnCase(actor, flag.subjectCode)) return { ok: false, why: 'Nobody reviews a flag about themselves.', key: 'flag_own' };
   const escalations = await escalationsOf(ctx, flag.id);
   if (flag.reviewerUserId) {
     const [assigned] = await ctx.db.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, flag.reviewerUserId));
     const assignedActive = assigned && assigned.role === 'supervisor' && !assigned.disabledAt;
     if (assignedActive) {
-      return flag.reviewerUserId === actor.userId ? { ok: true } : { ok: false, why: 'This flag was drawn to another reviewer.' };
+      return flag.reviewerUserId === actor.userId ? { ok: true } : { ok: false, why: 'This flag was drawn to another reviewer.', key: 'flag_other_reviewer' };
     }
   }
   if (escalations.length) {
     const higher = await eligibleHigherReviewers(ctx, flag, escalations.map((e) => e.escalatedBy));
     return higher.includes(actor.userId)
       ? { ok: true }
-      : { ok: false, why: 'This flag was escalated: it goes to a supervisor outside the subject’s unit who has not escalated it.' };
+      : { ok: false, why: 'This flag was escalated: it goes to a supervisor outside the subject’s unit who has not escalated it.', key: 'flag_escalated' };
   }
   const eligible = await eligibleReviewers(ctx.db, flag.subjectCode, await involvedIn(ctx, flag.evidence as Record<string, unknown>));
   return eligible.includes(actor.userId)
     ? { ok: true }
-    : { ok: false, why: 'You are not eligible to review this flag (supervisor chain of the subject, or involved in its decisions).' };
+    : { ok: false, why: 'You are not eligible to review this flag (supervisor chain of the subject, or involved in its decisions).', key: 'flag_not_eligible' };
 }
 
 export async function transitionFlag({ ctx, flagId, input: given }: { ctx: Ctx; flagId: string; input: Unchecked<TransitionInput> }) {
@@ -73,7 +73,7 @@ export async function transitionFlag({ ctx, flagId, input: given }: { ctx: Ctx; 
   if (!flag) throw notFound(`No flag ${flagId}.`);
   refuseOwnCase(ctx.actor, flag.subjectCode, 'moving a flag about yourself');
   const may = await mayReview(ctx, flag);
-  if (!may.ok) throw forbidden(may.why);
+  if (!may.ok) throw forbidden(may.why).say(may.key);
   if (!allowed[flag.status]!.includes(input.to)) {
     throw conflict(`A flag that is ${flag.status} cannot move to ${input.to}.`, 'invalid_transition');
   }

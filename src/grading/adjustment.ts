@@ -74,7 +74,7 @@ export async function proposeAdjustment({ ctx, input: given }: { ctx: Ctx; input
     .select({ id: adjustments.id })
     .from(adjustments)
     .where(and(eq(adjustments.runId, run.id), eq(adjustments.officerCode, input.officerCode), eq(adjustments.status, 'pending')));
-  if (open) throw conflict(`Adjustment ${open.id} for ${input.officerCode} is still pending.`, 'adjustment_pending');
+  if (open) throw conflict(`Adjustment ${open.id} for ${input.officerCode} is still pending.`, 'adjustment_pending').say('adjustment_pending', { id: open.id });
 
   const now = ctx.clock.now();
   const id = newId('adj', now);
@@ -121,7 +121,7 @@ export async function decideAdjustment({ ctx, input: given }: { ctx: Ctx; input:
   const run = await findRun(ctx, adj.runId);
   assertMutable(run, 'deciding an adjustment');
   if (adj.status !== 'pending') throw conflict(`Adjustment ${adj.id} was already ${adj.status}.`, 'adjustment_decided');
-  if (adj.requestedBy === ctx.actor.userId) throw forbidden('The HR user who proposed an adjustment cannot decide it; a second HR user must.');
+  if (adj.requestedBy === ctx.actor.userId) throw forbidden('The HR user who proposed an adjustment cannot decide it; a second HR user must.').say('adjustment_own');
 
   const now = ctx.clock.now();
   const at = now.toISOString();

@@ -51,12 +51,12 @@ export async function fileAnnualAppeal({ ctx, input: given }: { ctx: Ctx; input:
   requireRole(ctx.actor, 'officer');
   const input = { reviewId: given.reviewId, ...parseInput(fileAnnualAppealInput, given) };
   const code = ctx.actor.officerCode;
-  if (!code) throw forbidden('This user does not act as an officer.');
+  if (!code) throw forbidden('This user does not act as an officer.').say('not_officer');
   const review = await findReview(ctx, input.reviewId);
   if (review.status !== 'published') throw notFound(`No annual review ${input.reviewId}.`);
   const now = ctx.clock.now();
   if (daysBetween(review.publishedAt!, now.toISOString()) > APPEAL_WINDOW_DAYS) {
-    throw conflict(`The appeal window closed ${APPEAL_WINDOW_DAYS} days after publication (${isoDate(new Date(review.publishedAt!))}).`, 'appeal_window_closed');
+    throw conflict(`The appeal window closed ${APPEAL_WINDOW_DAYS} days after publication (${isoDate(new Date(review.publishedAt!))}).`, 'appeal_window_closed').say('appeal_window_closed', { days: APPEAL_WINDOW_DAYS });
   }
   const [result] = await ctx.db.select({ grade: annualResults.grade }).from(annualResults).where(and(eq(annualResults.reviewId, review.id), eq(annualResults.officerCode, code)));
   if (!result) throw notFound(`Officer ${code} has no result in annual review ${review.id}.`);

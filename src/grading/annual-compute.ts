@@ -41,7 +41,7 @@ async function yearRuns(ctx: Ctx, year: number) {
   if (missing.length > 0) {
     throw new ApiError(409, 'quarters_unpublished', `No published run for ${missing.join(', ')}; an annual review needs all four quarters of ${year}.`, [
       { path: 'year', message: `no published run for ${missing.join(', ')}` },
-    ]);
+    ]).say('quarters_unpublished', { detail: missing.join(', ') });
   }
   return periods.map((p) => byPeriod.get(p)!);
 }

@@ -5,6 +5,7 @@
  * published: getAnnualResult decides).
  */
 import { Hono } from 'hono';
+import { sayCodes } from '../core/glossary.js';
 import type { AppEnv } from '../core/http.js';
 import { CsrfInput, ErrorBox, Layout, Notice, renderPage, Table, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
@@ -50,7 +51,7 @@ export function AnnualSummary(props: { t: Translate; lang: Lang; r: Result }) {
       <h2>{t('officer.explanation')}</h2>
       <ul class="explanation">
         {r.explanation[props.lang].map((l) => (
-          <li>{l}</li>
+          <li>{sayCodes(props.lang, l)}</li>
         ))}
         {c && c.correctedGrade && (
           <li data-testid="annual-correction-line">

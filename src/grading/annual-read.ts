@@ -105,7 +105,7 @@ export async function listAnnualResults({ ctx, input }: { ctx: Ctx; input: { id:
 /** One officer's annual result: HR any; an officer only their own, only once published. */
 export async function getAnnualResult({ ctx, input }: { ctx: Ctx; input: { id: string; officerCode: string } }) {
   requireRole(ctx.actor, 'hr', 'officer', 'supervisor');
-  if (ctx.actor.role !== 'hr' && !isOwnCase(ctx.actor, input.officerCode)) throw forbidden('An officer sees only their own result.');
+  if (ctx.actor.role !== 'hr' && !isOwnCase(ctx.actor, input.officerCode)) throw forbidden('An officer sees only their own result.').say('own_result_only');
   const review = await visibleReview(ctx, input.id);
   const [row] = await ctx.db.select().from(annualResults).where(and(eq(annualResults.reviewId, review.id), eq(annualResults.officerCode, input.officerCode)));
   if (!row) throw notFound(`Officer ${input.officerCode} has no result in annual review ${review.id}.`);

@@ -49,13 +49,13 @@ export async function fileAppeal({ ctx, input: given }: { ctx: Ctx; input: { run
   requireRole(ctx.actor, 'officer');
   const input = { runId: given.runId, ...parseInput(fileAppealInput, given) };
   const code = ctx.actor.officerCode;
-  if (!code) throw forbidden('This user does not act as an officer.');
+  if (!code) throw forbidden('This user does not act as an officer.').say('not_officer');
   const run = await findRun(ctx, input.runId);
   if (run.status !== 'published') throw notFound(`No grading run ${input.runId}.`);
   const now = ctx.clock.now();
   const days = daysBetween(run.publishedAt!, now.toISOString());
   if (days > APPEAL_WINDOW_DAYS) {
-    throw conflict(`The appeal window closed ${APPEAL_WINDOW_DAYS} days after publication (${isoDate(new Date(run.publishedAt!))}).`, 'appeal_window_closed');
+    throw conflict(`The appeal window closed ${APPEAL_WINDOW_DAYS} days after publication (${isoDate(new Date(run.publishedAt!))}).`, 'appeal_window_closed').say('appeal_window_closed', { days: APPEAL_WINDOW_DAYS });
   }
   const [result] = await ctx.db
     .select({ tier: gradingResults.tier })
@@ -104,13 +104,13 @@ export async function decideAppeal({ ctx, input: given }: { ctx: Ctx; input: { i
   if (appeal.status !== 'pending') throw conflict(`Appeal ${appeal.id} was already ${appeal.status}.`, 'appeal_decided');
   const run = await findRun(ctx, appeal.runId);
   const me = ctx.actor.userId;
-  if (run.createdBy === me || run.publishedBy === me) throw forbidden('You graded this run (started or published it); another HR user decides the appeal.');
+  if (run.createdBy === me || run.publishedBy === me) throw forbidden('You graded this run (started or published it); another HR user decides the appeal.').say('appeal_grader');
   const [adjusted] = await ctx.db
     .select({ id: adjustments.id })
     .from(adjustments)
     .where(and(eq(adjustments.runId, run.id), eq(adjustments.officerCode, appeal.officerCode), or(eq(adjustments.requestedBy, me), eq(adjustments.decidedBy, me))))
     .limit(1);
-  if (adjusted) throw forbidden(`You took part in adjustment ${adjusted.id} for this officer; another HR user decides the appeal.`);
+  if (adjusted) throw forbidden(`You took part in adjustment ${adjusted.id} for this officer; another HR user decides the appeal.`).say('appeal_adjuster', { id: adjusted.id });
 
   let correctedTier: number | null = null;
   if (input.outcome === 'upheld') {

@@ -135,7 +135,7 @@ async function comparePage(c: PageContext) {
               <tr data-testid="mover">
                 <td>{m.officerCode}</td>
                 <td>{m.name}</td>
-                <td>{m.peerGroup}</td>
+                <td>{t(`term.peerGroup.${m.peerGroup}`)}</td>
                 <td>{`${label(m.from)} → ${label(m.to)}`}</td>
                 <td class="num">{`${fmt(m.compositeA)} → ${fmt(m.compositeB)}`}</td>
                 <td>{m.why[lang]}</td>

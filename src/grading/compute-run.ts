@@ -54,7 +54,7 @@ export async function startRun({ ctx, input: given }: { ctx: Ctx; input: Uncheck
   if (state === 'future') {
     throw new ApiError(422, 'period_not_started', `Period ${period.code} starts on ${period.start}; a quarter that has not started cannot be graded.`, [
       { path: 'period', message: `${period.code} has not started (starts ${period.start})` },
-    ]);
+    ]).say('period_not_started');
   }
   const provisional = state === 'current';
   const id = newId('run', now);
@@ -144,7 +144,7 @@ export async function computeResults(ctx: Ctx, runId: string, period: ReturnType
 export async function recomputeRun({ ctx, input }: { ctx: Ctx; input: { id: string } }) {
   requireRole(ctx.actor, 'hr');
   const run = await findRun(ctx, input.id);
-  if (run.createdBy !== ctx.actor.userId) throw new ApiError(403, 'maker_checker', `Only the HR user who computed run ${run.id} recomputes it; start a new run instead.`);
+  if (run.createdBy !== ctx.actor.userId) throw new ApiError(403, 'maker_checker', `Only the HR user who computed run ${run.id} recomputes it; start a new run instead.`).say('recompute_owner');
   assertMutable(run, 'recomputing it');
   const [adjusted] = await ctx.db.all<{ n: number }>(sql`select count(*) as n from adjustments where run_id = ${run.id}`);
   if (adjusted!.n > 0) throw conflict(`Run ${run.id} has adjustments; start a new run instead of recomputing this one.`, 'run_adjusted');

@@ -1,4 +1,5 @@
 import type { Messages } from '../pages/i18n.js';
+import { terms } from '../core/glossary.js';
 
 /** Strings of the HR console and the officer report, zh-CN and English side by side. */
 export const gradingMessages = {
@@ -126,8 +127,7 @@ export const gradingMessages = {
   'col.penalty': { 'zh-CN': '扣分', en: 'Penalty' },
   'col.tier': { 'zh-CN': '能级', en: 'Tier' },
   'col.payout': { 'zh-CN': '绩效奖金（元）', en: 'Payout (yuan)' },
-  'status.graded': { 'zh-CN': '参评', en: 'graded' },
-  'status.not_graded': { 'zh-CN': '未参评', en: 'not graded' },
+  ...terms('resultStatus', 'status.'),
   'sort.by': { 'zh-CN': '按{col}排序', en: 'Sort by {col}' },
   'adjusted.mark': { 'zh-CN': '（已调整，原 {from} 级）', en: ' (adjusted from {from})' },
   'incomplete.mark': { 'zh-CN': '（缺项）', en: ' (incomplete)' },
@@ -215,10 +215,6 @@ export const gradingMessages = {
   'history.actor': { 'zh-CN': '操作人', en: 'Who' },
   'history.what': { 'zh-CN': '操作', en: 'What' },
 
-  'refusal.period_not_started': { 'zh-CN': '该季度尚未开始，不能评定。', en: 'That quarter has not started; it cannot be graded.' },
-  'refusal.provisional_run': { 'zh-CN': '季度进行中计算的临时批次不能发布。', en: 'A provisional run (computed while the quarter was in progress) is never published.' },
-  'refusal.run_discarded': { 'zh-CN': '本批次已作废，不能再发布或修改。', en: 'This run was discarded; it can no longer be published or changed.' },
-  'refusal.run_published': { 'zh-CN': '本批次已发布并冻结。', en: 'This run is published and frozen.' },
 
   // Policies under four eyes (policies-page.tsx, policy-words.ts; the officer's /me shows the words too).
   'pol.title': { 'zh-CN': '评定方案（双人审批）', en: 'Grading policies (four eyes)' },
@@ -471,12 +467,4 @@ export const gradingMessages = {
   'ann.deciderRule': { 'zh-CN': '只能由未计算、未发布本年度考核的人事人员处理；已发布的年度考核不会被修改。', en: 'Only an HR user who neither computed nor published this review may decide. The published review is not changed.' },
   'ann.pendingAppeals': { 'zh-CN': '待处理的年度考核申诉', en: 'Pending annual appeals' },
   'ann.unpublished': { 'zh-CN': '本年度考核尚未发布，报告仅供人事核对。', en: 'This review is not published yet; the report is for HR review only.' },
-  'refusal.quarters_unpublished': { 'zh-CN': '该年度还有季度没有已发布的批次，不能进行年度考核：{detail}', en: 'Some quarters of that year have no published run: {detail}' },
-  'refusal.what_if_review': { 'zh-CN': '使用候选方案的年度考核是模拟结果，不能发布。', en: 'A review with a candidate policy is a what-if and is never published.' },
-  'refusal.year_published': { 'zh-CN': '该年度已有已发布的年度考核。', en: 'That year already has a published annual review.' },
-  'refusal.review_published': { 'zh-CN': '本年度考核已发布并冻结。', en: 'This review is published and frozen.' },
-  'refusal.maker_checker': { 'zh-CN': '您计算了本年度考核，须由另一位人事人员发布。', en: 'You computed this review; another HR user publishes it.' },
-  'refusal.review_grader': { 'zh-CN': '您计算或发布了本年度考核，须由另一位人事人员处理申诉。', en: 'You computed or published this review; another HR user decides the appeal.' },
-  'refusal.own_case': { 'zh-CN': '任何人都不能处理与本人有关的事项。', en: 'Nobody acts on their own case.' },
-  'refusal.appeal_decided': { 'zh-CN': '该申诉已经处理。', en: 'This appeal was already decided.' },
 } satisfies Messages;

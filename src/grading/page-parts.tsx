@@ -6,6 +6,7 @@ import type { Child } from 'hono/jsx';
 import { CsrfInput, type PageContext } from '../pages/layout.js';
 import { PageStyle, domainT, enc, fmt, formRefusal } from '../pages/page-helpers.js';
 import { ApiError } from '../core/errors.js';
+import { sayCodes } from '../core/glossary.js';
 import type { Translate, Lang } from '../pages/i18n.js';
 import { gradingMessages } from './messages.js';
 import { notGradedReason } from './not-graded.js';
@@ -16,17 +17,12 @@ import type { Policy } from '../../scoring/policy.js';
 
 export const tt = domainT(gradingMessages);
 
-/** Refusal codes the console says in its own words (the API's sentences are English). */
-const ownWords = new Set(['period_not_started', 'provisional_run', 'run_discarded', 'run_published', 'quarters_unpublished', 'what_if_review', 'year_published', 'review_published', 'maker_checker', 'review_grader', 'own_case', 'appeal_decided']);
-
-/** A verb's refusal for a console form, in the page's language where the console knows the code. */
+/**
+ * A verb's refusal for a console form. Its words come from the one refusals' catalogue
+ * (core/problems.ts): ErrorBox renders them in the page's language.
+ */
 export function pageRefusal(c: PageContext, e: unknown): ApiError {
-  const err = formRefusal(c, e);
-  if (!ownWords.has(err.code)) return err;
-  const { t } = tt(c);
-  // The one figure worth keeping is which quarters are missing: periods, not English words.
-  const detail = (err.errors?.[0]?.message ?? '').match(/\d{4}Q[1-4]/g)?.join(', ') ?? '';
-  return new ApiError(err.status as 409, err.code, t(`refusal.${err.code}`, { detail }));
+  return formRefusal(c, e);
 }
 
 /** Definition lists as two columns; the shell's stylesheet leaves dl alone. */
@@ -130,7 +126,7 @@ export function ComponentBars(props: { t: Translate; detail: ResultDetail }) {
  * correction that overrides the published result, if any.
  */
 export function Explanation(props: { lang: Lang; t: Translate; detail: ResultDetail; correction?: CorrectionRow | null }) {
-  const lines = props.detail.explanation?.[props.lang] ?? [];
+  const lines = (props.detail.explanation?.[props.lang] ?? []).map((l) => sayCodes(props.lang, l));
   const a = props.detail.adjustment;
   const c = props.correction;
   return (
@@ -216,7 +212,7 @@ export function OfficerFacts(props: { t: Translate; lang?: Lang; result: Awaited
   const d = result.detail;
   const facts: [string, Child][] = [
     [t('officer.unit'), result.unitName ? `${result.unitName} (${d.unitCode})` : d.unitCode],
-    [t('officer.peerGroup'), `${d.peerGroup}${d.raw?.peerFallback ? ` (→ ${d.raw.peerGroupUsed})` : ''}`],
+    [t('officer.peerGroup'), `${t(`term.peerGroup.${d.peerGroup}`)}${d.raw?.peerFallback ? ` (→ ${t(`term.peerGroup.${d.raw.peerGroupUsed}`)})` : ''}`],
     [t('officer.team'), d.team],
     [t('col.status'), t(`status.${result.status}`)],
   ];

@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../core/http.js';
+import { problemSentence } from '../core/problems.js';
 import { CsrfInput, Layout, Notice, renderPage, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
 import type { Translate } from '../pages/i18n.js';
@@ -33,7 +34,7 @@ async function confirmPage(c: PageContext, id: string) {
   const { lang, t } = tt(c);
   const ctx = c.get('ctx');
   const [run, gaps] = await Promise.all([getRun({ ctx, input: { id } }), runGaps({ ctx, input: { id, listLimit: LIST } })]);
-  const never = run.provisional ? t('refusal.provisional_run') : run.status === 'discarded' ? t('refusal.run_discarded') : run.status === 'published' ? t('refusal.run_published') : run.whatIf ? t('run.whatIfNote') : null;
+  const never = run.provisional ? problemSentence(lang, 'provisional_run') : run.status === 'discarded' ? problemSentence(lang, 'run_discarded') : run.status === 'published' ? problemSentence(lang, 'run_published') : run.whatIf ? t('run.whatIfNote') : null;
   const none = gaps.noWorkload.count + gaps.noAssessment.count + gaps.noResponses.count === 0;
   return renderPage(
     c,

@@ -20,7 +20,7 @@ const resultsByOfficer = keyset('asc', [gradingResults.officerCode], (r: { offic
  */
 export async function listResults({ ctx, input }: { ctx: Ctx; input: { id: string; limit?: number; cursor?: string } & Partial<Record<keyof ResultFilter, unknown>> }) {
   requireRole(ctx.actor, 'hr', 'officer');
-  if (ctx.actor.role !== 'hr') throw forbidden('Officers read only their own result: /api/v1/grading-runs/{id}/results/{officerCode}.');
+  if (ctx.actor.role !== 'hr') throw forbidden('Officers read only their own result: /api/v1/grading-runs/{id}/results/{officerCode}.').say('own_result_only');
   const run = await findRun(ctx, input.id);
   const filter = parseFilter(input);
   const limit = input.limit ?? 100;

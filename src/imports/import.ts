@@ -51,7 +51,7 @@ export async function importData({ ctx, input, options }: { ctx: Ctx; input: Imp
 export async function importCsv({ ctx, kind, text, options }: { ctx: Ctx; kind: string; text: string; options?: ImportOptions }): Promise<ImportResult> {
   requireRole(ctx.actor, 'hr');
   if (!isKind(kind)) {
-    throw badRequest(`Unknown import kind "${kind}".`, [{ path: 'kind', message: `expected one of ${importKinds.join(', ')}` }]);
+    throw badRequest(`Unknown import kind "${kind}".`, [{ path: 'kind', message: `expected one of ${importKinds.join(', ')}` }]).say('import_kind');
   }
   const { rows, lines, headerErrors, recordErrors } = csvRows(kind, text);
   // A bad header makes every row look bad: report the header alone.
@@ -81,11 +81,11 @@ export async function importBody({
   const type = typePart!.trim().toLowerCase();
   const charset = params.map((p) => /^\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(p)?.[1]?.toLowerCase()).find(Boolean);
   if (charset && charset !== 'utf-8' && charset !== 'utf8') {
-    throw badRequest(`Imports are UTF-8; this body says charset=${charset}.`, [{ path: 'content-type', message: 'expected charset=utf-8 (or none)' }]);
+    throw badRequest(`Imports are UTF-8; this body says charset=${charset}.`, [{ path: 'content-type', message: 'expected charset=utf-8 (or none)' }]).say('import_not_utf8');
   }
   const text = typeof body === 'string' ? body : decodeUtf8(body);
   if (type === 'text/csv') {
-    if (!kind) throw badRequest('A CSV import names its kind with ?kind=.', [{ path: 'kind', message: `required; one of ${importKinds.join(', ')}` }]);
+    if (!kind) throw badRequest('A CSV import names its kind with ?kind=.', [{ path: 'kind', message: `required; one of ${importKinds.join(', ')}` }]).say('import_kind');
     return importCsv({ ctx, kind, text });
   }
   if (type === 'application/json' || type.endsWith('+json')) {
@@ -93,13 +93,13 @@ export async function importBody({
     try {
       input = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     } catch (err) {
-      throw badRequest(`The request body is not valid JSON: ${(err as Error).message}`);
+      throw badRequest(`The request body is not valid JSON: ${(err as Error).message}`).say('import_bad_json');
     }
     return importData({ ctx, input: input as ImportInput });
   }
   throw badRequest(`Unsupported content type "${type || '(none)'}"; send application/json or text/csv with ?kind=.`, [
     { path: 'content-type', message: 'expected application/json or text/csv' },
-  ]);
+  ]).say('import_type');
 }
 
 /** The three stages in order: parse, check references and history, write (only when clean). */
@@ -140,7 +140,7 @@ function refuseOwnRows(ctx: Ctx, parsed: ParsedImport, locate: Locate) {
     });
   }
   if (own.length) {
-    throw new ApiError(403, 'own_case', `Nobody acts on their own case: ${own.length} row(s) of this import are about you (${me}); another HR user imports them.`, own);
+    throw new ApiError(403, 'own_case', `Nobody acts on their own case: ${own.length} row(s) of this import are about you (${me}); another HR user imports them.`, own).say('own_case_import', { n: own.length });
   }
 }
 

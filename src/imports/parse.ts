@@ -29,7 +29,7 @@ export function decodeUtf8(bytes: Uint8Array | ArrayBuffer): string {
   } catch {
     throw badRequest('The body is not valid UTF-8. Save the file as "CSV UTF-8" (Excel) or UTF-8 text and send it again.', [
       { path: '(body)', message: 'not valid UTF-8' },
-    ]);
+    ]).say('import_not_utf8');
   }
 }
 
@@ -122,7 +122,7 @@ export function parseRows(raw: unknown, problems: Problems): ParsedImport {
   const total = importKinds.reduce((n, k) => n + (Array.isArray(body[k]) ? (body[k] as unknown[]).length : 0), 0);
   if (errors.length === 0 && total === 0) {
     // (A CSV with a header and no records lands here too.)
-    throw badRequest('The import contains no rows.', [{ path: '(body)', message: `expected rows in any of ${importKinds.join(', ')}` }]);
+    throw badRequest('The import contains no rows.', [{ path: '(body)', message: `expected rows in any of ${importKinds.join(', ')}` }]).say('import_empty');
   }
 
   const rowErr = rowProblem({ body, rows, at, present }, problems);

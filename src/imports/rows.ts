@@ -214,5 +214,5 @@ export function isKind(kind: string): kind is ImportKind {
 export function importErrors(errors: FieldError[], total: number) {
   const shown = errors.slice(0, MAX_REPORTED_ERRORS);
   const more = total > shown.length ? ` (the first ${shown.length} are listed)` : '';
-  return badRequest(`The import has ${total} problem${total === 1 ? '' : 's'}${more}; nothing was written.`, shown);
+  return badRequest(`The import has ${total} problem${total === 1 ? '' : 's'}${more}; nothing was written.`, shown).say('import_rejected', { n: total });
 }

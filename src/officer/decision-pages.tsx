@@ -210,7 +210,7 @@ async function decisionPage(c: PageContext, id: string, opts: { error?: unknown;
           [t('dec.proposedAmount'), money(d.proposedAmount)],
           [t('dec.decidedAmount'), money(d.amount)],
           [t('dec.col.threshold'), money(d.threshold)],
-          ...(d.violationType ? ([[t('dec.violationType'), d.violationType]] as [string, Child][]) : []),
+          ...(d.violationType ? ([[t('dec.violationType'), t(`term.violationType.${d.violationType}`)]] as [string, Child][]) : []),
           [t('dec.justification'), d.justification],
           [t('dec.decidedAt'), when(d.decidedAt)],
           [t('dec.recordedAt'), when(d.recordedAt)],

@@ -10,6 +10,7 @@ import { CsrfInput, ErrorBox, Layout, Notice, renderPage, Table, type PageContex
 import type { Lang, Translate } from '../pages/i18n.js';
 import { Facts, enc, fmt, formRefusal, money, statusOf, str, when, type Form, type PageStatus } from '../pages/page-helpers.js';
 import { myGrades } from '../grading/results.js';
+import { notGradedReason } from '../grading/not-graded.js';
 import { APPEAL_WINDOW_DAYS, daysBetween, fileAppeal, listAppeals } from '../grading/appeal.js';
 import { feedbackSummary } from '../feedback/reports.js';
 import { SUMMARY_MIN_RESPONSES } from '../feedback/policy.js';
@@ -240,7 +241,7 @@ function ResultCard(props: {
       [t('me.activeDays'), String(r.activeDays)],
     );
   } else {
-    rows.push([t('me.notGradedReason'), r.reason ?? '']);
+    rows.push([t('me.notGradedReason'), notGradedReason(r.reason, props.lang)]);
     if (corrected) rows.push([t('me.tier'), tierLine], [t('me.payout'), payLine]);
   }
   if (r.publishedAt) rows.push([t('me.published'), r.publishedAt.slice(0, 10)]);

@@ -1,4 +1,5 @@
 import type { Messages } from '../pages/i18n.js';
+import { terms } from '../core/glossary.js';
 
 /** Strings of the officer's own pages (/me), zh-CN and English side by side. */
 export const officerMessages = {
@@ -130,24 +131,14 @@ export const officerMessages = {
   'dec.col.amount': { 'zh-CN': '金额（元）', en: 'Amount (yuan)' },
   'dec.col.threshold': { 'zh-CN': '适用标准（元）', en: 'Threshold (yuan)' },
   'dec.col.status': { 'zh-CN': '状态', en: 'Status' },
-  'dec.status.effective': { 'zh-CN': '已生效', en: 'effective' },
-  'dec.status.pending_review': { 'zh-CN': '待集体审议', en: 'under review' },
-  'dec.status.approved': { 'zh-CN': '审议通过', en: 'approved' },
-  'dec.status.rejected': { 'zh-CN': '审议未通过', en: 'rejected' },
-  'dec.status.lapsed': { 'zh-CN': '逾期未达法定人数', en: 'lapsed without quorum' },
-  'dec.status.superseded': { 'zh-CN': '已被更正取代', en: 'superseded by an amendment' },
+  ...terms('decisionStatus', 'dec.status.'),
   'dec.proposedAmount': { 'zh-CN': '拟定金额（元）', en: 'Proposed amount (yuan)' },
   'dec.decidedAmount': { 'zh-CN': '决定金额（元）', en: 'Decided amount (yuan)' },
   'dec.col.receipt': { 'zh-CN': '审计序号', en: 'Audit index' },
   'dec.col.amends': { 'zh-CN': '更正', en: 'Amends' },
 
   'dec.type': { 'zh-CN': '决定类型', en: 'Decision type' },
-  'dec.type.assessed_turnover': { 'zh-CN': '定额核定', en: 'Assessed turnover' },
-  'dec.type.penalty_waiver': { 'zh-CN': '首违不罚', en: 'First-violation penalty waiver' },
-  'dec.type.tax_relief': { 'zh-CN': '减免税', en: 'Tax relief' },
-  'dec.type.deferral': { 'zh-CN': '延期', en: 'Deferral' },
-  'dec.type.invoice_quota': { 'zh-CN': '发票限额', en: 'Invoice quota' },
-  'dec.type.grade_adjustment': { 'zh-CN': '能级调整', en: 'Grade adjustment' },
+  ...terms('decisionType', 'dec.type.'),
   'dec.taxpayer': { 'zh-CN': '纳税人识别号', en: 'Taxpayer code' },
   'dec.amount': { 'zh-CN': '金额（元）', en: 'Amount (yuan)' },
   'dec.amountHint': { 'zh-CN': '定额核定、减免税、发票限额必填', en: 'Required for assessed turnover, tax relief and invoice quota' },

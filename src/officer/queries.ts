@@ -17,7 +17,7 @@ export const selfServiceRoles = ['officer', 'supervisor'] as const;
 function ownCode(ctx: Ctx): string {
   requireRole(ctx.actor, ...selfServiceRoles);
   const code = ctx.actor.officerCode;
-  if (!code) throw forbidden('This user is not linked to an officer record.');
+  if (!code) throw forbidden('This user is not linked to an officer record.').say('not_officer');
   return code;
 }
 

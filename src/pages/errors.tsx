@@ -85,7 +85,8 @@ export const notFoundPage: NotFoundHandler<AppEnv> = (c) => {
     const t = translator(langOf(c), messages);
     return renderErrorPage(c, 404, t('error.404.detail', { path: c.req.path }));
   }
-  return problemResponse(c, problem(404, 'not_found', `Nothing at ${c.req.method} ${c.req.path}.`, undefined, c.get('requestId')));
+  // Through the API's handler, so the detail follows Accept-Language like every refusal.
+  return apiOnError(new ApiError(404, 'not_found', `Nothing at ${c.req.method} ${c.req.path}.`).say('nothing_at', { method: c.req.method, path: c.req.path }), c);
 };
 
 /**
@@ -100,7 +101,7 @@ export function methodNotAllowedPage(c: PageContext, methods: string[]): Respons
     c.header('allow', allow);
     return renderErrorPage(c, 405, t('error.405.detail', { method: c.req.method, allow }));
   }
-  return problemResponse(c, problem(405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${allow}.`), { Allow: allow });
+  return apiOnError(new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${allow}.`, undefined, { Allow: allow }).say('method_not_allowed', { method: c.req.method, allow }), c);
 }
 
 /**

@@ -4,6 +4,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Role } from '../../db/schema.js';
 import type { FieldError } from '../core/errors.js';
 import { ApiError } from '../core/errors.js';
+import { glossaryMessages } from '../core/glossary.js';
+import { fieldMessage, problemDetail } from '../core/problems.js';
 import { langOf, translator, type Lang, type Translate } from './i18n.js';
 import { messages } from './messages.js';
 import { csrfOf, staffOf, type PageContext } from './session.js';
@@ -141,10 +143,13 @@ export function langSwitchHref(c: PageContext, lang: Lang): string {
   return `/lang?to=${encodeURIComponent(to)}&back=${encodeURIComponent(currentPathForSwitch(c))}`;
 }
 
-/** The shell's own translator for a request (domains pass their catalogue: `pageT(c, messages)`). */
+/**
+ * The shell's own translator for a request (domains pass their catalogue: `pageT(c, messages)`).
+ * It holds the glossary too, so any page says a code as `t('term.<family>.<code>')`.
+ */
 export function pageT(c: PageContext, ...catalogues: Parameters<typeof translator>[1][]): { lang: Lang; t: Translate } {
   const lang = langOf(c);
-  return { lang, t: translator(lang, messages, ...catalogues) };
+  return { lang, t: translator(lang, glossaryMessages, messages, ...catalogues) };
 }
 
 /** The whole HTML document: `return c.html(<Layout c={c} title="...">...</Layout>)`. */
@@ -254,14 +259,16 @@ export function Notice(props: { kind?: 'info' | 'ok' | 'warn' | 'error'; title?:
 }
 
 /**
- * A verb's refusal in the page's language: the shell's `problem.<code>` sentence where the
- * catalogue has one for the refusal's code (the refusals a person meets on a page: their own
- * case, four eyes), else the API's own detail.
+ * A verb's refusal in the page's language: its sentence from the refusals' catalogue
+ * (core/problems.ts, by the key it said or its code). In zh-CN a refusal the catalogue does not
+ * know is said generally by its status rather than shown in English.
  */
 export function problemText(error: ApiError, lang: Lang): string {
-  const key = `problem.${error.code}`;
-  const text = translator(lang, messages)(key);
-  return text === key ? error.message : text;
+  const text = problemDetail(error, lang);
+  if (text !== undefined) return text;
+  const t = translator(lang, messages);
+  const key = `error.${error.status}`;
+  return t(key) === key ? t('error.title') : t(key);
 }
 
 /**
@@ -282,7 +289,7 @@ export function ErrorBox(props: { error?: unknown; errors?: FieldError[]; title?
         <ul>
           {fields.map((f) => (
             <li>
-              <code>{f.path}</code>: {f.message}
+              <code>{f.path}</code>: {fieldMessage(f.message, props.lang ?? 'zh-CN')}
             </li>
           ))}
         </ul>

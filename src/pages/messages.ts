@@ -106,27 +106,6 @@ export const messages = {
   'table.actions': { 'zh-CN': '操作', en: 'Actions' },
   'table.details': { 'zh-CN': '详情', en: 'Details' },
   'table.item': { 'zh-CN': '项目', en: 'Item' },
-  // Refusals a person meets on a page, by the verb's problem code (problemText in layout.tsx).
-  'problem.own_case': {
-    'zh-CN': '按照回避规定，任何人不得处理或查看与本人有关的事项；您本人就是此事项的当事人，请交由其他人员办理。',
-    en: 'Nobody acts on or reads their own case: this one is about you; another colleague must handle it.',
-  },
-  'problem.maker_checker': {
-    'zh-CN': '双人复核：计算本批次（或本年度考核）的人事人员不能发布它，须由另一位人事人员发布。',
-    en: 'Four eyes: the HR user who computed this run (or annual review) cannot publish it; a different HR user must.',
-  },
-  'problem.own_proposal': {
-    'zh-CN': '双人复核：提出方案的人事人员不能审批自己的提议，须由另一位人事人员审批。',
-    en: 'Four eyes: the HR user who proposed this policy cannot decide it; a different HR user must.',
-  },
-  'problem.what_if_run': {
-    'zh-CN': '本批次是模拟评定（所用方案不是该季度生效的方案），只用于比较，不能发布或调整。',
-    en: 'This is a what-if run (its policy is not the one in effect for its quarter): for comparison only, never published or adjusted.',
-  },
-  'problem.policy_not_in_effect': {
-    'zh-CN': '本批次所用的方案已不是该季度生效的方案，不能发布；请按生效方案重新计算。',
-    en: 'The policy of this run is no longer the one in effect for its quarter, so it cannot be published; compute a new run.',
-  },
   'error.fields': { 'zh-CN': '请更正以下内容：', en: 'Please correct the following:' },
   'lang.badBack': { 'zh-CN': '返回地址必须是本站的相对路径。', en: 'The return address must be a relative path on this site.' },
 
@@ -187,7 +166,4 @@ export const messages = {
   'admin.done.reactivated': { 'zh-CN': '用户已重新启用。', en: 'The user is active again.' },
   'admin.done.role': { 'zh-CN': '角色已变更。', en: 'The role is changed.' },
   'admin.confirmMissing': { 'zh-CN': '请勾选确认', en: 'tick to confirm' },
-  'problem.user_disabled': { 'zh-CN': '该用户已停用。', en: 'The user is already deactivated.' },
-  'problem.user_active': { 'zh-CN': '该用户未停用。', en: 'The user is active.' },
-  'problem.role_unchanged': { 'zh-CN': '该用户已是此角色。', en: 'The user already has this role.' },
 } satisfies Messages;

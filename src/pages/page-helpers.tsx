@@ -59,7 +59,9 @@ export function statusOf(e: unknown): 400 | 403 | 404 | 409 {
  */
 export function inPageWords(e: ApiError, detail: string, say: (f: FieldError) => string | undefined = () => undefined): ApiError {
   if (!(e instanceof InputError)) return e;
-  return new ApiError(400, e.code, detail, (e.errors ?? []).map((f) => ({ path: f.path, message: say(f) ?? f.message })));
+  const worded = new ApiError(400, e.code, detail, (e.errors ?? []).map((f) => ({ path: f.path, message: say(f) ?? f.message })));
+  worded.spoken = true;
+  return worded;
 }
 
 /** A verb's refusal to show on the page again; re-throws what a page should not swallow (unexpected errors, sign-in needed). */
@@ -70,7 +72,8 @@ export function recoverable(e: unknown): ApiError {
 
 /**
  * What a page shows for a verb's refusal of a posted form: `recoverable`, and a schema refusal
- * headed in the page's language ("please correct the following") with the schema's field errors.
+ * headed in the page's language ("please correct the following") with the schema's field errors
+ * (ErrorBox says each field's message in the page's language, core/problems.ts).
  */
 export function formRefusal(c: PageContext, e: unknown): ApiError {
   const { t } = pageT(c, messages);

@@ -42,11 +42,11 @@ export async function recordSpotCheckOutcome({ ctx, spotCheckId, decisionId, inp
   const drawn = item.item.reviewerUserId;
   const [drawnUser] = drawn ? await ctx.db.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, drawn)) : [];
   if (drawnUser && drawnUser.role === 'supervisor' && !drawnUser.disabledAt) {
-    if (drawn !== ctx.actor.userId) throw forbidden('This decision was drawn to another supervisor.');
+    if (drawn !== ctx.actor.userId) throw forbidden('This decision was drawn to another supervisor.').say('spot_check_other');
   } else {
     const chains = await supervisorChains(ctx.db, [item.decider ?? '']);
     const eligible = eligibleFrom(await activeSupervisors(ctx.db), item.decider ?? '', chains.get(item.decider ?? '') ?? new Set(), { officerCodes: [], userIds: [item.deciderUserId] });
-    if (!eligible.includes(ctx.actor.userId)) throw forbidden('You are not eligible to check this decision.');
+    if (!eligible.includes(ctx.actor.userId)) throw forbidden('You are not eligible to check this decision.').say('spot_check_not_eligible');
   }
   if (item.item.outcome) throw conflict(`This check was recorded on ${item.item.recordedAt}.`, 'already_recorded');
   if (input.raiseFlag && input.outcome !== 'finding') throw badRequest('Only a finding raises a flag.', [{ path: 'raiseFlag', message: 'only with outcome finding' }]);

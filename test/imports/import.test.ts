@@ -266,7 +266,7 @@ describe('invalid rows are named by path', () => {
     const auditBefore = await count(t, 'audit_entries');
     const body = await expectProblem(await post(input));
     expect(body.errors!.map((e) => e.path).sort()).toEqual(['officers[1].hireDate', 'taxpayers[0].category', 'workload[2].kind']);
-    expect(body.detail).toMatch(/nothing was written/);
+    expect(body.detail).toMatch(/未写入任何数据/);
     for (const table of ['units', 'officers', 'taxpayers', 'assignments', 'workload', 'assessments', 'thresholds', 'periods']) {
       expect(await count(t, table), table).toBe(0);
     }
@@ -367,7 +367,7 @@ describe('CSV import', () => {
     const gbk = new Uint8Array([...new TextEncoder().encode('code,name,peerGroup\r\nU1,'), 0xb5, 0xda, 0xd2, 0xbb, ...new TextEncoder().encode(',urban\r\n')]);
     const res = await t.call('POST', '/api/v1/import?kind=units', { token: hr, body: gbk, headers: { 'content-type': 'text/csv' } });
     const body = await expectProblem(res);
-    expect(body.detail).toMatch(/not valid UTF-8/);
+    expect(body.detail).toMatch(/不是 UTF-8 编码/);
     expect(await count(t, 'units')).toBe(0);
     const declared = await t.call('POST', '/api/v1/import?kind=units', { token: hr, body: 'code,name,peerGroup\n', headers: { 'content-type': 'text/csv; charset=gbk' } });
     expect((await expectProblem(declared)).errors![0]!.path).toBe('content-type');
@@ -386,7 +386,7 @@ describe('the import endpoint', () => {
   it('answers malformed JSON, an empty import and an unknown content type with 400 problem+json', async () => {
     const { t, hr, post } = await setup();
     const bad = await expectProblem(await t.call('POST', '/api/v1/import', { token: hr, body: '{"units": [', headers: { 'content-type': 'application/json' } }));
-    expect(bad.detail).toMatch(/not valid JSON/);
+    expect(bad.detail).toMatch(/不是有效的 JSON/);
     await expectProblem(await post({}));
     await expectProblem(await post([1, 2]));
     await expectProblem(await post(null));

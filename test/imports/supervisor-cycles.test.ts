@@ -47,7 +47,7 @@ describe('supervisor cycles in an import', () => {
       { path: 'officers[0].supervisorCode', message: expect.stringContaining('reporting line loops: O8 → O9 → O8') },
       { path: 'officers[1].supervisorCode', message: expect.stringContaining('reporting line loops: O9 → O8 → O9') },
     ]);
-    expect(body.detail).toMatch(/nothing was written/);
+    expect(body.detail).toMatch(/未写入任何数据/);
     expect(await supervisors(t)).toEqual(stored);
   });
 

@@ -83,7 +83,9 @@ describe('/me: record, published results, appeals', () => {
     const res = await pageRequest(w.t, 'POST', `/me/appeals/${w.unpublishedRun}`, { session: w.officer, form: { reason: 'Peek.' } });
     expect(res.status).toBe(404);
     const html = await res.text();
-    expect(html).toContain(`No grading run ${w.unpublishedRun}.`);
+    // Said in the page's language, as any missing record: the same words as for a run that does not exist.
+    expect(html).toContain('没有找到所请求的记录。');
+    expect(html).not.toContain('No grading run');
     expect(html).not.toContain('data-testid="result" data-run="' + w.unpublishedRun);
   });
 });

@@ -57,7 +57,12 @@ describe('error pages', () => {
     });
     const c = await t.call('GET', '/probe/conflict', { headers: { accept: 'text/html' } });
     expect(c.status).toBe(409);
-    expect(await c.text()).toContain('This run is published.');
+    // A zh-CN page says the refusal by its code (core/problems.ts), never the verb's English.
+    const zh = await c.text();
+    expect(zh).toContain('该操作与现有数据冲突。');
+    expect(zh).not.toContain('This run is published.');
+    const en = await t.call('GET', '/probe/conflict', { headers: { accept: 'text/html', 'accept-language': 'en' } });
+    expect(await en.text()).toContain('This run is published.');
     const quiet = console.error;
     console.error = () => {};
     try {
