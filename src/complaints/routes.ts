@@ -151,5 +151,5 @@ complaintsRoutes.openAPIRegistry.registerPath({
   tags,
   summary: 'Public: a form to type a receipt in (`?receipt=` looks it up).',
   request: { query: langQuery.extend({ receipt: z.string().optional() }) },
-  responses: { 200: html('The form.'), 303: { description: 'To /c/{receipt}.' } },
+  responses: { 200: html('The form.'), 303: { description: 'To /c/{receipt}.' }, 400: html('A receipt that is not well formed.'), 404: html('Unknown receipt.'), 429: html('Too many unknown receipts from this address.') },
 });
