@@ -13,7 +13,7 @@
  */
 import { annualPolicyOf, annualQuota, type AnnualPolicy, type Policy } from './policy.js';
 import type { PenaltyInput } from './types.js';
-import { byCodeUnits } from './components.js';
+import { byCodeUnits, inOrder } from './components.js';
 import { explainAnnual, type AnnualExplainBasis } from './annual-explain.js';
 
 export const annualGrades = ['excellent', 'competent', 'basically_competent', 'incompetent'] as const;
@@ -158,44 +158,54 @@ export function gradeYear(policy: Policy, input: AnnualInput, options: { explain
   const a = annualPolicyOf(policy);
   const periods = [...input.periods].sort(byCodeUnits);
   const known = new Set(periods);
-  const officers = [...input.officers].sort((x, y) => byCodeUnits(x.code, y.code));
+  const officers = inOrder(input.officers, (x, y) => byCodeUnits(x.code, y.code));
   for (let i = 1; i < officers.length; i++) {
     if (officers[i]!.code === officers[i - 1]!.code) throw new RangeError(`duplicate officer code ${officers[i]!.code}`);
   }
   const barring = new Set<string>(a.excellent.barringSeverities);
 
   const work = officers.map((o) => {
-    const quarters = [...o.quarters].sort((x, y) => byCodeUnits(x.period, y.period));
+    const quarters = inOrder(o.quarters, (x, y) => byCodeUnits(x.period, y.period));
+    // One pass over the quarters (a province is 40,000 of them): checks, weights and counts.
+    const graded: AnnualQuarterInput[] = [];
+    const notGraded: AnnualResult['notGraded'] = [];
+    let days = 0;
+    let tieBreakQuarters = 0;
     for (let i = 0; i < quarters.length; i++) {
       const q = quarters[i]!;
       if (!known.has(q.period)) throw new RangeError(`officer ${o.code}: period ${q.period} is not one of ${periods.join(', ')}`);
       if (i > 0 && quarters[i - 1]!.period === q.period) throw new RangeError(`officer ${o.code}: two results for ${q.period}`);
       if (q.status === 'graded' && (q.composite === null || q.tier === null)) throw new RangeError(`officer ${o.code}: graded in ${q.period} without composite or tier`);
+      if (q.status === 'graded') {
+        graded.push(q);
+        days += q.activeDays;
+        if (q.tier === a.tieBreakTier) tieBreakQuarters++;
+      } else notGraded.push({ period: q.period, activeDays: q.activeDays });
     }
-    const graded = quarters.filter((q) => q.status === 'graded');
-    let days = 0;
-    for (const q of graded) days += q.activeDays;
     // sum(composite * days) / sum(days), quarters in period order.
     let weighted = 0;
     for (const q of graded) weighted += q.composite! * q.activeDays;
     const used: AnnualQuarterUsed[] = graded.map((q) => ({ period: q.period, composite: q.composite!, activeDays: q.activeDays, tier: q.tier!, weight: days > 0 ? q.activeDays / days : 0 }));
     // days is 0 only under a policy grading officers with no active day: no weights, not rated.
     const rated = graded.length >= a.minQuarters && days > 0;
-    const flags = [...o.flags].sort((x, y) => byCodeUnits(x.flagId, y.flagId) || byCodeUnits(x.severity, y.severity) || byCodeUnits(x.rule, y.rule));
+    const flags = inOrder(o.flags, (x, y) => byCodeUnits(x.flagId, y.flagId) || byCodeUnits(x.severity, y.severity) || byCodeUnits(x.rule, y.rule));
     const seen = new Set<string>();
     return {
       o,
       rated,
       score: rated ? weighted / days : null,
       used,
-      notGraded: quarters.filter((q) => q.status !== 'graded').map((q) => ({ period: q.period, activeDays: q.activeDays })),
+      notGraded,
       days,
-      tieBreakQuarters: graded.filter((q) => q.tier === a.tieBreakTier).length,
+      tieBreakQuarters,
       barredBy: flags.filter((f) => barring.has(f.severity) && !seen.has(f.flagId) && seen.add(f.flagId) !== undefined),
     };
   });
 
-  const ranked = work.filter((w) => w.rated).sort((x, y) => compareAnnual({ code: x.o.code, score: x.score!, tieBreakQuarters: x.tieBreakQuarters }, { code: y.o.code, score: y.score!, tieBreakQuarters: y.tieBreakQuarters }));
+  // compareAnnual's order, without two objects per comparison (10,000 officers: some 130,000 comparisons).
+  const ranked = work
+    .filter((w) => w.rated)
+    .sort((x, y) => (x.score !== y.score ? y.score! - x.score! : x.tieBreakQuarters !== y.tieBreakQuarters ? y.tieBreakQuarters - x.tieBreakQuarters : byCodeUnits(x.o.code, y.o.code)));
   const ratedCount = ranked.length;
   const cap = annualQuota(a, ratedCount);
   let used = 0;

@@ -14,6 +14,15 @@ export const isDecimal = (policy: Pick<Policy, 'arithmetic'>) => policy.arithmet
 /** Code-unit string order (not locale order), so results never depend on the host's locale. */
 export const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * `list` sorted by `order` as `[...list].sort(order)` would (stable), but `list` itself when it is
+ * already in order (what a loader reading in that order passes): no copy, no sort; never in place.
+ */
+export function inOrder<T>(list: readonly T[], order: (a: T, b: T) => number): readonly T[] {
+  for (let i = 1; i < list.length; i++) if (order(list[i - 1]!, list[i]!) > 0) return [...list].sort(order);
+  return list;
+}
+
 const clip = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
 /** Places of exact workload points: a weight in millionths times a count in millionths. */
