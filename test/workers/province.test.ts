@@ -45,7 +45,14 @@ function d1Lines(from: number): D1Line[] {
 const call = (method: string, path: string, o: CallOpts<string> = {}) => mf.dispatchFetch(`https://grading.test${path}`, callInit(method, o));
 
 beforeAll(async () => {
-  mf = await startWorker({ ADMIN_TOKEN, AUDIT_SIGNING_KEY: SIGNING_KEY, PUBLIC_URL: 'https://grading.test' }, { inspector: true, onStdout: (t) => (out += t) });
+  mf = await startWorker({ ADMIN_TOKEN, AUDIT_SIGNING_KEY: SIGNING_KEY, PUBLIC_URL: 'https://grading.test' }, {
+    inspector: true,
+    onStdout: (t) => {
+      out += t;
+      // PROVINCE_LOG=1 mirrors the Worker's log lines, to watch a long scan or run as it goes.
+      if (process.env.PROVINCE_LOG) process.stdout.write(t);
+    },
+  });
   const d1 = await migrate(mf);
   const t0 = Date.now();
   // As the bench's generator loads its province: secondary indexes built once at the end (a sort)
