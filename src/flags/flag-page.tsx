@@ -168,7 +168,7 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
                   <code>{d.id}</code>
                   {d.amends ? <span class="muted">{` ← ${d.amends}`}</span> : ''}
                 </td>
-                <td>{d.type}</td>
+                <td>{t(`term.decisionType.${d.type}`)}</td>
                 <td>{d.deciderCode ?? ''}</td>
                 <td>{d.taxpayerCode ?? ''}</td>
                 <td class="num">{money(d.amount)}</td>

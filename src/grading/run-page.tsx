@@ -229,7 +229,8 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
       {run.status === 'published' && <CorrectionsSection t={t} runId={run.id} items={fixes.items} today={isoDate(ctx.clock.now())} />}
       <HistorySection t={t} entries={history} />
     </Layout>,
-    opts.status ?? (filterError ? 400 : 200),
+    // A refusal carried over (flash) keeps its status; a bad filter on an otherwise good page is a 400.
+    filterError && (opts.status ?? 200) === 200 ? 400 : (opts.status ?? 200),
   );
 }
 

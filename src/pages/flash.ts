@@ -8,7 +8,7 @@
  */
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ApiError, type FieldError } from '../core/errors.js';
+import { ApiError, type ProblemParams, type FieldError } from '../core/errors.js';
 import { base64url, randomBytes } from '../core/ids.js';
 import { isHttps, sessionIdOf, type PageContext } from './session.js';
 
@@ -20,7 +20,7 @@ const FLASH_MAX_CHARS = 3800;
 /** What a page shows once after a redirect. */
 export interface Flash {
   /** A refusal: its status, code, detail and field errors, rebuilt as an ApiError by {@link flashError}. */
-  refusal?: { status: number; code: string; detail: string; errors?: FieldError[] };
+  refusal?: { status: number; code: string; detail: string; errors?: FieldError[]; textKey?: string; params?: ProblemParams; spoken?: boolean };
   /** The form's values as typed, so a refused form comes back filled in. */
   values?: Record<string, string>;
   /** Which form of the page the refusal belongs to, where a page has several. */
@@ -75,7 +75,12 @@ export async function takeFlash(c: PageContext): Promise<Flash | undefined> {
 /** The refusal a flash carries, as the ApiError the page's ErrorBox and field errors read. */
 export function flashError(flash: Flash | undefined): ApiError | undefined {
   const r = flash?.refusal;
-  return r ? new ApiError(r.status as ContentfulStatusCode, r.code, r.detail, r.errors) : undefined;
+  if (!r) return undefined;
+  // The catalogue sentence travels too, so the page says the refusal in its own language (ADR 0082).
+  const err = new ApiError(r.status as ContentfulStatusCode, r.code, r.detail, r.errors);
+  if (r.textKey) err.say(r.textKey, r.params);
+  if (r.spoken) err.spoken = true;
+  return err;
 }
 
 /** The page status of a flashed refusal: the refusal's own, so a refused form reads as one. */
@@ -89,6 +94,6 @@ export function flashStatus(flash: Flash | undefined): 200 | 400 | 403 | 404 | 4
  * or null when they do not fit a cookie (the caller renders the page in place instead).
  */
 export async function redirectRefused(c: PageContext, to: string, error: ApiError, extra: Omit<Flash, 'refusal'> = {}): Promise<Response | null> {
-  const ok = await setFlash(c, { ...extra, refusal: { status: error.status, code: error.code, detail: error.message, errors: error.errors } });
+  const ok = await setFlash(c, { ...extra, refusal: { status: error.status, code: error.code, detail: error.message, errors: error.errors, textKey: error.textKey, params: error.params, spoken: error.spoken } });
   return ok ? c.redirect(to, 303) : null;
 }

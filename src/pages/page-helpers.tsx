@@ -81,7 +81,11 @@ export function formRefusal(c: PageContext, e: unknown): ApiError {
   const err = inPageWords(recoverable(e), t('error.fields'));
   const isPeriod = (f: FieldError) => /^(period|effectiveFrom)$/.test(f.path);
   if (!err.errors?.some(isPeriod)) return err;
-  return new ApiError(err.status as 400, err.code, err.message, err.errors.map((f) => (isPeriod(f) ? { path: f.path, message: t('form.period') } : f)));
+  const worded = new ApiError(err.status as 400, err.code, err.message, err.errors.map((f) => (isPeriod(f) ? { path: f.path, message: t('form.period') } : f)));
+  // The refusal's own sentence (ADR 0082) stays with it.
+  if (err.textKey) worded.say(err.textKey, err.params);
+  worded.spoken = err.spoken;
+  return worded;
 }
 
 /** The translator of one domain's pages: the shell's catalogue plus the domain's. */
