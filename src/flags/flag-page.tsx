@@ -130,7 +130,14 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
         <dd>{when(flag.raisedAt)}</dd>
         <dt>{t('flag.condition')}</dt>
         <dd>
-          <code>{flag.conditionKey}</code>
+          {/* The rule part of the key in words (the language scan reads every page); the rest is its own id. */}
+          {flag.conditionKey.startsWith(`${flag.rule}:`) ? (
+            <>
+              {t(`rule.${flag.rule}`)} · <code>{flag.conditionKey.slice(flag.rule.length + 1)}</code>
+            </>
+          ) : (
+            <code>{flag.conditionKey}</code>
+          )}
         </dd>
       </dl>
       <p class="muted">{t('flag.penaltyNote')}</p>
