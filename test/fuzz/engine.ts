@@ -163,6 +163,10 @@ export class Checker {
     const status = res.status;
     const text = await res.text();
     if (status >= 500) return `answered ${status}: ${text.slice(0, 300)}`;
+    // The runtime's own refusal of a request line or headers over its limit (workerd answers 431
+    // "header too large" for the long generated query strings of the list routes' filters) comes
+    // before the app sees the request: not an answer of the document's operations.
+    if (status === 431 && /header too large/i.test(text)) return null;
     const documented = op.responses[String(status)];
     if (!documented) return `answered ${status}, which the document does not list (${Object.keys(op.responses).join(', ')}): ${text.slice(0, 200)}`;
     const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
