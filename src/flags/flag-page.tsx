@@ -133,7 +133,15 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
           {/* The rule part of the key in words (the language scan reads every page); the rest is its own id. */}
           {flag.conditionKey.startsWith(`${flag.rule}:`) ? (
             <>
-              {t(`rule.${flag.rule}`)} · <code>{flag.conditionKey.slice(flag.rule.length + 1)}</code>
+              {t(`rule.${flag.rule}`)} ·{' '}
+              <code>
+                {flag.conditionKey
+                  .slice(flag.rule.length + 1)
+                  .split(':')
+                  // A decision type in the key (sole_decider:E0001:assessed_turnover) in words too.
+                  .map((part) => (/^[a-z]+(_[a-z]+)+$/.test(part) && t(`term.decisionType.${part}`) !== `term.decisionType.${part}` ? t(`term.decisionType.${part}`) : part))
+                  .join(' · ')}
+              </code>
             </>
           ) : (
             <code>{flag.conditionKey}</code>
