@@ -11,8 +11,9 @@ import { Layout, type PageContext } from '../pages/layout.js';
 import { translator, type Lang } from '../pages/i18n.js';
 import { messages } from './messages.js';
 import { ErrorSummary, FieldMessage, invalidProps } from '../pages/form-fields.js';
-import { COMMENT_MAX, COMPLAINT_MAX, DIMENSIONS, RATING_MAX, RATING_MIN, type Dimension } from './policy.js';
+import { COMMENT_MAX, DIMENSIONS, RATING_MAX, RATING_MIN, type Dimension } from './policy.js';
 import type { FeedbackForm } from './submit.js';
+import { COMPLAINT_TEXT_MAX } from '../complaints/policy.js';
 
 const tr = (lang: Lang) => {
   const t = translator(lang, messages);
@@ -151,7 +152,7 @@ export const FormPage: FC<{
             name="complaint"
             label={t('complaintText')}
             hint={t('complaintHint')}
-            max={COMPLAINT_MAX}
+            max={COMPLAINT_TEXT_MAX}
             value={values.complaint}
             error={has('complaint') ? t('errComplaint') : null}
           />

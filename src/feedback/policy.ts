@@ -18,7 +18,6 @@ export const RATING_MIN = 1;
 export const RATING_MAX = 5;
 
 export const COMMENT_MAX = 1000;
-export const COMPLAINT_MAX = 2000;
 
 /**
  * Officers see their own averages only from this many accepted responses up, so that no single

@@ -20,7 +20,8 @@ import { planComplaint } from '../complaints/file.js';
 import { GroupQueue, queueFor } from './group-commit.js';
 import { noteBadToken } from '../core/guessing.js';
 import { resolveInvitation, type InvitationState } from './invitations.js';
-import { COMMENT_MAX, COMPLAINT_MAX, DIMENSIONS, RATING_MAX, RATING_MIN, type Dimension } from './policy.js';
+import { COMMENT_MAX, DIMENSIONS, RATING_MAX, RATING_MIN, type Dimension } from './policy.js';
+import { COMPLAINT_TEXT_MAX } from '../complaints/policy.js';
 
 /** The form fields as posted (all strings; anything may be missing). */
 export interface FeedbackForm {
@@ -58,7 +59,7 @@ export function parseFeedbackForm(form: FeedbackForm): { ok: ParsedFeedback } | 
   const complaint = normalizeText(form.complaint);
   const wantsComplaint = form.fileComplaint !== undefined && form.fileComplaint !== '';
   if (wantsComplaint && !complaint) errors.push({ path: 'complaint', message: 'describe the complaint, or untick the box' });
-  if (complaint && [...complaint].length > COMPLAINT_MAX) errors.push({ path: 'complaint', message: `at most ${COMPLAINT_MAX} characters` });
+  if (complaint && [...complaint].length > COMPLAINT_TEXT_MAX) errors.push({ path: 'complaint', message: `at most ${COMPLAINT_TEXT_MAX} characters` });
   if (errors.length) return { errors };
   return { ok: { ratings, comment, complaint } };
 }

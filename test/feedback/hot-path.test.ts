@@ -8,7 +8,8 @@ import { sql } from 'drizzle-orm';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { goodForm, invite, seedFeedbackWorld } from '../support/feedback.js';
 import { FORM_MAX_BYTES } from '../../src/feedback/hot-path.js';
-import { COMMENT_MAX, COMPLAINT_MAX } from '../../src/feedback/policy.js';
+import { COMMENT_MAX } from '../../src/feedback/policy.js';
+import { COMPLAINT_TEXT_MAX as COMPLAINT_MAX } from '../../src/complaints/policy.js';
 
 const responses = async (t: TestApp) => (await t.db.all<{ n: number }>(sql`select count(*) as n from feedback_responses`))[0]!.n;
 
