@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, startWorker, workerOnD1 } from './support.js';
+import { ADMIN_TOKEN, eventually, startWorker, workerOnD1 } from './support.js';
 import { root } from './global-setup.js';
 
 const worker = workerOnD1();
@@ -55,6 +55,11 @@ describe('retention on D1, from the cron trigger', () => {
 
     const scheduled = await (await worker.mf.getWorker()).scheduled({ cron: '*/15 * * * *' });
     expect(scheduled.outcome).toBe('ok');
+    // The trigger starts a Workflow instance (as deployed) and returns; the jobs run after it.
+    await eventually(async () => {
+      const { results } = await d1.prepare("select count(*) as n from audit_entries where action = 'retention.erase_text'").all<{ n: number }>();
+      return results[0]!.n > 0 ? true : undefined;
+    }, "the cron's Workflow to run retention");
 
     const { results: invitations } = await d1.prepare('select taxpayer_code, interaction_ref, commitment_nonce, link_cut_at from invitations').all();
     expect(invitations).toEqual([{ taxpayer_code: null, interaction_ref: `cut:${inv.id}`, commitment_nonce: null, link_cut_at: expect.any(String) }]);
