@@ -6,9 +6,9 @@
  * decisions over the last 12 months with their review panels. Deterministic for a given day (the
  * Worker's rules look back from today). What the rules find in it is planted the way the bench's
  * generator plants it (scripts/synthetic/bureau.ts), at about the bench province's counts:
- * officers whose assessed turnovers bunch under the threshold, amendments recorded weeks late,
- * repeated first-violation waivers, taxpayers kept for years by one officer, and busy officers with
- * enough amounts for the Benford test.
+ * officers whose assessed turnovers bunch under the threshold, deciders whose panels never voted,
+ * amendments recorded weeks late, repeated first-violation waivers, taxpayers kept for years by one
+ * officer, and busy officers with enough amounts for the Benford test.
  *
  * Fixture data, written straight into the tables as the bench's generator writes its province;
  * everything the tests check goes through the Worker.
@@ -146,6 +146,15 @@ export function provinceStatements(size: ProvinceSize = province, now = new Date
           from decisions d, (select 0 as k union all select 1 union all select 2) k
          where d.type in ('assessed_turnover', 'tax_relief') and d.amends is null
         on conflict do nothing`,
+    },
+    {
+      what: 'panel votes',
+      // The members' own votes (decision_votes), as the service takes them; the deciders of every
+      // 71st officer (about 140) had panels that never voted: sole_decider finds them.
+      sql: `insert into decision_votes (decision_id, officer_code, vote, reason, user_id, cast_at)
+        select s.decision_id, s.officer_code, 'approve', '同意', 'usr_gen_' || s.officer_code, d.recorded_at
+          from decision_reviewers s join decisions d on d.id = s.decision_id
+         where cast(substr(d.decider_code, 2) as integer) % 71 <> 0`,
     },
   ];
 }
