@@ -81,7 +81,7 @@ export async function castDemo(opts: {
   // A retired self-service kiosk's intake user, deactivated with a reason (ADR 0091): /admin lists
   // it as disabled (search status=disabled), its token is refused, the audit log says why.
   const kiosk = await make('intake.kiosk', 'intake');
-  if (kiosk.kind === 'user') await deactivateUser({ ctx: ctxOf(admin), input: { id: kiosk.userId, reason: '自助终端已撤除 kiosk retired' } });
+  if (kiosk.kind === 'user') await deactivateUser({ ctx: ctxOf(admin), input: { id: kiosk.userId, reason: '自助终端已撤除' } });
   const staff: DemoStaff[] = [
     { username: 'admin', role: 'admin', officerCode: null, label: 'users and tokens' },
     { username: 'hr.wang', role: 'hr', officerCode: null, label: 'imports, grading runs, adjustments (requests)' },

@@ -148,7 +148,7 @@ async function complaints(d: ComplaintsDemoInput, rng: Rng, ctxOf: CtxOf, step: 
     if (row?.flag_id) {
       const reviewer = row.reviewer ? d.actorsById.get(row.reviewer) : undefined;
       if (!reviewer || (c.current && i % 3 !== 0)) continue;
-      await transitionFlag({ ctx: ctxOf(reviewer), flagId: row.flag_id, input: { to: 'in_review', reason: '已调取录音和办税记录。Call recording and files requested.' } });
+      await transitionFlag({ ctx: ctxOf(reviewer), flagId: row.flag_id, input: { to: 'in_review', reason: '已调取录音和办税记录。' } });
       if (c.current && upheld) continue;
       step();
       const confirmed = c.current || i % 5 !== 1;
@@ -159,11 +159,11 @@ async function complaints(d: ComplaintsDemoInput, rng: Rng, ctxOf: CtxOf, step: 
           ? {
               to: 'closed',
               outcome: 'confirmed',
-              reason: '核查属实，已约谈当事人并责令整改。Confirmed; the officer was interviewed.',
+              reason: '核查属实，已约谈当事人并责令整改。',
               // Due process (issue 13): confirming inside the officer's 7-day answer window needs a reason not to wait.
-              earlyReason: '当事人约谈时已当面陈述并签字确认。The officer gave their account at the interview and signed it.',
+              earlyReason: '当事人约谈时已当面陈述并签字确认。',
             }
-          : { to: 'closed', outcome: 'false_positive', reason: '调阅录音，未发现所反映问题。The recording does not show it.' },
+          : { to: 'closed', outcome: 'false_positive', reason: '调阅录音，未发现所反映问题。' },
       });
       if (confirmed && c.current) upheld = c.trackingUrl;
     } else if (!c.current || !resolved) {

@@ -123,14 +123,14 @@ export async function replayTimeline(events: DemoEvent[], deps: ReplayDeps): Pro
           if (!cand) break;
           const adj = await proposeAdjustment({
             ctx: ctxOf(hr1),
-            input: { runId, officerCode: cand.officer_code, toTier: 4, reason: '牵头完成本季度纳税人信息清理专项工作，工作量未计入系统统计。Led the quarter’s taxpayer-data clean-up, not counted in the workload figures.' },
+            input: { runId, officerCode: cand.officer_code, toTier: 4, reason: '牵头完成本季度纳税人信息清理专项工作，工作量未计入系统统计。' },
           });
           adjustmentIds.set(ev.period, adj.id);
           break;
         }
         case 'approve-adjustment': {
           const id = adjustmentIds.get(ev.period);
-          if (id) await decideAdjustment({ ctx: ctxOf(hr2), input: { id, decision: 'approve', reason: '经核实专项工作记录，同意调整。Checked the project records; approved.' } });
+          if (id) await decideAdjustment({ ctx: ctxOf(hr2), input: { id, decision: 'approve', reason: '经核实专项工作记录，同意调整。' } });
           break;
         }
         case 'appeal': {
@@ -145,7 +145,7 @@ export async function replayTimeline(events: DemoEvent[], deps: ReplayDeps): Pro
           if (!who) break;
           const appeal = await fileAppeal({
             ctx: ctxOf(who),
-            input: { runId, reason: '本季度承担了大量窗口代班任务，工作量统计不完整，请求复核。I covered many service-hall shifts this quarter that the workload figures miss; please review.' },
+            input: { runId, reason: '本季度承担了大量窗口代班任务，工作量统计不完整，请求复核。' },
           });
           if (ev.decide) appealIds.set(ev.period, appeal.id);
           break;
@@ -159,13 +159,13 @@ export async function replayTimeline(events: DemoEvent[], deps: ReplayDeps): Pro
             const [r] = await db.all<{ tier: number }>(sql`select r.tier from appeals a join grading_results r on r.run_id = a.run_id and r.officer_code = a.officer_code where a.id = ${id}`);
             await decideAppeal({
               ctx: ctxOf(hr3),
-              input: { id, outcome: 'upheld', correctedTier: r!.tier + 1, reason: '核实窗口排班记录，代班业务量确未计入，能级上调一级。Checked the hall rosters: the shifts were not counted; one tier up.' },
+              input: { id, outcome: 'upheld', correctedTier: r!.tier + 1, reason: '核实窗口排班记录，代班业务量确未计入，能级上调一级。' },
             });
             break;
           }
           await decideAppeal({
             ctx: ctxOf(hr3),
-            input: { id, outcome: 'dismissed', reason: '代班工作量已按窗口业务量计入 registration_case，维持原能级。The shifts are in the registration workload already; tier stands.' },
+            input: { id, outcome: 'dismissed', reason: '代班工作量已按窗口业务量计入登记业务量，维持原能级。' },
           });
           break;
         }
@@ -178,7 +178,7 @@ export async function replayTimeline(events: DemoEvent[], deps: ReplayDeps): Pro
             if (!reviewer || n++ % 5 === 4) continue; // some stay open, as real queues do
             clock.advance(1000);
             try {
-              await transitionFlag({ ctx: ctxOf(reviewer), flagId: f.id, input: { to: 'in_review', reason: '已调取相关案卷核查。Case files requested.' } });
+              await transitionFlag({ ctx: ctxOf(reviewer), flagId: f.id, input: { to: 'in_review', reason: '已调取相关案卷核查。' } });
             } catch (err) {
               fail('review', err);
             }
@@ -199,8 +199,8 @@ export async function replayTimeline(events: DemoEvent[], deps: ReplayDeps): Pro
                 ctx: ctxOf(reviewer),
                 flagId: f.id,
                 input: confirmed
-                  ? { to: 'closed', outcome: 'confirmed', reason: '核查属实，已约谈并责令整改。Confirmed; the officer was interviewed and corrections ordered.' }
-                  : { to: 'closed', outcome: 'false_positive', reason: '经核查，数据波动有合理原因。Checked: the pattern has a legitimate cause.' },
+                  ? { to: 'closed', outcome: 'confirmed', reason: '核查属实，已约谈并责令整改。' }
+                  : { to: 'closed', outcome: 'false_positive', reason: '经核查，数据波动有合理原因。' },
               });
             } catch (err) {
               fail('review', err);

@@ -54,8 +54,8 @@ const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:
 /** A stable pseudo-random fraction of a string, for the demo's choices. */
 const frac = (s: string) => parseInt(sha256HexSync(s).slice(0, 8), 16) / 0x1_0000_0000;
 
-const approveReasons = ['已审阅案卷和纳税人申报资料，核定依据充分。Read the file and the returns; the basis is sound.', '实地核查记录与发票相符，同意。Site notes match the invoices; approve.'];
-const rejectReason = '核定金额明显低于同类业户，依据不足，不同意。The amount is well below comparable businesses and the basis is thin; reject.';
+const approveReasons = ['已审阅案卷和纳税人申报资料，核定依据充分。', '实地核查记录与发票相符，同意。'];
+const rejectReason = '核定金额明显低于同类业户，依据不足，不同意。';
 
 export function reviewDemo(d: ReviewDemoDeps): { events: ReviewDemoEvent[]; finish: () => Promise<void> } {
   const { db, clock, ctxOf } = d;
@@ -116,7 +116,7 @@ export function reviewDemo(d: ReviewDemoDeps): { events: ReviewDemoEvent[]; fini
       const actor = d.actorFor(f.subject);
       if (!actor) continue;
       await attempt('answer', () =>
-        answerFlag({ ctx: ctxOf(actor), flagId: f.id, input: { text: '相关业户多为季节性经营，核定时已附实地核查记录，请复核人调阅。Most of these businesses trade seasonally; the site-visit notes are attached to each file.' } }),
+        answerFlag({ ctx: ctxOf(actor), flagId: f.id, input: { text: '相关业户多为季节性经营，核定时已附实地核查记录，请复核人调阅。' } }),
       );
     }
   }
@@ -147,8 +147,8 @@ export function reviewDemo(d: ReviewDemoDeps): { events: ReviewDemoEvent[]; fini
           spotCheckId: it.sc,
           decisionId: it.id,
           input: finding
-            ? { outcome: 'finding', note: '案卷中没有实地核查记录，核定金额紧贴起征点。No site-visit record on file for an amount just under the threshold.', raiseFlag: true }
-            : { outcome: 'compliant', note: '调阅案卷、申报和发票，核定依据充分。Checked the file, returns and invoices; the basis holds.' },
+            ? { outcome: 'finding', note: '案卷中没有实地核查记录，核定金额紧贴起征点。', raiseFlag: true }
+            : { outcome: 'compliant', note: '调阅案卷、申报和发票，核定依据充分。' },
         }),
       );
     }
@@ -196,7 +196,7 @@ export function reviewDemo(d: ReviewDemoDeps): { events: ReviewDemoEvent[]; fini
             type: 'assessed_turnover',
             taxpayerCode: taxpayers[(i * 7) % taxpayers.length]!.code,
             amount: 19_000 + ((i * 137) % 900),
-            justification: '业户账簿不全，依据近三个月发票和实地核查核定月营业额。Books incomplete: turnover assessed from three months of invoices and a site visit.',
+            justification: '业户账簿不全，依据近三个月发票和实地核查核定月营业额。',
             decidedAt: d.today,
           },
         }),
@@ -209,7 +209,7 @@ export function reviewDemo(d: ReviewDemoDeps): { events: ReviewDemoEvent[]; fini
          and severity in ('medium', 'high', 'critical') order by rule = 'spot_check' desc, raised_at desc limit 1`);
     const mineReviewer = mine?.reviewer ? d.actorById(mine.reviewer) : undefined;
     if (mine && mineReviewer) {
-      await attempt('review', () => transitionFlag({ ctx: ctxOf(mineReviewer), flagId: mine.id, input: { to: 'in_review', reason: '已调取案卷，等待当事人申辩。Files requested; waiting for the officer’s answer.' } }));
+      await attempt('review', () => transitionFlag({ ctx: ctxOf(mineReviewer), flagId: mine.id, input: { to: 'in_review', reason: '已调取案卷，等待当事人申辩。' } }));
     }
 
     // One escalation: a flag its reviewer hands to a supervisor outside the subject's unit.
@@ -220,9 +220,9 @@ export function reviewDemo(d: ReviewDemoDeps): { events: ReviewDemoEvent[]; fini
     for (const f of open) {
       const reviewer = d.actorById(f.reviewer);
       if (!reviewer) continue;
-      if (f.status === 'open') await attempt('review', () => transitionFlag({ ctx: ctxOf(reviewer), flagId: f.id, input: { to: 'in_review', reason: '已调取案卷。Files requested.' } }));
+      if (f.status === 'open') await attempt('review', () => transitionFlag({ ctx: ctxOf(reviewer), flagId: f.id, input: { to: 'in_review', reason: '已调取案卷。' } }));
       await attempt('escalate', () =>
-        transitionFlag({ ctx: ctxOf(reviewer), flagId: f.id, input: { to: 'closed', outcome: 'escalated', reason: '涉及本分局多名同事，移交分局以外督察复核。Involves colleagues in my own branch; escalated to a supervisor outside it.' } }),
+        transitionFlag({ ctx: ctxOf(reviewer), flagId: f.id, input: { to: 'closed', outcome: 'escalated', reason: '涉及本分局多名同事，移交分局以外督察复核。' } }),
       );
       break;
     }

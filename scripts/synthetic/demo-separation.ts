@@ -51,7 +51,7 @@ export async function fillSeparationDemo(d: SeparationDemo): Promise<void> {
       try {
         const adj = await proposeAdjustment({
           ctx: ctxOf(d.hrWang),
-          input: { runId: d.openRunId, officerCode: own, toTier: mine.tier < 5 ? mine.tier + 1 : mine.tier - 1, reason: '兼任人事工作期间承担了额外的考核组织工作。Organised the quarter’s assessments besides her own cases.' },
+          input: { runId: d.openRunId, officerCode: own, toTier: mine.tier < 5 ? mine.tier + 1 : mine.tier - 1, reason: '兼任人事工作期间承担了额外的考核组织工作。' },
         });
         await decideAdjustment({ ctx: ctxOf(d.hrZhao), input: { id: adj.id, decision: 'approve', reason: '同意' } }).then(
           () => d.fail('own-case', new Error(`${d.hrZhao.username} approved a change of her own tier`)),
@@ -71,7 +71,7 @@ export async function fillSeparationDemo(d: SeparationDemo): Promise<void> {
     const next = shiftPeriod(periodOf(ctxOf(d.hrWang).clock.now().toISOString()), 1);
     const current = await policyInEffect({ db }, next);
     const document = { ...current.policy, version: `${current.policy.version}-allowance-3200`, baseAllowance: 3200 };
-    await proposePolicy({ ctx: ctxOf(d.hrWang), input: { document, effectiveFrom: next, reason: '按市局年度预算，季度绩效奖金基数由 3,000 元调整为 3,200 元。The bureau budget raises the base allowance to 3,200 yuan.' } });
+    await proposePolicy({ ctx: ctxOf(d.hrWang), input: { document, effectiveFrom: next, reason: '按市局年度预算，季度绩效奖金基数由 3,000 元调整为 3,200 元。' } });
     log(`policy proposal from ${next} waits for a second HR approver (/hr/policies)`);
   } catch (err) {
     d.fail('policy', err);
@@ -83,7 +83,7 @@ export async function fillSeparationDemo(d: SeparationDemo): Promise<void> {
     log(`retention: ${r.linksCut} invitation links cut (${r.closedQuarters.join(', ') || 'no quarter closed yet'})`);
     const [individual] = await db.select({ code: schema.taxpayers.code }).from(schema.taxpayers).where(eq(schema.taxpayers.category, 'individual')).limit(1);
     if (individual) {
-      const out = await eraseTaxpayer({ ctx: ctxOf(d.hrLi), input: { code: individual.code, reason: '纳税人书面申请删除个人信息（个人信息保护法第四十七条）。Written request under PIPL art. 47.' } });
+      const out = await eraseTaxpayer({ ctx: ctxOf(d.hrLi), input: { code: individual.code, reason: '纳税人书面申请删除个人信息（个人信息保护法第四十七条）。' } });
       log(`erasure request carried out: ${JSON.stringify(out.erased)}; kept ${out.kept.join(', ')}`);
     }
   } catch (err) {
