@@ -42,8 +42,6 @@ export async function runScheduled(deps: ScheduledDeps): Promise<void> {
   // Before the scan, so a review that lapsed is a no-quorum case in the same run.
   const lapse = await runJob(t, 'review-lapse', () => lapseReviews({ ctx: as('review-lapse') }), (o) => ({ lapsed: o.lapsed }));
   if (!lapse.ok) failed.push(`review-lapse: ${lapse.error}`);
-  const scan = await runJob(t, 'scan', () => scanFlags({ ctx: scanCtx(deps) }), (o) => ({ raised: o.raised, candidates: o.candidates }));
-  if (!scan.ok) failed.push(`scan: ${scan.error}`);
   const spot = await runJob(t, 'spot-check', () => scheduledSpotCheck({ ctx: as('spot-check') }), (o) => ({ period: o.period, drawn: o.drawn, items: o.items }));
   if (!spot.ok) failed.push(`spot-check: ${spot.error}`);
   const pub = await runJob(t, 'public-summary', () => scheduledPublicSummary({ ctx: as('public-summary') }), (o) => ({ period: o.period, published: o.published }));
@@ -52,6 +50,10 @@ export async function runScheduled(deps: ScheduledDeps): Promise<void> {
   if (!retention.ok) failed.push(`retention: ${retention.error}`);
   const delivery = await runJob(t, 'delivery', () => runDelivery(deliveryCtx(deps)), (o) => ({ ...o }));
   if (!delivery.ok) failed.push(`delivery: ${delivery.error}`);
+  // The longest job last but one: the jobs above do not wait on it (a scan that runs long, or
+  // hands its rest to a Workflow, delays no message and no erasure).
+  const scan = await runJob(t, 'scan', () => scanFlags({ ctx: scanCtx(deps) }), (o) => ({ raised: o.raised, candidates: o.candidates }));
+  if (!scan.ok) failed.push(`scan: ${scan.error}`);
   // After the scan, so the signed checkpoint covers what it wrote; a refusal fails the job.
   const cp = await runJob(t, 'checkpoint', () => makeCheckpoint(deps), (c) => ({ size: c.size, signedAt: c.timestamp }));
   if (!cp.ok) failed.push(`checkpoint: ${cp.error}`);

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { flags } from '../../db/schema.js';
 import { startSchedule } from '../../src/node.js';
 import { runScheduled } from '../../src/scheduled.js';
+import { createLogger } from '../../src/ops/telemetry.js';
 import { makeTestApp } from '../support/app.js';
 import { decisionsFor, officer } from '../support/oversight.js';
 
@@ -35,5 +36,16 @@ describe('scheduled scans', () => {
     await decisionsFor(t, Array.from({ length: 7 }, () => ({ decider: 'O1', amount: 19_000, threshold: 20_000 })));
     await runScheduled({ db: t.db, signer: t.deps.signer, clock: t.clock, config: { publicUrl: 'x', bureauName: 'b', logOrigin: 'o' } });
     expect(await t.db.select().from(flags).where(sql`rule = 'threshold_bunching'`)).toHaveLength(1);
+  });
+
+  it('runs the scan after the jobs that do not need it (a long scan delays no delivery or erasure) and right before the checkpoint that covers it', async () => {
+    const t = await makeTestApp({ now: '2026-10-15T08:00:00.000Z' });
+    const lines: string[] = [];
+    const log = createLogger({ destination: { write: (line: string) => void lines.push(line) } });
+    await runScheduled({ db: t.db, signer: t.deps.signer, clock: t.clock, config: { publicUrl: 'x', bureauName: 'b', logOrigin: 'o' }, telemetry: { log } });
+    const order = lines.map((l) => JSON.parse(l) as { msg: string; job: string }).filter((r) => r.msg === 'job').map((r) => r.job);
+    expect(order).toContain('scan');
+    for (const before of ['review-lapse', 'spot-check', 'public-summary', 'retention', 'delivery']) expect(order.indexOf(before), before).toBeLessThan(order.indexOf('scan'));
+    expect(order.indexOf('checkpoint')).toBe(order.indexOf('scan') + 1);
   });
 });
