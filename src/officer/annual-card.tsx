@@ -9,7 +9,7 @@ import type { Lang, Translate } from '../pages/i18n.js';
 import { Facts, enc, fmt, when } from '../pages/page-helpers.js';
 import type { myAnnualResults } from '../grading/annual-read.js';
 import type { listAnnualAppeals } from '../grading/annual-appeal.js';
-import { APPEAL_WINDOW_DAYS, daysBetween } from '../grading/appeal.js';
+import { APPEAL_WINDOW_DAYS, daysBetween } from '../grading/appeal-core.js';
 
 export type AnnualItem = Awaited<ReturnType<typeof myAnnualResults>>['items'][number];
 export type AnnualAppealItem = Awaited<ReturnType<typeof listAnnualAppeals>>['items'][number];
