@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { workload } from '../../db/schema.js';
 import { makeTestApp } from '../support/app.js';
-import { pageRequest, signIn } from '../support/pages.js';
+import { followRedirect, pageRequest, signIn } from '../support/pages.js';
 import { seedGrading, standardFixture } from '../support/grading.js';
 
 type Json = Record<string, any>;
@@ -94,7 +94,7 @@ describe('annual review pages', () => {
 
     const to = mine.grade === 'competent' ? 'excellent' : 'competent';
     // hr2 published the review: refused in the page's words.
-    const refused = await pageRequest(t, 'POST', `/hr/annual-appeals/${appeal!.id}/decision`, { session: s.hr2, form: { outcome: 'upheld', correctedGrade: to, reason: 'x' }, headers: zh });
+    const refused = await followRedirect(t, await pageRequest(t, 'POST', `/hr/annual-appeals/${appeal!.id}/decision`, { session: s.hr2, form: { outcome: 'upheld', correctedGrade: to, reason: 'x' }, headers: zh }), s.hr2, zh);
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain('您计算或发布了本年度考核，须由另一位人事人员处理申诉。');
     const ok = await pageRequest(t, 'POST', `/hr/annual-appeals/${appeal!.id}/decision`, { session: s.hr3, form: { outcome: 'upheld', correctedGrade: to, reason: '核实后支持' } });
