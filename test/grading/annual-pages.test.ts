@@ -90,6 +90,13 @@ describe('annual review pages', () => {
     const filed = await pageRequest(t, 'POST', `/me/annual-appeals/${review.id}`, { session: officer, form: { reason: '第二季度在岗天数有误' } });
     expect(filed.status).toBe(303);
     expect(await (await pageRequest(t, 'GET', '/me', { session: officer, headers: zh })).text()).toMatch(/data-testid="annual-appeal-status">申诉状态：待处理/);
+    // Filed twice: back to /me (post, redirect, get) with the refusal on the annual result's card.
+    const twice = await pageRequest(t, 'POST', `/me/annual-appeals/${review.id}`, { session: officer, form: { reason: '再次申诉' }, headers: zh });
+    expect(twice.headers.get('location')).toBe('/me#annual');
+    const shown = await followRedirect(t, twice, officer, zh);
+    expect(shown.status).toBe(409);
+    const card = (await shown.text()).split(`data-testid="annual-result" data-review="${review.id}"`)[1]!.split('</section>')[0]!;
+    expect(card).toContain('您已对该结果提出过申诉；每项结果只能申诉一次。');
     const [appeal] = await t.db.all<Json>(sql`select id from annual_appeals`);
 
     const to = mine.grade === 'competent' ? 'excellent' : 'competent';
