@@ -5,7 +5,7 @@
 import type { Child } from 'hono/jsx';
 import { CsrfInput, type PageContext } from '../pages/layout.js';
 import { PageStyle, domainT, enc, fmt, formRefusal } from '../pages/page-helpers.js';
-import { ApiError } from '../core/errors.js';
+import { ApiError, badRequest } from '../core/errors.js';
 import { sayCodes } from '../core/glossary.js';
 import type { Translate, Lang } from '../pages/i18n.js';
 import { gradingMessages } from './messages.js';
@@ -23,6 +23,16 @@ export const tt = domainT(gradingMessages);
  */
 export function pageRefusal(c: PageContext, e: unknown): ApiError {
   return formRefusal(c, e);
+}
+
+/** The policy textarea of the forms that start a run or compute a review: empty is the policy in effect, else JSON. */
+export function policyField(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest('The policy is not valid JSON.', [{ path: 'policy', message: 'not valid JSON' }]);
+  }
 }
 
 /** Definition lists as two columns; the shell's stylesheet leaves dl alone. */

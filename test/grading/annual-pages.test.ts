@@ -29,7 +29,10 @@ async function setup(publish = ['2026Q1', '2026Q2', '2026Q3', '2026Q4']) {
 describe('annual review pages', () => {
   it('refuses a year with unpublished quarters in the page language, naming them', async () => {
     const { t, s } = await setup(['2026Q1', '2026Q2']);
-    const res = await pageRequest(t, 'POST', '/hr/annual', { session: s.hr1, form: { year: '2026' }, headers: zh });
+    const posted = await pageRequest(t, 'POST', '/hr/annual', { session: s.hr1, form: { year: '2026' }, headers: zh });
+    // Refused, back to the form (post, redirect, get), never left at the POST URL.
+    expect(posted.headers.get('location')).toBe('/hr/annual');
+    const res = await followRedirect(t, posted, s.hr1, zh);
     expect(res.status).toBe(409);
     const html = await res.text();
     expect(html).toContain('该年度还有季度没有已发布的批次，不能进行年度考核：2026Q3, 2026Q4');
@@ -57,7 +60,7 @@ describe('annual review pages', () => {
     expect(html).not.toMatch(/>(excellent|competent|basically_competent|incompetent|not_rated)</);
 
     // The computing user is refused in the page's words; another HR user publishes.
-    const own = await pageRequest(t, 'POST', `${loc}/publish`, { session: s.hr1, form: { confirm: 'yes' }, headers: zh });
+    const own = await followRedirect(t, await pageRequest(t, 'POST', `${loc}/publish`, { session: s.hr1, form: { confirm: 'yes' }, headers: zh }), s.hr1, zh);
     expect(own.status).toBe(403);
     expect(await own.text()).toContain('计算本批次（或本年度考核）的人事人员不能发布它，须由另一位人事人员发布。');
     expect(await (await pageRequest(t, 'GET', `${loc}/publish`, { session: s.hr2, headers: en })).text()).toContain('Confirm publication of the annual review');
