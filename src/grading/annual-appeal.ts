@@ -16,45 +16,15 @@ import { parseInput, type Unchecked } from '../core/validate.js';
 import type { AuditEvent } from '../audit/append.js';
 import { annualGrades } from '../../scoring/index.js';
 import { findReview, type AnnualAppealRow } from './annual-model.js';
-import {
-  annualAppealStore,
-  appealOutcome,
-  appealReason,
-  commitFiling,
-  correctionOf,
-  decisionVerb,
-  decisionWrite,
-  listAppealRows,
-  openDeciding,
-  openFiling,
-  refuseGrader,
-  type AppealStatus,
-} from './appeal-core.js';
+import { annualAppealStore, commitFiling, correctionOf, decisionInput, decisionVerb, decisionWrite, filingInput, listAppealRows, newAppeal, openDeciding, openFiling, refuseGrader, viewOf, type AppealStatus } from './appeal-core.js';
 
-export const fileAnnualAppealInput = z.object({ reason: appealReason() }).openapi('FileAnnualAppeal');
+export const fileAnnualAppealInput = filingInput('FileAnnualAppeal');
 
-export const decideAnnualAppealInput = z
-  .object({
-    outcome: appealOutcome,
-    reason: appealReason(),
-    /** Required when upheld: the grade the officer should have had. */
-    correctedGrade: z.enum(annualGrades).optional(),
-  })
-  .openapi('DecideAnnualAppeal');
+/** `correctedGrade`, required when upheld: the grade the officer should have had. */
+export const decideAnnualAppealInput = decisionInput('DecideAnnualAppeal', { correctedGrade: z.enum(annualGrades).optional() });
 
 export function annualAppealView(a: AnnualAppealRow) {
-  return {
-    id: a.id,
-    reviewId: a.reviewId,
-    officerCode: a.officerCode,
-    reason: a.reason,
-    filedAt: a.filedAt,
-    status: a.status,
-    decidedBy: a.decidedBy,
-    decidedAt: a.decidedAt,
-    decisionReason: a.decisionReason,
-    correctedGrade: a.correctedGrade,
-  };
+  return viewOf(a, ['id', 'reviewId', 'officerCode', 'reason', 'filedAt', 'status', 'decidedBy', 'decidedAt', 'decisionReason', 'correctedGrade']);
 }
 
 const gradeOf = async (ctx: Ctx, reviewId: string, officerCode: string) =>
@@ -70,19 +40,7 @@ export async function fileAnnualAppeal({ ctx, input: given }: { ctx: Ctx; input:
     result: (r, officer) => gradeOf(ctx, r.id, officer),
     noResult: (r, officer) => `Officer ${officer} has no result in annual review ${r.id}.`,
   });
-  const row: AnnualAppealRow = {
-    id: newId('aap', now),
-    reviewId: review.id,
-    officerCode: code,
-    reason: input.reason,
-    filedBy: ctx.actor.userId,
-    filedAt: now.toISOString(),
-    status: 'pending',
-    decidedBy: null,
-    decidedAt: null,
-    decisionReason: null,
-    correctedGrade: null,
-  };
+  const row: AnnualAppealRow = { ...newAppeal(ctx, newId('aap', now), now, code, input.reason), reviewId: review.id, correctedGrade: null };
   await commitFiling(ctx, annualAppealStore, row, review.id, { action: 'annual_appeal.file', entity: 'annual_appeal', entityId: row.id, payload: { reviewId: review.id, officerCode: code, grade: result.grade, reason: input.reason } });
   return annualAppealView(row);
 }

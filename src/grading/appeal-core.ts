@@ -30,9 +30,25 @@ export function daysBetween(fromIso: string, toIso: string): number {
 }
 
 /** The officer's reason for an appeal and the decider's reason for its outcome: one limit. */
-export const appealReason = () => freeText(z.string().trim().min(1).max(4000));
-export const appealOutcome = z.enum(['upheld', 'dismissed']);
+const appealReason = () => freeText(z.string().trim().min(1).max(4000));
 export type AppealStatus = 'pending' | 'upheld' | 'dismissed';
+
+/** The body that files an appeal, named for the API document (FileAppeal, FileAnnualAppeal). */
+export const filingInput = (name: string) => z.object({ reason: appealReason() }).openapi(name);
+
+/** The body that decides an appeal: the outcome, its reason, and `correction` (required when upheld, checked by {@link correctionOf}). */
+export const decisionInput = <C extends z.ZodRawShape>(name: string, correction: C) => z.object({ outcome: z.enum(['upheld', 'dismissed']), reason: appealReason(), ...correction }).openapi(name);
+
+/** What a new appeal holds whatever it is against: filed now by the actor, pending, undecided. */
+export function newAppeal(ctx: Ctx, id: string, now: Date, officerCode: string, reason: string) {
+  requireRole(ctx.actor, 'officer');
+  return { id, officerCode, reason, filedBy: ctx.actor.userId, filedAt: now.toISOString(), status: 'pending' as const, decidedBy: null, decidedAt: null, decisionReason: null };
+}
+
+/** The API's view of an appeal: `keys`, in that order (the columns kept inside, such as filed_by, stay inside). */
+export function viewOf<T, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, row[k]])) as Pick<T, K>;
+}
 
 /** Where the appeals against one kind of result are kept: the table and its column naming what is appealed. */
 export type AppealStore = { table: typeof appeals; parent: typeof appeals.runId } | { table: typeof annualAppeals; parent: typeof annualAppeals.reviewId };

@@ -16,34 +16,15 @@ import { findRun, runPolicy } from './run-model.js';
 import { tierOf } from './adjustment.js';
 import { nextLeafSeq } from '../audit/append.js';
 import { appealCorrection } from './corrections.js';
-import {
-  appealOutcome,
-  appealReason,
-  commitFiling,
-  correctionOf,
-  decisionVerb,
-  decisionWrite,
-  listAppealRows,
-  openDeciding,
-  openFiling,
-  refuseGrader,
-  runAppealStore,
-  type AppealStatus,
-} from './appeal-core.js';
+import { commitFiling, correctionOf, decisionInput, decisionVerb, decisionWrite, filingInput, listAppealRows, newAppeal, openDeciding, openFiling, refuseGrader, runAppealStore, viewOf, type AppealStatus } from './appeal-core.js';
 
 // The window and its day count are the appeal mechanism's (appeal-core.ts); kept importable from here.
 export { APPEAL_WINDOW_DAYS, daysBetween } from './appeal-core.js';
 
-export const fileAppealInput = z.object({ reason: appealReason() }).openapi('FileAppeal');
+export const fileAppealInput = filingInput('FileAppeal');
 
-export const decideAppealInput = z
-  .object({
-    outcome: appealOutcome,
-    reason: appealReason(),
-    /** Required when upheld: the tier the officer should have had. */
-    correctedTier: z.number().int().optional(),
-  })
-  .openapi('DecideAppeal');
+/** `correctedTier`, required when upheld: the tier the officer should have had. */
+export const decideAppealInput = decisionInput('DecideAppeal', { correctedTier: z.number().int().optional() });
 
 export type AppealRow = typeof appeals.$inferSelect;
 
@@ -58,20 +39,7 @@ export async function fileAppeal({ ctx, input: given }: { ctx: Ctx; input: { run
     noResult: (r, officer) => `Officer ${officer} has no result in run ${r.id}.`,
   });
   const id = newId('apl', now);
-  const row: AppealRow = {
-    id,
-    runId: run.id,
-    officerCode: code,
-    reason: input.reason,
-    filedBy: ctx.actor.userId,
-    filedAt: now.toISOString(),
-    status: 'pending',
-    decidedBy: null,
-    decidedAt: null,
-    outcome: null,
-    decisionReason: null,
-    correctedTier: null,
-  };
+  const row: AppealRow = { ...newAppeal(ctx, id, now, code, input.reason), runId: run.id, outcome: null, correctedTier: null };
   await commitFiling(ctx, runAppealStore, row, run.id, { action: 'appeal.file', entity: 'appeal', entityId: id, payload: { runId: run.id, officerCode: code, tier: result.tier, reason: input.reason } });
   return appealView(row);
 }
@@ -138,18 +106,7 @@ export async function decideAppeal({ ctx, input: given }: { ctx: Ctx; input: { i
 }
 
 export function appealView(a: AppealRow) {
-  return {
-    id: a.id,
-    runId: a.runId,
-    officerCode: a.officerCode,
-    reason: a.reason,
-    filedAt: a.filedAt,
-    status: a.status,
-    decidedBy: a.decidedBy,
-    decidedAt: a.decidedAt,
-    decisionReason: a.decisionReason,
-    correctedTier: a.correctedTier,
-  };
+  return viewOf(a, ['id', 'runId', 'officerCode', 'reason', 'filedAt', 'status', 'decidedBy', 'decidedAt', 'decisionReason', 'correctedTier']);
 }
 
 /** Appeals (HR: all; an officer: their own), oldest first, paginated by id. */
