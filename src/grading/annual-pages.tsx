@@ -17,7 +17,7 @@ import { annualHistogram, annualSorts, browseAnnualResults, getReview, listRevie
 import { publishAnnualReview } from './annual-publish.js';
 import { exportAnnualCsv } from './annual-export.js';
 import { listAnnualAppeals } from './annual-appeal.js';
-import { GradingStyle, Histogram, pageRefusal, policyField, tt } from './page-parts.js';
+import { GradingStyle, Histogram, PublishConfirmForm, pageRefusal, policyField, publishPost, tt } from './page-parts.js';
 import { PendingAppeals, officerPageOf } from './appeal-section.js';
 import { flashError, flashStatus, redirectRefused, takeFlash } from '../pages/flash.js';
 
@@ -262,29 +262,11 @@ export const annualPages = new Hono<AppEnv>()
         <p>
           {t('ann.reviewTitle', { year: review.year })} · {t('ann.counts', review.counts)}
         </p>
-        <form method="post" action={`/hr/annual/${enc(id)}/publish`}>
-          <CsrfInput c={c} />
-          <input type="hidden" name="confirm" value="yes" />
-          <button type="submit" class="danger">
-            {t('publish.confirm')}
-          </button>{' '}
-          <a class="button secondary" href={`/hr/annual/${enc(id)}`}>
-            {t('publish.cancel')}
-          </a>
-        </form>
+        <PublishConfirmForm c={c} t={t} base={`/hr/annual/${enc(id)}`} />
       </Layout>,
     );
   })
-  .post('/hr/annual/:id/publish', async (c) => {
-    requireStaffPage(c, 'hr');
+  .post('/hr/annual/:id/publish', (c) => {
     const id = c.req.param('id');
-    const form = await c.req.parseBody();
-    if (str(form, 'confirm') !== 'yes') return c.redirect(`/hr/annual/${enc(id)}/publish`, 303);
-    try {
-      await publishAnnualReview({ ctx: c.get('ctx'), input: { id } });
-    } catch (e) {
-      const err = pageRefusal(c, e);
-      return (await redirectRefused(c, `/hr/annual/${enc(id)}`, err)) ?? reviewPage(c, id, { error: err, status: statusOf(err) });
-    }
-    return c.redirect(`/hr/annual/${enc(id)}?done=published`, 303);
+    return publishPost(c, `/hr/annual/${enc(id)}`, () => publishAnnualReview({ ctx: c.get('ctx'), input: { id } }), (error, status) => reviewPage(c, id, { error, status }));
   });
