@@ -4,14 +4,15 @@
  * effective grade (after an upheld appeal), the computed one beside it and the appeal, and the
  * reason of each officer not rated.
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
-import { annualAppeals, annualResults, officers, units } from '../../db/schema.js';
+import { and, eq } from 'drizzle-orm';
+import { annualAppeals, annualResults } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { conflict } from '../core/errors.js';
 import { gradeNames } from '../../scoring/index.js';
 import { effectiveGrade, findReview, unpackAnnual } from './annual-model.js';
 import { csvDocument, numeral } from '../core/csv.js';
 import { exportReason } from './not-graded.js';
+import { namedResults, rankThenCode } from './export-run.js';
 
 export const annualExportHeader = [
   '工号 officer code',
@@ -34,13 +35,7 @@ export async function exportAnnualCsv({ ctx, input }: { ctx: Ctx; input: { id: s
   const review = await findReview(ctx, input.id);
   if (review.status !== 'published') throw conflict(`Annual review ${review.id} is not published; only published reviews are exported.`, 'review_not_published');
   const [rows, appeals] = await Promise.all([
-    ctx.db
-      .select({ r: annualResults, name: officers.name, unit: units.name })
-      .from(annualResults)
-      .innerJoin(officers, eq(officers.code, annualResults.officerCode))
-      .innerJoin(units, eq(units.code, officers.unitCode))
-      .where(eq(annualResults.reviewId, review.id))
-      .orderBy(sql`${annualResults.rank} is null`, asc(annualResults.rank), asc(annualResults.officerCode)),
+    namedResults(ctx, annualResults, eq(annualResults.reviewId, review.id), rankThenCode(annualResults.rank, annualResults.officerCode)),
     ctx.db.select().from(annualAppeals).where(and(eq(annualAppeals.reviewId, review.id), eq(annualAppeals.status, 'upheld'))),
   ]);
   const upheld = new Map(appeals.map((a) => [a.officerCode, a]));

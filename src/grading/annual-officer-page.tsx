@@ -7,16 +7,17 @@
 import { Hono } from 'hono';
 import { sayCodes } from '../core/glossary.js';
 import type { AppEnv } from '../core/http.js';
-import { CsrfInput, ErrorBox, Layout, Notice, renderPage, Table, type PageContext } from '../pages/layout.js';
+import { ErrorBox, Layout, Notice, renderPage, Table, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
 import type { Lang, Translate } from '../pages/i18n.js';
-import { Facts, enc, fmt, statusOf, str, when, type PageStatus } from '../pages/page-helpers.js';
+import { Facts, enc, fmt, statusOf, str, type PageStatus } from '../pages/page-helpers.js';
 import { annualGrades } from '../../scoring/index.js';
 import { getAnnualResult } from './annual-read.js';
 import { decideAnnualAppeal, listAnnualAppeals } from './annual-appeal.js';
 import { annualAppealSubject } from './queries.js';
 import { GradeCell } from './annual-pages.js';
-import { GradingStyle, pageRefusal, tt } from './page-parts.js';
+import { AppealDecisions, appealDecisionPost, officerPageFlash, officerPageOf } from './appeal-section.js';
+import { GradingStyle, tt } from './page-parts.js';
 
 type Result = Awaited<ReturnType<typeof getAnnualResult>>;
 
@@ -63,13 +64,14 @@ export function AnnualSummary(props: { t: Translate; lang: Lang; r: Result }) {
   );
 }
 
-async function officerPage(c: PageContext, id: string, code: string, opts: { error?: unknown; status?: PageStatus } = {}) {
+async function officerPage(c: PageContext, id: string, code: string, opts: { error?: unknown; status?: PageStatus; refused?: { id?: string; reason?: string } } = {}) {
   requireStaffPage(c, 'hr');
   const { lang, t } = tt(c);
   const ctx = c.get('ctx');
   const r = await getAnnualResult({ ctx, input: { id, officerCode: code } });
   const appeals = (await listAnnualAppeals({ ctx, input: { reviewId: id, limit: 1000 } })).items.filter((a) => a.officerCode === code);
   const title = t('ann.officerTitle', { name: r.name ?? code, code, year: r.year });
+  const appealError = appeals.length > 0;
   return renderPage(
     c,
     <Layout c={c} title={title} lang={lang}>
@@ -78,50 +80,21 @@ async function officerPage(c: PageContext, id: string, code: string, opts: { err
         <a href={`/hr/annual/${enc(id)}`}>{t('ann.back')}</a> · <a href={`/reports/annual/${enc(id)}/${enc(code)}`}>{t('ann.report')}</a>
       </p>
       <h1>{title}</h1>
+      {!appealError && <ErrorBox error={opts.error} lang={lang} />}
       <AnnualSummary t={t} lang={lang} r={r} />
-      {appeals.length > 0 && (
-        <section id="appeals">
-          <h2>{t('ann.appeals')}</h2>
-          <ErrorBox error={opts.error} lang={lang} />
-          {appeals.map((a) => (
-            <div class="adjustment" data-appeal={a.id}>
-              <p>
-                <strong>{t('appeal.line', { at: when(a.filedAt), status: t(`appeal.status.${a.status}`) })}</strong>
-                <br />
-                {a.reason}
-              </p>
-              {a.status !== 'pending' ? (
-                <p>
-                  {a.decisionReason}
-                  {a.correctedGrade ? ` · ${t(`ann.grade.${a.correctedGrade}`)}` : ''}
-                </p>
-              ) : (
-                <form method="post" action={`/hr/annual-appeals/${enc(a.id)}/decision`}>
-                  <CsrfInput c={c} />
-                  <p class="muted">{t('ann.deciderRule')}</p>
-                  <label for={`outcome-${a.id}`}>{t('appeal.outcome')}</label>
-                  <select id={`outcome-${a.id}`} name="outcome" required>
-                    <option value="dismissed">{t('appeal.status.dismissed')}</option>
-                    <option value="upheld">{t('appeal.status.upheld')}</option>
-                  </select>
-                  <label for={`grade-${a.id}`}>{t('ann.correctedGrade')}</label>
-                  <select id={`grade-${a.id}`} name="correctedGrade">
-                    <option value="">–</option>
-                    {annualGrades.map((g) => (
-                      <option value={g}>{t(`ann.grade.${g}`)}</option>
-                    ))}
-                  </select>
-                  <label for={`reason-${a.id}`}>{t('adj.decisionReason')}</label>
-                  <textarea id={`reason-${a.id}`} name="reason" required maxlength={4000}></textarea>
-                  <div>
-                    <button type="submit">{t('appeal.decide')}</button>
-                  </div>
-                </form>
-              )}
-            </div>
-          ))}
-        </section>
-      )}
+      <AppealDecisions
+        c={c}
+        t={t}
+        lang={lang}
+        title={t('ann.appeals')}
+        rule={t('ann.deciderRule')}
+        items={appeals}
+        action={(a) => `/hr/annual-appeals/${enc(a.id)}/decision`}
+        corrected={(a) => (a.correctedGrade ? t(`ann.grade.${a.correctedGrade}`) : '')}
+        field={{ name: 'correctedGrade', label: t('ann.correctedGrade'), options: annualGrades.map((g) => ({ value: g, label: t(`ann.grade.${g}`) })) }}
+        error={appealError ? opts.error : undefined}
+        refused={opts.refused}
+      />
     </Layout>,
     opts.status ?? 200,
   );
@@ -148,19 +121,19 @@ async function reportPage(c: PageContext, id: string, code: string) {
 }
 
 export const annualOfficerPages = new Hono<AppEnv>()
-  .get('/hr/annual/:id/officers/:code', (c) => officerPage(c, c.req.param('id'), c.req.param('code')))
+  .get('/hr/annual/:id/officers/:code', async (c) => officerPage(c, c.req.param('id'), c.req.param('code'), await officerPageFlash(c)))
   .get('/reports/annual/:id/:code', (c) => reportPage(c, c.req.param('id'), c.req.param('code')))
-  .post('/hr/annual-appeals/:id/decision', async (c) => {
-    requireStaffPage(c, 'hr');
-    const form = await c.req.parseBody();
-    const ctx = c.get('ctx');
-    const subject = await annualAppealSubject(ctx, c.req.param('id'));
-    try {
-      await decideAnnualAppeal({ ctx, input: { id: c.req.param('id'), outcome: str(form, 'outcome'), reason: str(form, 'reason'), correctedGrade: str(form, 'correctedGrade') || undefined } });
-    } catch (e) {
-      const err = pageRefusal(c, e);
-      if (!subject) throw err;
-      return officerPage(c, subject.reviewId, subject.officerCode, { error: err, status: statusOf(err) });
-    }
-    return c.redirect(`/hr/annual/${enc(subject!.reviewId)}/officers/${enc(subject!.officerCode)}#appeals`, 303);
-  });
+  .post('/hr/annual-appeals/:id/decision', (c) =>
+    appealDecisionPost(
+      c,
+      async (ctx) => {
+        const s = await annualAppealSubject(ctx, c.req.param('id'));
+        return s && officerPageOf('/hr/annual', s.reviewId, s.officerCode);
+      },
+      (form) => decideAnnualAppeal({ ctx: c.get('ctx'), input: { id: c.req.param('id'), outcome: str(form, 'outcome'), reason: str(form, 'reason'), correctedGrade: str(form, 'correctedGrade') || undefined } }),
+      async (err) => {
+        const s = (await annualAppealSubject(c.get('ctx'), c.req.param('id')))!;
+        return officerPage(c, s.reviewId, s.officerCode, { error: err, status: statusOf(err) });
+      },
+    ),
+  );

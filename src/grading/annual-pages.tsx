@@ -6,7 +6,6 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../core/http.js';
-import { badRequest } from '../core/errors.js';
 import { CsrfInput, ErrorBox, Layout, Notice, renderPage, Table, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
 import type { Translate } from '../pages/i18n.js';
@@ -18,7 +17,9 @@ import { annualHistogram, annualSorts, browseAnnualResults, getReview, listRevie
 import { publishAnnualReview } from './annual-publish.js';
 import { exportAnnualCsv } from './annual-export.js';
 import { listAnnualAppeals } from './annual-appeal.js';
-import { GradingStyle, Histogram, pageRefusal, tt } from './page-parts.js';
+import { GradingStyle, Histogram, PublishConfirmForm, pageRefusal, policyField, publishPost, tt } from './page-parts.js';
+import { PendingAppeals, officerPageOf } from './appeal-section.js';
+import { flashError, flashStatus, redirectRefused, takeFlash } from '../pages/flash.js';
 
 const PAGE_SIZE = 50;
 
@@ -83,22 +84,7 @@ async function annualHome(c: PageContext, opts: { error?: unknown; values?: Reco
         </Table>
       )}
       <h2>{t('ann.pendingAppeals')}</h2>
-      {appeals.items.length === 0 ? (
-        <p>{t('hr.noAppeals')}</p>
-      ) : (
-        <Table head={[t('col.code'), t('ann.id'), t('adj.reason'), t('appeal.filedAt')]}>
-          {appeals.items.map((a) => (
-            <tr>
-              <td>{a.officerCode}</td>
-              <td class="id">
-                <a href={`/hr/annual/${enc(a.reviewId)}/officers/${enc(a.officerCode)}`}>{a.reviewId}</a>
-              </td>
-              <td class="prose">{a.reason}</td>
-              <td>{when(a.filedAt)}</td>
-            </tr>
-          ))}
-        </Table>
-      )}
+      <PendingAppeals t={t} items={appeals.items} parentLabel={t('ann.id')} parent={(a) => a.reviewId} href={(a) => officerPageOf('/hr/annual', a.reviewId, a.officerCode)} />
     </Layout>,
     opts.status ?? 200,
   );
@@ -233,31 +219,28 @@ async function reviewPage(c: PageContext, id: string, opts: { error?: unknown; n
 }
 
 export const annualPages = new Hono<AppEnv>()
-  .get('/hr/annual', (c) => annualHome(c))
+  .get('/hr/annual', async (c) => {
+    const flash = await takeFlash(c);
+    return annualHome(c, { error: flashError(flash), values: flash?.values, status: flashStatus(flash) });
+  })
   .post('/hr/annual', async (c) => {
     requireStaffPage(c, 'hr');
     const form = await c.req.parseBody();
     const values = { year: str(form, 'year'), policy: str(form, 'policy') };
     try {
-      let policy: unknown;
-      if (values.policy) {
-        try {
-          policy = JSON.parse(values.policy);
-        } catch {
-          throw badRequest('The policy is not valid JSON.', [{ path: 'policy', message: 'not valid JSON' }]);
-        }
-      }
-      const out = await computeAnnualReview({ ctx: c.get('ctx'), input: { year: num(form, 'year'), policy } });
+      const out = await computeAnnualReview({ ctx: c.get('ctx'), input: { year: num(form, 'year'), policy: policyField(values.policy) } });
       return c.redirect(`/hr/annual/${enc(out.id)}?done=computed`, 303);
     } catch (e) {
       const err = pageRefusal(c, e);
-      return annualHome(c, { error: err, values, status: statusOf(err) });
+      // Back to the form with the refusal and the values as typed (post, redirect, get).
+      return (await redirectRefused(c, '/hr/annual', err, { values })) ?? annualHome(c, { error: err, values, status: statusOf(err) });
     }
   })
-  .get('/hr/annual/:id', (c) => {
+  .get('/hr/annual/:id', async (c) => {
     const { t } = tt(c);
     const done = c.req.query('done');
-    return reviewPage(c, c.req.param('id'), { notice: done === 'published' ? t('ann.published') : done === 'computed' ? t('ann.computed') : undefined });
+    const flash = await takeFlash(c);
+    return reviewPage(c, c.req.param('id'), { notice: done === 'published' ? t('ann.published') : done === 'computed' ? t('ann.computed') : undefined, error: flashError(flash), status: flashStatus(flash) });
   })
   .get('/hr/annual/:id/export.csv', async (c) => {
     requireStaffPage(c, 'hr');
@@ -279,29 +262,11 @@ export const annualPages = new Hono<AppEnv>()
         <p>
           {t('ann.reviewTitle', { year: review.year })} · {t('ann.counts', review.counts)}
         </p>
-        <form method="post" action={`/hr/annual/${enc(id)}/publish`}>
-          <CsrfInput c={c} />
-          <input type="hidden" name="confirm" value="yes" />
-          <button type="submit" class="danger">
-            {t('publish.confirm')}
-          </button>{' '}
-          <a class="button secondary" href={`/hr/annual/${enc(id)}`}>
-            {t('publish.cancel')}
-          </a>
-        </form>
+        <PublishConfirmForm c={c} t={t} base={`/hr/annual/${enc(id)}`} />
       </Layout>,
     );
   })
-  .post('/hr/annual/:id/publish', async (c) => {
-    requireStaffPage(c, 'hr');
+  .post('/hr/annual/:id/publish', (c) => {
     const id = c.req.param('id');
-    const form = await c.req.parseBody();
-    if (str(form, 'confirm') !== 'yes') return c.redirect(`/hr/annual/${enc(id)}/publish`, 303);
-    try {
-      await publishAnnualReview({ ctx: c.get('ctx'), input: { id } });
-    } catch (e) {
-      const err = pageRefusal(c, e);
-      return reviewPage(c, id, { error: err, status: statusOf(err) });
-    }
-    return c.redirect(`/hr/annual/${enc(id)}?done=published`, 303);
+    return publishPost(c, `/hr/annual/${enc(id)}`, () => publishAnnualReview({ ctx: c.get('ctx'), input: { id } }), (error, status) => reviewPage(c, id, { error, status }));
   });

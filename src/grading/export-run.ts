@@ -3,14 +3,40 @@
  * cells prefixed): the payroll export of a published run, with corrections applied, and the
  * provisional export of the full results of a run not yet published, components included.
  */
-import { asc, eq, sql } from 'drizzle-orm';
-import { gradingResults, officers, units } from '../../db/schema.js';
+import { asc, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { annualResults, gradingResults, officers, units } from '../../db/schema.js';
 import { requireRole, type Ctx } from '../core/context.js';
 import { conflict } from '../core/errors.js';
 import { csvDocument, numeral } from '../core/csv.js';
 import { findRun, resultDetail } from './run-model.js';
 import { effectiveOf, runCorrections } from './corrections.js';
 import { exportReason } from './not-graded.js';
+
+/**
+ * The rows every results export reads (a run's or an annual review's): each result of `parent`
+ * with the officer's name and unit, in `order`. One query for the payroll, provisional and annual
+ * exports, so the three name and place an officer the same way.
+ */
+export async function namedResults<T extends typeof gradingResults | typeof annualResults>(
+  ctx: Ctx,
+  table: T,
+  parent: SQL,
+  order: SQL[],
+): Promise<{ r: T['$inferSelect']; name: string; unit: string }[]> {
+  // Both tables have officer_code; one of them stands for the pair so drizzle types the join once.
+  const t = table as unknown as typeof gradingResults;
+  const rows = await ctx.db
+    .select({ r: t, name: officers.name, unit: units.name })
+    .from(t)
+    .innerJoin(officers, eq(officers.code, t.officerCode))
+    .innerJoin(units, eq(units.code, officers.unitCode))
+    .where(parent)
+    .orderBy(...order);
+  return rows as unknown as { r: T['$inferSelect']; name: string; unit: string }[];
+}
+
+/** Rank order, then the officers without a rank by code (the provisional and annual exports). */
+export const rankThenCode = (rank: AnyColumn, code: AnyColumn) => [sql`${rank} is null`, asc(rank), asc(code)];
 
 /**
  * API.md: officer code, name, unit, then `tier`, `coefficient`, `payout` (all three effective:
@@ -31,13 +57,7 @@ export async function exportRunCsv({ ctx, input }: { ctx: Ctx; input: { id: stri
   const run = await findRun(ctx, input.id);
   if (run.status !== 'published') throw conflict(`Run ${run.id} is not published; payroll exports only published runs.`, 'run_not_published');
   const [rows, fixes] = await Promise.all([
-    ctx.db
-      .select({ r: gradingResults, name: officers.name, unit: units.name })
-      .from(gradingResults)
-      .innerJoin(officers, eq(officers.code, gradingResults.officerCode))
-      .innerJoin(units, eq(units.code, officers.unitCode))
-      .where(eq(gradingResults.runId, run.id))
-      .orderBy(asc(gradingResults.officerCode)),
+    namedResults(ctx, gradingResults, eq(gradingResults.runId, run.id), [asc(gradingResults.officerCode)]),
     runCorrections(ctx, run.id),
   ]);
   // core/csv.ts writes every CSV: quoting, the formula prefix for names like `=HYPERLINK(...)`, BOM and CRLF.
@@ -87,13 +107,7 @@ export async function exportProvisionalCsv({ ctx, input }: { ctx: Ctx; input: { 
   requireRole(ctx.actor, 'hr');
   const run = await findRun(ctx, input.id);
   if (run.status === 'published') throw conflict(`Run ${run.id} is published; its export is the payroll export (export.csv).`, 'run_published');
-  const rows = await ctx.db
-    .select({ r: gradingResults, name: officers.name, unit: units.name })
-    .from(gradingResults)
-    .innerJoin(officers, eq(officers.code, gradingResults.officerCode))
-    .innerJoin(units, eq(units.code, officers.unitCode))
-    .where(eq(gradingResults.runId, run.id))
-    .orderBy(sql`${gradingResults.rank} is null`, asc(gradingResults.rank), asc(gradingResults.officerCode));
+  const rows = await namedResults(ctx, gradingResults, eq(gradingResults.runId, run.id), rankThenCode(gradingResults.rank, gradingResults.officerCode));
   const lines = rows.map(({ r, name, unit }) => {
     const d = resultDetail(r);
     const graded = r.status === 'graded';

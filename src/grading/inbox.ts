@@ -34,6 +34,15 @@ function notOwn(column: SQLiteColumn, me: string | null): SQL | undefined {
   return me === null ? undefined : ne(column, me);
 }
 
+/**
+ * An appeal this HR user may decide, as a condition, for quarterly and annual appeals alike (the
+ * rules of appeal-core.ts: openDeciding, refuseGrader): pending, not about them, against a run or
+ * review they neither computed nor published; `more` adds a kind's own refusals.
+ */
+function decidable(appeal: { status: SQLiteColumn; officerCode: SQLiteColumn }, parent: { createdBy: SQLiteColumn; publishedBy: SQLiteColumn }, me: string, myCode: string | null, ...more: SQL[]): SQL | undefined {
+  return and(eq(appeal.status, 'pending'), notOwn(appeal.officerCode, myCode), ne(parent.createdBy, me), or(isNull(parent.publishedBy), ne(parent.publishedBy, me)), ...more);
+}
+
 /** The HR user's inbox: every list, oldest first, each cut at INBOX_LIMIT. */
 export async function hrInbox({ ctx }: { ctx: Ctx }): Promise<HrInbox> {
   requireRole(ctx.actor, 'hr');
@@ -72,15 +81,7 @@ export async function hrInbox({ ctx }: { ctx: Ctx }): Promise<HrInbox> {
     .from(appeals)
     .innerJoin(gradingRuns, eq(gradingRuns.id, appeals.runId))
     .leftJoin(officers, eq(officers.code, appeals.officerCode))
-    .where(
-      and(
-        eq(appeals.status, 'pending'),
-        notOwn(appeals.officerCode, myCode),
-        ne(gradingRuns.createdBy, me),
-        or(isNull(gradingRuns.publishedBy), ne(gradingRuns.publishedBy, me)),
-        notExists(tookPart),
-      ),
-    )
+    .where(decidable(appeals, gradingRuns, me, myCode, notExists(tookPart)))
     .orderBy(asc(appeals.filedAt), asc(appeals.id));
 
   // decideAnnualAppeal: pending, not about me, a review I neither computed nor published.
@@ -89,14 +90,7 @@ export async function hrInbox({ ctx }: { ctx: Ctx }): Promise<HrInbox> {
     .from(annualAppeals)
     .innerJoin(annualReviews, eq(annualReviews.id, annualAppeals.reviewId))
     .leftJoin(officers, eq(officers.code, annualAppeals.officerCode))
-    .where(
-      and(
-        eq(annualAppeals.status, 'pending'),
-        notOwn(annualAppeals.officerCode, myCode),
-        ne(annualReviews.createdBy, me),
-        or(isNull(annualReviews.publishedBy), ne(annualReviews.publishedBy, me)),
-      ),
-    )
+    .where(decidable(annualAppeals, annualReviews, me, myCode))
     .orderBy(asc(annualAppeals.filedAt), asc(annualAppeals.id));
 
   // publishRun: computed by someone else, neither provisional nor what-if, its period not yet

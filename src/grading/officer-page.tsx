@@ -4,16 +4,17 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../core/http.js';
-import { CsrfInput, ErrorBox, Layout, renderPage, type PageContext } from '../pages/layout.js';
+import { ErrorBox, Layout, renderPage, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
-import { enc, formRefusal, num, statusOf, str, when, type PageStatus } from '../pages/page-helpers.js';
+import { enc, num, statusOf, str, type PageStatus } from '../pages/page-helpers.js';
 import { findRun, runPolicy } from './run-model.js';
 import { getResult } from './results.js';
 import { decideAppeal, listAppeals } from './appeal.js';
 import { appealSubject } from './queries.js';
+import { AppealDecisions, appealDecisionPost, officerPageFlash, officerPageOf } from './appeal-section.js';
 import { Explanation, GradingStyle, ResultSummary, ProposeForm, tt } from './page-parts.js';
 
-async function officerPage(c: PageContext, id: string, code: string, opts: { error?: unknown; status?: PageStatus } = {}) {
+async function officerPage(c: PageContext, id: string, code: string, opts: { error?: unknown; status?: PageStatus; refused?: { id?: string; reason?: string } } = {}) {
   requireStaffPage(c, 'hr');
   const { lang, t } = tt(c);
   const ctx = c.get('ctx');
@@ -23,6 +24,8 @@ async function officerPage(c: PageContext, id: string, code: string, opts: { err
   const policy = await runPolicy(ctx, run);
   const d = result.detail;
   const base = `/hr/runs/${enc(id)}`;
+  // A refused appeal decision is said in the appeals section; any other refusal (a proposal) up top.
+  const appealError = opts.refused !== undefined && appeals.length > 0;
   return renderPage(
     c,
     <Layout c={c} title={t('officer.title', { name: result.name ?? code, code, period: result.period })} lang={lang}>
@@ -31,71 +34,42 @@ async function officerPage(c: PageContext, id: string, code: string, opts: { err
         <a href={base}>{t('officer.back')}</a> · <a href={`/reports/${enc(id)}/${enc(code)}`}>{t('officer.report')}</a>
       </p>
       <h1>{t('officer.title', { name: result.name ?? code, code, period: result.period })}</h1>
+      {!appealError && <ErrorBox error={opts.error} lang={lang} />}
       <ResultSummary t={t} lang={lang} result={result} />
       <h2>{t('officer.explanation')}</h2>
       <Explanation lang={lang} t={t} detail={d} correction={result.correctionDetail} />
       {run.status === 'computed' && !run.whatIf && result.status === 'graded' && <ProposeForm c={c} t={t} runId={id} policy={policy} officerCode={code} back={`${base}/officers/${enc(code)}`} />}
-      {appeals.length > 0 && (
-        <section id="appeals">
-          <h2>{t('appeal.title')}</h2>
-          <ErrorBox error={opts.error} lang={lang} />
-          {appeals.map((a) => (
-            <div class="adjustment" data-appeal={a.id}>
-              <p>
-                <strong>{t('appeal.line', { at: when(a.filedAt), status: t(`appeal.status.${a.status}`) })}</strong>
-                <br />
-                {a.reason}
-              </p>
-              {a.status !== 'pending' ? (
-                <p>
-                  {a.decisionReason}
-                  {a.correctedTier !== null ? ` · ${t('appeal.corrected', { tier: a.correctedTier })}` : ''}
-                </p>
-              ) : (
-                <form method="post" action={`/hr/appeals/${enc(a.id)}/decision`}>
-                  <CsrfInput c={c} />
-                  <p class="muted">{t('appeal.deciderRule')}</p>
-                  <label for={`outcome-${a.id}`}>{t('appeal.outcome')}</label>
-                  <select id={`outcome-${a.id}`} name="outcome" required>
-                    <option value="dismissed">{t('appeal.status.dismissed')}</option>
-                    <option value="upheld">{t('appeal.status.upheld')}</option>
-                  </select>
-                  <label for={`corrected-${a.id}`}>{t('appeal.correctedTier')}</label>
-                  <select id={`corrected-${a.id}`} name="correctedTier">
-                    <option value="">–</option>
-                    {policy.tiers.map((x) => (
-                      <option value={String(x.level)}>{x.level}</option>
-                    ))}
-                  </select>
-                  <label for={`appeal-reason-${a.id}`}>{t('adj.decisionReason')}</label>
-                  <textarea id={`appeal-reason-${a.id}`} name="reason" required maxlength={4000}></textarea>
-                  <div>
-                    <button type="submit">{t('appeal.decide')}</button>
-                  </div>
-                </form>
-              )}
-            </div>
-          ))}
-        </section>
-      )}
+      <AppealDecisions
+        c={c}
+        t={t}
+        lang={lang}
+        title={t('appeal.title')}
+        rule={t('appeal.deciderRule')}
+        items={appeals}
+        action={(a) => `/hr/appeals/${enc(a.id)}/decision`}
+        corrected={(a) => (a.correctedTier !== null ? t('appeal.corrected', { tier: a.correctedTier }) : '')}
+        field={{ name: 'correctedTier', label: t('appeal.correctedTier'), options: policy.tiers.map((x) => ({ value: String(x.level), label: String(x.level) })) }}
+        error={appealError ? opts.error : undefined}
+        refused={opts.refused}
+      />
     </Layout>,
     opts.status ?? 200,
   );
 }
 
 export const officerResultPages = new Hono<AppEnv>()
-  .get('/hr/runs/:id/officers/:code', (c) => officerPage(c, c.req.param('id'), c.req.param('code')))
-  .post('/hr/appeals/:id/decision', async (c) => {
-    requireStaffPage(c, 'hr');
-    const form = await c.req.parseBody();
-    const ctx = c.get('ctx');
-    const appeal = await appealSubject(ctx, c.req.param('id'));
-    try {
-      await decideAppeal({ ctx, input: { id: c.req.param('id'), outcome: str(form, 'outcome'), reason: str(form, 'reason'), correctedTier: num(form, 'correctedTier') } });
-    } catch (e) {
-      const err = formRefusal(c, e);
-      if (!appeal) throw err;
-      return officerPage(c, appeal.runId, appeal.officerCode, { error: err, status: statusOf(err) });
-    }
-    return c.redirect(`/hr/runs/${enc(appeal!.runId)}/officers/${enc(appeal!.officerCode)}#appeals`, 303);
-  });
+  .get('/hr/runs/:id/officers/:code', async (c) => officerPage(c, c.req.param('id'), c.req.param('code'), await officerPageFlash(c)))
+  .post('/hr/appeals/:id/decision', (c) =>
+    appealDecisionPost(
+      c,
+      async (ctx) => {
+        const s = await appealSubject(ctx, c.req.param('id'));
+        return s && officerPageOf('/hr/runs', s.runId, s.officerCode);
+      },
+      (form) => decideAppeal({ ctx: c.get('ctx'), input: { id: c.req.param('id'), outcome: str(form, 'outcome'), reason: str(form, 'reason'), correctedTier: num(form, 'correctedTier') } }),
+      async (err) => {
+        const s = (await appealSubject(c.get('ctx'), c.req.param('id')))!;
+        return officerPage(c, s.runId, s.officerCode, { error: err, status: statusOf(err) });
+      },
+    ),
+  );

@@ -4,8 +4,10 @@
  */
 import type { Child } from 'hono/jsx';
 import { CsrfInput, type PageContext } from '../pages/layout.js';
-import { PageStyle, domainT, enc, fmt, formRefusal } from '../pages/page-helpers.js';
-import { ApiError } from '../core/errors.js';
+import { PageStyle, domainT, enc, fmt, formRefusal, statusOf, str } from '../pages/page-helpers.js';
+import { requireStaffPage } from '../pages/errors.js';
+import { redirectRefused } from '../pages/flash.js';
+import { ApiError, badRequest } from '../core/errors.js';
 import { sayCodes } from '../core/glossary.js';
 import type { Translate, Lang } from '../pages/i18n.js';
 import { gradingMessages } from './messages.js';
@@ -23,6 +25,50 @@ export const tt = domainT(gradingMessages);
  */
 export function pageRefusal(c: PageContext, e: unknown): ApiError {
   return formRefusal(c, e);
+}
+
+/** The confirmation that publishes a run or an annual review (`base`: its page): only a confirm=yes post publishes. */
+export function PublishConfirmForm(props: { c: PageContext; t: Translate; base: string }) {
+  return (
+    <form method="post" action={`${props.base}/publish`}>
+      <CsrfInput c={props.c} />
+      <input type="hidden" name="confirm" value="yes" />
+      <button type="submit" class="danger">
+        {props.t('publish.confirm')}
+      </button>{' '}
+      <a class="button secondary" href={props.base}>
+        {props.t('publish.cancel')}
+      </a>
+    </form>
+  );
+}
+
+/**
+ * The publish post of a run or an annual review (`base`: its page), post, redirect, get: without
+ * the confirmation, back to the confirmation page; refused, back to `base` with the refusal
+ * (`inPlace` renders it there only when it does not fit the flash cookie); published, `base` saying so.
+ */
+export async function publishPost(c: PageContext, base: string, publish: () => Promise<unknown>, inPlace: (err: ApiError, status: ReturnType<typeof statusOf>) => Promise<Response>): Promise<Response> {
+  requireStaffPage(c, 'hr');
+  const form = await c.req.parseBody();
+  if (str(form, 'confirm') !== 'yes') return c.redirect(`${base}/publish`, 303);
+  try {
+    await publish();
+  } catch (e) {
+    const err = pageRefusal(c, e);
+    return (await redirectRefused(c, base, err)) ?? inPlace(err, statusOf(err));
+  }
+  return c.redirect(`${base}?done=published`, 303);
+}
+
+/** The policy textarea of the forms that start a run or compute a review: empty is the policy in effect, else JSON. */
+export function policyField(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest('The policy is not valid JSON.', [{ path: 'policy', message: 'not valid JSON' }]);
+  }
 }
 
 /** Definition lists as two columns; the shell's stylesheet leaves dl alone. */

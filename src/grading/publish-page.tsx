@@ -6,13 +6,13 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../core/http.js';
 import { problemSentence } from '../core/problems.js';
-import { CsrfInput, Layout, Notice, renderPage, type PageContext } from '../pages/layout.js';
+import { Layout, Notice, renderPage, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
 import type { Translate } from '../pages/i18n.js';
 import { enc } from '../pages/page-helpers.js';
 import { getRun } from './list-runs.js';
 import { runGaps, type Gap } from './run-gaps.js';
-import { GradingStyle, tt } from './page-parts.js';
+import { GradingStyle, PublishConfirmForm, tt } from './page-parts.js';
 
 const LIST = 50;
 
@@ -61,16 +61,7 @@ async function confirmPage(c: PageContext, id: string) {
           {never}
         </Notice>
       ) : (
-        <form method="post" action={`/hr/runs/${enc(id)}/publish`}>
-          <CsrfInput c={c} />
-          <input type="hidden" name="confirm" value="yes" />
-          <button type="submit" class="danger">
-            {t('publish.confirm')}
-          </button>{' '}
-          <a class="button secondary" href={`/hr/runs/${enc(id)}`}>
-            {t('publish.cancel')}
-          </a>
-        </form>
+        <PublishConfirmForm c={c} t={t} base={`/hr/runs/${enc(id)}`} />
       )}
     </Layout>,
   );

@@ -23,7 +23,7 @@ import { decideAdjustment, listAdjustments, proposeAdjustment } from './adjustme
 import { runHistogram, tierUsage } from './report.js';
 import { usernames } from '../auth/directory.js';
 import { adjustmentRunId, runHistory } from './queries.js';
-import { GradingStyle, Histogram, ProposeForm, RunStatus, pageRefusal, tt } from './page-parts.js';
+import { GradingStyle, Histogram, ProposeForm, RunStatus, pageRefusal, publishPost, tt } from './page-parts.js';
 import { CorrectionsSection, DiscardForm, HistorySection } from './run-sections.js';
 import { runProgressPage } from './run-progress.js';
 import { flashError, flashStatus, redirectRefused, takeFlash } from '../pages/flash.js';
@@ -280,18 +280,9 @@ export const runPages = new Hono<AppEnv>()
     }
     return c.redirect(`/hr/runs/${enc(id)}?done=discarded`, 303);
   })
-  .post('/hr/runs/:id/publish', async (c) => {
-    requireStaffPage(c, 'hr');
+  .post('/hr/runs/:id/publish', (c) => {
     const id = c.req.param('id');
-    const form = await c.req.parseBody();
-    if (str(form, 'confirm') !== 'yes') return c.redirect(`/hr/runs/${enc(id)}/publish`, 303);
-    try {
-      await publishRun({ ctx: c.get('ctx'), input: { id } });
-    } catch (e) {
-      const err = pageRefusal(c, e);
-      return (await redirectRefused(c, `/hr/runs/${enc(id)}`, err)) ?? runPage(c, id, { error: err, status: statusOf(err) });
-    }
-    return c.redirect(`/hr/runs/${enc(id)}?done=published`, 303);
+    return publishPost(c, `/hr/runs/${enc(id)}`, () => publishRun({ ctx: c.get('ctx'), input: { id } }), (error, status) => runPage(c, id, { error, status }));
   })
   .post('/hr/runs/:id/recompute', async (c) => {
     requireStaffPage(c, 'hr');

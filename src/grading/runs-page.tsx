@@ -3,7 +3,6 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../core/http.js';
-import { badRequest } from '../core/errors.js';
 import { shiftPeriod, periodOf } from '../core/period.js';
 import { CsrfInput, ErrorBox, Layout, renderPage, Table, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
@@ -16,7 +15,8 @@ import { usernames } from '../auth/directory.js';
 import { knownPeriods } from './queries.js';
 import { hrInbox } from './inbox.js';
 import { HrInboxSection } from './inbox-section.js';
-import { GradingStyle, pageRefusal, tt } from './page-parts.js';
+import { GradingStyle, pageRefusal, policyField, tt } from './page-parts.js';
+import { PendingAppeals, officerPageOf } from './appeal-section.js';
 import { defaultPolicy } from '../../scoring/policy.js';
 
 async function hrHome(c: PageContext, opts: { error?: unknown; values?: Record<string, string>; status?: PageStatus } = {}) {
@@ -119,22 +119,7 @@ async function hrHome(c: PageContext, opts: { error?: unknown; values?: Record<s
         );
       })}
       <h2>{t('hr.appeals')}</h2>
-      {appeals.items.length === 0 ? (
-        <p>{t('hr.noAppeals')}</p>
-      ) : (
-        <Table head={[t('col.code'), t('run.id'), t('adj.reason'), t('appeal.filedAt')]}>
-          {appeals.items.map((a) => (
-            <tr>
-              <td>{a.officerCode}</td>
-              <td class="id">
-                <a href={`/hr/runs/${enc(a.runId)}/officers/${enc(a.officerCode)}`}>{a.runId}</a>
-              </td>
-              <td class="prose">{a.reason}</td>
-              <td>{when(a.filedAt)}</td>
-            </tr>
-          ))}
-        </Table>
-      )}
+      <PendingAppeals t={t} items={appeals.items} parentLabel={t('run.id')} parent={(a) => a.runId} href={(a) => officerPageOf('/hr/runs', a.runId, a.officerCode)} />
     </Layout>,
     opts.status ?? 200,
   );
@@ -150,15 +135,7 @@ export const runsPages = new Hono<AppEnv>()
     const form = await c.req.parseBody();
     const values = { period: str(form, 'period'), whatIf: str(form, 'whatIf'), policy: str(form, 'policy') };
     try {
-      let policy: unknown;
-      if (values.policy) {
-        try {
-          policy = JSON.parse(values.policy);
-        } catch {
-          throw badRequest('The policy is not valid JSON.', [{ path: 'policy', message: 'not valid JSON' }]);
-        }
-      }
-      const out = await startRun({ ctx: c.get('ctx'), input: { period: values.period, policy, whatIf: values.whatIf === '1' } });
+      const out = await startRun({ ctx: c.get('ctx'), input: { period: values.period, policy: policyField(values.policy), whatIf: values.whatIf === '1' } });
       return c.redirect(`/hr/runs/${enc(out.id)}`, 303);
     } catch (e) {
       const err = pageRefusal(c, e);

@@ -4,17 +4,15 @@
  * quarters used, the explanation, the report link and the appeal form within its window.
  */
 import type { Child } from 'hono/jsx';
-import { CsrfInput, ErrorBox, type PageContext } from '../pages/layout.js';
+import type { PageContext } from '../pages/layout.js';
 import type { Lang, Translate } from '../pages/i18n.js';
-import { Facts, enc, fmt, when } from '../pages/page-helpers.js';
+import { Facts, enc, fmt } from '../pages/page-helpers.js';
 import type { myAnnualResults } from '../grading/annual-read.js';
 import type { listAnnualAppeals } from '../grading/annual-appeal.js';
-import { APPEAL_WINDOW_DAYS, daysBetween } from '../grading/appeal.js';
+import { OwnAppeal } from './appeal-form.js';
 
 export type AnnualItem = Awaited<ReturnType<typeof myAnnualResults>>['items'][number];
 export type AnnualAppealItem = Awaited<ReturnType<typeof listAnnualAppeals>>['items'][number];
-
-const addDays = (isoDay: string, n: number) => new Date(Date.parse(`${isoDay.slice(0, 10)}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 export function AnnualCard(props: { c: PageContext; t: Translate; lang: Lang; r: AnnualItem; appeal?: AnnualAppealItem; canAppeal: boolean; now: string; error?: unknown; reason?: string }) {
   const { c, t, r } = props;
@@ -29,9 +27,6 @@ export function AnnualCard(props: { c: PageContext; t: Translate; lang: Lang; r:
     );
   }
   rows.push([t('annual.quarters'), r.quarters.map((q) => `${q.period} ${fmt(q.composite)}`).join('、') || '–']);
-  const windowOpen = r.publishedAt !== null && daysBetween(r.publishedAt, props.now) <= APPEAL_WINDOW_DAYS;
-  const deadline = r.publishedAt ? addDays(r.publishedAt, APPEAL_WINDOW_DAYS) : null;
-  const a = props.appeal;
   return (
     <section class="result" data-testid="annual-result" data-review={r.reviewId} data-year={r.year}>
       <h3>{r.status === 'rated' ? t('annual.resultTitle', { year: r.year, grade: gradeName(e.grade) }) : t('annual.notRated', { year: r.year })}</h3>
@@ -47,31 +42,22 @@ export function AnnualCard(props: { c: PageContext; t: Translate; lang: Lang; r:
       <p class="no-print">
         <a href={`/reports/annual/${enc(r.reviewId)}/${enc(r.officerCode)}`}>{t('annual.report')}</a>
       </p>
-      {props.canAppeal &&
-        (a ? (
-          <p data-testid="annual-appeal-status">
-            {t('annual.appealStatus', { status: t(`appeal.status.${a.status}`), at: when(a.filedAt) })}
-            {a.correctedGrade ? ` · ${gradeName(a.correctedGrade)}` : ''}
-          </p>
-        ) : windowOpen ? (
-          <form method="post" action={`/me/annual-appeals/${enc(r.reviewId)}`} class="no-print">
-            <fieldset>
-              <legend>{t('appeal.title')}</legend>
-              <p>{t('appeal.open', { deadline: deadline ?? '' })}</p>
-              <ErrorBox error={props.error} lang={props.lang} />
-              <CsrfInput c={c} />
-              <label for={`annual-appeal-${r.reviewId}`}>{t('appeal.reason')}</label>
-              <textarea id={`annual-appeal-${r.reviewId}`} name="reason" required maxlength={4000}>
-                {props.reason ?? ''}
-              </textarea>
-              <div>
-                <button type="submit">{t('appeal.submit')}</button>
-              </div>
-            </fieldset>
-          </form>
-        ) : (
-          deadline && <p class="muted">{t('appeal.closed', { deadline })}</p>
-        ))}
+      {props.canAppeal && (
+        <OwnAppeal
+          c={c}
+          t={t}
+          lang={props.lang}
+          testid="annual-appeal-status"
+          action={`/me/annual-appeals/${enc(r.reviewId)}`}
+          fieldId={`annual-appeal-${r.reviewId}`}
+          publishedAt={r.publishedAt}
+          now={props.now}
+          appeal={props.appeal}
+          corrected={props.appeal?.correctedGrade ? gradeName(props.appeal.correctedGrade) : ''}
+          error={props.error}
+          reason={props.reason}
+        />
+      )}
     </section>
   );
 }

@@ -129,18 +129,32 @@ const errorOf = (fields: FieldMessages, name: string, hint = false) => ({
   aria: invalidProps(controls[name]!.id, { hint, error: fields.has(name) }),
 });
 
+/** A text field with its hint under the label and its error beside it (amount, threshold, violation type, investigators). */
+function HintedText(props: { t: Translate; name: string; hint: string; v: DecisionValues; fields: FieldMessages; inputmode?: 'decimal'; maxlength?: number; autocomplete?: 'off' }) {
+  const { id, label } = controls[props.name]!;
+  const e = errorOf(props.fields, props.name, true);
+  return (
+    <>
+      <label for={id}>
+        {props.t(label)}
+        <span class="hint" id={`${id}-hint`}>
+          {props.t(props.hint)}
+        </span>
+      </label>
+      {e.message}
+      <input id={id} name={props.name} type="text" inputmode={props.inputmode} maxlength={props.maxlength} autocomplete={props.autocomplete} value={props.v[props.name] ?? ''} {...e.aria} />
+    </>
+  );
+}
+
 /** Shared fields of the record and amend forms. */
 export function DecisionFields(props: { t: Translate; v: DecisionValues; amend?: boolean; fields?: FieldMessages }) {
   const { t, v } = props;
   const fields = props.fields ?? new Map();
   const type = errorOf(fields, 'type');
   const taxpayer = errorOf(fields, 'taxpayerCode');
-  const amount = errorOf(fields, 'amount', true);
-  const threshold = errorOf(fields, 'threshold', true);
-  const violation = errorOf(fields, 'violationType', true);
   const justification = errorOf(fields, 'justification');
   const decided = errorOf(fields, 'decidedAt');
-  const investigators = errorOf(fields, 'investigators', true);
   return (
     <>
       {!props.amend && (
@@ -159,30 +173,9 @@ export function DecisionFields(props: { t: Translate; v: DecisionValues; amend?:
           <input id="dec-taxpayer" name="taxpayerCode" type="text" required maxlength={64} autocomplete="off" value={v.taxpayerCode ?? ''} {...taxpayer.aria} />
         </>
       )}
-      <label for="dec-amount">
-        {t('dec.amount')}
-        <span class="hint" id="dec-amount-hint">
-          {t('dec.amountHint')}
-        </span>
-      </label>
-      {amount.message}
-      <input id="dec-amount" name="amount" type="text" inputmode="decimal" autocomplete="off" value={v.amount ?? ''} {...amount.aria} />
-      <label for="dec-threshold">
-        {t('dec.threshold')}
-        <span class="hint" id="dec-threshold-hint">
-          {t('dec.thresholdHint')}
-        </span>
-      </label>
-      {threshold.message}
-      <input id="dec-threshold" name="threshold" type="text" inputmode="decimal" autocomplete="off" value={v.threshold ?? ''} {...threshold.aria} />
-      <label for="dec-violation">
-        {t('dec.violationType')}
-        <span class="hint" id="dec-violation-hint">
-          {t('dec.violationTypeHint')}
-        </span>
-      </label>
-      {violation.message}
-      <input id="dec-violation" name="violationType" type="text" maxlength={100} value={v.violationType ?? ''} {...violation.aria} />
+      <HintedText t={t} name="amount" hint="dec.amountHint" v={v} fields={fields} inputmode="decimal" autocomplete="off" />
+      <HintedText t={t} name="threshold" hint="dec.thresholdHint" v={v} fields={fields} inputmode="decimal" autocomplete="off" />
+      <HintedText t={t} name="violationType" hint="dec.violationTypeHint" v={v} fields={fields} maxlength={100} />
       <label for="dec-justification">{t('dec.justification')}</label>
       {justification.message}
       <textarea id="dec-justification" name="justification" required maxlength={4000} {...justification.aria}>
@@ -191,14 +184,7 @@ export function DecisionFields(props: { t: Translate; v: DecisionValues; amend?:
       <label for="dec-decided">{t('dec.decidedAt')}</label>
       {decided.message}
       <input id="dec-decided" name="decidedAt" type="date" required value={v.decidedAt ?? ''} {...decided.aria} />
-      <label for="dec-investigators">
-        {t('dec.investigators')}
-        <span class="hint" id="dec-investigators-hint">
-          {t('dec.investigatorsHint')}
-        </span>
-      </label>
-      {investigators.message}
-      <input id="dec-investigators" name="investigators" type="text" maxlength={400} autocomplete="off" value={v.investigators ?? ''} {...investigators.aria} />
+      <HintedText t={t} name="investigators" hint="dec.investigatorsHint" v={v} fields={fields} maxlength={400} autocomplete="off" />
       <p class="hint">{t('dec.panelDrawn')}</p>
     </>
   );

@@ -6,12 +6,12 @@ import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppEnv } from '../core/http.js';
 import { periodOf, shiftPeriod } from '../core/period.js';
-import { CsrfInput, ErrorBox, Layout, Notice, renderPage, Table, type PageContext } from '../pages/layout.js';
+import { ErrorBox, Layout, Notice, renderPage, Table, type PageContext } from '../pages/layout.js';
 import type { Lang, Translate } from '../pages/i18n.js';
 import { Facts, enc, fmt, formRefusal, money, statusOf, str, when, type Form, type PageStatus } from '../pages/page-helpers.js';
 import { myGrades } from '../grading/results.js';
 import { notGradedReason } from '../grading/not-graded.js';
-import { APPEAL_WINDOW_DAYS, daysBetween, fileAppeal, listAppeals } from '../grading/appeal.js';
+import { fileAppeal, listAppeals } from '../grading/appeal.js';
 import { feedbackSummary } from '../feedback/reports.js';
 import { SUMMARY_MIN_RESPONSES } from '../feedback/policy.js';
 import { listDecisions } from '../decisions/list.js';
@@ -29,9 +29,9 @@ import { FlagNotices } from '../flags/notice-section.js';
 import { myAnnualResults } from '../grading/annual-read.js';
 import { fileAnnualAppeal, listAnnualAppeals } from '../grading/annual-appeal.js';
 import { AnnualCard } from './annual-card.js';
+import { OwnAppeal } from './appeal-form.js';
+import { flashError, flashStatus, redirectRefused, takeFlash } from '../pages/flash.js';
 import { OfficerStyle, selfActor, tt } from './page-parts.js';
-
-const addDays = (isoDay: string, n: number) => new Date(Date.parse(`${isoDay.slice(0, 10)}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 type ResultItem = Awaited<ReturnType<typeof myGrades>>['items'][number];
 type AppealItem = Awaited<ReturnType<typeof listAppeals>>['items'][number];
@@ -143,7 +143,7 @@ async function mePage(c: PageContext, opts: { error?: unknown; errorRun?: string
 
       <h2 id="annual">{t('annual.title')}</h2>
       {c.req.query('annualAppealed') && <Notice kind="ok">{t('appeal.filed')}</Notice>}
-      {opts.errorReview !== undefined && !annual.some((r) => r.reviewId === opts.errorReview) && <ErrorBox error={opts.error} lang={lang} />}
+      {opts.errorReview !== undefined && (me.role !== 'officer' || !annual.some((r) => r.reviewId === opts.errorReview)) && <ErrorBox error={opts.error} lang={lang} />}
       {annual.length === 0 ? (
         <p>{t('annual.none')}</p>
       ) : (
@@ -245,76 +245,66 @@ function ResultCard(props: {
     if (corrected) rows.push([t('me.tier'), tierLine], [t('me.payout'), payLine]);
   }
   if (r.publishedAt) rows.push([t('me.published'), r.publishedAt.slice(0, 10)]);
-  const deadline = r.publishedAt ? addDays(r.publishedAt, APPEAL_WINDOW_DAYS) : null;
-  const windowOpen = r.publishedAt !== null && daysBetween(r.publishedAt, props.now) <= APPEAL_WINDOW_DAYS;
   const a = props.appeal;
   return (
     <section class="result" data-testid="result" data-run={r.runId} data-period={r.period}>
       <h3>{graded || corrected ? t('me.resultTitle', { period: r.period, tier: e.tier ?? '–' }) : t('me.resultNotGraded', { period: r.period })}</h3>
       <Facts rows={rows} />
       {props.canAppeal && (
-        <p class="no-print">
-          <a href={`/reports/${enc(r.runId)}/${enc(r.officerCode)}`}>{t('me.report')}</a>
-        </p>
-      )}
-      {props.canAppeal && (a || !windowOpen) && <ErrorBox error={props.error} lang={props.lang} />}
-      {props.canAppeal &&
-        (a ? (
-          <p data-testid="appeal-status">
-            {t('appeal.status', { status: t(`appeal.status.${a.status}`), at: when(a.filedAt) })}
-            {a.correctedTier !== null ? ` · ${t('appeal.corrected', { tier: a.correctedTier })}` : ''}
+        <>
+          <p class="no-print">
+            <a href={`/reports/${enc(r.runId)}/${enc(r.officerCode)}`}>{t('me.report')}</a>
           </p>
-        ) : windowOpen ? (
-          <form method="post" action={`/me/appeals/${enc(r.runId)}`} class="no-print">
-            <fieldset>
-              <legend>{t('appeal.title')}</legend>
-              <p>{t('appeal.open', { deadline: deadline ?? '' })}</p>
-              <ErrorBox error={props.error} lang={props.lang} />
-              <CsrfInput c={c} />
-              <label for={`appeal-${r.runId}`}>
-                {t('appeal.reason')}
-                <span class="hint">{t('appeal.reasonHint')}</span>
-              </label>
-              <textarea id={`appeal-${r.runId}`} name="reason" required maxlength={4000}>
-                {props.reason ?? ''}
-              </textarea>
-              <div>
-                <button type="submit">{t('appeal.submit')}</button>
-              </div>
-            </fieldset>
-          </form>
-        ) : (
-          deadline && <p class="muted">{t('appeal.closed', { deadline })}</p>
-        ))}
+          <OwnAppeal
+            c={c}
+            t={t}
+            lang={props.lang}
+            testid="appeal-status"
+            action={`/me/appeals/${enc(r.runId)}`}
+            fieldId={`appeal-${r.runId}`}
+            publishedAt={r.publishedAt}
+            now={props.now}
+            appeal={a}
+            corrected={a && a.correctedTier !== null ? t('appeal.corrected', { tier: a.correctedTier }) : ''}
+            error={props.error}
+            reason={props.reason}
+          />
+        </>
+      )}
     </section>
   );
 }
 
+/**
+ * An appeal filed from /me (a quarterly or an annual result), post, redirect, get (ADR 0086):
+ * filed, back to /me saying so; refused, back to /me with the refusal on that result's card and
+ * the reason as typed (rendered in place only when they do not fit the flash cookie).
+ */
+async function fileFromMe(c: PageContext, which: 'run' | 'review', id: string, file: (reason: string) => Promise<unknown>, done: string) {
+  selfActor(c);
+  const form = (await c.req.parseBody()) as Form;
+  const reason = str(form, 'reason');
+  try {
+    await file(reason);
+  } catch (e) {
+    const error = formRefusal(c, e);
+    const back = which === 'run' ? '/me#results' : '/me#annual';
+    return (await redirectRefused(c, back, error, { form: `${which}:${id}`, values: { reason } })) ?? mePage(c, { error, [which === 'run' ? 'errorRun' : 'errorReview']: id, values: { reason }, status: statusOf(error) });
+  }
+  return c.redirect(done, 303);
+}
+
 export const mePages = new Hono<AppEnv>()
-  .get('/me', (c) => mePage(c))
-  .post('/me/appeals/:runId', async (c) => {
-    selfActor(c);
-    const runId = c.req.param('runId');
-    const form = (await c.req.parseBody()) as Form;
-    const reason = str(form, 'reason');
-    try {
-      await fileAppeal({ ctx: c.get('ctx'), input: { runId, reason } });
-    } catch (e) {
-      const error = formRefusal(c, e);
-      return mePage(c, { error, errorRun: runId, values: { reason }, status: statusOf(error) });
-    }
-    return c.redirect(`/me?appealed=${enc(runId)}#results`, 303);
+  .get('/me', async (c) => {
+    const flash = await takeFlash(c);
+    const [which, id] = (flash?.form ?? '').split(':');
+    return mePage(c, { error: flashError(flash), errorRun: which === 'run' ? id : undefined, errorReview: which === 'review' ? id : undefined, values: flash?.values, status: flashStatus(flash) });
   })
-  .post('/me/annual-appeals/:reviewId', async (c) => {
-    selfActor(c);
+  .post('/me/appeals/:runId', (c) => {
+    const runId = c.req.param('runId');
+    return fileFromMe(c, 'run', runId, (reason) => fileAppeal({ ctx: c.get('ctx'), input: { runId, reason } }), `/me?appealed=${enc(runId)}#results`);
+  })
+  .post('/me/annual-appeals/:reviewId', (c) => {
     const reviewId = c.req.param('reviewId');
-    const form = (await c.req.parseBody()) as Form;
-    const reason = str(form, 'reason');
-    try {
-      await fileAnnualAppeal({ ctx: c.get('ctx'), input: { reviewId, reason } });
-    } catch (e) {
-      const error = formRefusal(c, e);
-      return mePage(c, { error, errorReview: reviewId, values: { reason }, status: statusOf(error) });
-    }
-    return c.redirect(`/me?annualAppealed=${enc(reviewId)}#annual`, 303);
+    return fileFromMe(c, 'review', reviewId, (reason) => fileAnnualAppeal({ ctx: c.get('ctx'), input: { reviewId, reason } }), `/me?annualAppealed=${enc(reviewId)}#annual`);
   });

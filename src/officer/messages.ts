@@ -87,7 +87,6 @@ export const officerMessages = {
   'annual.grade.competent': { 'zh-CN': '称职', en: 'competent' },
   'annual.grade.basically_competent': { 'zh-CN': '基本称职', en: 'basically competent' },
   'annual.grade.incompetent': { 'zh-CN': '不称职', en: 'incompetent' },
-  'annual.appealStatus': { 'zh-CN': '申诉状态：{status}（{at} 提交）', en: 'Appeal: {status} (filed {at})' },
   'appeal.col.period': { 'zh-CN': '考核期', en: 'Period' },
   'appeal.col.filed': { 'zh-CN': '提交时间', en: 'Filed' },
   'appeal.col.status': { 'zh-CN': '状态', en: 'Status' },

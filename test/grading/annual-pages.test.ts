@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { workload } from '../../db/schema.js';
 import { makeTestApp } from '../support/app.js';
-import { pageRequest, signIn } from '../support/pages.js';
+import { followRedirect, pageRequest, signIn } from '../support/pages.js';
 import { seedGrading, standardFixture } from '../support/grading.js';
 
 type Json = Record<string, any>;
@@ -29,7 +29,10 @@ async function setup(publish = ['2026Q1', '2026Q2', '2026Q3', '2026Q4']) {
 describe('annual review pages', () => {
   it('refuses a year with unpublished quarters in the page language, naming them', async () => {
     const { t, s } = await setup(['2026Q1', '2026Q2']);
-    const res = await pageRequest(t, 'POST', '/hr/annual', { session: s.hr1, form: { year: '2026' }, headers: zh });
+    const posted = await pageRequest(t, 'POST', '/hr/annual', { session: s.hr1, form: { year: '2026' }, headers: zh });
+    // Refused, back to the form (post, redirect, get), never left at the POST URL.
+    expect(posted.headers.get('location')).toBe('/hr/annual');
+    const res = await followRedirect(t, posted, s.hr1, zh);
     expect(res.status).toBe(409);
     const html = await res.text();
     expect(html).toContain('该年度还有季度没有已发布的批次，不能进行年度考核：2026Q3, 2026Q4');
@@ -57,7 +60,7 @@ describe('annual review pages', () => {
     expect(html).not.toMatch(/>(excellent|competent|basically_competent|incompetent|not_rated)</);
 
     // The computing user is refused in the page's words; another HR user publishes.
-    const own = await pageRequest(t, 'POST', `${loc}/publish`, { session: s.hr1, form: { confirm: 'yes' }, headers: zh });
+    const own = await followRedirect(t, await pageRequest(t, 'POST', `${loc}/publish`, { session: s.hr1, form: { confirm: 'yes' }, headers: zh }), s.hr1, zh);
     expect(own.status).toBe(403);
     expect(await own.text()).toContain('计算本批次（或本年度考核）的人事人员不能发布它，须由另一位人事人员发布。');
     expect(await (await pageRequest(t, 'GET', `${loc}/publish`, { session: s.hr2, headers: en })).text()).toContain('Confirm publication of the annual review');
@@ -90,11 +93,18 @@ describe('annual review pages', () => {
     const filed = await pageRequest(t, 'POST', `/me/annual-appeals/${review.id}`, { session: officer, form: { reason: '第二季度在岗天数有误' } });
     expect(filed.status).toBe(303);
     expect(await (await pageRequest(t, 'GET', '/me', { session: officer, headers: zh })).text()).toMatch(/data-testid="annual-appeal-status">申诉状态：待处理/);
+    // Filed twice: back to /me (post, redirect, get) with the refusal on the annual result's card.
+    const twice = await pageRequest(t, 'POST', `/me/annual-appeals/${review.id}`, { session: officer, form: { reason: '再次申诉' }, headers: zh });
+    expect(twice.headers.get('location')).toBe('/me#annual');
+    const shown = await followRedirect(t, twice, officer, zh);
+    expect(shown.status).toBe(409);
+    const card = (await shown.text()).split(`data-testid="annual-result" data-review="${review.id}"`)[1]!.split('</section>')[0]!;
+    expect(card).toContain('您已对该结果提出过申诉；每项结果只能申诉一次。');
     const [appeal] = await t.db.all<Json>(sql`select id from annual_appeals`);
 
     const to = mine.grade === 'competent' ? 'excellent' : 'competent';
     // hr2 published the review: refused in the page's words.
-    const refused = await pageRequest(t, 'POST', `/hr/annual-appeals/${appeal!.id}/decision`, { session: s.hr2, form: { outcome: 'upheld', correctedGrade: to, reason: 'x' }, headers: zh });
+    const refused = await followRedirect(t, await pageRequest(t, 'POST', `/hr/annual-appeals/${appeal!.id}/decision`, { session: s.hr2, form: { outcome: 'upheld', correctedGrade: to, reason: 'x' }, headers: zh }), s.hr2, zh);
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain('您计算或发布了本年度考核，须由另一位人事人员处理申诉。');
     const ok = await pageRequest(t, 'POST', `/hr/annual-appeals/${appeal!.id}/decision`, { session: s.hr3, form: { outcome: 'upheld', correctedGrade: to, reason: '核实后支持' } });

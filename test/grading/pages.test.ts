@@ -169,10 +169,13 @@ describe('HR console pages', () => {
     const page = await (await pageRequest(t, 'GET', `${loc}/officers/O002`, { session: hr2, headers: en })).text();
     expect(page).toContain(`action="/hr/appeals/${appeal.id}/decision"`);
 
-    const refused = await pageRequest(t, 'POST', `/hr/appeals/${appeal.id}/decision`, { session: hr1, form: { outcome: 'dismissed', reason: 'x' }, headers: en });
+    const refusedPost = await pageRequest(t, 'POST', `/hr/appeals/${appeal.id}/decision`, { session: hr1, form: { outcome: 'dismissed', reason: 'x' }, headers: en });
+    // Refused, back to the officer's page (post, redirect, get), never left at the POST URL.
+    expect(refusedPost.headers.get('location')).toBe(`${loc}/officers/O002#appeals`);
+    const refused = await followRedirect(t, refusedPost, hr1, en);
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain('another HR user decides the appeal');
-    const missingTier = await pageRequest(t, 'POST', `/hr/appeals/${appeal.id}/decision`, { session: hr2, form: { outcome: 'upheld', reason: 'x', correctedTier: '' } });
+    const missingTier = await followRedirect(t, await pageRequest(t, 'POST', `/hr/appeals/${appeal.id}/decision`, { session: hr2, form: { outcome: 'upheld', reason: 'x', correctedTier: '' } }), hr2);
     expect(missingTier.status).toBe(400);
     const ok = await pageRequest(t, 'POST', `/hr/appeals/${appeal.id}/decision`, { session: hr2, form: { outcome: 'upheld', reason: 'Flag closed after the period.', correctedTier: '4' } });
     expect(ok.status).toBe(303);

@@ -92,5 +92,32 @@ describe('races are decided inside the batch', () => {
     await expect(publishRun({ ctx: ctx3, input: { id: run.id } })).rejects.toMatchObject({ status: 409, code: 'run_changed' });
     expect((await t.db.all<{ status: string }>(sql`select status from grading_runs where id = ${run.id}`))[0]!.status).toBe('computed');
   });
-});
 
+  it('an appeal decided or filed between the check and the batch: 409, nothing written (the appeal core guard)', async () => {
+    const { t, hr1 } = await setup();
+    const run = await start(t, hr1);
+    await t.call('POST', `/api/v1/grading-runs/${run.id}/publish`, { token: await t.userToken('hr') });
+    const o1 = await t.userToken('officer', { officerCode: 'O001' });
+    const appeal = await body(await t.call('POST', `/api/v1/grading-runs/${run.id}/appeals`, { token: o1, json: { reason: 'r' } }));
+    const { decideAppeal, fileAppeal } = await import('../../src/grading/appeal.js');
+    const interfering = (stmt: ReturnType<typeof sql>) =>
+      new Proxy(t.db, {
+        get(target, prop, receiver) {
+          if (prop === 'batch') return async (items: never) => (await target.run(stmt), target.batch(items));
+          return Reflect.get(target, prop, receiver);
+        },
+      });
+    const auditBefore = (await t.db.all<{ n: number }>(sql`select count(*) as n from audit_entries`))[0]!.n;
+    const hr3Actor = { kind: 'user', userId: 'u-hr3', username: 'hr3x', role: 'hr', officerCode: null, tokenId: 'x' } as const;
+    const ctx = { ...t.ctx(hr3Actor), db: interfering(sql`update appeals set status = 'dismissed' where id = ${appeal.id}`) };
+    await expect(decideAppeal({ ctx, input: { id: appeal.id, outcome: 'upheld', reason: 'late', correctedTier: 1 } })).rejects.toMatchObject({ status: 409, code: 'appeal_decided' });
+    expect((await t.db.all<{ n: number }>(sql`select count(*) as n from decisions`))[0]!.n).toBe(0);
+    expect((await t.db.all<{ n: number }>(sql`select count(*) as n from audit_entries`))[0]!.n).toBe(auditBefore);
+
+    const o2Actor = { kind: 'user', userId: 'u-o2', username: 'o2x', role: 'officer', officerCode: 'O002', tokenId: 'y' } as const;
+    const sneak = sql`insert into appeals (id, run_id, officer_code, reason, filed_by, filed_at, status) values ('apl_sneak', ${run.id}, 'O002', 'x', 'u-o2', '2026-10-10', 'pending')`;
+    await expect(fileAppeal({ ctx: { ...t.ctx(o2Actor), db: interfering(sneak) }, input: { runId: run.id, reason: 'twice' } })).rejects.toMatchObject({ status: 409, code: 'appeal_exists' });
+    expect((await t.db.all<{ n: number }>(sql`select count(*) as n from appeals where officer_code = 'O002'`))[0]!.n).toBe(1);
+    expect((await t.db.all<{ n: number }>(sql`select count(*) as n from audit_entries`))[0]!.n).toBe(auditBefore);
+  });
+});

@@ -47,7 +47,7 @@ describe('/me: record, published results, appeals', () => {
     expect(page).toContain(`action="/me/appeals/${w.publishedRun}"`);
     expect(page).toContain('until 2026-10-25 inclusive');
 
-    const empty = await pageRequest(w.t, 'POST', `/me/appeals/${w.publishedRun}`, { session: w.officer, form: { reason: '  ' }, headers: en });
+    const empty = await followRedirect(w.t, await pageRequest(w.t, 'POST', `/me/appeals/${w.publishedRun}`, { session: w.officer, form: { reason: '  ' }, headers: en }), w.officer, en);
     expect(empty.status).toBe(400);
 
     const res = await pageRequest(w.t, 'POST', `/me/appeals/${w.publishedRun}`, { session: w.officer, form: { reason: 'My workload of September is missing.' } });
@@ -61,7 +61,7 @@ describe('/me: record, published results, appeals', () => {
     expect(after).not.toContain(`action="/me/appeals/${w.publishedRun}"`);
     expect(after).toContain('data-testid="appeal-row"');
 
-    const again = await pageRequest(w.t, 'POST', `/me/appeals/${w.publishedRun}`, { session: w.officer, form: { reason: 'Again.' }, headers: en });
+    const again = await followRedirect(w.t, await pageRequest(w.t, 'POST', `/me/appeals/${w.publishedRun}`, { session: w.officer, form: { reason: 'Again.' }, headers: en }), w.officer, en);
     expect(again.status).toBe(409);
     expect(await again.text()).toContain('one appeal per result');
   });
@@ -74,13 +74,13 @@ describe('/me: record, published results, appeals', () => {
     const html = await (await pageRequest(w.t, 'GET', '/me', { session, headers: en })).text();
     expect(html).not.toContain(`action="/me/appeals/`);
     expect(html).toContain('The appeal window closed on 2026-10-25.');
-    const late = await pageRequest(w.t, 'POST', `/me/appeals/${w.publishedRun}`, { session, form: { reason: 'Late.' } });
+    const late = await followRedirect(w.t, await pageRequest(w.t, 'POST', `/me/appeals/${w.publishedRun}`, { session, form: { reason: 'Late.' } }), session);
     expect(late.status).toBe(409);
   });
 
   it('refuses an appeal against an unpublished run as if it did not exist', async () => {
     const w = await officerWorld();
-    const res = await pageRequest(w.t, 'POST', `/me/appeals/${w.unpublishedRun}`, { session: w.officer, form: { reason: 'Peek.' } });
+    const res = await followRedirect(w.t, await pageRequest(w.t, 'POST', `/me/appeals/${w.unpublishedRun}`, { session: w.officer, form: { reason: 'Peek.' } }), w.officer);
     expect(res.status).toBe(404);
     const html = await res.text();
     // Said in the page's language, as any missing record: the same words as for a run that does not exist.
@@ -301,7 +301,7 @@ describe('/me: who may use it', () => {
     expect(html).toContain('Appeals are filed from an officer account');
     expect((await pageRequest(w.t, 'GET', '/me/decisions/new', { session: sup })).status).toBe(403);
     // The verbs serve officers only; a supervisor posting anyway gets their refusal, shown.
-    const appeal = await pageRequest(w.t, 'POST', `/me/appeals/${w.publishedRun}`, { session: sup, form: { reason: 'x' }, headers: en });
+    const appeal = await followRedirect(w.t, await pageRequest(w.t, 'POST', `/me/appeals/${w.publishedRun}`, { session: sup, form: { reason: 'x' }, headers: en }), sup, en);
     expect(appeal.status).toBe(403);
     expect(await appeal.text()).toContain('This needs one of the roles: officer');
     const record = await followRedirect(w.t, await pageRequest(w.t, 'POST', '/me/decisions', { session: sup, form: { type: 'deferral', taxpayerCode: 'TP-A', justification: 'x', decidedAt: '2026-10-01' }, headers: en }), sup, en);
