@@ -40,19 +40,22 @@ export const rankThenCode = (rank: AnyColumn, code: AnyColumn) => [sql`${rank} i
 
 /**
  * API.md: officer code, name, unit, then `tier`, `coefficient`, `payout` (all three effective:
- * after corrections), `original tier` and `correction` (the appeal id, or empty). Each header
- * cell is the Chinese label, a space, and the API's column name. After the promised columns, the
- * reason an officer was not graded (ADR 0090: appended, so every promised column keeps its place).
+ * after corrections), `original tier` and `correction` (the appeal id, or empty); exactly these
+ * eight, which payroll systems read. Each header cell is the Chinese label, a space, and the
+ * API's column name.
  */
-export const exportHeader = ['工号 officer code', '姓名 name', '单位 unit', '能级 tier', '系数 coefficient', '绩效奖金 payout', '原能级 original tier', '更正 correction', '未参评原因 reason'];
+export const exportHeader = ['工号 officer code', '姓名 name', '单位 unit', '能级 tier', '系数 coefficient', '绩效奖金 payout', '原能级 original tier', '更正 correction'];
+
+/** Asked for (`reasons`: the HR console's download), the reason an officer was not graded, after the promised columns (ADR 0090). */
+export const reasonColumn = '未参评原因 reason';
 
 /**
  * Payroll export of a published run: UTF-8 with BOM and CRLF so Excel opens Chinese names
  * correctly. Tier, coefficient and payout are the effective ones (after corrections), with the
  * published tier and the correcting appeal beside them. Officers not graded are listed with
- * empty tier, coefficient and payout, and the reason.
+ * empty tier, coefficient and payout; with `reasons`, a ninth column says why.
  */
-export async function exportRunCsv({ ctx, input }: { ctx: Ctx; input: { id: string } }): Promise<{ filename: string; body: string }> {
+export async function exportRunCsv({ ctx, input }: { ctx: Ctx; input: { id: string; reasons?: boolean } }): Promise<{ filename: string; body: string }> {
   requireRole(ctx.actor, 'hr');
   const run = await findRun(ctx, input.id);
   if (run.status !== 'published') throw conflict(`Run ${run.id} is not published; payroll exports only published runs.`, 'run_not_published');
@@ -62,10 +65,11 @@ export async function exportRunCsv({ ctx, input }: { ctx: Ctx; input: { id: stri
   ]);
   // core/csv.ts writes every CSV: quoting, the formula prefix for names like `=HYPERLINK(...)`, BOM and CRLF.
   const body = csvDocument(
-    exportHeader,
+    input.reasons ? [...exportHeader, reasonColumn] : exportHeader,
     rows.map(({ r, name, unit }) => {
       const e = effectiveOf(r, fixes.get(run.id, r.officerCode));
-      return [r.officerCode, name, unit, e.tier, numeral(e.coefficient, 2), numeral(e.payout, 2), r.tier, e.correction, r.status === 'not_graded' ? exportReason(resultDetail(r).reason) : null];
+      const row = [r.officerCode, name, unit, e.tier, numeral(e.coefficient, 2), numeral(e.payout, 2), r.tier, e.correction];
+      return input.reasons ? [...row, r.status === 'not_graded' ? exportReason(resultDetail(r).reason) : null] : row;
     }),
   );
   return { filename: `grading-${run.period}-${run.id}.csv`, body };

@@ -180,14 +180,18 @@ const publishRoute = createRoute({
   responses: { 200: json(Run, 'Published'), ...problems },
 });
 
+const exportQuery = z.object({
+  reasons: z.enum(['true', 'false']).optional().openapi({ description: 'true: a ninth column, `未参评原因 reason`, for the officers not graded (the console downloads this)' }),
+});
+
 const exportRoute = createRoute({
   middleware: allowRoles('hr'),
   method: 'get',
   path: '/api/v1/grading-runs/{id}/export.csv',
   tags,
-  summary: 'Payroll CSV of a published run (hr): UTF-8 with BOM, CRLF.',
+  summary: 'Payroll CSV of a published run (hr): UTF-8 with BOM, CRLF; the eight columns of the contract, and with `reasons=true` a ninth saying why an officer was not graded.',
   security: bearerSecurity,
-  request: { params: idParam },
+  request: { params: idParam, query: exportQuery },
   responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
 });
 
@@ -314,7 +318,7 @@ export const gradingRoutes = createRouter()
   .openapi(resultRoute, async (c) => c.json((await getResult({ ctx: c.get('ctx'), input: c.req.valid('param') })) as never, 200))
   .openapi(publishRoute, async (c) => c.json(await publishRun({ ctx: c.get('ctx'), input: c.req.valid('param') }), 200))
   .openapi(exportRoute, async (c) => {
-    const { filename, body } = await exportRunCsv({ ctx: c.get('ctx'), input: c.req.valid('param') });
+    const { filename, body } = await exportRunCsv({ ctx: c.get('ctx'), input: { ...c.req.valid('param'), reasons: c.req.valid('query').reasons === 'true' } });
     return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` });
   })
   .openapi(provisionalExportRoute, async (c) => {

@@ -248,7 +248,8 @@ export const runPages = new Hono<AppEnv>()
   })
   .get('/hr/runs/:id/export.csv', async (c) => {
     requireStaffPage(c, 'hr');
-    const { filename, body } = await exportRunCsv({ ctx: c.get('ctx'), input: { id: c.req.param('id') } });
+    // HR checks the file in Excel: the reason of each officer not graded comes with it.
+    const { filename, body } = await exportRunCsv({ ctx: c.get('ctx'), input: { id: c.req.param('id'), reasons: true } });
     c.header('cache-control', 'no-store');
     return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` });
   })

@@ -159,7 +159,7 @@ describe('fillDemo', () => {
     const hr = tokens.find((t) => t.role === 'hr')!;
     const app = createApp({ db, signer });
     const csv = await (await app.request(`/api/v1/grading-runs/${fix!.run_id}/export.csv`, { headers: { authorization: `Bearer ${hr.token}` } })).text();
-    expect(csv).toMatch(new RegExp(`\r\n${fix!.officer_code},[^\r]*,${fix!.to_tier},[0-9.]+,[0-9.]+,[0-9]+,${fix!.source_id},\r\n`));
+    expect(csv).toMatch(new RegExp(`\r\n${fix!.officer_code},[^\r]*,${fix!.to_tier},[0-9.]+,[0-9.]+,[0-9]+,${fix!.source_id}\r\n`));
     const report = await verifyLog(db, signer.publicKey);
     expect(report.ok).toBe(true);
   });

@@ -77,9 +77,9 @@ describe('corrections: an upheld appeal reaches every payroll figure', () => {
     // The export: effective tier, coefficient and payout, the original tier and the appeal.
     const csv = await t.call('GET', `/api/v1/grading-runs/${run.id}/export.csv`, { token: hr1 });
     const lines = csvLines(await csv.text());
-    expect(lines[0]).toBe('工号 officer code,姓名 name,单位 unit,能级 tier,系数 coefficient,绩效奖金 payout,原能级 original tier,更正 correction,未参评原因 reason');
-    expect(lines.find((l) => l.startsWith('O013,'))).toBe(`O013,王五,市区分局,5,1.30,1907.61,${engine.tier},${appealId},`);
-    expect(lines.find((l) => l.startsWith('O001,'))).toBe(`O001,Officer 1,市区分局,${other.tier},${other.coefficient.toFixed(2)},${other.payout.toFixed(2)},${other.tier},,`);
+    expect(lines[0]).toBe('工号 officer code,姓名 name,单位 unit,能级 tier,系数 coefficient,绩效奖金 payout,原能级 original tier,更正 correction');
+    expect(lines.find((l) => l.startsWith('O013,'))).toBe(`O013,王五,市区分局,5,1.30,1907.61,${engine.tier},${appealId}`);
+    expect(lines.find((l) => l.startsWith('O001,'))).toBe(`O001,Officer 1,市区分局,${other.tier},${other.coefficient.toFixed(2)},${other.payout.toFixed(2)},${other.tier},`);
 
     // corrections.csv since a day: what payroll pays in addition.
     const fix = csvLines(await (await t.call('GET', `/api/v1/grading-runs/${run.id}/corrections.csv?since=2026-10-20`, { token: hr1 })).text());

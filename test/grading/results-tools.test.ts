@@ -132,10 +132,14 @@ describe('exports', () => {
     expect(((await published.json()) as Json).code).toBe('run_published');
   });
 
-  it('the payroll export gives the reason of an officer not graded, after the promised columns', async () => {
+  it('the payroll export gives the reason of an officer not graded when asked, after the eight promised columns', async () => {
     const { t, hr1, hr2, runId } = await setup();
     await t.call('POST', `/api/v1/grading-runs/${runId}/publish`, { token: hr2 });
-    const lines = csvLines(await (await t.call('GET', `/api/v1/grading-runs/${runId}/export.csv`, { token: hr1 })).text());
+    // By default exactly the contract's eight columns (API.md), which payroll systems read.
+    const plain = csvLines(await (await t.call('GET', `/api/v1/grading-runs/${runId}/export.csv`, { token: hr1 })).text());
+    expect(plain[0]).toBe('工号 officer code,姓名 name,单位 unit,能级 tier,系数 coefficient,绩效奖金 payout,原能级 original tier,更正 correction');
+    expect(plain.find((l) => l.startsWith('O012,'))).toBe('O012,Officer 12,县局,,,,,');
+    const lines = csvLines(await (await t.call('GET', `/api/v1/grading-runs/${runId}/export.csv?reasons=true`, { token: hr1 })).text());
     expect(lines[0]).toBe('工号 officer code,姓名 name,单位 unit,能级 tier,系数 coefficient,绩效奖金 payout,原能级 original tier,更正 correction,未参评原因 reason');
     expect(lines.find((l) => l.startsWith('O012,'))).toMatch(/^O012,Officer 12,县局,,,,,,本季度在岗 \d+ 天，不足参评所需的 45 天 \(active \d+ days < 45\)$/);
     expect(lines.find((l) => l.startsWith('O001,'))).toMatch(/,$/);
