@@ -7,12 +7,12 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../core/http.js';
 import { ErrorBox, Layout, renderPage, Table, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
-import { enc, fmt, money, recoverable, statusOf } from '../pages/page-helpers.js';
+import { enc, fmt, pay, recoverable, statusOf } from '../pages/page-helpers.js';
 import { listRuns } from './list-runs.js';
 import { compareRuns } from './compare.js';
 import { GradingStyle, tt } from './page-parts.js';
 
-const signedMoney = (x: number) => `${x > 0 ? '+' : ''}${money(x)}`;
+const signedMoney = (x: number) => `${x > 0 ? '+' : ''}${pay(x)}`;
 
 async function comparePage(c: PageContext) {
   requireStaffPage(c, 'hr');
@@ -108,21 +108,21 @@ async function comparePage(c: PageContext) {
           <Table head={[t('cmp.unit'), t('cmp.paidA'), t('cmp.paidB'), t('cmp.difference')]} numeric={[1, 2, 3]}>
             <tr data-testid="money-total">
               <th scope="row">{t('cmp.total')}</th>
-              <td class="num">{`${money(cmp.money.a.total)} (${cmp.money.a.paid})`}</td>
-              <td class="num">{`${money(cmp.money.b.total)} (${cmp.money.b.paid})`}</td>
+              <td class="num">{`${pay(cmp.money.a.total)} (${cmp.money.a.paid})`}</td>
+              <td class="num">{`${pay(cmp.money.b.total)} (${cmp.money.b.paid})`}</td>
               <td class="num">{signedMoney(cmp.money.difference)}</td>
             </tr>
             <tr data-testid="money-per-officer">
               <th scope="row">{t('cmp.perOfficer')}</th>
-              <td class="num">{money(cmp.money.a.perOfficer)}</td>
-              <td class="num">{money(cmp.money.b.perOfficer)}</td>
+              <td class="num">{pay(cmp.money.a.perOfficer)}</td>
+              <td class="num">{pay(cmp.money.b.perOfficer)}</td>
               <td class="num">{cmp.money.a.perOfficer !== null && cmp.money.b.perOfficer !== null ? signedMoney(Math.round((cmp.money.b.perOfficer - cmp.money.a.perOfficer) * 100) / 100) : '–'}</td>
             </tr>
             {cmp.money.byUnit.map((u) => (
               <tr data-testid="money-unit" data-unit={u.unit}>
                 <td>{u.name ? `${u.name} (${u.unit})` : u.unit}</td>
-                <td class="num">{`${money(u.a.total)} (${u.a.paid})`}</td>
-                <td class="num">{`${money(u.b.total)} (${u.b.paid})`}</td>
+                <td class="num">{`${pay(u.a.total)} (${u.a.paid})`}</td>
+                <td class="num">{`${pay(u.b.total)} (${u.b.paid})`}</td>
                 <td class="num">{signedMoney(u.difference)}</td>
               </tr>
             ))}

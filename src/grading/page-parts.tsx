@@ -4,7 +4,7 @@
  */
 import type { Child } from 'hono/jsx';
 import { CsrfInput, type PageContext } from '../pages/layout.js';
-import { PageStyle, domainT, enc, fmt, formRefusal, statusOf, str } from '../pages/page-helpers.js';
+import { PageStyle, domainT, enc, fmt, formRefusal, pay, statusOf, str } from '../pages/page-helpers.js';
 import { requireStaffPage } from '../pages/errors.js';
 import { redirectRefused } from '../pages/flash.js';
 import { ApiError, badRequest } from '../core/errors.js';
@@ -182,12 +182,12 @@ export function Explanation(props: { lang: Lang; t: Translate; detail: ResultDet
       ))}
       {a && (
         <li data-testid="adjustment-line">
-          {props.t('officer.adjustedLine', { from: a.fromTier, to: a.toTier, coefficient: a.coefficient.toFixed(2), payout: a.payout.toFixed(2), reason: a.reason })}
+          {props.t('officer.adjustedLine', { from: a.fromTier, to: a.toTier, coefficient: a.coefficient.toFixed(2), payout: pay(a.payout), reason: a.reason })}
         </li>
       )}
       {c && (
         <li data-testid="correction-line">
-          {props.t('officer.correctedLine', { appeal: c.sourceId, from: c.fromTier ?? '–', to: c.toTier, coefficient: c.coefficient.toFixed(2), payout: c.payout.toFixed(2), original: fmt(c.originalPayout), reason: c.reason })}
+          {props.t('officer.correctedLine', { appeal: c.sourceId, from: c.fromTier ?? '–', to: c.toTier, coefficient: c.coefficient.toFixed(2), payout: pay(c.payout), original: pay(c.originalPayout), reason: c.reason })}
         </li>
       )}
     </ul>
@@ -221,8 +221,8 @@ export function PayoutCell(props: { t: Translate; r: { payout: number | null; ef
   const changed = r.effective.correction !== null && r.effective.payout !== r.payout;
   return (
     <>
-      {fmt(r.effective.payout)}
-      {changed ? t('run.originalPayout', { payout: fmt(r.payout) }) : ''}
+      {pay(r.effective.payout)}
+      {changed ? t('run.originalPayout', { payout: pay(r.payout) }) : ''}
     </>
   );
 }

@@ -5,7 +5,7 @@
  */
 import { CsrfInput, Table, type PageContext } from '../pages/layout.js';
 import type { Translate } from '../pages/i18n.js';
-import { enc, fmt, when } from '../pages/page-helpers.js';
+import { enc, fmt, pay, when } from '../pages/page-helpers.js';
 import type { listCorrections } from './corrections.js';
 import type { HistoryEntry } from './queries.js';
 import { FieldMessage, invalidProps } from '../pages/form-fields.js';
@@ -56,8 +56,8 @@ export function CorrectionsSection(props: { t: Translate; runId: string; items: 
                 <a href={`${base}/officers/${enc(c.officerCode)}`}>{c.officerCode}</a> {c.name}
               </td>
               <td>{`${c.fromTier ?? '–'} → ${c.toTier}`}</td>
-              <td class="num">{`${fmt(c.originalPayout)} → ${fmt(c.payout)}`}</td>
-              <td class="num">{c.difference === null ? '–' : `${c.difference >= 0 ? '+' : ''}${c.difference.toFixed(2)}`}</td>
+              <td class="num">{`${pay(c.originalPayout)} → ${pay(c.payout)}`}</td>
+              <td class="num">{c.difference === null ? '–' : `${c.difference >= 0 ? '+' : ''}${pay(c.difference)}`}</td>
               <td>
                 <code>{c.appealId}</code>
               </td>
@@ -90,7 +90,7 @@ export function HistorySection(props: { t: Translate; entries: HistoryEntry[] })
           const p = e.payload as Record<string, string | number | null>;
           const detail =
             e.action === 'grading_run.correct'
-              ? t('history.correctLine', { officer: p.officerCode ?? '', from: p.fromTier ?? '–', to: p.toTier ?? '', original: fmt(p.originalPayout as number | null), payout: fmt(p.payout as number | null), appeal: p.sourceId ?? '' })
+              ? t('history.correctLine', { officer: p.officerCode ?? '', from: p.fromTier ?? '–', to: p.toTier ?? '', original: pay(p.originalPayout), payout: pay(p.payout), appeal: p.sourceId ?? '' })
               : e.action === 'grading_run.discard'
                 ? String(p.reason ?? '')
                 : '';

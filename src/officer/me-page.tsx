@@ -8,7 +8,7 @@ import type { AppEnv } from '../core/http.js';
 import { periodOf, shiftPeriod } from '../core/period.js';
 import { ErrorBox, Layout, Notice, renderPage, Table, type PageContext } from '../pages/layout.js';
 import type { Lang, Translate } from '../pages/i18n.js';
-import { Facts, enc, fmt, formRefusal, money, statusOf, str, when, type Form, type PageStatus } from '../pages/page-helpers.js';
+import { Facts, enc, fmt, formRefusal, pay, statusOf, str, when, type Form, type PageStatus } from '../pages/page-helpers.js';
 import { myGrades } from '../grading/results.js';
 import { notGradedReason } from '../grading/not-graded.js';
 import { fileAppeal, listAppeals } from '../grading/appeal.js';
@@ -221,7 +221,7 @@ function ResultCard(props: {
   const e = r.effective;
   const corrected = e.correction !== null;
   const tierLine = `${e.tier ?? '–'}${corrected && e.tier !== r.tier ? t('me.corrected', { from: r.tier ?? '–' }) : r.adjusted ? t('me.adjusted', { from: r.adjusted.fromTier }) : ''}`;
-  const payLine = `${money(e.payout)}${corrected && e.payout !== r.payout ? t('me.originalPayout', { payout: money(r.payout) }) : ''}`;
+  const payLine = `${pay(e.payout)}${corrected && e.payout !== r.payout ? t('me.originalPayout', { payout: pay(r.payout) }) : ''}`;
   if (graded) {
     rows.push(
       [t('me.tier'), tierLine],

@@ -38,8 +38,14 @@ export const enc = encodeURIComponent;
 /** A score with `d` decimals; '–' when there is none. */
 export const fmt = (x: number | null | undefined, d = 2): string => (x === null || x === undefined ? '–' : x.toFixed(d));
 
-/** An amount in yuan with thousands separators; '–' when there is none. */
+/** An amount in yuan with thousands separators (a decided amount, a threshold: `20,000`); '–' when there is none. */
 export const money = (x: unknown): string => (typeof x === 'number' ? x.toLocaleString('en-US', { maximumFractionDigits: 2 }) : '–');
+
+/**
+ * Pay in yuan as every page writes it: thousands separators and the fen (`3,000.00`), the way
+ * the payroll export and payslips have it; '–' when there is none.
+ */
+export const pay = (x: unknown): string => (typeof x === 'number' ? x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : '–');
 
 /**
  * A stored time as `YYYY-MM-DD HH:MM UTC`. A date alone (`YYYY-MM-DD`, e.g. a decision's day)

@@ -100,7 +100,10 @@ describe('run pages: publish confirmation, discard, corrections and history', ()
     const row = /<tr data-officer="O004">([^]*?)<\/tr>/.exec(page)![1]!;
     expect(row).toContain(`data-tier="${to}"`);
     expect(row).toContain(`（更正，原 ${before.tier} 级）`);
-    expect(row).toContain(`${after.effective.payout.toFixed(2)}（原 ${before.payout.toFixed(2)}）`);
+    // Pay as every page writes it: thousands separators and the fen (as on /me).
+    const yuan = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    expect(row).toContain(`${yuan(after.effective.payout)}（原 ${yuan(before.payout)}）`);
+    expect(yuan(3900)).toBe('3,900.00');
     expect(page).toMatch(/<tr data-correction="cor_[^"]+" data-officer="O004">/);
     expect(page).toContain(`/hr/runs/${run.id}/corrections.csv`);
     expect(page).toMatch(/data-action="grading_run.correct"/);

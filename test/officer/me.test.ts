@@ -32,7 +32,7 @@ describe('/me: record, published results, appeals', () => {
     expect(html).toContain(row!.composite.toFixed(2));
     expect(html).toContain(`workload ${row!.workload.toFixed(2)}`);
     expect(html).toContain(`${row!.rank} of ${n}`);
-    expect(html).toContain(row!.payout.toLocaleString('en-US', { maximumFractionDigits: 2 }));
+    expect(html).toContain(row!.payout.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
     expect(html).toContain(`href="/reports/${w.publishedRun}/O004"`);
     // The 2026Q2 run is computed but not published: nothing of it reaches the officer.
     expect(html).not.toContain(w.unpublishedRun);
