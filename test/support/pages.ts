@@ -73,3 +73,12 @@ export async function refusedRoundTrip(t: TestApp, res: Response, session: PageS
   const again = await pageRequest(t, 'GET', location!, { session, headers });
   return { location, status: page.status, html, cleared, refreshStatus: again.status, refresh: await again.text() };
 }
+
+/** A browser's multipart upload of one file (`file`) with other fields and the session's `_csrf`. */
+export async function pageUpload(t: TestApp, path: string, session: PageSession, file: { name: string; content: BlobPart }, fields: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<Response> {
+  const form = new FormData();
+  form.set('_csrf', session.csrf);
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  form.set('file', new File([file.content], file.name, { type: 'text/csv' }));
+  return t.app.request(path, { method: 'POST', headers: { accept: 'text/html', origin: PAGE_ORIGIN, cookie: session.cookie, ...headers }, body: form });
+}
