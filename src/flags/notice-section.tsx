@@ -39,6 +39,7 @@ function about(t: Translate, n: NoticeItem): string {
 export function NoticeCard(props: { c: PageContext; lang: Lang; n: NoticeItem; error?: unknown; text?: string }) {
   const { c, n } = props;
   const { t } = tt(c);
+  const textErrors = fieldErrorsIn(props.error, props.lang).get('text');
   return (
     <section class="result" data-testid="flag-notice" data-id={n.id} id={`flag-${n.id}`}>
       <h3>{t(`rule.${n.rule}`)}</h3>
@@ -68,8 +69,8 @@ export function NoticeCard(props: { c: PageContext; lang: Lang; n: NoticeItem; e
               {t('notice.answerHint')}
             </span>
           </label>
-          <FieldMessage id={`answer-${n.id}`} messages={fieldErrorsIn(props.error, props.lang).get('text')} />
-          <textarea id={`answer-${n.id}`} name="text" required maxlength={4000} {...invalidProps(`answer-${n.id}`, { hint: true, error: fieldErrorsIn(props.error, props.lang).has('text') })}>
+          <FieldMessage id={`answer-${n.id}`} messages={textErrors} />
+          <textarea id={`answer-${n.id}`} name="text" required maxlength={4000} {...invalidProps(`answer-${n.id}`, { hint: true, error: !!textErrors })}>
             {props.text ?? ''}
           </textarea>
           <div>

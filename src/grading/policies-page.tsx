@@ -53,8 +53,9 @@ async function policiesPage(c: PageContext, opts: { error?: unknown; notice?: st
   const who = (id: string | null) => (id ? (names.get(id) ?? id) : '');
   // A refused decision belongs to its proposal's form (`form` is its hash); anything else to the propose form.
   const decisionOn = opts.form && pending.some((p) => p.hash === opts.form && p.proposedBy !== me.userId) ? opts.form : undefined;
-  const v = decisionOn ? {} : (opts.values ?? {});
-  const fields = fieldErrorsIn(decisionOn ? undefined : opts.error, lang);
+  const v = opts.form ? {} : (opts.values ?? {});
+  const fields = fieldErrorsIn(opts.form ? undefined : opts.error, lang);
+  const decisionFields = fieldErrorsIn(decisionOn ? opts.error : undefined, lang);
   const mark = (id: string, field: string, hint = false) => invalidProps(id, { hint, error: fields.has(field) });
   const current_ = inEffect.document as Policy;
   return renderPage(
@@ -100,7 +101,7 @@ async function policiesPage(c: PageContext, opts: { error?: unknown; notice?: st
               {decisionOn === p.hash && <ErrorBox error={opts.error} lang={lang} />}
               <CsrfInput c={c} />
               <label for={`pol-reason-${p.id}`}>{t('pol.decisionReason')}</label>
-              <FieldMessage id={`pol-reason-${p.id}`} messages={decisionOn === p.hash ? fieldErrorsIn(opts.error, lang).get('reason') : undefined} />
+              <FieldMessage id={`pol-reason-${p.id}`} messages={decisionOn === p.hash ? decisionFields.get('reason') : undefined} />
               <input
                 id={`pol-reason-${p.id}`}
                 name="reason"
@@ -108,7 +109,7 @@ async function policiesPage(c: PageContext, opts: { error?: unknown; notice?: st
                 required
                 maxlength={4000}
                 value={decisionOn === p.hash ? (opts.values?.reason ?? '') : ''}
-                {...invalidProps(`pol-reason-${p.id}`, { error: decisionOn === p.hash && fieldErrorsIn(opts.error, lang).has('reason') })}
+                {...invalidProps(`pol-reason-${p.id}`, { error: decisionOn === p.hash && decisionFields.has('reason') })}
               />
               <button type="submit" name="decision" value="approve">
                 {t('pol.approve')}

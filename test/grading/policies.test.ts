@@ -208,6 +208,7 @@ describe('the policy pages', () => {
     expect(refused.location).toBe(`/hr/policies#decide-${hash}`);
     expect(refused.status).toBe(403);
     expect(refused.html).toContain('提出方案的人事人员不能审批自己的提议');
+    expect(refused.html).not.toContain('我自己批'); // a decision's reason never lands in the propose form
     expect(refused.cleared).toBe(true);
     expect(refused.refreshStatus).toBe(200);
     expect(refused.refresh).not.toContain('提出方案的人事人员不能审批自己的提议');
