@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../core/http.js';
-import { ApiError, badRequest } from '../core/errors.js';
+import { ApiError } from '../core/errors.js';
 import { CsrfInput, ErrorBox, Layout, Notice, pageT, renderPage, Table, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
 import { importBody } from './import.js';
@@ -114,15 +114,15 @@ export const importPages = new Hono<AppEnv>()
       const form = await c.req.parseBody();
       const kind = typeof form.kind === 'string' ? form.kind : '';
       const file = form.file;
-      if (file instanceof File && file.size > MAX_UPLOAD_BYTES) {
-        return refused(c, kind, new ApiError(413, 'too_large', 'At most 64 MiB.'), 413);
-      }
-      if (!(file instanceof File) || file.size === 0) {
-        const { t } = pageT(c, importMessages);
-        const err = badRequest(t('import.noFile'), [{ path: 'file', message: t('import.noFile') }]);
+      // What is wrong with the file itself is said beside the file field, in the page's language.
+      const { t } = pageT(c, importMessages);
+      const fileRefusal = (status: 400 | 413, key: string) => {
+        const err = new ApiError(status, status === 413 ? 'too_large' : 'validation_failed', t(key), [{ path: 'file', message: t(key) }]);
         err.spoken = true;
-        return refused(c, kind, err);
-      }
+        return refused(c, kind, err, status);
+      };
+      if (file instanceof File && file.size > MAX_UPLOAD_BYTES) return fileRefusal(413, 'import.tooLarge');
+      if (!(file instanceof File) || file.size === 0) return fileRefusal(400, 'import.noFile');
       let n: number;
       try {
         const out = await importBody({ ctx: c.get('ctx'), contentType: 'text/csv', kind, body: new Uint8Array(await file.arrayBuffer()) });
