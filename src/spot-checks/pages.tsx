@@ -165,6 +165,7 @@ async function detailPage(c: PageContext, id: string) {
         <a href="/spot-checks">{t('sc.back')}</a>
       </p>
       <h1>{t('sc.detail', { period: s.period })}</h1>
+      {c.req.query('drawn') === '1' && <Notice kind="ok">{t('sc.drawn')}</Notice>}
       <p class="muted">{t('sc.seedExplain')}</p>
       <Facts
         testid="spot-draw"
@@ -222,7 +223,7 @@ export const spotCheckPages = new Hono<AppEnv>()
       const error = formRefusal(c, e);
       return (await redirectRefused(c, '/spot-checks#sc-period', error, { values: { period } })) ?? indexPage(c, { error, values: { period }, status: statusOf(error) });
     }
-    return c.redirect(`/spot-checks/${enc(id)}`, 303);
+    return c.redirect(`/spot-checks/${enc(id)}?drawn=1`, 303);
   })
   .get('/spot-checks/:id', (c) => detailPage(c, c.req.param('id')))
   .post('/spot-checks/:id/items/:decisionId', async (c) => {

@@ -38,7 +38,8 @@ describe('spot-check forms (post, redirect, get)', () => {
 
     const ok = await pageRequest(t, 'POST', '/spot-checks', { session, form: { period: '2026Q3' } });
     expect(ok.status).toBe(303);
-    expect(ok.headers.get('location')).toMatch(/^\/spot-checks\/[^/]+$/);
+    expect(ok.headers.get('location')).toMatch(/^\/spot-checks\/[^/?]+\?drawn=1$/);
+    expect(await (await pageRequest(t, 'GET', ok.headers.get('location')!, { session })).text()).toContain('已抽取本季度的抽查');
   });
 
   it('a refused outcome comes back to its item with the field marked and the note as typed; a recorded one is confirmed', async () => {
