@@ -11,13 +11,16 @@ import { getComplaint } from './read.js';
 import { mayWorkComplaint, transitionComplaint } from './transition.js';
 import { complaintOutcomes } from './policy.js';
 import { ComplaintsStyle, SubNav, complaintRefusal, ct } from './page-parts.js';
+import { flashError, flashStatus, redirectRefused, takeFlash } from '../pages/flash.js';
+import { FieldMessage, fieldErrorsIn } from '../pages/form-fields.js';
 
-async function complaintPage(c: PageContext, id: string, opts: { error?: unknown; notice?: string; status?: PageStatus } = {}) {
+async function complaintPage(c: PageContext, id: string, opts: { error?: unknown; notice?: string; values?: Record<string, string>; status?: PageStatus } = {}) {
   const staff = requireStaffPage(c, 'hr', 'supervisor');
   const { lang, t } = ct(c);
   const ctx = c.get('ctx');
   const x = await getComplaint({ ctx, input: { id } });
   const may = x.status === 'closed' ? null : await mayWorkComplaint(ctx, x);
+  const fields = fieldErrorsIn(opts.error, lang);
   return renderPage(
     c,
     <Layout c={c} title={t('one.title', { id: x.id })} lang={lang}>
@@ -75,12 +78,13 @@ async function complaintPage(c: PageContext, id: string, opts: { error?: unknown
           <form method="post" action={`/complaints/${enc(x.id)}`}>
             <CsrfInput c={c} />
             <input type="hidden" name="to" value="closed" />
-            <fieldset>
+            <fieldset id="outcome" aria-describedby={fields.has('outcome') ? 'outcome-error' : undefined}>
               <legend>{t('one.close')}</legend>
               <p class="hint">{t('one.outcomeHint')}</p>
+              <FieldMessage id="outcome" messages={fields.get('outcome')} />
               {complaintOutcomes.map((o) => (
                 <label>
-                  <input type="radio" name="outcome" value={o} required /> <strong>{t(`outcomeShort.${o}`)}</strong> · {t(`outcome.${o}`)}
+                  <input type="radio" name="outcome" value={o} required checked={opts.values?.outcome === o} /> <strong>{t(`outcomeShort.${o}`)}</strong> · {t(`outcome.${o}`)}
                 </label>
               ))}
               <button type="submit">{t('one.close')}</button>
@@ -94,7 +98,16 @@ async function complaintPage(c: PageContext, id: string, opts: { error?: unknown
 }
 
 export const complaintPages = new Hono<AppEnv>()
-  .get('/complaints/:id', (c) => complaintPage(c, c.req.param('id'), c.req.query('done') ? { notice: ct(c).t('one.done') } : {}))
+  .get('/complaints/:id', async (c) => {
+    // A refused move comes back here with its refusal, once (post, redirect, get).
+    const flash = await takeFlash(c);
+    return complaintPage(c, c.req.param('id'), {
+      notice: c.req.query('done') ? ct(c).t('one.done') : undefined,
+      error: flashError(flash),
+      values: flash?.values,
+      status: flashStatus(flash),
+    });
+  })
   .post('/complaints/:id', async (c) => {
     requireStaffPage(c, 'supervisor');
     const id = c.req.param('id');
@@ -104,6 +117,8 @@ export const complaintPages = new Hono<AppEnv>()
       // Post, redirect, get: a reload does not post the move again.
       return c.redirect(`/complaints/${enc(id)}?done=1`, 303);
     } catch (e) {
-      return complaintPage(c, id, { error: complaintRefusal(c, e), status: statusOf(e) });
+      const error = complaintRefusal(c, e);
+      const values = { to: str(form, 'to'), outcome: str(form, 'outcome') };
+      return (await redirectRefused(c, `/complaints/${enc(id)}`, error, { values })) ?? complaintPage(c, id, { error, values, status: statusOf(error) });
     }
   });

@@ -12,6 +12,8 @@ import { myPanels, type CaseFile } from './case-file.js';
 import { castVote } from './vote.js';
 import { reviewPolicy } from './policy.js';
 import { decisionsMessages } from './messages.js';
+import { flashError, flashStatus, redirectRefused, takeFlash } from '../pages/flash.js';
+import { FieldMessage, fieldErrorsIn, invalidProps } from '../pages/form-fields.js';
 
 const tt = domainT(decisionsMessages);
 
@@ -40,6 +42,8 @@ function CaseCard(props: { c: PageContext; t: Translate; lang: Lang; f: CaseFile
   const d = f.decision;
   const dist = distance(t, d.proposedAmount, d.threshold);
   const v = props.values ?? {};
+  const fields = fieldErrorsIn(props.error, props.lang);
+  const reasonId = `reason-${d.id}`;
   return (
     <section class="case" id={`d-${d.id}`} data-testid="case" data-id={d.id} data-status={d.status}>
       <h3>{t('rev.case', { id: d.id })}</h3>
@@ -88,7 +92,8 @@ function CaseCard(props: { c: PageContext; t: Translate; lang: Lang; f: CaseFile
               <legend>{t('rev.form')}</legend>
               <ErrorBox error={props.error} lang={props.lang} />
               <CsrfInput c={c} />
-              <div class="votes">
+              <FieldMessage id={`vote-${d.id}`} messages={fields.get('vote')} />
+              <div class="votes" id={`vote-${d.id}`} aria-describedby={fields.has('vote') ? `vote-${d.id}-error` : undefined}>
                 <label>
                   <input type="radio" name="vote" value="approve" required checked={v.vote === 'approve'} /> {t('rev.approve')}
                 </label>
@@ -96,10 +101,14 @@ function CaseCard(props: { c: PageContext; t: Translate; lang: Lang; f: CaseFile
                   <input type="radio" name="vote" value="reject" required checked={v.vote === 'reject'} /> {t('rev.reject')}
                 </label>
               </div>
-              <label for={`reason-${d.id}`}>
-                {t('rev.reason')} <span class="hint">{t('rev.reasonHint')}</span>
+              <label for={reasonId}>
+                {t('rev.reason')}{' '}
+                <span class="hint" id={`${reasonId}-hint`}>
+                  {t('rev.reasonHint')}
+                </span>
               </label>
-              <textarea id={`reason-${d.id}`} name="reason" required maxlength={4000}>
+              <FieldMessage id={reasonId} messages={fields.get('reason')} />
+              <textarea id={reasonId} name="reason" required maxlength={4000} {...invalidProps(reasonId, { hint: true, error: fields.has('reason') })}>
                 {v.reason ?? ''}
               </textarea>
               <div>
@@ -145,7 +154,11 @@ async function reviewsPage(c: PageContext, opts: { error?: unknown; errorId?: st
 }
 
 export const reviewPages = new Hono<AppEnv>()
-  .get('/me/reviews', (c) => reviewsPage(c))
+  .get('/me/reviews', async (c) => {
+    // A refused vote comes back here, on its case, with the refusal and what was typed, once.
+    const flash = await takeFlash(c);
+    return reviewsPage(c, { error: flashError(flash), errorId: flash?.form, values: flash?.values, status: flashStatus(flash) });
+  })
   .post('/me/reviews/:id/vote', async (c) => {
     reviewer(c);
     const id = c.req.param('id');
@@ -155,7 +168,7 @@ export const reviewPages = new Hono<AppEnv>()
       await castVote({ ctx: c.get('ctx'), decisionId: id, input: { vote: values.vote || undefined, reason: values.reason } });
     } catch (e) {
       const error = formRefusal(c, e);
-      return reviewsPage(c, { error, errorId: id, values, status: statusOf(error) });
+      return (await redirectRefused(c, `/me/reviews#d-${enc(id)}`, error, { form: id, values })) ?? reviewsPage(c, { error, errorId: id, values, status: statusOf(error) });
     }
     return c.redirect(`/me/reviews?voted=${enc(id)}#d-${enc(id)}`, 303);
   });

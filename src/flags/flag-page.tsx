@@ -8,7 +8,9 @@ import type { ApiError } from '../core/errors.js';
 import { problemSentence } from '../core/problems.js';
 import { CsrfInput, ErrorBox, Layout, Notice, renderPage, Table, type PageContext } from '../pages/layout.js';
 import { requireStaffPage } from '../pages/errors.js';
-import { enc, money, recoverable, statusOf, str, when } from '../pages/page-helpers.js';
+import { enc, formRefusal, money, statusOf, str, when, type PageStatus } from '../pages/page-helpers.js';
+import { flashError, flashStatus, redirectRefused, takeFlash } from '../pages/flash.js';
+import { FieldMessage, fieldErrorsIn, invalidProps } from '../pages/form-fields.js';
 import { usernames } from '../auth/directory.js';
 import { decisionsByIds } from '../decisions/list.js';
 import { complaintForReview } from './complaint-text.js';
@@ -62,7 +64,7 @@ function Hearing(props: { t: (k: string, p?: Record<string, string | number>) =>
 
 const fmtP = (p: unknown) => (typeof p === 'number' ? (p < 1e-4 ? p.toExponential(3) : p.toPrecision(4)) : '–');
 
-async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; notice?: string; values?: Record<string, string> } = {}) {
+async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; notice?: string; values?: Record<string, string>; status?: PageStatus } = {}) {
   requireStaffPage(c, 'supervisor', 'hr');
   const { lang, t } = tt(c);
   const ctx = c.get('ctx');
@@ -79,6 +81,9 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
   const row = await flagRow(ctx, id);
   const may = flag.status === 'closed' || !row ? null : await mayReview(ctx, row);
   const values = opts.values ?? {};
+  const fields = fieldErrorsIn(opts.error, lang);
+  /** A control's message beside it and its invalid mark (post, redirect, get brings them back). */
+  const mark = (id: string, field: string) => invalidProps(id, { hint: true, error: fields.has(field) });
   const window = ev.window as { from: string; to: string } | undefined;
   // Whether confirming now would be early (the close form then asks why not wait).
   const early = flag.status === 'in_review' && confirmingEarly(flag, flag, ctx.clock.now().toISOString());
@@ -280,7 +285,7 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
         ))}
       </Table>
 
-      <h2>{t('flag.actions')}</h2>
+      <h2 id="actions">{t('flag.actions')}</h2>
       <div class="actions">
         {flag.status === 'closed' ? (
           <p>{t('flag.closedNote')}</p>
@@ -291,9 +296,10 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
             <CsrfInput c={c} />
             <input type="hidden" name="to" value="in_review" />
             <label for="reason-start">
-              {t('flag.reason')} <span class="hint">{t('flag.reason.hint')}</span>
+              {t('flag.reason')} <span class="hint" id="reason-start-hint">{t('flag.reason.hint')}</span>
             </label>
-            <textarea id="reason-start" name="reason" required>
+            <FieldMessage id="reason-start" messages={fields.get('reason')} />
+            <textarea id="reason-start" name="reason" required {...mark('reason-start', 'reason')}>
               {values.reason ?? ''}
             </textarea>
             <button type="submit">{t('flag.start')}</button>
@@ -302,8 +308,9 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
           <form method="post" action={`/flags/${enc(flag.id)}/transition`}>
             <CsrfInput c={c} />
             <input type="hidden" name="to" value="closed" />
-            <fieldset class="outcomes">
+            <fieldset class="outcomes" id="outcome" aria-describedby={fields.has('outcome') ? 'outcome-error' : undefined}>
               <legend>{t('flag.close.outcome')}</legend>
+              <FieldMessage id="outcome" messages={fields.get('outcome')} />
               {flagOutcomes.map((o) => (
                 <label>
                   <input type="radio" name="outcome" value={o} required checked={values.outcome === o} /> {t(`outcome.${o}`)}
@@ -311,17 +318,19 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
               ))}
             </fieldset>
             <label for="reason-close">
-              {t('flag.reason')} <span class="hint">{t('flag.reason.hint')}</span>
+              {t('flag.reason')} <span class="hint" id="reason-close-hint">{t('flag.reason.hint')}</span>
             </label>
-            <textarea id="reason-close" name="reason" required>
+            <FieldMessage id="reason-close" messages={fields.get('reason')} />
+            <textarea id="reason-close" name="reason" required {...mark('reason-close', 'reason')}>
               {values.reason ?? ''}
             </textarea>
             {early && (
               <>
                 <label for="early-reason">
-                  {t('flag.earlyReason')} <span class="hint">{t('flag.earlyReason.hint')}</span>
+                  {t('flag.earlyReason')} <span class="hint" id="early-reason-hint">{t('flag.earlyReason.hint')}</span>
                 </label>
-                <textarea id="early-reason" name="earlyReason">
+                <FieldMessage id="early-reason" messages={fields.get('earlyReason')} />
+                <textarea id="early-reason" name="earlyReason" {...mark('early-reason', 'earlyReason')}>
                   {values.earlyReason ?? ''}
                 </textarea>
               </>
@@ -331,14 +340,21 @@ async function flagPage(c: PageContext, id: string, opts: { error?: ApiError; no
         )}
       </div>
     </Layout>,
-    opts.error ? statusOf(opts.error) : 200,
+    opts.status ?? (opts.error ? statusOf(opts.error) : 200),
   );
 }
 
 export const flagPages = new Hono<AppEnv>()
-  .get('/flags/:id', (c) => {
+  .get('/flags/:id', async (c) => {
     const { t } = tt(c);
-    return flagPage(c, c.req.param('id'), { notice: c.req.query('done') === '1' ? t('flag.done') : undefined });
+    // A refused move comes back here with its refusal and what was typed, once (post, redirect, get).
+    const flash = await takeFlash(c);
+    return flagPage(c, c.req.param('id'), {
+      notice: c.req.query('done') === '1' ? t('flag.done') : undefined,
+      error: flashError(flash),
+      values: flash?.values,
+      status: flashStatus(flash),
+    });
   })
   .post('/flags/:id/transition', async (c) => {
     requireStaffPage(c, 'supervisor', 'hr');
@@ -352,7 +368,8 @@ export const flagPages = new Hono<AppEnv>()
         input: { to: values.to, outcome: values.outcome || undefined, reason: values.reason, earlyReason: values.earlyReason || undefined },
       });
     } catch (e) {
-      return flagPage(c, id, { error: recoverable(e), values });
+      const error = formRefusal(c, e);
+      return (await redirectRefused(c, `/flags/${enc(id)}#actions`, error, { values })) ?? flagPage(c, id, { error, values });
     }
     return c.redirect(`/flags/${enc(id)}?done=1`, 303);
   });

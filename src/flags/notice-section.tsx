@@ -11,6 +11,8 @@ import type { Lang, Translate } from '../pages/i18n.js';
 import { Facts, enc, formRefusal, statusOf, when, type Form, type PageStatus } from '../pages/page-helpers.js';
 import { ANSWER_DAYS, answerFlag, myFlagNotices } from './due-process.js';
 import { tt } from './page-parts.js';
+import { flashError, flashStatus, redirectRefused, takeFlash } from '../pages/flash.js';
+import { FieldMessage, fieldErrorsIn, invalidProps } from '../pages/form-fields.js';
 
 type NoticeItem = Awaited<ReturnType<typeof myFlagNotices>>[number];
 
@@ -37,6 +39,7 @@ function about(t: Translate, n: NoticeItem): string {
 export function NoticeCard(props: { c: PageContext; lang: Lang; n: NoticeItem; error?: unknown; text?: string }) {
   const { c, n } = props;
   const { t } = tt(c);
+  const textErrors = fieldErrorsIn(props.error, props.lang).get('text');
   return (
     <section class="result" data-testid="flag-notice" data-id={n.id} id={`flag-${n.id}`}>
       <h3>{t(`rule.${n.rule}`)}</h3>
@@ -61,9 +64,13 @@ export function NoticeCard(props: { c: PageContext; lang: Lang; n: NoticeItem; e
           <ErrorBox error={props.error} lang={props.lang} />
           <CsrfInput c={c} />
           <label for={`answer-${n.id}`}>
-            {t('notice.answer')} <span class="hint">{t('notice.answerHint')}</span>
+            {t('notice.answer')}{' '}
+            <span class="hint" id={`answer-${n.id}-hint`}>
+              {t('notice.answerHint')}
+            </span>
           </label>
-          <textarea id={`answer-${n.id}`} name="text" required maxlength={4000}>
+          <FieldMessage id={`answer-${n.id}`} messages={textErrors} />
+          <textarea id={`answer-${n.id}`} name="text" required maxlength={4000} {...invalidProps(`answer-${n.id}`, { hint: true, error: !!textErrors })}>
             {props.text ?? ''}
           </textarea>
           <div>
@@ -102,6 +109,8 @@ async function noticePage(c: PageContext, id: string, opts: { error?: unknown; t
       </p>
       <h1>{t('notice.title')}</h1>
       <p>{t('notice.intro', { days: ANSWER_DAYS })}</p>
+      {/* A refusal whose form is gone (answered meanwhile, the window closed) is said above the card. */}
+      {(n.answer || !n.mayAnswer) && <ErrorBox error={opts.error} lang={lang} />}
       <NoticeCard c={c} lang={lang} n={n} error={opts.error} text={opts.text} />
     </Layout>,
     opts.status ?? 200,
@@ -109,7 +118,11 @@ async function noticePage(c: PageContext, id: string, opts: { error?: unknown; t
 }
 
 export const noticePages = new Hono<AppEnv>()
-  .get('/me/flags/:id', (c) => noticePage(c, c.req.param('id')))
+  .get('/me/flags/:id', async (c) => {
+    // A refused answer comes back here with its refusal and the text as typed, once (post, redirect, get).
+    const flash = await takeFlash(c);
+    return noticePage(c, c.req.param('id'), { error: flashError(flash), text: flash?.values?.text, status: flashStatus(flash) });
+  })
   .post('/me/flags/:id/answer', async (c) => {
     requireStaffPage(c, 'officer', 'supervisor');
     const id = c.req.param('id');
@@ -119,7 +132,8 @@ export const noticePages = new Hono<AppEnv>()
       await answerFlag({ ctx: c.get('ctx'), flagId: id, input: { text } });
     } catch (e) {
       const error = formRefusal(c, e);
-      return noticePage(c, id, { error, text, status: statusOf(error) });
+      // A long answer that does not fit the flash cookie is shown again in place, as typed.
+      return (await redirectRefused(c, `/me/flags/${enc(id)}`, error, { values: { text } })) ?? noticePage(c, id, { error, text, status: statusOf(error) });
     }
     return c.redirect(`/me?answered=${enc(id)}#flags`, 303);
   });

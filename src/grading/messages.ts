@@ -150,7 +150,13 @@ export const gradingMessages = {
   'adj.status.approved': { 'zh-CN': '已批准', en: 'approved' },
   'adj.status.rejected': { 'zh-CN': '已驳回', en: 'rejected' },
   'adj.proposed': { 'zh-CN': '调整申请已提交，等待另一位人事人员审批。', en: 'Adjustment proposed; a different HR user must decide it.' },
-  'adj.done': { 'zh-CN': '调整申请已{status}。', en: 'Adjustment {status}.' },
+  'adj.done': { 'zh-CN': '调整申请{status}。', en: 'Adjustment {status}.' },
+  'adj.rejectAsk': {
+    'zh-CN': '确定驳回 {officer} 从 {from} 级调整为 {to} 级的申请吗？驳回后这项申请即告结束，不能撤销；如仍需调整，须重新提出。',
+    en: 'Reject the adjustment of {officer} from tier {from} to {to}? A rejection ends the proposal and cannot be undone; a new adjustment would have to be proposed again.',
+  },
+  'adj.rejectConfirm': { 'zh-CN': '确认驳回', en: 'Yes, reject' },
+  'adj.rejectCancel': { 'zh-CN': '取消', en: 'Cancel' },
 
   'publish.title': { 'zh-CN': '确认发布', en: 'Confirm publication' },
   'publish.warning': {

@@ -17,6 +17,8 @@ import { policyInEffect } from './policies.js';
 import { describePolicy, policyDifferences } from './policy-words.js';
 import { GradingStyle, tt } from './page-parts.js';
 import type { Policy } from '../../scoring/policy.js';
+import { flashError, flashStatus, redirectRefused, takeFlash } from '../pages/flash.js';
+import { FieldMessage, fieldErrorsIn, invalidProps } from '../pages/form-fields.js';
 
 /** The sentences of a policy, or of what it changes, as a list. */
 export function Sentences(props: { lines: string[]; testid?: string }) {
@@ -35,7 +37,7 @@ export function Differences(props: { from: Policy; to: Policy; t: Translate; tes
   return <Sentences lines={lines.length ? lines : [props.t('pol.diff.none')]} testid={props.testid} />;
 }
 
-async function policiesPage(c: PageContext, opts: { error?: unknown; notice?: string; values?: Record<string, string>; status?: PageStatus } = {}) {
+async function policiesPage(c: PageContext, opts: { error?: unknown; notice?: string; values?: Record<string, string>; form?: string; status?: PageStatus } = {}) {
   const me = requireStaffPage(c, 'hr');
   const { lang, t } = tt(c);
   const ctx = c.get('ctx');
@@ -49,7 +51,12 @@ async function policiesPage(c: PageContext, opts: { error?: unknown; notice?: st
   const baselines = new Map(await Promise.all(pending.map(async (p) => [p.id, (await policyInEffect(ctx, p.effectiveFrom)).policy] as const)));
   const names = await usernames(ctx, [inEffect.approvedBy, ...all.items.flatMap((p) => [p.proposedBy, p.decidedBy])]);
   const who = (id: string | null) => (id ? (names.get(id) ?? id) : '');
-  const v = opts.values ?? {};
+  // A refused decision belongs to its proposal's form (`form` is its hash); anything else to the propose form.
+  const decisionOn = opts.form && pending.some((p) => p.hash === opts.form && p.proposedBy !== me.userId) ? opts.form : undefined;
+  const v = opts.form ? {} : (opts.values ?? {});
+  const fields = fieldErrorsIn(opts.form ? undefined : opts.error, lang);
+  const decisionFields = fieldErrorsIn(decisionOn ? opts.error : undefined, lang);
+  const mark = (id: string, field: string, hint = false) => invalidProps(id, { hint, error: fields.has(field) });
   const current_ = inEffect.document as Policy;
   return renderPage(
     c,
@@ -58,7 +65,7 @@ async function policiesPage(c: PageContext, opts: { error?: unknown; notice?: st
       <h1>{t('pol.title')}</h1>
       <p>{t('pol.rule')}</p>
       {opts.notice && <Notice kind="ok">{opts.notice}</Notice>}
-      <ErrorBox error={opts.error} lang={lang} />
+      {!decisionOn && <ErrorBox error={opts.error} lang={lang} />}
 
       <h2 id="in-effect">{t('pol.inEffect', { period: current })}</h2>
       <p data-testid="in-effect-source">
@@ -90,10 +97,20 @@ async function policiesPage(c: PageContext, opts: { error?: unknown; notice?: st
           {p.proposedBy === me.userId ? (
             <p class="muted">{t('pol.own')}</p>
           ) : (
-            <form method="post" action={`/hr/policies/${enc(p.hash)}/decision`}>
+            <form method="post" action={`/hr/policies/${enc(p.hash)}/decision`} id={`decide-${p.hash}`}>
+              {decisionOn === p.hash && <ErrorBox error={opts.error} lang={lang} />}
               <CsrfInput c={c} />
               <label for={`pol-reason-${p.id}`}>{t('pol.decisionReason')}</label>
-              <input id={`pol-reason-${p.id}`} name="reason" type="text" required maxlength={4000} />
+              <FieldMessage id={`pol-reason-${p.id}`} messages={decisionOn === p.hash ? decisionFields.get('reason') : undefined} />
+              <input
+                id={`pol-reason-${p.id}`}
+                name="reason"
+                type="text"
+                required
+                maxlength={4000}
+                value={decisionOn === p.hash ? (opts.values?.reason ?? '') : ''}
+                {...invalidProps(`pol-reason-${p.id}`, { error: decisionOn === p.hash && decisionFields.has('reason') })}
+              />
               <button type="submit" name="decision" value="approve">
                 {t('pol.approve')}
               </button>{' '}
@@ -132,17 +149,26 @@ async function policiesPage(c: PageContext, opts: { error?: unknown; notice?: st
           <legend>{t('pol.propose')}</legend>
           <CsrfInput c={c} />
           <label for="pol-from">
-            {t('pol.effectiveFrom')} <span class="hint">{t('pol.effectiveFromHint')}</span>
+            {t('pol.effectiveFrom')}{' '}
+            <span class="hint" id="pol-from-hint">
+              {t('pol.effectiveFromHint')}
+            </span>
           </label>
-          <input id="pol-from" name="effectiveFrom" type="text" required value={v.effectiveFrom ?? ''} />
+          <FieldMessage id="pol-from" messages={fields.get('effectiveFrom')} />
+          <input id="pol-from" name="effectiveFrom" type="text" required value={v.effectiveFrom ?? ''} {...mark('pol-from', 'effectiveFrom', true)} />
           <label for="pol-reason">{t('pol.reason')}</label>
-          <textarea id="pol-reason" name="reason" required maxlength={4000}>
+          <FieldMessage id="pol-reason" messages={fields.get('reason')} />
+          <textarea id="pol-reason" name="reason" required maxlength={4000} {...mark('pol-reason', 'reason')}>
             {v.reason ?? ''}
           </textarea>
           <label for="pol-document">
-            {t('pol.document')} <span class="hint">{t('pol.documentHint')}</span>
+            {t('pol.document')}{' '}
+            <span class="hint" id="pol-document-hint">
+              {t('pol.documentHint')}
+            </span>
           </label>
-          <textarea id="pol-document" name="document" class="policy-json" spellcheck={false} required>
+          <FieldMessage id="pol-document" messages={fields.get('document')} />
+          <textarea id="pol-document" name="document" class="policy-json" spellcheck={false} required {...mark('pol-document', 'document', true)}>
             {v.document ?? JSON.stringify(current_, null, 2)}
           </textarea>
           <div>
@@ -156,11 +182,13 @@ async function policiesPage(c: PageContext, opts: { error?: unknown; notice?: st
 }
 
 export const policyPages = new Hono<AppEnv>()
-  .get('/hr/policies', (c) => {
+  .get('/hr/policies', async (c) => {
     const { t } = tt(c);
     const done = c.req.query('done');
     const notice = done === 'proposed' ? t('pol.proposed') : done === 'approved' || done === 'rejected' ? t('pol.decided', { status: t(`pol.status.${done}`) }) : undefined;
-    return policiesPage(c, { notice });
+    // A refused proposal or decision comes back here with its refusal and what was typed, once.
+    const flash = await takeFlash(c);
+    return policiesPage(c, { notice, error: flashError(flash), values: flash?.values, form: flash?.form, status: flashStatus(flash) });
   })
   .post('/hr/policies', async (c) => {
     requireStaffPage(c, 'hr');
@@ -177,18 +205,21 @@ export const policyPages = new Hono<AppEnv>()
       await proposePolicy({ ctx: c.get('ctx'), input: { document, effectiveFrom: values.effectiveFrom, reason: values.reason } });
     } catch (e) {
       const error = formRefusal(c, e);
-      return policiesPage(c, { error, values, status: statusOf(error) });
+      // A policy document too long for the flash cookie is shown again in place, as typed.
+      return (await redirectRefused(c, '/hr/policies#pol-from', error, { values })) ?? policiesPage(c, { error, values, status: statusOf(error) });
     }
     return c.redirect('/hr/policies?done=proposed#proposals', 303);
   })
   .post('/hr/policies/:hash/decision', async (c) => {
     requireStaffPage(c, 'hr');
     const form = await c.req.parseBody();
+    const hash = c.req.param('hash');
     try {
-      const out = await decidePolicy({ ctx: c.get('ctx'), input: { hash: c.req.param('hash'), decision: str(form, 'decision'), reason: str(form, 'reason') } });
+      const out = await decidePolicy({ ctx: c.get('ctx'), input: { hash, decision: str(form, 'decision'), reason: str(form, 'reason') } });
       return c.redirect(`/hr/policies?done=${out.status}#proposals`, 303);
     } catch (e) {
       const error = formRefusal(c, e);
-      return policiesPage(c, { error, status: statusOf(error) });
+      const values = { reason: str(form, 'reason') };
+      return (await redirectRefused(c, `/hr/policies#decide-${hash}`, error, { form: hash, values })) ?? policiesPage(c, { error, form: hash, values, status: statusOf(error) });
     }
   });

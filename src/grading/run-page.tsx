@@ -26,12 +26,15 @@ import { adjustmentRunId, runHistory } from './queries.js';
 import { GradingStyle, Histogram, ProposeForm, RunStatus, pageRefusal, publishPost, tt } from './page-parts.js';
 import { CorrectionsSection, DiscardForm, HistorySection } from './run-sections.js';
 import { runProgressPage } from './run-progress.js';
-import { flashError, flashStatus, redirectRefused, takeFlash } from '../pages/flash.js';
+import { flashError, flashStatus, redirectRefused, setFlash, takeFlash } from '../pages/flash.js';
 import { badRequest } from '../core/errors.js';
 
 const PAGE_SIZE = 50;
 
-async function runPage(c: PageContext, id: string, opts: { error?: unknown; notice?: string; status?: PageStatus; discardUnconfirmed?: boolean } = {}) {
+/** A rejection waiting for its confirmation (the adjustment and the reason typed), or a refused decision's typed reason. */
+type AdjustmentAsk = { id: string; reason: string; confirmReject: boolean };
+
+async function runPage(c: PageContext, id: string, opts: { error?: unknown; notice?: string; status?: PageStatus; discardUnconfirmed?: boolean; adjustment?: AdjustmentAsk } = {}) {
   const me = requireStaffPage(c, 'hr');
   const { lang, t } = tt(c);
   const ctx = c.get('ctx');
@@ -176,7 +179,7 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
           {adjustments.items.length === 0 && <p>{t('adj.none')}</p>}
           {pending.length > 0 && <h3>{t('adj.pending')}</h3>}
           {pending.map((a) => (
-            <div class="adjustment" data-adjustment={a.id}>
+            <div class="adjustment" data-adjustment={a.id} id={`adj-${a.id}`}>
               <p>
                 <strong>{t('adj.line', { officer: a.officerCode, from: a.fromTier, to: a.toTier, user: adjNames.get(a.requestedBy) ?? a.requestedBy })}</strong>
                 <br />
@@ -184,12 +187,26 @@ async function runPage(c: PageContext, id: string, opts: { error?: unknown; noti
               </p>
               {a.requestedBy === me.userId ? (
                 <p class="muted">{t('adj.own')}</p>
+              ) : mutable && opts.adjustment?.id === a.id && opts.adjustment.confirmReject ? (
+                // Rejecting ends the proposal for good: asked once more, without JavaScript (ADR 0087).
+                <form method="post" action={`/hr/adjustments/${enc(a.id)}/decision`} data-testid="reject-confirm">
+                  <Notice kind="warn">{t('adj.rejectAsk', { officer: a.officerCode, from: a.fromTier, to: a.toTier })}</Notice>
+                  <CsrfInput c={c} />
+                  <input type="hidden" name="decision" value="reject" />
+                  <input type="hidden" name="confirm" value="yes" />
+                  <label for={`reason-${a.id}`}>{t('adj.decisionReason')}</label>
+                  <input id={`reason-${a.id}`} name="reason" type="text" required maxlength={2000} value={opts.adjustment.reason} />
+                  <button type="submit" class="danger">
+                    {t('adj.rejectConfirm')}
+                  </button>{' '}
+                  <a href={`${base}#adjustments`}>{t('adj.rejectCancel')}</a>
+                </form>
               ) : (
                 mutable && (
                   <form method="post" action={`/hr/adjustments/${enc(a.id)}/decision`}>
                     <CsrfInput c={c} />
                     <label for={`reason-${a.id}`}>{t('adj.decisionReason')}</label>
-                    <input id={`reason-${a.id}`} name="reason" type="text" required maxlength={2000} />
+                    <input id={`reason-${a.id}`} name="reason" type="text" required maxlength={2000} value={opts.adjustment?.id === a.id ? opts.adjustment.reason : ''} />
                     <button type="submit" name="decision" value="approve">
                       {t('adj.approve')}
                     </button>{' '}
@@ -244,7 +261,10 @@ export const runPages = new Hono<AppEnv>()
     const notice = q === 'proposed' ? t('adj.proposed') : q === 'approved' || q === 'rejected' ? t('adj.done', { status: t(`adj.status.${q}`) }) : q === 'published' ? t('publish.done') : q === 'recomputed' ? t('run.recomputed') : q === 'discarded' ? t('run.discarded') : undefined;
     // A refused action of this page comes back here with its refusal (post, redirect, get).
     const flash = await takeFlash(c);
-    return runPage(c, c.req.param('id'), { notice, error: flashError(flash), status: flashStatus(flash), discardUnconfirmed: flash?.form === 'discard' });
+    // A rejection to confirm, or a refused decision's reason, belongs to its adjustment (`form` is `adj:<id>`).
+    const adjId = flash?.form?.startsWith('adj:') ? flash.form.slice(4) : undefined;
+    const adjustment = adjId ? { id: adjId, reason: flash?.values?.reason ?? '', confirmReject: flash?.values?.confirmReject === '1' } : undefined;
+    return runPage(c, c.req.param('id'), { notice, error: flashError(flash), status: flashStatus(flash), discardUnconfirmed: flash?.form === 'discard', adjustment });
   })
   .get('/hr/runs/:id/export.csv', async (c) => {
     requireStaffPage(c, 'hr');
@@ -314,13 +334,22 @@ export const runPages = new Hono<AppEnv>()
     requireStaffPage(c, 'hr');
     const form = await c.req.parseBody();
     const ctx = c.get('ctx');
-    const runId = await adjustmentRunId(ctx, c.req.param('id'));
+    const adjId = c.req.param('id');
+    const runId = await adjustmentRunId(ctx, adjId);
+    const reason = str(form, 'reason');
+    // A rejection is asked once more before it is made (the decision cannot be undone).
+    if (runId && str(form, 'decision') === 'reject' && str(form, 'confirm') !== 'yes') {
+      const ask = { form: `adj:${adjId}`, values: { reason, confirmReject: '1' } };
+      if (await setFlash(c, ask)) return c.redirect(`/hr/runs/${enc(runId)}#adj-${enc(adjId)}`, 303);
+      return runPage(c, runId, { adjustment: { id: adjId, reason, confirmReject: true } });
+    }
     try {
-      const out = await decideAdjustment({ ctx, input: { id: c.req.param('id'), decision: str(form, 'decision'), reason: str(form, 'reason') } });
+      const out = await decideAdjustment({ ctx, input: { id: adjId, decision: str(form, 'decision'), reason } });
       return c.redirect(`/hr/runs/${enc(out.runId)}?done=${out.status}#adjustments`, 303);
     } catch (e) {
       const err = formRefusal(c, e);
       if (!runId) throw err;
-      return (await redirectRefused(c, `/hr/runs/${enc(runId)}#adjustments`, err)) ?? runPage(c, runId, { error: err, status: statusOf(err) });
+      const adjustment = { id: adjId, reason, confirmReject: false };
+      return (await redirectRefused(c, `/hr/runs/${enc(runId)}#adjustments`, err, { form: `adj:${adjId}`, values: { reason } })) ?? runPage(c, runId, { error: err, status: statusOf(err), adjustment });
     }
   });

@@ -12,6 +12,7 @@ export const importMessages = {
   'import.fileHint': { 'zh-CN': '最大 64 MiB', en: 'At most 64 MiB' },
   'import.submit': { 'zh-CN': '校验并导入', en: 'Check and import' },
   'import.noFile': { 'zh-CN': '请选择要上传的文件。', en: 'Choose a file to upload.' },
+  'import.tooLarge': { 'zh-CN': '文件不能超过 64 MiB。', en: 'The file may be at most 64 MiB.' },
   'import.done': { 'zh-CN': '导入完成：{kind} {n} 行。', en: 'Imported: {n} rows of {kind}.' },
   'import.failed': { 'zh-CN': '未导入：文件中有错误，未写入任何数据。', en: 'Not imported: the file has errors; nothing was written.' },
   'import.loaded': { 'zh-CN': '当前已有', en: 'Loaded now' },

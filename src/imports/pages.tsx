@@ -12,14 +12,17 @@ import { importBody } from './import.js';
 import { importKinds, rowSchemas, type ImportKind } from './rows.js';
 import { masterDataCounts } from './master-data.js';
 import { importMessages } from './messages.js';
+import { flashError, flashStatus, redirectRefused, setFlash, takeFlash } from '../pages/flash.js';
+import { FieldMessage, fieldErrorsIn, invalidProps } from '../pages/form-fields.js';
 
 const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 
-async function importPage(c: PageContext, opts: { kind?: string; error?: unknown; done?: { kind: string; n: number }; status?: 200 | 400 | 413 } = {}) {
+async function importPage(c: PageContext, opts: { kind?: string; error?: unknown; done?: { kind: string; n: number }; status?: 200 | 400 | 403 | 404 | 409 | 413 } = {}) {
   requireStaffPage(c, 'hr');
   const { lang, t } = pageT(c, importMessages);
   const counts = await masterDataCounts(c.get('ctx'));
   const selected = opts.kind && (importKinds as readonly string[]).includes(opts.kind) ? opts.kind : 'officers';
+  const fields = fieldErrorsIn(opts.error, lang);
   return renderPage(
     c,
     <Layout c={c} title={t('import.title')} lang={lang}>
@@ -40,7 +43,8 @@ async function importPage(c: PageContext, opts: { kind?: string; error?: unknown
         <label for="file">
           {t('import.file')} <span class="hint">{t('import.fileHint')}</span>
         </label>
-        <input id="file" name="file" type="file" accept=".csv,text/csv" required />
+        <FieldMessage id="file" messages={fields.get('file')} />
+        <input id="file" name="file" type="file" accept=".csv,text/csv" required {...invalidProps('file', { error: fields.has('file') })} />
         <div>
           <button type="submit">{t('import.submit')}</button>
         </div>
@@ -90,8 +94,18 @@ function columnsOf(kind: ImportKind) {
   return Object.entries(shape).map(([name, schema]) => ({ name, required: !schema.safeParse(undefined).success }));
 }
 
+/** A refused upload: back to the form with the refusal and the kind chosen (post, redirect, get); in place when it does not fit the flash. */
+async function refused(c: PageContext, kind: string, error: ApiError, status: 400 | 413 = 400) {
+  return (await redirectRefused(c, '/hr/import', error, { values: { kind } })) ?? importPage(c, { kind, error, status });
+}
+
 export const importPages = new Hono<AppEnv>()
-  .get('/hr/import', (c) => importPage(c))
+  .get('/hr/import', async (c) => {
+    // What the last upload did, once: its confirmation or its refusal with the kind chosen.
+    const flash = await takeFlash(c);
+    const done = flash?.once?.kind ? { kind: flash.once.kind, n: Number(flash.once.n ?? 0) } : undefined;
+    return importPage(c, { kind: flash?.values?.kind ?? done?.kind, error: flashError(flash), done, status: flashStatus(flash) });
+  })
   .post(
     '/hr/import',
     // No bodyLimit middleware here: the page CSRF check has read (and cached) the form already.
@@ -100,19 +114,25 @@ export const importPages = new Hono<AppEnv>()
       const form = await c.req.parseBody();
       const kind = typeof form.kind === 'string' ? form.kind : '';
       const file = form.file;
-      if (file instanceof File && file.size > MAX_UPLOAD_BYTES) {
-        return importPage(c, { kind, error: new ApiError(413, 'too_large', 'At most 64 MiB.'), status: 413 });
-      }
-      if (!(file instanceof File) || file.size === 0) {
-        const { t } = pageT(c, importMessages);
-        return importPage(c, { kind, error: t('import.noFile'), status: 400 });
-      }
+      // What is wrong with the file itself is said beside the file field, in the page's language.
+      const { t } = pageT(c, importMessages);
+      const fileRefusal = (status: 400 | 413, key: string) => {
+        const err = new ApiError(status, status === 413 ? 'too_large' : 'validation_failed', t(key), [{ path: 'file', message: t(key) }]);
+        err.spoken = true;
+        return refused(c, kind, err, status);
+      };
+      if (file instanceof File && file.size > MAX_UPLOAD_BYTES) return fileRefusal(413, 'import.tooLarge');
+      if (!(file instanceof File) || file.size === 0) return fileRefusal(400, 'import.noFile');
+      let n: number;
       try {
         const out = await importBody({ ctx: c.get('ctx'), contentType: 'text/csv', kind, body: new Uint8Array(await file.arrayBuffer()) });
-        return importPage(c, { kind, done: { kind, n: out.imported[kind] ?? 0 } });
+        n = out.imported[kind] ?? 0;
       } catch (err) {
-        if (err instanceof ApiError && err.status === 400) return importPage(c, { kind, error: err, status: 400 });
+        if (err instanceof ApiError && err.status === 400) return refused(c, kind, err);
         throw err;
       }
+      // Post, redirect, get: the confirmation rides the flash, so a refresh does not upload again.
+      if (await setFlash(c, { once: { kind, n: String(n) } })) return c.redirect('/hr/import', 303);
+      return importPage(c, { kind, done: { kind, n } });
     },
   );

@@ -8,6 +8,8 @@
 import type { Child } from 'hono/jsx';
 import type { FieldError } from '../core/errors.js';
 import { ApiError } from '../core/errors.js';
+import { fieldMessage } from '../core/problems.js';
+import type { Lang } from '../core/lang.js';
 
 /** A field's errors by the form field they belong to (`investigators[2]` belongs to `investigators`). */
 export type FieldMessages = Map<string, string[]>;
@@ -31,6 +33,12 @@ export function fieldMessages(error: unknown, say: (f: FieldError, field: string
   }
   return out;
 }
+
+/**
+ * A refusal's field errors by form field, each in the page's language as the ErrorBox says them
+ * (core/problems.ts `fieldMessage`): for a form that shows each beside its field.
+ */
+export const fieldErrorsIn = (error: unknown, lang: Lang): FieldMessages => fieldMessages(error, (f) => fieldMessage(f.message, lang));
 
 /** The id of a field's error message, for `aria-describedby`. */
 export const errorId = (id: string): string => `${id}-error`;

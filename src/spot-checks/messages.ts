@@ -32,6 +32,7 @@ export const spotCheckMessages = {
   'sc.raiseFlag': { 'zh-CN': '就此问题对承办人提出疑点（交由随机抽取的督察复核）', en: 'Raise a flag on the decider for this finding (reviewed by a drawn supervisor)' },
   'sc.record': { 'zh-CN': '记录核查结果', en: 'Record the outcome' },
   'sc.recorded': { 'zh-CN': '核查结果已记录。', en: 'The outcome is recorded.' },
+  'sc.drawn': { 'zh-CN': '已抽取本季度的抽查，各项已分派给抽中的督察人员。', en: 'The quarter is drawn; each item went to the supervisor drawn for it.' },
   'sc.recordedLine': { 'zh-CN': '{outcome}：{note}（{at}）', en: '{outcome}: {note} ({at})' },
   'sc.flagRaised': { 'zh-CN': '已提出疑点 {id}', en: 'flag {id} raised' },
   'sc.detail': { 'zh-CN': '{period} 抽查', en: 'Spot check of {period}' },

@@ -17,6 +17,8 @@ import { recordSpotCheckOutcome } from './outcome.js';
 import { spotCheckPolicy } from './policy.js';
 import { spotCheckMessages } from './messages.js';
 import type { SpotCheckDraw } from './plan.js';
+import { flashError, flashStatus, redirectRefused, takeFlash } from '../pages/flash.js';
+import { FieldMessage, fieldErrorsIn, invalidProps } from '../pages/form-fields.js';
 
 const tt = (c: PageContext) => pageT(c, decisionsMessages, spotCheckMessages);
 const css = `.check{border:1px solid var(--line);border-radius:6px;padding:.5rem 1rem 1rem;margin:1rem 0}
@@ -28,6 +30,8 @@ type MyItem = Awaited<ReturnType<typeof mySpotCheckItems>>[number];
 function ItemCard(props: { c: PageContext; t: Translate; lang: Lang; i: MyItem; error?: unknown; values?: Record<string, string> }) {
   const { c, t, i } = props;
   const v = props.values ?? {};
+  const fields = fieldErrorsIn(props.error, props.lang);
+  const noteId = `note-${i.decisionId}`;
   return (
     <section class="check" data-testid="spot-item" data-id={i.decisionId} id={`i-${i.decisionId}`}>
       <h3>
@@ -46,20 +50,31 @@ function ItemCard(props: { c: PageContext; t: Translate; lang: Lang; i: MyItem; 
         <form method="post" action={`/spot-checks/${enc(i.spotCheckId)}/items/${enc(i.decisionId)}`}>
           <ErrorBox error={props.error} lang={props.lang} />
           <CsrfInput c={c} />
-          <fieldset class="outcomes">
+          <fieldset class="outcomes" id={`outcome-${i.decisionId}`} aria-describedby={fields.has('outcome') ? `outcome-${i.decisionId}-error` : undefined}>
             <legend>{t('sc.outcome')}</legend>
+            <FieldMessage id={`outcome-${i.decisionId}`} messages={fields.get('outcome')} />
             {(['compliant', 'finding'] as const).map((o) => (
               <label>
                 <input type="radio" name="outcome" value={o} required checked={v.outcome === o} /> {t(`sc.outcome.${o}`)}
               </label>
             ))}
           </fieldset>
-          <label for={`note-${i.decisionId}`}>{t('sc.note')}</label>
-          <textarea id={`note-${i.decisionId}`} name="note" required maxlength={4000}>
+          <label for={noteId}>{t('sc.note')}</label>
+          <FieldMessage id={noteId} messages={fields.get('note')} />
+          <textarea id={noteId} name="note" required maxlength={4000} {...invalidProps(noteId, { error: fields.has('note') })}>
             {v.note ?? ''}
           </textarea>
+          <FieldMessage id={`raise-${i.decisionId}`} messages={fields.get('raiseFlag')} />
           <label class="inline">
-            <input type="checkbox" name="raiseFlag" value="1" checked={v.raiseFlag === '1'} /> {t('sc.raiseFlag')}
+            <input
+              type="checkbox"
+              id={`raise-${i.decisionId}`}
+              name="raiseFlag"
+              value="1"
+              checked={v.raiseFlag === '1'}
+              {...invalidProps(`raise-${i.decisionId}`, { error: fields.has('raiseFlag') })}
+            />{' '}
+            {t('sc.raiseFlag')}
           </label>
           <div>
             <button type="submit">{t('sc.record')}</button>
@@ -76,7 +91,10 @@ async function indexPage(c: PageContext, opts: { error?: unknown; errorItem?: st
   const ctx = c.get('ctx');
   const checks = await listSpotChecks({ ctx });
   const mine = staff.role === 'supervisor' ? await mySpotCheckItems({ ctx }) : [];
+  // An outcome's refusal shows on its item's form; one whose form is gone (recorded meanwhile, not drawn to me) at the top.
+  const onItem = opts.errorItem !== undefined && mine.some((i) => i.decisionId === opts.errorItem && !i.outcome);
   const lastQuarter = shiftPeriod(periodOf(ctx.clock.now().toISOString()), -1);
+  const drawFields = fieldErrorsIn(opts.errorItem === undefined ? opts.error : undefined, lang);
   return renderPage(
     c,
     <Layout c={c} title={t('sc.title')} lang={lang}>
@@ -84,6 +102,7 @@ async function indexPage(c: PageContext, opts: { error?: unknown; errorItem?: st
       <h1>{t('sc.title')}</h1>
       <p>{t('sc.intro', { pct: spotCheckPolicy.share * 100 })}</p>
       {c.req.query('recorded') && <Notice kind="ok">{t('sc.recorded')}</Notice>}
+      {opts.errorItem !== undefined && !onItem && <ErrorBox error={opts.error} lang={lang} />}
       {staff.role === 'supervisor' && (
         <>
           <h2>{t('sc.mine')}</h2>
@@ -121,7 +140,8 @@ async function indexPage(c: PageContext, opts: { error?: unknown; errorItem?: st
           <label for="sc-period">
             {t('sc.period')} <span class="hint">{t('sc.periodHint')}</span>
           </label>
-          <input id="sc-period" name="period" type="text" required value={opts.values?.period ?? lastQuarter} />
+          <FieldMessage id="sc-period" messages={drawFields.get('period')} />
+          <input id="sc-period" name="period" type="text" required value={opts.values?.period ?? lastQuarter} {...invalidProps('sc-period', { error: drawFields.has('period') })} />
           <div>
             <button type="submit">{t('sc.drawSubmit')}</button>
           </div>
@@ -145,6 +165,7 @@ async function detailPage(c: PageContext, id: string) {
         <a href="/spot-checks">{t('sc.back')}</a>
       </p>
       <h1>{t('sc.detail', { period: s.period })}</h1>
+      {c.req.query('drawn') === '1' && <Notice kind="ok">{t('sc.drawn')}</Notice>}
       <p class="muted">{t('sc.seedExplain')}</p>
       <Facts
         testid="spot-draw"
@@ -186,7 +207,11 @@ async function detailPage(c: PageContext, id: string) {
 }
 
 export const spotCheckPages = new Hono<AppEnv>()
-  .get('/spot-checks', (c) => indexPage(c))
+  .get('/spot-checks', async (c) => {
+    // A refused draw or outcome comes back here with its refusal, once (post, redirect, get).
+    const flash = await takeFlash(c);
+    return indexPage(c, { error: flashError(flash), errorItem: flash?.form, values: flash?.values, status: flashStatus(flash) });
+  })
   .post('/spot-checks', async (c) => {
     requireStaffPage(c, 'hr', 'supervisor');
     const form = (await c.req.parseBody()) as Form;
@@ -196,9 +221,9 @@ export const spotCheckPages = new Hono<AppEnv>()
       id = (await drawSpotCheck({ ctx: c.get('ctx'), input: { period } })).id;
     } catch (e) {
       const error = formRefusal(c, e);
-      return indexPage(c, { error, values: { period }, status: statusOf(error) });
+      return (await redirectRefused(c, '/spot-checks#sc-period', error, { values: { period } })) ?? indexPage(c, { error, values: { period }, status: statusOf(error) });
     }
-    return c.redirect(`/spot-checks/${enc(id)}`, 303);
+    return c.redirect(`/spot-checks/${enc(id)}?drawn=1`, 303);
   })
   .get('/spot-checks/:id', (c) => detailPage(c, c.req.param('id')))
   .post('/spot-checks/:id/items/:decisionId', async (c) => {
@@ -215,7 +240,8 @@ export const spotCheckPages = new Hono<AppEnv>()
       });
     } catch (e) {
       const error = formRefusal(c, e);
-      return indexPage(c, { error, errorItem: decisionId, values, status: statusOf(error) });
+      const back = `/spot-checks#i-${enc(decisionId)}`;
+      return (await redirectRefused(c, back, error, { form: decisionId, values })) ?? indexPage(c, { error, errorItem: decisionId, values, status: statusOf(error) });
     }
     return c.redirect(`/spot-checks?recorded=${enc(decisionId)}#i-${enc(decisionId)}`, 303);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeTestApp } from '../support/app.js';
-import { pageRequest, signIn } from '../support/pages.js';
+import { followRedirect, pageRequest, signIn } from '../support/pages.js';
 import { decisionsFor, officer, supervisor } from '../support/oversight.js';
 
 async function world() {
@@ -43,7 +43,7 @@ describe('supervisor console pages', () => {
     expect(detail).toContain('class="threshold"');
     expect(detail).toContain('P(X ≥ 10 | n = 11, p = 0.5)');
 
-    const bad = await pageRequest(t, 'POST', `/flags/${id}/transition?lang=en`, { session, form: { to: 'in_review', reason: '' } });
+    const bad = await followRedirect(t, await pageRequest(t, 'POST', `/flags/${id}/transition`, { session, form: { to: 'in_review', reason: '' } }), session);
     expect(bad.status).toBe(400);
     const start = await pageRequest(t, 'POST', `/flags/${id}/transition`, { session, form: { to: 'in_review', reason: 'Opening the files.' } });
     expect(start.status).toBe(303);
@@ -77,7 +77,7 @@ describe('supervisor console pages', () => {
     expect(await opened.text()).toContain('Nobody acts on or reads their own case');
     const openedZh = await pageRequest(t, 'GET', `/flags/${id}`, { session: subject });
     expect(await openedZh.text()).toContain('按照回避规定');
-    const res = await pageRequest(t, 'POST', `/flags/${id}/transition`, { session: subject, form: { to: 'in_review', reason: 'x' } });
+    const res = await followRedirect(t, await pageRequest(t, 'POST', `/flags/${id}/transition`, { session: subject, form: { to: 'in_review', reason: 'x' } }), subject);
     expect([403, 404]).toContain(res.status);
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { seedGrading, standardFixture } from '../support/grading.js';
-import { pageRequest, signIn } from '../support/pages.js';
+import { pageRequest, refusedRoundTrip, signIn } from '../support/pages.js';
 import { defaultPolicy, type Policy } from '../../scoring/policy.js';
 import { canonicalJson } from '../../src/audit/canonical.js';
 import { sha256Hex } from '../../src/core/ids.js';
@@ -203,9 +203,23 @@ describe('the policy pages', () => {
     expect(own).toContain('绩效奖金基数：每季度 3,000 元 → 30,000 元（10 倍）');
     expect(own).toContain('这是您提出的方案，须由另一位人事人员审批。');
     const [{ policy_hash: hash }] = await t.db.all<{ policy_hash: string }>(sql`select policy_hash from policy_proposals`);
-    const refused = await pageRequest(t, 'POST', `/hr/policies/${hash}/decision`, { session: s1, form: { decision: 'approve', reason: '我自己批' } });
+    // Post, redirect, get: refused, the browser goes back to the page, which says why once.
+    const refused = await refusedRoundTrip(t, await pageRequest(t, 'POST', `/hr/policies/${hash}/decision`, { session: s1, form: { decision: 'approve', reason: '我自己批' } }), s1);
+    expect(refused.location).toBe(`/hr/policies#decide-${hash}`);
     expect(refused.status).toBe(403);
-    expect(await refused.text()).toContain('提出方案的人事人员不能审批自己的提议');
+    expect(refused.html).toContain('提出方案的人事人员不能审批自己的提议');
+    expect(refused.html).not.toContain('我自己批'); // a decision's reason never lands in the propose form
+    expect(refused.cleared).toBe(true);
+    expect(refused.refreshStatus).toBe(200);
+    expect(refused.refresh).not.toContain('提出方案的人事人员不能审批自己的提议');
+    // A decision the schema refuses comes back on its proposal's form with the reason as typed.
+    const unclear = await refusedRoundTrip(t, await pageRequest(t, 'POST', `/hr/policies/${hash}/decision`, { session: s2, form: { decision: 'maybe', reason: '会上再议' } }), s2);
+    expect(unclear.status).toBe(400);
+    const form = unclear.html.slice(unclear.html.indexOf(`id="decide-${hash}"`));
+    expect(form).toContain('class="notice error"');
+    expect(form).toMatch(/name="reason" type="text" required="" maxlength="4000" value="会上再议"/);
+    expect(unclear.refresh).not.toContain('会上再议');
+    expect((await t.db.all<{ status: string }>(sql`select status from policy_proposals`))[0]!.status).toBe('proposed');
 
     const other = await (await pageRequest(t, 'GET', '/hr/policies', { session: s2, headers: en })).text();
     expect(other).toContain('Base allowance: 3,000 → 30,000 yuan a quarter (×10)');
@@ -215,9 +229,15 @@ describe('the policy pages', () => {
     const after = await (await pageRequest(t, 'GET', '/hr/policies', { session: s2, headers: en })).text();
     expect(after).toContain('Approved, in effect from 2027Q1');
 
-    const bad = await pageRequest(t, 'POST', '/hr/policies', { session: s1, form: { effectiveFrom: '2027Q1', reason: 'x', document: '{not json' } });
+    const badPost = await pageRequest(t, 'POST', '/hr/policies', { session: s1, form: { effectiveFrom: '2027Q1', reason: '调整基数', document: '{not json' } });
+    expect(badPost.status).toBe(303);
+    const bad = await refusedRoundTrip(t, badPost, s1);
+    expect(bad.location).toBe('/hr/policies#pol-from');
     expect(bad.status).toBe(400);
-    expect(await bad.text()).toContain('方案文档不是有效的 JSON');
+    expect(bad.html).toContain('<p class="error field-error" id="pol-document-error">方案文档不是有效的 JSON');
+    expect(bad.html).toMatch(/id="pol-document"[^>]*aria-invalid="true"[^>]*>\{not json<\/textarea>/);
+    expect(bad.html).toContain('调整基数</textarea>');
+    expect(bad.refresh).not.toContain('{not json');
   });
 
   it('an officer sees on /me the policy they will be graded by, and what the next approved one changes', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { makeTestApp } from '../support/app.js';
-import { PAGE_ORIGIN, pageRequest, signIn, type PageSession } from '../support/pages.js';
+import { PAGE_ORIGIN, followRedirect, pageRequest, refusedRoundTrip, signIn, type PageSession } from '../support/pages.js';
 import type { TestApp } from '../support/app.js';
 
 /** A browser's multipart upload of one file, with the session's _csrf. */
@@ -25,10 +25,17 @@ describe('the HR import page', () => {
     expect(html).toContain('enctype="multipart/form-data"');
     expect(html).toContain('code,name,unitCode,team,hireDate,positionStartDate,leaveDate,supervisorCode');
 
-    const units = await upload(t, session, 'units', '\uFEFFcode,name,peerGroup\r\nU1,第一税务分局,urban\r\n');
+    // Post, redirect, get: the upload answers 303 and the page it leads to confirms it, once.
+    const posted = await upload(t, session, 'units', '\uFEFFcode,name,peerGroup\r\nU1,第一税务分局,urban\r\n');
+    expect(posted.status).toBe(303);
+    expect(posted.headers.get('location')).toBe('/hr/import');
+    const units = await followRedirect(t, posted, session);
     expect(units.status).toBe(200);
-    expect(await units.text()).toMatch(/导入完成：单位（units） 1 行/);
-    const officers = await upload(t, session, 'officers', 'code,name,unitCode,team,hireDate,positionStartDate\nO1,张伟,U1,service,2020-01-01,2020-01-01\nO2,李娜,U1,risk,2021-01-01,2021-03-01\n');
+    const done = await units.text();
+    expect(done).toMatch(/导入完成：单位（units） 1 行/);
+    expect(done).toMatch(/<option value="units" selected="">/);
+    expect(await (await pageRequest(t, 'GET', '/hr/import', { session })).text()).not.toMatch(/导入完成/);
+    const officers = await followRedirect(t, await upload(t, session, 'officers', 'code,name,unitCode,team,hireDate,positionStartDate\nO1,张伟,U1,service,2020-01-01,2020-01-01\nO2,李娜,U1,risk,2021-01-01,2021-03-01\n'), session);
     expect(officers.status).toBe(200);
     expect(await count(t, 'officers')).toBe(2);
   });
@@ -36,19 +43,31 @@ describe('the HR import page', () => {
   it('lists every bad line and writes nothing', async () => {
     const t = await makeTestApp();
     const session = await signIn(t, await t.userToken('hr'));
-    const res = await upload(t, session, 'officers', 'code,name,unitCode,team,hireDate,positionStartDate\nO1,张伟,U404,service,2020-02-30,2020-01-01\n');
-    expect(res.status).toBe(400);
-    const html = await res.text();
+    const posted = await upload(t, session, 'officers', 'code,name,unitCode,team,hireDate,positionStartDate\nO1,张伟,U404,service,2020-02-30,2020-01-01\n');
+    expect(posted.status).toBe(303);
+    // Back to the form (not left at the POST URL), the refusal shown once, the kind as chosen.
+    const back = await refusedRoundTrip(t, posted, session);
+    expect(back.location).toBe('/hr/import');
+    expect(back.status).toBe(400);
+    const html = back.html;
     expect(html).toContain('<code>line 2: hireDate</code>');
     expect(html).toContain('<code>line 2: unitCode</code>');
     expect(html).toMatch(/未导入/);
+    expect(html).toMatch(/<option value="officers" selected="">/);
+    expect(back.cleared).toBe(true);
+    expect(back.refreshStatus).toBe(200);
+    expect(back.refresh).not.toMatch(/未导入/);
     expect(await count(t, 'officers')).toBe(0);
   });
 
   it('asks for a file, and refuses a form without the session _csrf', async () => {
     const t = await makeTestApp();
     const session = await signIn(t, await t.userToken('hr'));
-    expect((await upload(t, session, 'units', '')).status).toBe(400);
+    const empty = await refusedRoundTrip(t, await upload(t, session, 'units', ''), session);
+    expect(empty.status).toBe(400);
+    expect(empty.html).toContain('<p class="error field-error" id="file-error">请选择要上传的文件。</p>');
+    expect(empty.html).toMatch(/<option value="units" selected="">/);
+    expect(empty.refresh).not.toContain('id="file-error"');
     expect((await upload(t, session, 'units', 'code,name,peerGroup\nU1,a,urban\n', { csrf: false })).status).toBe(403);
     expect(await count(t, 'units')).toBe(0);
   });

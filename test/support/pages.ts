@@ -59,3 +59,26 @@ export async function followRedirect(t: TestApp, res: Response, session: PageSes
   const location = res.headers.get('location')!;
   return pageRequest(t, 'GET', location, { session, headers: { ...headers, ...(set.length ? { cookie: set.join('; ') } : {}) } });
 }
+
+/**
+ * A refused page POST as a browser lives it (post, redirect, get; ADR 0086): where the 303 went,
+ * the page it shows (status and HTML), whether that answer cleared the flash cookie, and the same
+ * page refreshed (a plain GET of the same address, the flash gone).
+ */
+export async function refusedRoundTrip(t: TestApp, res: Response, session: PageSession, headers: Record<string, string> = {}) {
+  const location = res.status === 303 ? res.headers.get('location') : null;
+  const page = await followRedirect(t, res, session, headers);
+  const cleared = page.headers.getSetCookie().some((c) => /^flash=;/.test(c) && /Max-Age=0/i.test(c));
+  const html = await page.text();
+  const again = await pageRequest(t, 'GET', location!, { session, headers });
+  return { location, status: page.status, html, cleared, refreshStatus: again.status, refresh: await again.text() };
+}
+
+/** A browser's multipart upload of one file (`file`) with other fields and the session's `_csrf`. */
+export async function pageUpload(t: TestApp, path: string, session: PageSession, file: { name: string; content: BlobPart }, fields: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<Response> {
+  const form = new FormData();
+  form.set('_csrf', session.csrf);
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  form.set('file', new File([file.content], file.name, { type: 'text/csv' }));
+  return t.app.request(path, { method: 'POST', headers: { accept: 'text/html', origin: PAGE_ORIGIN, cookie: session.cookie, ...headers }, body: form });
+}
