@@ -9,7 +9,7 @@ import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
 import { flagAnswers, flagNotices, flags, officers, users } from '../../db/schema.js';
 import { actingOfficer, requireRole, type Ctx } from '../core/context.js';
-import { listFlagsQuery, overdueSince, queueConditions } from './list.js';
+import { flagRowColumns, listFlagsQuery, overdueSince, queueConditions } from './list.js';
 import { defaultOversightPolicy } from './policy.js';
 import { csvDocument } from '../core/csv.js';
 
@@ -83,18 +83,8 @@ export async function flagQueue({ ctx, input, all = false }: { ctx: Ctx; input: 
   const offset = all ? 0 : ((input.page ?? 1) - 1) * QUEUE_PAGE_SIZE;
   const rows = await ctx.db
     .select({
-      id: flags.id,
-      rule: flags.rule,
-      subjectCode: flags.subjectCode,
+      ...flagRowColumns,
       subjectName: officers.name,
-      unitCode: officers.unitCode,
-      severity: flags.severity,
-      status: flags.status,
-      outcome: flags.outcome,
-      reviewerUserId: flags.reviewerUserId,
-      reviewerUsername: users.username,
-      raisedAt: flags.raisedAt,
-      closedAt: flags.closedAt,
       answerDueAt: flagNotices.answerDueAt,
       answered: sql<number>`${flagAnswers.flagId} is not null`,
       awaitingAnswer: awaitingAnswer(now),

@@ -36,20 +36,25 @@ export type FlagView = z.infer<typeof flagSchema>;
 
 export const transitionSchema = createSelectSchema(flagTransitions).omit({ flagId: true }).openapi('FlagTransitionRecord');
 
-const columns = {
+/** What every list of flags shows of one (the API's list, the supervisors' queue), joined to the subject (officers) and the reviewer (users). */
+export const flagRowColumns = {
   id: flags.id,
   rule: flags.rule,
   subjectCode: flags.subjectCode,
   unitCode: officers.unitCode,
-  conditionKey: flags.conditionKey,
   severity: flags.severity,
   status: flags.status,
   outcome: flags.outcome,
   reviewerUserId: flags.reviewerUserId,
   reviewerUsername: users.username,
   raisedAt: flags.raisedAt,
-  updatedAt: flags.updatedAt,
   closedAt: flags.closedAt,
+};
+
+const columns = {
+  ...flagRowColumns,
+  conditionKey: flags.conditionKey,
+  updatedAt: flags.updatedAt,
   evidence: flags.evidence,
   draw: flags.draw,
 };
