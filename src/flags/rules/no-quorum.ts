@@ -7,10 +7,10 @@
  */
 import { sql } from 'drizzle-orm';
 import type { FlagCandidate } from '../raise.js';
-import { effective, inWindow, newestIdsBy, sevOf, windowEvidence, type Rule, type RuleContext } from './common.js';
+import { effective, inWindow, newestIdsByDecider, sevOf, windowEvidence, type Rule, type RuleContext, type SQL } from './common.js';
 import { panelEvidence } from './panels.js';
 
-function failing(rc: RuleContext) {
+function failing(rc: RuleContext, deciders: SQL) {
   const share = rc.policy.rules.no_quorum.minVotingShare;
   // One pass over the panel seats (with each seat's own vote), grouped per decision, as the rule
   // always read; plus the lapsed reviews whose panel was empty (nobody eligible), which have no
@@ -24,7 +24,7 @@ function failing(rc: RuleContext) {
       from decisions d join decision_reviewers s on s.decision_id = d.id
       left join decision_votes v on v.decision_id = s.decision_id and v.officer_code = s.officer_code
       left join decision_reviews r on r.decision_id = d.id
-     where d.decider_code is not null
+     where ${deciders}
        and ${inWindow('d', rc)} and ${effective('d')}
        and (r.status is null or r.status <> 'pending_review')
      group by d.id
@@ -32,12 +32,12 @@ function failing(rc: RuleContext) {
     union all
     select d.id, d.decider_code, d.decided_at, 0, 0, 0, 1
       from decision_reviews r join decisions d on d.id = r.decision_id
-     where r.status = 'lapsed' and r.panel_size = 0 and d.decider_code is not null
+     where r.status = 'lapsed' and r.panel_size = 0 and ${deciders}
        and ${inWindow('d', rc)} and ${effective('d')}`;
 }
 
 export const noQuorum: Rule = async (rc) => {
-  const groups = await newestIdsBy(rc, failing(rc), ['officer'], ['panel', 'voting', 'investigators_voting', 'lapsed']);
+  const groups = await newestIdsByDecider(rc, (deciders) => failing(rc, deciders), ['officer'], ['panel', 'voting', 'investigators_voting', 'lapsed']);
   const panels = await panelEvidence(rc, groups.flatMap((g) => g.ids));
   return groups.map((g): FlagCandidate => {
     const officer = String(g.key.officer);

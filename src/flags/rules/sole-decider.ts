@@ -10,10 +10,10 @@
 import { sql } from 'drizzle-orm';
 import { collectiveReviewTypes } from '../../decisions/policy.js';
 import type { FlagCandidate } from '../raise.js';
-import { effective, inList, inWindow, newestIdsBy, sevOf, windowEvidence, type Rule, type RuleContext } from './common.js';
+import { effective, inList, inWindow, newestIdsByDecider, sevOf, windowEvidence, type Rule, type RuleContext, type SQL } from './common.js';
 import { panelEvidence } from './panels.js';
 
-function lacking(rc: RuleContext) {
+function lacking(rc: RuleContext, deciders: SQL) {
   const p = rc.policy.rules.sole_decider;
   // A correlated count per decision (through the votes' primary key) instead of a join and
   // GROUP BY over every panel seat: no sort of the whole window. Every vote row is a seated
@@ -28,7 +28,7 @@ function lacking(rc: RuleContext) {
                                     and a.from_date <= substr(d.decided_at, 1, 10)
                                     and (a.to_date is null or a.to_date >= substr(d.decided_at, 1, 10)))) as independent
         from decisions d
-       where d.decider_code is not null and d.type in ${inList(collectiveReviewTypes)}
+       where ${deciders} and d.type in ${inList(collectiveReviewTypes)}
          and ${inWindow('d', rc)} and ${effective('d')}
          and not exists (select 1 from decision_reviews r where r.decision_id = d.id and r.status <> 'approved'))
      where independent < ${p.minIndependentReviewers}`;
@@ -36,7 +36,7 @@ function lacking(rc: RuleContext) {
 
 export const soleDecider: Rule = async (rc) => {
   const p = rc.policy.rules.sole_decider;
-  const groups = await newestIdsBy(rc, lacking(rc), ['officer', 'type'], ['independent']);
+  const groups = await newestIdsByDecider(rc, (deciders) => lacking(rc, deciders), ['officer', 'type'], ['independent']);
   const panels = await panelEvidence(rc, groups.flatMap((g) => g.ids));
   return groups.map((g): FlagCandidate => {
     const officer = String(g.key.officer);
