@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { browserOn, screenshotDir, signInPage } from '../support/browser.js';
 import { scanFlags } from '../../src/flags/scan.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
-import { assign, decisionsFor, officer, supervisor } from '../support/oversight.js';
+import { bunchingQueue, supervisor } from '../support/oversight.js';
 
 const shots = screenshotDir('flags');
 
@@ -16,19 +16,8 @@ describe('supervisor queue in a browser', () => {
 
   beforeAll(async () => {
     t = await makeTestApp({ now: '2026-10-15T08:00:00.000Z' });
-    await officer(t, 'O1', { unit: 'U1' });
-    await officer(t, 'O2', { unit: 'U2', peerGroup: 'county' });
-    await officer(t, 'S1', { unit: 'U1' });
-    // O1 bunches under 20,000: 12 just below, 2 just above, a few elsewhere in 0.8T..1.2T.
-    await decisionsFor(t, [
-      ...Array.from({ length: 12 }, (_, i) => ({ decider: 'O1', taxpayer: `TP${i}`, amount: 18_200 + i * 140, threshold: 20_000, decidedAt: `2026-0${1 + (i % 9)}-15`, reviewers: [{ officerCode: 'O2' }, { officerCode: 'S1' }] })),
-      { decider: 'O1', amount: 20_300, threshold: 20_000, decidedAt: '2026-08-01' },
-      { decider: 'O1', amount: 21_500, threshold: 20_000, decidedAt: '2026-08-02' },
-      { decider: 'O1', amount: 16_500, threshold: 20_000, decidedAt: '2026-08-03' },
-      { decider: 'O1', amount: 23_500, threshold: 20_000, decidedAt: '2026-08-04' },
-    ]);
-    // O2 (another unit) has a rotation-due flag, so the unit filter has something to filter out.
-    await assign(t, 'TPX', 'O2', '2019-01-01');
+    // O1 bunches under 20,000; O2 (another unit) has a rotation-due flag, so the unit filter has something to filter out.
+    await bunchingQueue(t);
     // The only eligible supervisor: not in O1's chain, not on the panels (O2, S1 reviewed).
     sup = await supervisor(t, 'sup-zhao');
     await scanFlags({ ctx: t.ctx() });

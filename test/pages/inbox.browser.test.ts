@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import { browserOn, screenshotDir } from '../support/browser.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { seedGrading, standardFixture } from '../support/grading.js';
-import { assign, decisionsFor, officer, supervisor } from '../support/oversight.js';
+import { assign, bunchingQueue, decisionsFor, supervisor } from '../support/oversight.js';
 import { scanFlags } from '../../src/flags/scan.js';
 
 const shots = screenshotDir('inbox');
@@ -149,17 +149,7 @@ describe('supervisor and officer: assigned to me, and what waits on /me', () => 
 
   beforeAll(async () => {
     t = await makeTestApp({ now: '2026-10-15T08:00:00.000Z' });
-    await officer(t, 'O1', { unit: 'U1' });
-    await officer(t, 'O2', { unit: 'U2', peerGroup: 'county' });
-    await officer(t, 'S1', { unit: 'U1' });
-    await decisionsFor(t, [
-      ...Array.from({ length: 12 }, (_, i) => ({ decider: 'O1', taxpayer: `TP${i}`, amount: 18_200 + i * 140, threshold: 20_000, decidedAt: `2026-0${1 + (i % 9)}-15`, reviewers: [{ officerCode: 'O2' }, { officerCode: 'S1' }] })),
-      { decider: 'O1', amount: 20_300, threshold: 20_000, decidedAt: '2026-08-01' },
-      { decider: 'O1', amount: 21_500, threshold: 20_000, decidedAt: '2026-08-02' },
-      { decider: 'O1', amount: 16_500, threshold: 20_000, decidedAt: '2026-08-03' },
-      { decider: 'O1', amount: 23_500, threshold: 20_000, decidedAt: '2026-08-04' },
-    ]);
-    await assign(t, 'TPX', 'O2', '2019-01-01');
+    await bunchingQueue(t);
     await assign(t, 'TPY', 'O1', '2018-01-01');
     zhao = await supervisor(t, 'sup-zhao');
     await scanFlags({ ctx: t.ctx() });

@@ -155,3 +155,22 @@ export async function supervisor(t: TestApp, name: string, officerCode?: string)
 export async function json<T = any>(res: Response): Promise<T> {
   return (await res.json()) as T;
 }
+
+/**
+ * A small queue for the supervisor pages (clock 2026-10-15): O1 (unit U1) bunches under 20,000
+ * (12 just below, 2 just above, a few elsewhere in 0.8T..1.2T; panels O2 and S1), and O2 (unit U2,
+ * county) has kept a taxpayer since 2019, so a rotation-due flag stands in another unit.
+ */
+export async function bunchingQueue(t: TestApp) {
+  await officer(t, 'O1', { unit: 'U1' });
+  await officer(t, 'O2', { unit: 'U2', peerGroup: 'county' });
+  await officer(t, 'S1', { unit: 'U1' });
+  await decisionsFor(t, [
+    ...Array.from({ length: 12 }, (_, i) => ({ decider: 'O1', taxpayer: `TP${i}`, amount: 18_200 + i * 140, threshold: 20_000, decidedAt: `2026-0${1 + (i % 9)}-15`, reviewers: [{ officerCode: 'O2' }, { officerCode: 'S1' }] })),
+    { decider: 'O1', amount: 20_300, threshold: 20_000, decidedAt: '2026-08-01' },
+    { decider: 'O1', amount: 21_500, threshold: 20_000, decidedAt: '2026-08-02' },
+    { decider: 'O1', amount: 16_500, threshold: 20_000, decidedAt: '2026-08-03' },
+    { decider: 'O1', amount: 23_500, threshold: 20_000, decidedAt: '2026-08-04' },
+  ]);
+  await assign(t, 'TPX', 'O2', '2019-01-01');
+}
