@@ -8,9 +8,23 @@ import { join } from 'node:path';
 import type { BenchDbInfo } from './generate.js';
 import { fmt, int, type ScenarioRow } from './harness.js';
 
-/** Which scenario a row of the result files belongs to. */
-const scenarioOf = (name: string) =>
-  /^form submissions|^bare GET hello/.test(name) ? 'forms' : /^grading run/.test(name) ? 'grading' : /^full flag scan/.test(name) ? 'flags' : /^audit verification|^inclusion proof/.test(name) ? 'audit' : /^CSV import/.test(name) ? 'import' : null;
+/** The scenarios, by the key `--only` takes, in the order of the result files. */
+export const scenarioKeys = ['forms', 'grading', 'annual', 'd1', 'flags', 'audit', 'import'];
+
+/** The scenario of each row name: the first pattern that matches. */
+const scenarioPatterns: [RegExp, string][] = [
+  [/^form submissions|^bare GET hello/, 'forms'],
+  // "grading run for <period> on local D1 ...": before the Node grading run's rows, whose names it extends.
+  [/^grading run .* on local D1/, 'd1'],
+  [/^grading run/, 'grading'],
+  [/^annual review/, 'annual'],
+  [/^full flag scan/, 'flags'],
+  [/^audit verification|^inclusion proof/, 'audit'],
+  [/^CSV import/, 'import'],
+];
+
+/** Which scenario a row of the result files belongs to; a `--only` run carries a row over by it. */
+export const scenarioOf = (name: string): string | null => scenarioPatterns.find(([pattern]) => pattern.test(name))?.[1] ?? null;
 
 /** The rows (with their notes from results.md) of `keys` in the result files already in `outDir`. */
 export function carryOver(outDir: string, keys: string[]): { date: string; rows: Map<string, ScenarioRow[]> } | null {

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { carryOver, scenarioKeys, scenarioOf } from '../../bench/results.js';
 
 const scenarios = [
   /^form submissions over HTTP .*: throughput$/,
@@ -14,6 +15,7 @@ const scenarios = [
   /^grading run for \d{4}Q[1-4]: peak RSS$/,
   /^grading run for \d{4}Q[1-4] on local D1 \(workerd\): wall time$/,
   /^grading run for \d{4}Q[1-4] on local D1 \(workerd\): most D1 statements in one invocation$/,
+  /^annual review of \d{4} \(four runs\): wall time$/,
   /^full flag scan: wall time$/,
   /^full flag scan: peak RSS$/,
   /^audit verification of [\d,]+ entries$/,
@@ -52,6 +54,13 @@ describe('npm run bench -- --quick', () => {
     const md = readFileSync(join(out, 'results.md'), 'utf8');
     expect(md).toContain('| metric | ours | baseline | unit | ratio | target | pass |');
     for (const n of names) expect(md).toContain(`| ${n} |`);
+    // A --only run keeps the rows of the scenarios it does not run: every row must belong to one
+    // (the D1 and annual rows once did not, and a --only run dropped them).
+    for (const n of names) expect(scenarioKeys, n).toContain(scenarioOf(n));
+    for (const n of names.filter((n) => / on local D1 /.test(n))) expect(scenarioOf(n), n).toBe('d1');
+    for (const n of names.filter((n) => /^annual review/.test(n))) expect(scenarioOf(n), n).toBe('annual');
+    const carried = carryOver(out, scenarioKeys);
+    expect([...carried!.rows.values()].flat().map((r) => r.name).sort()).toEqual([...names].sort());
     rmSync(out, { recursive: true, force: true });
   });
 });
