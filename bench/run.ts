@@ -30,7 +30,7 @@ import { runningClock } from './clock.js';
 import { formScenario } from './forms.js';
 import { fmt, log, row, type ScenarioRow, type Target } from './harness.js';
 import { d1GradingScenario } from './d1.js';
-import { carryOver, writeResults } from './results.js';
+import { carryOver, scenarioKeys, writeResults } from './results.js';
 import { auditScenario } from './audit-scenario.js';
 import { childResult, childScenario } from './child-scenario.js';
 import { importScenario } from './import-scenario.js';
@@ -116,6 +116,11 @@ export async function runBench(argv: string[]): Promise<{ rows: ScenarioRow[]; o
   for (const h of heads) await createUser({ ctx: { ...base, actor: adminActor }, input: { username: `bench-sup-${h.code}`, role: 'supervisor', officerCode: h.code } });
   const ctxFor = (role: 'admin' | 'hr' | 'intake'): Ctx => ({ ...base, actor: actors[role]! });
   const annualName = `annual review of ${annualYear(args.today)} (four runs)`;
+  // The grading run and the annual review take about a second a side: five alternating rounds,
+  // each side keeping its best, so that one slow round (the page cache still full of the copied
+  // file, another process on the shared machine) decides nothing. Two rounds put the same annual
+  // review anywhere between 3.3x and 4.5x.
+  const shortRounds = args.quick ? 1 : 5;
 
   const want = (s: string) => !args.only || args.only.has(s);
   const rows: ScenarioRow[] = [];
@@ -137,7 +142,7 @@ export async function runBench(argv: string[]): Promise<{ rows: ScenarioRow[]; o
   const [{ auditN }] = await db.all<{ auditN: number }>(sql`select count(*) as auditN from audit_entries`);
   // Audit first, so it verifies exactly the generated log; the form scenario last (it appends).
   await attempt('audit', 'audit verification', () => auditScenario(ctxFor, db, judged, args.quick), [failed(`audit verification of ${fmt(auditN)} entries`, 'entries/s', { kind: 'ratio>=', value: 0.5 }), failed(`inclusion proof at ${fmt(auditN)} entries, median`, 'ms', { kind: 'ours<', value: 5 })]);
-  await attempt('grading', 'grading run', () => childScenario(`grading run for ${info.gradedPeriod}`, ['grading', 'grading-baseline'], work, info, args.today, { kind: 'ratio<=', value: 2 }, judged, args.quick ? 120 : 300, args.quick ? 1 : 2), [failed(`grading run for ${info.gradedPeriod}: wall time`, 's', { kind: 'ratio<=', value: 2 }), failed(`grading run for ${info.gradedPeriod}: peak RSS`, 'MB', { kind: 'info' })]);
+  await attempt('grading', 'grading run', () => childScenario(`grading run for ${info.gradedPeriod}`, ['grading', 'grading-baseline'], work, info, args.today, { kind: 'ratio<=', value: 2 }, judged, args.quick ? 120 : 300, shortRounds), [failed(`grading run for ${info.gradedPeriod}: wall time`, 's', { kind: 'ratio<=', value: 2 }), failed(`grading run for ${info.gradedPeriod}: peak RSS`, 'MB', { kind: 'info' })]);
   await attempt(
     'annual',
     'annual review',
@@ -145,7 +150,7 @@ export async function runBench(argv: string[]): Promise<{ rows: ScenarioRow[]; o
       // Untimed setup: the year's four runs published (maker bench-hr, checker bench-hr2).
       const built = await publishYear(ctxFor('hr'), { ...base, actor: actors['bench-hr2']! }, args.today, log);
       if (!built) return [row(`${annualName}: wall time`, 's', null, null, { kind: 'ratio<=', value: 2 }, { judged, notBuilt: true })];
-      return childScenario(annualName, ['annual', 'annual-baseline'], work, info, args.today, { kind: 'ratio<=', value: 2 }, judged, args.quick ? 120 : 300, args.quick ? 1 : 2);
+      return childScenario(annualName, ['annual', 'annual-baseline'], work, info, args.today, { kind: 'ratio<=', value: 2 }, judged, args.quick ? 120 : 300, shortRounds);
     },
     [failed(`${annualName}: wall time`, 's', { kind: 'ratio<=', value: 2 }), failed(`${annualName}: peak RSS`, 'MB', { kind: 'info' })],
   );
@@ -166,7 +171,7 @@ export async function runBench(argv: string[]): Promise<{ rows: ScenarioRow[]; o
     ...args.connections.map((n) => failed(`form submissions over HTTP (${n} connections, ${args.duration} s): throughput`, 'req/s', n === 64 ? { kind: 'ratio>=', value: 0.45 } : { kind: 'info' })),
     failed('bare GET hello-world (reference)', 'req/s', { kind: 'info' }),
   ]);
-  const keys = ['forms', 'grading', 'annual', 'd1', 'flags', 'audit', 'import'];
+  const keys = scenarioKeys;
   // With --only, the scenarios not run keep their rows (and notes) from the files being replaced.
   const carried = args.only ? carryOver(args.out, keys.filter((k) => !want(k))) : null;
   for (const key of keys) rows.push(...(results[key] ?? carried?.rows.get(key) ?? []));
