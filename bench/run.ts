@@ -55,6 +55,10 @@ function parseArgs(argv: string[]): Args {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const quick = argv.includes('--quick');
+  const only = get('only') ? new Set(get('only')!.split(',')) : null;
+  // A misspelt key would measure nothing and rewrite the result files with carried rows only.
+  const unknown = [...(only ?? [])].filter((k) => !scenarioKeys.includes(k));
+  if (unknown.length) throw new Error(`--only: unknown scenario ${unknown.join(', ')} (one of ${scenarioKeys.join(', ')})`);
   return {
     quick,
     out: get('out') ?? (quick ? join(defaultDataDir, 'quick') : here),
@@ -67,7 +71,7 @@ function parseArgs(argv: string[]): Args {
       .split(',')
       .filter(Boolean)
       .map((v) => ({ name: v.split('=')[0]!, dir: v.split('=')[1]! })),
-    only: get('only') ? new Set(get('only')!.split(',')) : null,
+    only,
   };
 }
 
@@ -171,15 +175,14 @@ export async function runBench(argv: string[]): Promise<{ rows: ScenarioRow[]; o
     ...args.connections.map((n) => failed(`form submissions over HTTP (${n} connections, ${args.duration} s): throughput`, 'req/s', n === 64 ? { kind: 'ratio>=', value: 0.45 } : { kind: 'info' })),
     failed('bare GET hello-world (reference)', 'req/s', { kind: 'info' }),
   ]);
-  const keys = scenarioKeys;
   // With --only, the scenarios not run keep their rows (and notes) from the files being replaced.
-  const carried = args.only ? carryOver(args.out, keys.filter((k) => !want(k))) : null;
-  for (const key of keys) rows.push(...(results[key] ?? carried?.rows.get(key) ?? []));
+  const carried = args.only ? carryOver(args.out, scenarioKeys.filter((k) => !want(k))) : null;
+  for (const key of scenarioKeys) rows.push(...(results[key] ?? carried?.rows.get(key) ?? []));
   client.close();
   rmSync(workDir, { recursive: true, force: true });
 
   const totalSec = (performance.now() - started) / 1000;
-  const ran = keys.filter(want);
+  const ran = scenarioKeys.filter(want);
   const scope = carried?.date ? `Measured in this run: ${ran.join(', ') || 'nothing'}; the rows of the other scenarios are carried over from the run of ${carried.date}.` : null;
   writeResults(args.out, rows, { quick: args.quick, info, generated, totalSec, loadStart, scope });
   log(`wrote ${join(args.out, 'results.md')} and results.json (${totalSec.toFixed(0)} s in all)`);
